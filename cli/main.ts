@@ -1,0 +1,175 @@
+import { Command, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { builtinPlugins } from '../plugins/index.js';
+import { presets } from '../presets/index.js';
+import { findPreset, runPreset, resolvePresetParams, type RunSummary } from '../presets/preset.js';
+import { PluginRegistry } from '../core/registry.js';
+import { schemaRows } from '../core/schema.js';
+import { SpikeworksError } from '../core/errors.js';
+import type { PluginKind } from '../core/plugin.js';
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function parseSets(sets: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of sets) {
+    const eq = s.indexOf('=');
+    if (eq <= 0) throw new SpikeworksError(`--set expects key=value, got '${s}'`);
+    out[s.slice(0, eq).trim()] = s.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+function printSummary(s: RunSummary): void {
+  const lines: [string, string][] = [
+    ['preset', s.preset],
+    ['neurons', String(s.neurons)],
+    ['synapses', s.synapses.toLocaleString('en-US')],
+    ['bytes per synapse', s.bytes_per_synapse.toFixed(2)],
+    ['build time', `${s.build_time_s.toFixed(2)} s (nodes ${s.build_time_nodes_s.toFixed(2)} s, edges ${s.build_edge_time_s.toFixed(2)} s)`],
+    ['simulation time', `${s.sim_time_s.toFixed(2)} s for ${s.simtime_ms} ms (real-time factor ${s.real_time_factor.toFixed(3)})`],
+    ['  update / propagate / exchange', `${s.time_update_s.toFixed(2)} / ${s.time_propagate_s.toFixed(2)} / ${s.time_exchange_s.toFixed(2)} s`],
+    ['excitatory rate', `${s.rate_e_hz.toFixed(2)} Hz`],
+    ['inhibitory rate', `${s.rate_i_hz.toFixed(2)} Hz`],
+    ['recorded spikes', String(s.spike_count)],
+    ['spike digest', s.spike_digest],
+    ['peak RSS', `${s.rss_mib.toFixed(0)} MiB`],
+  ];
+  const w = Math.max(...lines.map(([k]) => k.length));
+  for (const [k, v] of lines) console.log(`${k.padEnd(w)}  ${v}`);
+}
+
+const program = new Command();
+program.name('spikeworks').description('Spiking neural network simulator: run the preset benchmark networks').showHelpAfterError();
+
+program
+  .command('run')
+  .description('build and simulate a preset network, then print its summary')
+  .argument('<preset>', 'preset name (see `spikeworks list`)')
+  .option('--simtime <ms>', 'simulated time in ms')
+  .option('--seed <n>', 'seed of every random stream')
+  .option('--scale <x>', 'multiply the neuron counts')
+  .option('--set <key=value>', 'override a preset parameter (repeatable)', collect, [])
+  .option('--json', 'print the summary as one JSON object on stdout')
+  .addOption(new Option('--no-progress', 'no progress bar'))
+  .action((name: string, opts: { simtime?: string; seed?: string; scale?: string; set: string[]; json?: boolean; progress: boolean }) => {
+    const preset = findPreset(presets, name);
+    const overrides: Record<string, unknown> = parseSets(opts.set);
+    if (opts.simtime !== undefined) overrides.simtime = opts.simtime;
+    if (opts.seed !== undefined) overrides.seed = opts.seed;
+    if (opts.scale !== undefined) overrides.scale = opts.scale;
+    resolvePresetParams(preset, overrides); // fail on bad input before building anything
+    const showBar = opts.progress && process.stderr.isTTY !== false;
+    const bar = new cliProgress.SingleBar(
+      { stream: process.stderr, format: ' {bar} {percentage}% | {value}/{total} steps | RTF {rtf} | ETA {eta_formatted}', hideCursor: true, etaBuffer: 50 },
+      cliProgress.Presets.shades_classic,
+    );
+    let started = 0;
+    let lastDraw = 0;
+    const result = runPreset(preset, overrides, {
+      plugins: builtinPlugins,
+      onProgress: showBar
+        ? (done, total) => {
+            const t = performance.now();
+            if (started === 0) {
+              started = t;
+              bar.start(total, 0, { rtf: '-' });
+            }
+            if (t - lastDraw < 100 && done < total) return;
+            lastDraw = t;
+            const simulatedS = done * 1e-4;
+            const rtf = simulatedS > 0 ? ((t - started) / 1000 / (done * (result_dt ?? 0.1) * 1e-3)).toFixed(3) : '-';
+            bar.update(done, { rtf });
+          }
+        : undefined,
+    });
+    if (started) bar.stop();
+    if (opts.json) process.stdout.write(JSON.stringify(result.summary) + '\n');
+    else printSummary(result.summary);
+    result.sim.close();
+  });
+
+// The progress callback needs dt before the run returns; presets expose it through their parameters.
+let result_dt: number | undefined;
+program.hook('preAction', (_cmd, action) => {
+  if (action.name() !== 'run') return;
+  const preset = presets.find((p) => p.name === action.args[0]);
+  const o = action.opts() as { set?: string[] };
+  if (preset) {
+    try {
+      result_dt = resolvePresetParams(preset, parseSets(o.set ?? [])).dt as number;
+    } catch {
+      result_dt = undefined;
+    }
+  }
+});
+
+program
+  .command('list')
+  .description('list the presets')
+  .action(() => {
+    const w = Math.max(...presets.map((p) => p.name.length));
+    for (const p of presets) console.log(`${p.name.padEnd(w)}  ${p.title}`);
+  });
+
+program
+  .command('describe')
+  .description("a preset's network, source and parameters")
+  .argument('<preset>')
+  .action((name: string) => {
+    const p = findPreset(presets, name);
+    console.log(`${p.name}: ${p.title}\n\n${p.doc}\n\nsource: ${p.source}`);
+    if (p.reference) console.log(`reference: E ${p.reference.rate_e_hz ?? '-'} Hz, I ${p.reference.rate_i_hz ?? '-'} Hz (tolerance ±${p.reference.tolerance * 100} %; ${p.reference.source})`);
+    console.log('\nparameters (override with --set key=value):');
+    for (const [k, s] of Object.entries(p.params)) {
+      const allowed = s.choices ? `one of ${s.choices.join(', ')}` : '';
+      console.log(`  ${k.padEnd(12)} ${String(s.default).padEnd(10)} ${(s.unit || '').padEnd(4)} ${s.doc}${allowed ? ` (${allowed})` : ''}`);
+    }
+  });
+
+program
+  .command('models')
+  .description('list every registered model, or the parameters of one')
+  .argument('[name]')
+  .action((name?: string) => {
+    const reg = new PluginRegistry(builtinPlugins);
+    const kinds: PluginKind[] = ['neuron', 'integrator', 'synapse', 'connection', 'generator', 'recorder', 'backend'];
+    if (!name) {
+      for (const k of kinds) {
+        const all = reg.all(k);
+        if (!all.length) continue;
+        console.log(`${k}:`);
+        for (const p of all) console.log(`  ${p.name.padEnd(28)} ${p.doc}`);
+      }
+      return;
+    }
+    for (const k of kinds) {
+      const p = reg.find(k, name);
+      if (!p) continue;
+      console.log(`${p.name} (${k}): ${p.doc}`);
+      if ('params' in p) {
+        const rows = schemaRows(p.params);
+        if (rows.length) console.log('parameters:');
+        for (const r of rows) console.log(`  ${r.name.padEnd(18)} ${String(r.default).padEnd(10)} ${r.unit.padEnd(4)} ${r.allowed.padEnd(34)} ${r.doc}`);
+      }
+      if (k === 'neuron' && 'state' in p) {
+        console.log('state:');
+        for (const [sn, sv] of Object.entries(p.state)) console.log(`  ${sn.padEnd(18)} ${sv.unit.padEnd(4)} ${sv.doc}`);
+        console.log(`integrators: ${Object.keys(reg.integratorsOf(p)).join(', ')} (default ${p.defaultIntegrator})`);
+      }
+      return;
+    }
+    reg.get('neuron', name); // throws with the list of known names
+  });
+
+try {
+  program.parse();
+} catch (e) {
+  if (e instanceof SpikeworksError) {
+    console.error(`spikeworks: ${e.message}`);
+    process.exit(2);
+  }
+  throw e;
+}

@@ -1,0 +1,65 @@
+import { ParameterError } from './errors.js';
+
+/**
+ * One parameter of a model: NEST's name, its unit, its default and the range a value must lie in.
+ * Ranges are inclusive unless `exclusiveMin`/`exclusiveMax` say otherwise.
+ */
+export interface ParamSpec {
+  unit: string;
+  default: number;
+  doc: string;
+  min?: number;
+  max?: number;
+  exclusiveMin?: boolean;
+  exclusiveMax?: boolean;
+  integer?: boolean;
+  /** +Infinity is a meaningful value (a device's `stop`). */
+  allowInfinity?: boolean;
+}
+
+export type ParamSchema = Record<string, ParamSpec>;
+export type Params = Record<string, number>;
+
+export function describeRange(spec: ParamSpec): string {
+  const parts: string[] = [];
+  if (spec.min !== undefined) parts.push(`${spec.exclusiveMin ? '>' : '>='} ${spec.min}`);
+  if (spec.max !== undefined) parts.push(`${spec.exclusiveMax ? '<' : '<='} ${spec.max}`);
+  const kind = spec.integer ? 'an integer' : spec.allowInfinity ? 'a number (Infinity allowed)' : 'a finite number';
+  return parts.length ? `${kind} ${parts.join(' and ')}${spec.unit ? ` (${spec.unit})` : ''}` : `${kind}${spec.unit ? ` (${spec.unit})` : ''}`;
+}
+
+export function checkValue(where: string, name: string, spec: ParamSpec, value: unknown): number {
+  const bad = () => new ParameterError(where, name, value, describeRange(spec));
+  if (typeof value !== 'number' || Number.isNaN(value)) throw bad();
+  if (!Number.isFinite(value) && !(spec.allowInfinity && value === Infinity)) throw bad();
+  if (spec.integer && !Number.isInteger(value)) throw bad();
+  if (spec.min !== undefined && (spec.exclusiveMin ? value <= spec.min : value < spec.min)) throw bad();
+  if (spec.max !== undefined && (spec.exclusiveMax ? value >= spec.max : value > spec.max)) throw bad();
+  return value;
+}
+
+/**
+ * Fill defaults and check every given parameter against the schema. Unknown names are errors, as in
+ * NEST's SetDefaults: a typo must not silently fall back to a default.
+ */
+export function resolveParams(where: string, schema: ParamSchema, given: Record<string, unknown> | undefined): Params {
+  const out: Params = {};
+  if (given !== undefined && (given === null || typeof given !== 'object' || Array.isArray(given))) {
+    throw new ParameterError(where, 'params', given, 'an object mapping parameter names to numbers');
+  }
+  for (const key of Object.keys(given ?? {})) {
+    if (!(key in schema)) {
+      throw new ParameterError(where, key, (given as Record<string, unknown>)[key], `one of the model's parameters: ${Object.keys(schema).join(', ')}`);
+    }
+  }
+  for (const [name, spec] of Object.entries(schema)) {
+    const v = given?.[name];
+    out[name] = v === undefined ? spec.default : checkValue(where, name, spec, v);
+  }
+  return out;
+}
+
+/** Render a schema as the rows `spikeworks models <name>` prints. */
+export function schemaRows(schema: ParamSchema): { name: string; unit: string; default: number; allowed: string; doc: string }[] {
+  return Object.entries(schema).map(([name, s]) => ({ name, unit: s.unit, default: s.default, allowed: describeRange(s), doc: s.doc }));
+}

@@ -1,0 +1,618 @@
+import { EventEmitter } from 'eventemitter3';
+import { ParameterError, SpikeworksError, formatValue } from './errors.js';
+import { resolveParams, type Params } from './schema.js';
+import { PluginRegistry } from './registry.js';
+import { RingBuffer } from './ringbuffer.js';
+import { EdgeBuffer } from './csr.js';
+import { StreamBank } from './rng.js';
+import { isDistribution, makeSampler, type ValueSpec } from './distributions.js';
+import { createSimWorld, addPopulationEntity, addNeuronEntities, addDeviceEntity, type SimWorld } from './world.js';
+import type {
+  Plugin, NeuronModel, NeuronGroup, PopulationHandle, SynapseModel, SynapseRuntime, SynapseTable,
+  GeneratorRuntime, RecorderRuntime, CommRuntime, SpikeBatch, StateArray,
+} from './plugin.js';
+
+export interface SimulatorOptions {
+  /** The plugins this simulator is composed of. */
+  plugins: readonly Plugin[];
+  /** Resolution in ms (NEST's `resolution`). */
+  dt?: number;
+  /** Seed of every random stream (NEST's `rng_seed`). */
+  seed?: number;
+  /** Communication backend by name ('local' unless given). */
+  backend?: string;
+  backendOptions?: Record<string, unknown>;
+  /** An already created communication runtime (worker threads and MPI ranks hand theirs in). */
+  comm?: CommRuntime;
+}
+
+export type ConnSpec = string | ({ rule: string; allow_autapses?: boolean; allow_multapses?: boolean } & Record<string, unknown>);
+export type SynSpec = string | ({ synapse_model?: string; weight?: ValueSpec; delay?: ValueSpec } & Record<string, unknown>);
+
+/** Devices by NEST's naming convention (the registry decides at run time; this only types the result). */
+export type NodeOf<M extends string> = M extends `${string}_generator` | `${string}_recorder` | 'multimeter' | 'voltmeter' | `${string}_source` | `${string}_sources`
+  ? Device
+  : Population;
+
+export interface SimEvents {
+  build: (what: { kind: 'population' | 'projection' | 'device'; name: string }) => void;
+  prepare: (info: { minDelaySteps: number; maxDelaySteps: number }) => void;
+  slice: (progress: { step: number; endStep: number; startStep: number }) => void;
+  end: (info: { step: number }) => void;
+}
+
+/** Phase timers of seed 003's Evolve / Propagate / sync split, in seconds of wall time. */
+export interface PhaseTimes {
+  update: number;
+  propagate: number;
+  exchange: number;
+}
+
+/** A population of neurons of one model: NEST's NodeCollection of neurons. */
+export class Population implements PopulationHandle {
+  constructor(
+    private readonly sim: Simulator,
+    readonly id: number,
+    readonly model: string,
+    readonly size: number,
+    readonly firstGid: number,
+    readonly localStart: number,
+    readonly localCount: number,
+    readonly params: Readonly<Params>,
+    readonly integrator: string,
+    readonly group: NeuronGroup,
+  ) {}
+  get lastGid(): number {
+    return this.firstGid + this.size - 1;
+  }
+  /** A contiguous part of the population (NEST's slicing), for devices. */
+  slice(start: number, end: number): PopulationView {
+    const where = `${this.model} population ${this.id}.slice`;
+    if (!Number.isInteger(start) || start < 0 || start > this.size) throw new ParameterError(where, 'start', start, `an integer in [0, ${this.size}]`);
+    if (!Number.isInteger(end) || end < start || end > this.size) throw new ParameterError(where, 'end', end, `an integer in [${start}, ${this.size}]`);
+    return new PopulationView(this, start, end);
+  }
+  /** Set a state variable of every neuron: a scalar, an array over the population, or a distribution. */
+  set(variable: string, value: ValueSpec): this {
+    this.sim.setState(this, variable, value);
+    return this;
+  }
+  /** The local neurons' values of a state variable (a live view into the model's SoA array). */
+  get(variable: string): StateArray {
+    const arr = this.group.state[variable];
+    if (!arr) throw new ParameterError(`${this.model} population ${this.id}`, 'variable', variable, `a state variable of ${this.model}: ${Object.keys(this.group.state).join(', ')}`);
+    return arr;
+  }
+}
+
+export class PopulationView {
+  constructor(
+    readonly population: Population,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+}
+
+/** A generator or recorder: NEST's device node. */
+export class Device {
+  constructor(
+    readonly gid: number,
+    readonly model: string,
+    readonly kind: 'generator' | 'recorder',
+    readonly params: Readonly<Params>,
+    readonly runtime: GeneratorRuntime | RecorderRuntime,
+  ) {}
+  /** What a recorder holds (spike_recorder: senders and times; multimeter: times and values). */
+  events<T = Record<string, ArrayLike<number>>>(): T {
+    const r = this.runtime as { events?: () => T };
+    if (!r.events) throw new SpikeworksError(`${this.model} (node ${this.gid}) records nothing to read back`);
+    return r.events();
+  }
+}
+
+export class Projection {
+  runtime: SynapseRuntime | null = null;
+  constructor(
+    readonly id: number,
+    readonly source: Population,
+    readonly target: Population,
+    readonly rule: string,
+    readonly synapseModel: SynapseModel,
+    readonly params: Params,
+    readonly table: SynapseTable,
+  ) {}
+  get count(): number {
+    return this.table.count;
+  }
+  /** Weights in CSR order (by source neuron, then target). */
+  weights(): Float32Array {
+    if (this.runtime) return this.runtime.weights();
+    const t = this.table;
+    return t.weight ? t.weight.slice() : new Float32Array(t.count).fill(t.homWeight);
+  }
+  /** Bytes per synapse of this projection, everything that scales with the synapse count included. */
+  bytesPerSynapse(): number {
+    if (this.runtime) return this.runtime.bytesPerSynapse();
+    const t = this.table;
+    return t.target.BYTES_PER_ELEMENT + (t.weight ? 4 : 0) + (t.delay ? 2 : 0);
+  }
+}
+
+interface PendingDeviceLink {
+  device: Device;
+  pop: Population;
+  start: number;
+  end: number;
+  weight: number;
+  delaySteps: number;
+}
+
+/** Growable pair of Int32 arrays for one slice's spikes. */
+class SpikeList implements SpikeBatch {
+  gids = new Int32Array(4096);
+  steps = new Int32Array(4096);
+  count = 0;
+  ensure(extra: number): void {
+    const need = this.count + extra;
+    if (need <= this.gids.length) return;
+    let cap = this.gids.length * 2;
+    while (cap < need) cap *= 2;
+    const g = new Int32Array(cap);
+    g.set(this.gids.subarray(0, this.count));
+    const s = new Int32Array(cap);
+    s.set(this.steps.subarray(0, this.count));
+    this.gids = g;
+    this.steps = s;
+  }
+}
+
+function now(): number {
+  return performance.now() / 1000;
+}
+
+/**
+ * The simulation kernel and the public API in one: populations, projections and devices are built here,
+ * `prepare` freezes them, and `simulate` runs the min-delay slices of DESIGN.md.
+ */
+export class Simulator {
+  readonly registry: PluginRegistry;
+  readonly events = new EventEmitter<SimEvents>();
+  readonly world: SimWorld;
+  readonly dt: number;
+  readonly seed: number;
+  readonly comm: CommRuntime;
+  readonly populations: Population[] = [];
+  readonly projections: Projection[] = [];
+  readonly devices: Device[] = [];
+  readonly times: PhaseTimes = { update: 0, propagate: 0, exchange: 0 };
+  /** Build timers (NEST's build_time_nodes / build_edge_time), seconds. */
+  buildTimeNodes = 0;
+  buildEdgeTime = 0;
+  private nextGid = 1;
+  private step = 0;
+  private prepared = false;
+  private minDelaySteps = 1;
+  private maxDelaySteps = 1;
+  private rings: RingBuffer[] = [];
+  private outgoing: SynapseRuntime[][] = [];
+  private plasticIncoming: SynapseRuntime[][] = [];
+  private generators: GeneratorRuntime[] = [];
+  private recorders: RecorderRuntime[] = [];
+  private samplers: RecorderRuntime[] = [];
+  private pendingLinks: PendingDeviceLink[] = [];
+  private spikeScratch: Int32Array[] = [];
+  private localSpikes = new SpikeList();
+  private localSpikeCount: Float64Array = new Float64Array(0);
+  private popFirstGid = new Int32Array(0);
+
+  constructor(options: SimulatorOptions) {
+    const where = 'simulator';
+    const dt = options.dt ?? 0.1;
+    if (typeof dt !== 'number' || !Number.isFinite(dt) || dt <= 0) throw new ParameterError(where, 'dt', dt, 'a finite number > 0 (ms)');
+    const seed = options.seed ?? 1;
+    if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1) throw new ParameterError(where, 'seed', seed, 'an integer in [0, 2^32 - 1]');
+    this.dt = dt;
+    this.seed = seed;
+    this.registry = new PluginRegistry(options.plugins);
+    this.world = createSimWorld();
+    this.comm = options.comm ?? this.registry.get('backend', options.backend ?? 'local').create(options.backendOptions ?? {});
+  }
+
+  /** Simulated time in ms. */
+  get time(): number {
+    return this.step * this.dt;
+  }
+  get currentStep(): number {
+    return this.step;
+  }
+  get rank(): number {
+    return this.comm.rank;
+  }
+  get size(): number {
+    return this.comm.size;
+  }
+  get delays(): { minDelaySteps: number; maxDelaySteps: number } {
+    return { minDelaySteps: this.minDelaySteps, maxDelaySteps: this.maxDelaySteps };
+  }
+
+  // ------------------------------------------------------------------ build
+
+  /**
+   * NEST's Create: `n` neurons of a model, or a device (generator or recorder). `options.integrator`
+   * picks a model's integration scheme (e.g. 'euler-f32').
+   */
+  create<M extends string>(model: M, n?: number, params?: Record<string, unknown>, options?: { integrator?: string; [k: string]: unknown }): NodeOf<M>;
+  create(model: string, n = 1, params?: Record<string, unknown>, options: Record<string, unknown> = {}): Population | Device {
+    this.assertBuilding('create');
+    if (typeof model !== 'string') throw new ParameterError('create', 'model', model, 'a model name (string)');
+    const kind = this.registry.kindOf(model);
+    if (kind === 'neuron') return this.createPopulation(this.registry.get('neuron', model), n, params, options);
+    if (kind === 'generator' || kind === 'recorder') {
+      if (n !== 1) throw new ParameterError(`create ${model}`, 'n', n, '1 (create one device and connect it to many neurons)');
+      return this.createDevice(kind, model, params, options);
+    }
+    // Not found: let the registry name what exists.
+    this.registry.get('neuron', model);
+    throw new SpikeworksError(`unreachable: ${model}`);
+  }
+
+  private createPopulation(model: NeuronModel, n: number, params: Record<string, unknown> | undefined, options: Record<string, unknown>): Population {
+    const t0 = now();
+    const where = `create ${model.name}`;
+    if (!Number.isInteger(n) || n < 1 || n > 2 ** 31 - 1) throw new ParameterError(where, 'n', n, 'an integer >= 1');
+    const p = resolveParams(where, model.params, params);
+    model.check?.(p, where);
+    const integrators = this.registry.integratorsOf(model);
+    const integrator = (options.integrator as string | undefined) ?? model.defaultIntegrator;
+    const factory = integrators[integrator];
+    if (!factory) throw new ParameterError(where, 'integrator', integrator, `one of ${Object.keys(integrators).join(', ')}`);
+    const id = this.populations.length;
+    const firstGid = this.nextGid;
+    this.nextGid += n;
+    const lo = Math.floor((n * this.comm.rank) / this.comm.size);
+    const hi = Math.floor((n * (this.comm.rank + 1)) / this.comm.size);
+    const group = factory({ n: hi - lo, params: p, dt: this.dt, firstGid: firstGid + lo, seed: this.seed });
+    const pop = new Population(this, id, model.name, n, firstGid, lo, hi - lo, p, integrator, group);
+    this.populations.push(pop);
+    addPopulationEntity(this.world, id, this.registry.all('neuron').indexOf(model), firstGid, n);
+    addNeuronEntities(this.world, id, hi - lo);
+    this.buildTimeNodes += now() - t0;
+    this.events.emit('build', { kind: 'population', name: model.name });
+    return pop;
+  }
+
+  private createDevice(kind: 'generator' | 'recorder', model: string, params: Record<string, unknown> | undefined, options: Record<string, unknown>): Device {
+    const where = `create ${model}`;
+    const gid = this.nextGid++;
+    const base = { gid, dt: this.dt, seed: this.seed, rank: this.comm.rank, size: this.comm.size };
+    let device: Device;
+    if (kind === 'generator') {
+      const m = this.registry.get('generator', model);
+      const p = resolveParams(where, m.params, params);
+      m.check?.(p, where);
+      device = new Device(gid, model, kind, p, m.create({ ...base, params: p }));
+      this.generators.push(device.runtime as GeneratorRuntime);
+    } else {
+      const m = this.registry.get('recorder', model);
+      const p = resolveParams(where, m.params, params);
+      device = new Device(gid, model, kind, p, m.create({ ...base, params: p, options }));
+      this.recorders.push(device.runtime as RecorderRuntime);
+    }
+    addDeviceEntity(this.world, kind, this.devices.length);
+    this.devices.push(device);
+    this.events.emit('build', { kind: 'device', name: model });
+    return device;
+  }
+
+  /** Set a state variable: scalar, array over the whole population, or a distribution drawn per neuron. */
+  setState(pop: Population, variable: string, value: ValueSpec): void {
+    const where = `${pop.model} population ${pop.id}`;
+    const arr = pop.get(variable);
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) throw new ParameterError(where, variable, value, 'a finite number');
+      arr.fill(value);
+    } else if (isDistribution(value)) {
+      const draw = makeSampler(where, variable, value);
+      // One stream per neuron, keyed by its global id: the values do not depend on the rank count.
+      const bank = StreamBank.range(this.seed, `state/${pop.id}/${variable}`, pop.firstGid + pop.localStart, pop.localCount);
+      for (let i = 0; i < pop.localCount; i++) arr[i] = draw(bank.state, i);
+    } else if (value && typeof (value as ArrayLike<number>).length === 'number') {
+      const a = value as ArrayLike<number>;
+      if (a.length !== pop.size) throw new ParameterError(where, variable, `array of length ${a.length}`, `an array of length ${pop.size} (one value per neuron)`);
+      for (let i = 0; i < pop.localCount; i++) {
+        const v = a[pop.localStart + i];
+        if (!Number.isFinite(v)) throw new ParameterError(where, `${variable}[${pop.localStart + i}]`, v, 'a finite number');
+        arr[i] = v;
+      }
+    } else throw new ParameterError(where, variable, value, 'a number, an array of numbers or a distribution');
+  }
+
+  /**
+   * NEST's Connect. Neurons to neurons make a projection (rule and synapse model as named); a generator
+   * to neurons connects it to every one of them; neurons to a recorder (or a multimeter to neurons)
+   * makes it record them.
+   */
+  connect(pre: Population | PopulationView | Device, post: Population | PopulationView | Device, conn: ConnSpec = 'all_to_all', syn: SynSpec = {}): Projection | null {
+    this.assertBuilding('connect');
+    if (pre instanceof Device && pre.kind === 'recorder') return this.linkRecorder(pre, post);
+    if (post instanceof Device && post.kind === 'recorder') return this.linkRecorder(post, pre);
+    if (pre instanceof Device) return this.linkGenerator(pre, post, conn, syn);
+    if (post instanceof Device) throw new ParameterError('connect', 'post', post.model, 'a population or a recorder (generators only send)');
+    if (pre instanceof PopulationView || post instanceof PopulationView) {
+      throw new ParameterError('connect', 'pre/post', 'a population slice', 'whole populations between neurons (slices are for devices); create separate populations instead');
+    }
+    return this.connectPopulations(pre, post, conn, syn);
+  }
+
+  private splitConn(conn: ConnSpec): { rule: string; rest: Record<string, unknown>; allowAutapses: boolean; allowMultapses: boolean } {
+    if (typeof conn === 'string') return { rule: conn, rest: {}, allowAutapses: true, allowMultapses: true };
+    if (!conn || typeof conn !== 'object') throw new ParameterError('connect', 'conn_spec', conn, "a rule name or { rule: 'fixed_indegree', indegree: ... }");
+    const { rule, allow_autapses, allow_multapses, ...rest } = conn;
+    for (const [k, v] of [['allow_autapses', allow_autapses], ['allow_multapses', allow_multapses]] as const) {
+      if (v !== undefined && typeof v !== 'boolean') throw new ParameterError(`connect ${rule}`, k, v, 'true or false');
+    }
+    return { rule, rest, allowAutapses: allow_autapses ?? true, allowMultapses: allow_multapses ?? true };
+  }
+
+  private splitSyn(syn: SynSpec): { model: SynapseModel; weight: ValueSpec; delay: ValueSpec; rest: Record<string, unknown> } {
+    if (typeof syn === 'string') syn = { synapse_model: syn };
+    if (!syn || typeof syn !== 'object') throw new ParameterError('connect', 'syn_spec', syn, "a synapse model name or { synapse_model, weight, delay, ... }");
+    const { synapse_model, weight, delay, ...rest } = syn;
+    const model = this.registry.get('synapse', (synapse_model as string | undefined) ?? 'static_synapse');
+    return { model, weight: weight ?? 1.0, delay: delay ?? 1.0, rest };
+  }
+
+  /** NEST rounds delays to the nearest step; less than one step is an error. */
+  delayToSteps(where: string, delayMs: number): number {
+    if (typeof delayMs !== 'number' || !Number.isFinite(delayMs)) throw new ParameterError(where, 'delay', delayMs, `a finite number >= dt (${this.dt} ms)`);
+    const steps = Math.round(delayMs / this.dt);
+    if (steps < 1) throw new ParameterError(where, 'delay', delayMs, `a delay >= the resolution dt = ${this.dt} ms`);
+    if (steps > 65535) throw new ParameterError(where, 'delay', delayMs, `at most ${65535 * this.dt} ms (65535 steps)`);
+    return steps;
+  }
+
+  private connectPopulations(pre: Population, post: Population, conn: ConnSpec, syn: SynSpec): Projection {
+    const t0 = now();
+    const c = this.splitConn(conn);
+    const s = this.splitSyn(syn);
+    const where = `connect ${c.rule}/${s.model.name} (population ${pre.id} -> ${post.id})`;
+    const rule = this.registry.get('connection', c.rule);
+    const ruleParams = resolveParams(where, rule.params, c.rest);
+    const synParams = resolveParams(where, s.model.params, s.rest);
+    const id = this.projections.length;
+    const baseCtx = {
+      source: pre, target: post, params: ruleParams, allowAutapses: c.allowAutapses, allowMultapses: c.allowMultapses,
+      samePopulation: pre === post, seed: this.seed, projectionId: id, where,
+    };
+    rule.check?.(baseCtx);
+    const edges = new EdgeBuffer(pre.size, post.localStart, post.localCount);
+    // Weights and delays drawn per edge come from a stream per target neuron (keyed by its gid), so they
+    // do not depend on how targets are split over ranks.
+    let homWeight = 0;
+    if (typeof s.weight === 'number') {
+      if (!Number.isFinite(s.weight)) throw new ParameterError(where, 'weight', s.weight, 'a finite number');
+      s.model.checkWeight?.(s.weight, where);
+      homWeight = s.weight;
+      if (s.model.perSynapseWeight) {
+        const w = s.weight;
+        edges.weightOf = () => w;
+      }
+    } else if (isDistribution(s.weight)) {
+      const draw = makeSampler(where, 'weight', s.weight);
+      const bank = StreamBank.range(this.seed, `weight/${id}`, post.firstGid + post.localStart, post.localCount);
+      const check = s.model.checkWeight;
+      edges.weightOf = (t) => {
+        const w = draw(bank.state, t);
+        check?.(w, where);
+        return w;
+      };
+    } else throw new ParameterError(where, 'weight', formatValue(s.weight), 'a number or a distribution ({ distribution: "normal", mean, std, ... })');
+    let homDelay = 0;
+    if (typeof s.delay === 'number') homDelay = this.delayToSteps(where, s.delay);
+    else if (isDistribution(s.delay)) {
+      const draw = makeSampler(where, 'delay', s.delay);
+      const bank = StreamBank.range(this.seed, `delay/${id}`, post.firstGid + post.localStart, post.localCount);
+      edges.delayOf = (t) => this.delayToSteps(where, draw(bank.state, t));
+    } else throw new ParameterError(where, 'delay', formatValue(s.delay), 'a number (ms) or a distribution');
+    rule.connect({ ...baseCtx, sink: edges });
+    const table = edges.freeze(homWeight, homDelay);
+    const proj = new Projection(id, pre, post, c.rule, s.model, synParams, table);
+    this.projections.push(proj);
+    this.buildEdgeTime += now() - t0;
+    this.events.emit('build', { kind: 'projection', name: s.model.name });
+    return proj;
+  }
+
+  private viewRange(x: Population | PopulationView): { pop: Population; start: number; end: number } {
+    return x instanceof PopulationView ? { pop: x.population, start: x.start, end: x.end } : { pop: x, start: 0, end: x.size };
+  }
+
+  private linkGenerator(gen: Device, post: Population | PopulationView | Device, conn: ConnSpec, syn: SynSpec): null {
+    const where = `connect ${gen.model}`;
+    if (post instanceof Device) throw new ParameterError(where, 'post', post.model, 'neurons');
+    const c = this.splitConn(conn);
+    if (c.rule !== 'all_to_all') throw new ParameterError(where, 'conn_spec.rule', c.rule, "'all_to_all' (a generator feeds every target; create one generator per group for other patterns)");
+    const s = this.splitSyn(syn);
+    if (typeof s.weight !== 'number' || !Number.isFinite(s.weight)) throw new ParameterError(where, 'weight', formatValue(s.weight), 'a finite number');
+    if (typeof s.delay !== 'number') throw new ParameterError(where, 'delay', formatValue(s.delay), 'a number (ms)');
+    const r = this.viewRange(post);
+    this.pendingLinks.push({ device: gen, pop: r.pop, start: r.start, end: r.end, weight: s.weight, delaySteps: this.delayToSteps(where, s.delay) });
+    return null;
+  }
+
+  private linkRecorder(rec: Device, other: Population | PopulationView | Device): null {
+    if (other instanceof Device) throw new ParameterError(`connect ${rec.model}`, 'nodes', other.model, 'neurons');
+    const r = this.viewRange(other);
+    (rec.runtime as RecorderRuntime).addSources({ pop: r.pop, group: r.pop.group, start: r.start, end: r.end });
+    return null;
+  }
+
+  private assertBuilding(what: string): void {
+    if (this.prepared) throw new SpikeworksError(`${what}: the network is frozen once simulate() has run; build everything first`);
+  }
+
+  // ------------------------------------------------------------------ prepare
+
+  /** Freeze the network: delays, ring buffers, synapse runtimes, device targets. Runs once. */
+  prepare(): void {
+    if (this.prepared) return;
+    let minD = Infinity;
+    let maxD = 1;
+    for (const pr of this.projections) {
+      const t = pr.table;
+      if (t.count === 0 && !t.delay) continue;
+      if (t.delay) {
+        for (let k = 0; k < t.count; k++) {
+          const d = t.delay[k];
+          if (d < minD) minD = d;
+          if (d > maxD) maxD = d;
+        }
+      } else {
+        minD = Math.min(minD, t.homDelay);
+        maxD = Math.max(maxD, t.homDelay);
+      }
+    }
+    for (const l of this.pendingLinks) maxD = Math.max(maxD, l.delaySteps);
+    // Without projections no spike crosses ranks: one slice per step keeps devices exact.
+    if (!Number.isFinite(minD)) minD = 1;
+    this.minDelaySteps = minD;
+    this.maxDelaySteps = maxD;
+    const slots = maxD + minD + 1;
+    this.rings = this.populations.map((p) => new RingBuffer(p.localCount, slots));
+    this.spikeScratch = this.populations.map((p) => new Int32Array(Math.max(1, p.localCount)));
+    this.localSpikeCount = new Float64Array(this.populations.length);
+    this.popFirstGid = Int32Array.from(this.populations.map((p) => p.firstGid));
+    this.outgoing = this.populations.map(() => []);
+    this.plasticIncoming = this.populations.map(() => []);
+    for (const pr of this.projections) {
+      const rt = pr.synapseModel.create({
+        id: pr.id, source: pr.source, target: pr.target, table: pr.table, params: pr.params, dt: this.dt, seed: this.seed,
+        targetGroup: pr.target.group, targetRing: this.rings[pr.target.id],
+      });
+      pr.runtime = rt;
+      this.outgoing[pr.source.id].push(rt);
+      if (rt.onPostSpikes) this.plasticIncoming[pr.target.id].push(rt);
+    }
+    for (const l of this.pendingLinks) {
+      const lo = Math.max(l.start, l.pop.localStart);
+      const hi = Math.min(l.end, l.pop.localStart + l.pop.localCount);
+      const local = new Int32Array(Math.max(0, hi - lo));
+      for (let i = 0; i < local.length; i++) local[i] = lo + i - l.pop.localStart;
+      (l.device.runtime as GeneratorRuntime).addTargets({
+        population: l.pop, local, weight: l.weight, delaySteps: l.delaySteps, ring: this.rings[l.pop.id], group: l.pop.group,
+      });
+    }
+    this.pendingLinks = [];
+    this.samplers = this.recorders.filter((r) => r.sample);
+    this.prepared = true;
+    this.events.emit('prepare', { minDelaySteps: minD, maxDelaySteps: maxD });
+  }
+
+  // ------------------------------------------------------------------ simulate
+
+  /** Advance the network by `ms` milliseconds (a multiple of dt). */
+  simulate(ms: number): void {
+    const steps = Math.round(ms / this.dt);
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || Math.abs(steps * this.dt - ms) > 1e-9 * Math.max(1, ms)) {
+      throw new ParameterError('simulate', 't', ms, `a finite time >= 0 that is a multiple of dt = ${this.dt} ms`);
+    }
+    this.prepare();
+    const endStep = this.step + steps;
+    const startStep = this.step;
+    const m = this.minDelaySteps;
+    while (this.step < endStep) {
+      // Slices are aligned to multiples of the min delay from t = 0, as in NEST.
+      const sliceEnd = Math.min(endStep, (Math.floor(this.step / m) + 1) * m);
+      this.runSlice(this.step, sliceEnd);
+      this.step = sliceEnd;
+      this.events.emit('slice', { step: this.step, endStep, startStep });
+    }
+    this.events.emit('end', { step: this.step });
+  }
+
+  private runSlice(from: number, to: number): void {
+    const t0 = now();
+    const pops = this.populations;
+    const local = this.localSpikes;
+    local.count = 0;
+    for (let s = from; s < to; s++) {
+      for (let g = 0; g < this.generators.length; g++) this.generators[g].emit(s);
+      for (let p = 0; p < pops.length; p++) {
+        const pop = pops[p];
+        const ring = this.rings[p];
+        const off = ring.offset(s);
+        const spikes = this.spikeScratch[p];
+        const count = pop.group.update(s, ring, off, spikes);
+        ring.clear(off);
+        if (count > 0) {
+          this.localSpikeCount[p] += count;
+          const plastic = this.plasticIncoming[p];
+          for (let k = 0; k < plastic.length; k++) plastic[k].onPostSpikes!(spikes, count, s);
+          local.ensure(count);
+          const gid0 = pop.firstGid + pop.localStart;
+          const base = local.count;
+          for (let k = 0; k < count; k++) {
+            local.gids[base + k] = gid0 + spikes[k];
+            local.steps[base + k] = s;
+          }
+          local.count += count;
+        }
+      }
+      for (let r = 0; r < this.samplers.length; r++) this.samplers[r].sample!(s);
+    }
+    for (let r = 0; r < this.recorders.length; r++) this.recorders[r].recordSpikes?.(local.gids, local.steps, local.count);
+    const t1 = now();
+    const all = this.comm.exchange(local);
+    const t2 = now();
+    this.propagate(all);
+    const t3 = now();
+    this.times.update += t1 - t0;
+    this.times.exchange += t2 - t1;
+    this.times.propagate += t3 - t2;
+  }
+
+  private propagate(batch: SpikeBatch): void {
+    const firsts = this.popFirstGid;
+    const nPops = firsts.length;
+    for (let k = 0; k < batch.count; k++) {
+      const gid = batch.gids[k];
+      // Few populations: a linear scan from the top beats a binary search.
+      let p = nPops - 1;
+      while (p > 0 && firsts[p] > gid) p--;
+      const out = this.outgoing[p];
+      const src = gid - firsts[p];
+      const step = batch.steps[k];
+      for (let j = 0; j < out.length; j++) out[j].deliver(src, step);
+    }
+  }
+
+  // ------------------------------------------------------------------ results
+
+  /** Spikes per population over all ranks so far. */
+  spikeCounts(): Float64Array {
+    return this.comm.allreduceSum(this.localSpikeCount.slice());
+  }
+
+  /** Synapses (neuron to neuron) over all ranks. */
+  synapseCount(): number {
+    let n = 0;
+    for (const p of this.projections) n += p.table.count;
+    return this.comm.allreduceSum(Float64Array.of(n))[0];
+  }
+
+  /** Mean bytes per synapse over all projections (weighted by count), from what the runtimes hold. */
+  bytesPerSynapse(): number {
+    let bytes = 0;
+    let n = 0;
+    for (const p of this.projections) {
+      bytes += p.bytesPerSynapse() * p.table.count;
+      n += p.table.count;
+    }
+    return n ? bytes / n : 0;
+  }
+
+  close(): void {
+    for (const r of this.recorders) r.close?.();
+    this.comm.close();
+  }
+}
