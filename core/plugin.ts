@@ -95,6 +95,8 @@ export interface ProjectionInfo {
   readonly target: PopulationHandle;
   readonly table: SynapseTable;
   readonly params: Params;
+  /** Resolved values of the synapse model's `options`. */
+  readonly options: Readonly<Record<string, string>>;
   readonly dt: number;
   readonly seed: number;
   /** The target population's neuron group (plasticity reads the postsynaptic neuron's parameters). */
@@ -119,6 +121,8 @@ export interface SynapseModel extends PluginBase {
   /** Parameters beyond weight and delay, shared by the projection (homogeneous, as NEST's *_hom models). */
   readonly params: ParamSchema;
   readonly plastic: boolean;
+  /** Non-numeric choices in the synapse spec (e.g. the delay handler: 'dendritic' or 'axonal'). */
+  readonly options?: Record<string, { default: string; allowed: readonly string[]; doc: string }>;
   /** Whether weights must be stored per synapse even when given as a scalar (plastic rules change them). */
   readonly perSynapseWeight: boolean;
   /** Checks on weight and delay values that the model forbids (e.g. negative weights for STDP). */

@@ -119,6 +119,7 @@ export class Projection {
     readonly rule: string,
     readonly synapseModel: SynapseModel,
     readonly params: Params,
+    readonly options: Readonly<Record<string, string>>,
     readonly table: SynapseTable,
   ) {}
   get count(): number {
@@ -378,6 +379,14 @@ export class Simulator {
     const where = `connect ${c.rule}/${s.model.name} (population ${pre.id} -> ${post.id})`;
     const rule = this.registry.get('connection', c.rule);
     const ruleParams = resolveParams(where, rule.params, c.rest);
+    const synOptions: Record<string, string> = {};
+    for (const [key, spec] of Object.entries(s.model.options ?? {})) {
+      const v = s.rest[key];
+      delete s.rest[key];
+      if (v === undefined) synOptions[key] = spec.default;
+      else if (typeof v === 'string' && spec.allowed.includes(v)) synOptions[key] = v;
+      else throw new ParameterError(where, key, v, `one of ${spec.allowed.map((a) => `'${a}'`).join(', ')}`);
+    }
     const synParams = resolveParams(where, s.model.params, s.rest);
     const id = this.projections.length;
     const baseCtx = {
@@ -416,7 +425,7 @@ export class Simulator {
     } else throw new ParameterError(where, 'delay', formatValue(s.delay), 'a number (ms) or a distribution');
     rule.connect({ ...baseCtx, sink: edges });
     const table = edges.freeze(homWeight, homDelay);
-    const proj = new Projection(id, pre, post, c.rule, s.model, synParams, table);
+    const proj = new Projection(id, pre, post, c.rule, s.model, synParams, synOptions, table);
     this.projections.push(proj);
     this.buildEdgeTime += now() - t0;
     this.events.emit('build', { kind: 'projection', name: s.model.name });
@@ -486,7 +495,7 @@ export class Simulator {
     this.plasticIncoming = this.populations.map(() => []);
     for (const pr of this.projections) {
       const rt = pr.synapseModel.create({
-        id: pr.id, source: pr.source, target: pr.target, table: pr.table, params: pr.params, dt: this.dt, seed: this.seed,
+        id: pr.id, source: pr.source, target: pr.target, table: pr.table, params: pr.params, options: pr.options, dt: this.dt, seed: this.seed,
         targetGroup: pr.target.group, targetRing: this.rings[pr.target.id],
       });
       pr.runtime = rt;

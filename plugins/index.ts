@@ -1,19 +1,24 @@
 import type { Plugin } from '../core/plugin.js';
-import { iafPscExp } from './neurons/iaf_psc_exp.js';
-import { staticSynapse } from './synapses/static_synapse.js';
-import { fixedIndegree } from './connections/fixed_indegree.js';
-import { poissonGenerator } from './generators/poisson_generator.js';
-import { spikeRecorder } from './recorders/spike_recorder.js';
-import { localBackend } from './backends/local.js';
+import { neuronPlugins } from './neurons/index.js';
+import { synapsePlugins } from './synapses/index.js';
+import { connectionPlugins } from './connections/index.js';
+import { generatorPlugins } from './generators/index.js';
+import { recorderPlugins } from './recorders/index.js';
+import { backendPlugins } from './backends/index.js';
 
-export { iafPscExp, staticSynapse, fixedIndegree, poissonGenerator, spikeRecorder, localBackend };
+export * from './neurons/index.js';
+export * from './synapses/index.js';
+export * from './connections/index.js';
+export * from './generators/index.js';
+export * from './recorders/index.js';
+export * from './backends/index.js';
 
 /** Every plugin that ships with spikeworks; `createSimulator()` without `plugins` composes all of them. */
 export const builtinPlugins: readonly Plugin[] = [
-  iafPscExp,
-  staticSynapse,
-  fixedIndegree,
-  poissonGenerator,
-  spikeRecorder,
-  localBackend,
+  ...neuronPlugins,
+  ...synapsePlugins,
+  ...connectionPlugins,
+  ...generatorPlugins,
+  ...recorderPlugins,
+  ...backendPlugins,
 ];

@@ -4,6 +4,15 @@ import { ParameterError } from '../../core/errors.js';
 import type { Params } from '../../core/schema.js';
 import { propagatorExp, refractorySteps } from './propagators.js';
 
+/**
+ * NEST's ArchivingNode parameters, present on every neuron model: the time constants of the
+ * postsynaptic traces that STDP synapses read (stdp_synapse: tau_minus; triplet rules: both).
+ */
+export const archivingParams = {
+  tau_minus: { unit: 'ms', default: 20, min: 0, exclusiveMin: true, doc: 'time constant of the postsynaptic STDP trace' },
+  tau_minus_triplet: { unit: 'ms', default: 110, min: 0, exclusiveMin: true, doc: 'time constant of the slow postsynaptic triplet trace' },
+} as const;
+
 /** Parameters of the current-based LIF family, with NEST's names, units and defaults. */
 export const pscParams = {
   E_L: { unit: 'mV', default: -70, doc: 'resting membrane potential' },
@@ -15,6 +24,7 @@ export const pscParams = {
   tau_syn_ex: { unit: 'ms', default: 2, min: 0, exclusiveMin: true, doc: 'rise/decay time of excitatory synaptic current' },
   tau_syn_in: { unit: 'ms', default: 2, min: 0, exclusiveMin: true, doc: 'rise/decay time of inhibitory synaptic current' },
   I_e: { unit: 'pA', default: 0, doc: 'constant input current' },
+  ...archivingParams,
 } as const;
 
 export function checkResetBelowThreshold(p: Params, where: string): void {
