@@ -74,7 +74,7 @@ export class AeifSystem implements OdeSystem {
  * count drops, then this step's input is added. A neuron is listed at most once per step even if it
  * crossed V_peak more than once within it (possible only with t_ref = 0 and a huge drive).
  */
-export function createAeifRkf45(ctx: NeuronGroupContext, inputScale = 1): NeuronGroup {
+export function createAeifRkf45(ctx: NeuronGroupContext, inputScale = 1, reuseDerivative = true): NeuronGroup {
   const { n, params: p, dt: h } = ctx;
   const V = new Float64Array(n).fill(p.E_L);
   const gex = new Float64Array(n);
@@ -84,7 +84,7 @@ export function createAeifRkf45(ctx: NeuronGroupContext, inputScale = 1): Neuron
   const r = new Int32Array(n);
   const sys = new AeifSystem(p);
   // NEST starts from min(0.01 ms, h) and controls the error with control_yp_new(tol, tol).
-  const rk = new Rkf45(sys, n, Math.min(0.01, h), controlYp(p.gsl_error_tol, p.gsl_error_tol));
+  const rk = new Rkf45(sys, n, Math.min(0.01, h), controlYp(p.gsl_error_tol, p.gsl_error_tol), reuseDerivative);
   const y = rk.y;
   const refr = refractorySteps(p.t_ref, h);
   const vPeak = p.Delta_T > 0 ? p.V_peak : p.V_th;
@@ -144,7 +144,7 @@ export const aeifCondExp: NeuronModel = {
     g_in: { unit: 'nS', doc: 'inhibitory conductance', initial: () => 0 },
     w: { unit: 'pA', doc: 'adaptation current', initial: () => 0 },
   },
-  integrators: { rkf45: (ctx) => createAeifRkf45(ctx) },
+  integrators: { rkf45: (ctx) => createAeifRkf45(ctx), 'rkf45-fresh': (ctx) => createAeifRkf45(ctx, 1, false) },
   defaultIntegrator: 'rkf45',
   check: checkAeif,
 };

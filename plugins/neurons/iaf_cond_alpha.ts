@@ -46,7 +46,7 @@ export class CondAlphaSystem implements OdeSystem {
 }
 
 /** The RKF45 group of iaf_cond_alpha. A weight w gives a conductance peaking at w nS, τ after the spike. */
-export function createCondAlphaRkf45(ctx: NeuronGroupContext, inputScale = 1): NeuronGroup {
+export function createCondAlphaRkf45(ctx: NeuronGroupContext, inputScale = 1, reuseDerivative = true): NeuronGroup {
   const { n, params: p, dt: h } = ctx;
   const V = new Float64Array(n).fill(p.E_L);
   const dgex = new Float64Array(n);
@@ -56,7 +56,7 @@ export function createCondAlphaRkf45(ctx: NeuronGroupContext, inputScale = 1): N
   const Istim = new Float64Array(n);
   const r = new Int32Array(n);
   const sys = new CondAlphaSystem(p);
-  const rk = new Rkf45(sys, n, h, controlY(COND_EPS_ABS, 0));
+  const rk = new Rkf45(sys, n, h, controlY(COND_EPS_ABS, 0), reuseDerivative);
   const y = rk.y;
   const refr = refractorySteps(p.t_ref, h);
   const initEx = (Math.E / p.tau_syn_ex) * inputScale;
@@ -114,7 +114,7 @@ export const iafCondAlpha: NeuronModel = {
     g_in: { unit: 'nS', doc: 'inhibitory conductance', initial: () => 0 },
     dg_in: { unit: 'nS/ms', doc: 'derivative of the inhibitory conductance', initial: () => 0 },
   },
-  integrators: { rkf45: (ctx) => createCondAlphaRkf45(ctx) },
+  integrators: { rkf45: (ctx) => createCondAlphaRkf45(ctx), 'rkf45-fresh': (ctx) => createCondAlphaRkf45(ctx, 1, false) },
   defaultIntegrator: 'rkf45',
   check: checkCond,
 };

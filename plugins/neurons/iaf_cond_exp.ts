@@ -64,7 +64,7 @@ export class CondExpSystem implements OdeSystem {
 }
 
 /** The RKF45 group of iaf_cond_exp. `inputScale` multiplies spike input (1: nS; 1000: PyNN's µS). */
-export function createCondExpRkf45(ctx: NeuronGroupContext, inputScale = 1): NeuronGroup {
+export function createCondExpRkf45(ctx: NeuronGroupContext, inputScale = 1, reuseDerivative = true): NeuronGroup {
   const { n, params: p, dt: h } = ctx;
   const V = new Float64Array(n).fill(p.E_L);
   const gex = new Float64Array(n);
@@ -72,7 +72,7 @@ export function createCondExpRkf45(ctx: NeuronGroupContext, inputScale = 1): Neu
   const Istim = new Float64Array(n);
   const r = new Int32Array(n);
   const sys = new CondExpSystem(p);
-  const rk = new Rkf45(sys, n, h, controlY(COND_EPS_ABS, 0));
+  const rk = new Rkf45(sys, n, h, controlY(COND_EPS_ABS, 0), reuseDerivative);
   const y = rk.y;
   const refr = refractorySteps(p.t_ref, h);
   const { V_reset, V_th } = p;
@@ -130,7 +130,7 @@ export const iafCondExp: NeuronModel = {
   doc: 'Leaky integrate-and-fire, exponential conductance synapses, adaptive RKF45 (NEST iaf_cond_exp; PyNN IF_cond_exp)',
   params: condParams,
   state: condExpState,
-  integrators: { rkf45: (ctx) => createCondExpRkf45(ctx), 'euler-f32': (ctx) => createCondExpEulerF32(ctx) },
+  integrators: { rkf45: (ctx) => createCondExpRkf45(ctx), 'rkf45-fresh': (ctx) => createCondExpRkf45(ctx, 1, false), 'euler-f32': (ctx) => createCondExpEulerF32(ctx) },
   defaultIntegrator: 'rkf45',
   check: checkCond,
 };
