@@ -1,0 +1,131 @@
+/**
+ * Neuron update throughput per model and integrator: `npx tsx bench/neuron-update.ts [--n 100000] [--ms 1000]
+ * [--only name,name]`. Each case builds one population through the public API, feeds it a fixed
+ * pattern of excitatory and inhibitory input (64 pre-drawn ring rows, cycled, so no random numbers are
+ * drawn while timing) plus a constant current, and times `group.update` alone: the figure is neuron
+ * updates per second, the kernel's ring clearing and spike propagation excluded.
+ */
+import { pathToFileURL } from 'node:url';
+import { createSimulator } from '../index.js';
+import { RingBuffer } from '../core/ringbuffer.js';
+
+export interface NeuronBenchCase {
+  model: string;
+  integrator: string;
+  params: Record<string, number>;
+  /** Weight of one excitatory / inhibitory input event, in the model's units. */
+  wEx: number;
+  wIn: number;
+}
+
+export interface NeuronBenchOptions {
+  /** Neurons per population (default 10^5). */
+  n?: number;
+  /** Simulated time per case in ms (default 1000). */
+  simTimeMs?: number;
+  dt?: number;
+  /** Probability per neuron and step of an excitatory / inhibitory input event (defaults 0.2 / 0.05). */
+  pEx?: number;
+  pIn?: number;
+  /** Restrict to cases whose `model/integrator` contains one of these strings. */
+  only?: string[];
+  cases?: NeuronBenchCase[];
+  onRow?: (row: NeuronBenchRow) => void;
+}
+
+export interface NeuronBenchRow {
+  model: string;
+  integrator: string;
+  neurons: number;
+  steps: number;
+  seconds: number;
+  /** Neuron updates per second (neurons × steps / seconds). */
+  updatesPerSecond: number;
+  /** Mean firing rate during the run (Hz), to show the load was realistic. */
+  rateHz: number;
+}
+
+export const defaultNeuronBenchCases: NeuronBenchCase[] = [
+  { model: 'iaf_psc_alpha', integrator: 'exact', params: { I_e: 300 }, wEx: 60, wIn: -120 },
+  { model: 'iaf_psc_exp', integrator: 'exact', params: { I_e: 300 }, wEx: 60, wIn: -120 },
+  { model: 'iaf_psc_exp', integrator: 'euler-f32', params: { I_e: 300 }, wEx: 60, wIn: -120 },
+  { model: 'iaf_psc_delta', integrator: 'exact', params: { I_e: 300 }, wEx: 0.5, wIn: -1 },
+  { model: 'iaf_cond_exp', integrator: 'rkf45', params: { I_e: 200 }, wEx: 2, wIn: -4 },
+  { model: 'iaf_cond_exp', integrator: 'rkf45-fresh', params: { I_e: 200 }, wEx: 2, wIn: -4 },
+  { model: 'iaf_cond_exp', integrator: 'euler-f32', params: { I_e: 200 }, wEx: 2, wIn: -4 },
+  { model: 'iaf_cond_alpha', integrator: 'rkf45', params: { I_e: 200 }, wEx: 2, wIn: -4 },
+  { model: 'aeif_cond_exp', integrator: 'rkf45', params: { I_e: 600 }, wEx: 2, wIn: -4 },
+  { model: 'izhikevich', integrator: 'euler', params: { I_e: 5 }, wEx: 1, wIn: -1 },
+  { model: 'parrot_neuron', integrator: 'none', params: {}, wEx: 1, wIn: -1 },
+  { model: 'IF_curr_exp', integrator: 'exact', params: { i_offset: 0.6 }, wEx: 0.06, wIn: -0.12 },
+  { model: 'IF_curr_exp', integrator: 'euler-f32', params: { i_offset: 0.6 }, wEx: 0.06, wIn: -0.12 },
+  { model: 'IF_curr_alpha', integrator: 'exact', params: { i_offset: 0.6 }, wEx: 0.06, wIn: -0.12 },
+  { model: 'IF_cond_exp', integrator: 'rkf45', params: { i_offset: 0.6 }, wEx: 0.004, wIn: -0.01 },
+  { model: 'IF_cond_exp', integrator: 'euler-f32', params: { i_offset: 0.6 }, wEx: 0.004, wIn: -0.01 },
+  { model: 'EIF_cond_exp_isfa_ista', integrator: 'rkf45', params: { i_offset: 0.6 }, wEx: 0.002, wIn: -0.004 },
+];
+
+/** A small LCG: the input pattern only needs to be irregular and repeatable. */
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+export function benchNeuronUpdate(options: NeuronBenchOptions = {}): NeuronBenchRow[] {
+  const n = options.n ?? 100_000;
+  const dt = options.dt ?? 0.1;
+  const steps = Math.round((options.simTimeMs ?? 1000) / dt);
+  const pEx = options.pEx ?? 0.2;
+  const pIn = options.pIn ?? 0.05;
+  const slots = 64;
+  const cases = (options.cases ?? defaultNeuronBenchCases).filter(
+    (c) => !options.only || options.only.some((o) => `${c.model}/${c.integrator}`.includes(o)),
+  );
+  const rows: NeuronBenchRow[] = [];
+  for (const c of cases) {
+    const sim = createSimulator({ dt });
+    const pop = sim.create(c.model, n, c.params, { integrator: c.integrator });
+    const group = pop.group;
+    const ring = new RingBuffer(n, slots);
+    const rand = lcg(12345);
+    for (let k = 0; k < n * slots; k++) {
+      if (rand() < pEx) ring.ex[k] = c.wEx;
+      if (rand() < pIn) ring.inh[k] = c.wIn;
+    }
+    const spikes = new Int32Array(n);
+    let spikeCount = 0;
+    // Warm-up so the timed loop runs optimised code (and the state leaves its initial transient).
+    for (let s = 0; s < 200; s++) group.update(s, ring, (s % slots) * n, spikes);
+    const t0 = performance.now();
+    for (let s = 0; s < steps; s++) spikeCount += group.update(s, ring, (s % slots) * n, spikes);
+    const seconds = (performance.now() - t0) / 1000;
+    const row: NeuronBenchRow = {
+      model: c.model, integrator: c.integrator, neurons: n, steps, seconds,
+      updatesPerSecond: (n * steps) / seconds,
+      rateHz: spikeCount / n / (steps * dt * 1e-3),
+    };
+    rows.push(row);
+    options.onRow?.(row);
+  }
+  return rows;
+}
+
+export function formatNeuronBenchRow(r: NeuronBenchRow): string {
+  return `${`${r.model} / ${r.integrator}`.padEnd(40)} ${(r.updatesPerSecond / 1e6).toFixed(1).padStart(8)} M updates/s ${r.seconds.toFixed(2).padStart(8)} s ${r.rateHz.toFixed(1).padStart(8)} Hz`;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const arg = (name: string): string | undefined => {
+    const k = process.argv.indexOf(`--${name}`);
+    return k >= 0 ? process.argv[k + 1] : undefined;
+  };
+  const n = arg('n') ? Number(arg('n')) : undefined;
+  const simTimeMs = arg('ms') ? Number(arg('ms')) : undefined;
+  const only = arg('only')?.split(',');
+  console.log(`neuron updates per second: ${n ?? 100000} neurons, ${simTimeMs ?? 1000} ms at dt 0.1 ms, node ${process.version}`);
+  console.log(`${'model / integrator'.padEnd(40)} ${'throughput'.padStart(20)} ${'time'.padStart(10)} ${'rate'.padStart(11)}`);
+  benchNeuronUpdate({ n, simTimeMs, only, onRow: (r) => console.log(formatNeuronBenchRow(r)) });
+}
