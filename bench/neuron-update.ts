@@ -38,9 +38,14 @@ export interface NeuronBenchRow {
   integrator: string;
   neurons: number;
   steps: number;
+  /** Wall-clock seconds of the timed loop. */
   seconds: number;
-  /** Neuron updates per second (neurons × steps / seconds). */
+  /** CPU seconds of this process during the loop: the fairer figure on a shared machine. */
+  cpuSeconds: number;
+  /** Neuron updates per wall-clock second (neurons × steps / seconds). */
   updatesPerSecond: number;
+  /** Neuron updates per CPU second. */
+  updatesPerCpuSecond: number;
   /** Mean firing rate during the run (Hz), to show the load was realistic. */
   rateHz: number;
 }
@@ -99,12 +104,16 @@ export function benchNeuronUpdate(options: NeuronBenchOptions = {}): NeuronBench
     let spikeCount = 0;
     // Warm-up so the timed loop runs optimised code (and the state leaves its initial transient).
     for (let s = 0; s < 200; s++) group.update(s, ring, (s % slots) * n, spikes);
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     for (let s = 0; s < steps; s++) spikeCount += group.update(s, ring, (s % slots) * n, spikes);
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(c0);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     const row: NeuronBenchRow = {
-      model: c.model, integrator: c.integrator, neurons: n, steps, seconds,
+      model: c.model, integrator: c.integrator, neurons: n, steps, seconds, cpuSeconds,
       updatesPerSecond: (n * steps) / seconds,
+      updatesPerCpuSecond: (n * steps) / cpuSeconds,
       rateHz: spikeCount / n / (steps * dt * 1e-3),
     };
     rows.push(row);
@@ -114,7 +123,7 @@ export function benchNeuronUpdate(options: NeuronBenchOptions = {}): NeuronBench
 }
 
 export function formatNeuronBenchRow(r: NeuronBenchRow): string {
-  return `${`${r.model} / ${r.integrator}`.padEnd(40)} ${(r.updatesPerSecond / 1e6).toFixed(1).padStart(8)} M updates/s ${r.seconds.toFixed(2).padStart(8)} s ${r.rateHz.toFixed(1).padStart(8)} Hz`;
+  return `${`${r.model} / ${r.integrator}`.padEnd(40)} ${(r.updatesPerSecond / 1e6).toFixed(2).padStart(8)} ${(r.updatesPerCpuSecond / 1e6).toFixed(2).padStart(8)} ${r.seconds.toFixed(2).padStart(8)} ${r.cpuSeconds.toFixed(2).padStart(8)} ${r.rateHz.toFixed(1).padStart(8)}`;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
@@ -126,6 +135,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const simTimeMs = arg('ms') ? Number(arg('ms')) : undefined;
   const only = arg('only')?.split(',');
   console.log(`neuron updates per second: ${n ?? 100000} neurons, ${simTimeMs ?? 1000} ms at dt 0.1 ms, node ${process.version}`);
-  console.log(`${'model / integrator'.padEnd(40)} ${'throughput'.padStart(20)} ${'time'.padStart(10)} ${'rate'.padStart(11)}`);
+  console.log(`${'model / integrator'.padEnd(40)} ${'M/s wall'.padStart(8)} ${'M/s cpu'.padStart(8)} ${'wall s'.padStart(8)} ${'cpu s'.padStart(8)} ${'rate Hz'.padStart(8)}`);
   benchNeuronUpdate({ n, simTimeMs, only, onRow: (r) => console.log(formatNeuronBenchRow(r)) });
 }
