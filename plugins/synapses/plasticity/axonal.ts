@@ -109,10 +109,12 @@ function arrive(
   const postRate = st.dPost.rate;
   const homTab = st.dPostHom.table;
   const homRate = st.dPostHom.rate;
+  const useHom = homRate !== Infinity;
   for (let k = start; k < end; k++) {
     const j = target[k];
     const dk = T - lastPost[j];
-    const w = rule.onPre(sign * weight[k], y1[j] * decayFactor(postTab, postRate, dk), preSlowBefore, y3[j] * decayFactor(homTab, homRate, dk));
+    const hom = useHom ? y3[j] * decayFactor(homTab, homRate, dk) : 0;
+    const w = rule.onPre(sign * weight[k], y1[j] * decayFactor(postTab, postRate, dk), preSlowBefore, hom);
     weight[k] = sign * w;
     buf[off + j] += weight[k];
   }

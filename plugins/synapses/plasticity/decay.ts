@@ -24,5 +24,6 @@ export class DecayTable {
 /** exp(-k dt / tau) for k >= 0 (negative k, before t = 0, counts as 0 steps). */
 export function decayFactor(table: Float64Array, rate: number, k: number): number {
   if (k <= 0) return 1;
-  return k < table.length ? table[k] : Math.exp(-k * rate);
+  if (k < table.length) return table[k];
+  return rate === Infinity ? 0 : Math.exp(-k * rate);
 }

@@ -198,6 +198,7 @@ function preSpike(
   const postRate = st.dPost.rate;
   const homTab = st.dPostHom.table;
   const homRate = st.dPostHom.rate;
+  const useHom = homRate !== Infinity;
   const preSlowBefore = hasPrev ? st.kPreSlow[src] * decayFactor(st.dPreSlow.table, st.dPreSlow.rate, t - tPrev) : 0;
   const cap = st.cap;
   const mask = st.mask;
@@ -231,16 +232,16 @@ function preSpike(
     let iK = upper;
     if (iK >= 0 && hStep[base + ((hd + iK) & mask)] === T) iK--;
     let post: number;
-    let hom: number;
+    let hom = 0;
     if (iK >= 0) {
       const slot = base + ((hd + iK) & mask);
       const dk = T - hStep[slot];
       post = h1[slot] * decayFactor(postTab, postRate, dk);
-      hom = h3[slot] * decayFactor(homTab, homRate, dk);
+      if (useHom) hom = h3[slot] * decayFactor(homTab, homRate, dk);
     } else {
       const dk = T - st.bStep[j];
       post = st.b1[j] * decayFactor(postTab, postRate, dk);
-      hom = st.b3[j] * decayFactor(homTab, homRate, dk);
+      if (useHom) hom = st.b3[j] * decayFactor(homTab, homRate, dk);
     }
     w = rule.onPre(w, post, preSlowBefore, hom);
     weight[k] = sign * w;
