@@ -151,6 +151,11 @@ export interface EdgeSink {
    * (see ConnectionRule.arrayLength); rules that accept arrays pass it.
    */
   add(src: number, tgt: number, index?: number): void;
+  /**
+   * All edges of one target at once: sources[0..count) -> tgt, array indices firstIndex, firstIndex+1, ...
+   * Optional fast path for target-driven rules; equivalent to calling add() for each.
+   */
+  addRow?(tgt: number, sources: Int32Array, count: number, firstIndex?: number): void;
   /** Pre-size for a known number of edges (avoids regrowth at 10^8 synapses). */
   reserve(count: number): void;
 }
