@@ -36,6 +36,10 @@ export class DendriticState {
   readonly b1: Float64Array;
   readonly b2: Float64Array;
   readonly b3: Float64Array;
+  // the newest entry (or the base entry): dense copies, so that most K queries never touch the ring
+  readonly lastStep: Int32Array;
+  readonly last1: Float64Array;
+  readonly last3: Float64Array;
   horizon = -1;
   horizonAt = -(2 ** 30);
   readonly dPre: DecayTable;
@@ -66,6 +70,9 @@ export class DendriticState {
     this.b2 = new Float64Array(nTarget);
     // Stored one step before t = 0 so that it reads postHomInitial at t = 0.
     this.b3 = new Float64Array(nTarget).fill(rule.tauPostHom > 0 ? rule.postHomInitial * Math.exp(dt / rule.tauPostHom) : 0);
+    this.lastStep = new Int32Array(nTarget).fill(-1);
+    this.last1 = new Float64Array(nTarget);
+    this.last3 = this.b3.slice();
     this.dPre = new DecayTable(dt, rule.tauPre);
     this.dPreSlow = new DecayTable(dt, rule.tauPreSlow);
     this.dPost = new DecayTable(dt, rule.tauPost);
@@ -184,6 +191,9 @@ function recordPostSpikes(st: DendriticState, syn: SynapseArrays, rule: StdpRule
     st.h2[slot] = p2 * decayFactor(st.dPostSlow.table, st.dPostSlow.rate, k) + 1;
     st.h3[slot] = p3 * decayFactor(st.dPostHom.table, st.dPostHom.rate, k) + 1;
     st.len[j] = n + 1;
+    st.lastStep[j] = step;
+    st.last1[j] = st.h1[slot];
+    st.last3[j] = st.h3[slot];
   }
 }
 
@@ -264,6 +274,8 @@ function preSpike(
   const preRate = st.dPre.rate;
   const postTab = st.dPost.table;
   const postRate = st.dPost.rate;
+  const preLen = preTab.length;
+  const postLen = postTab.length;
   const homTab = st.dPostHom.table;
   const homRate = st.dPostHom.rate;
   const useHom = homRate !== Infinity;
@@ -276,6 +288,9 @@ function preSpike(
   const h1 = st.h1;
   const h2 = st.h2;
   const h3 = st.h3;
+  const lastStep = st.lastStep;
+  const last1 = st.last1;
+  const last3 = st.last3;
   let off = ((t + homDelay) % slots) * nRing;
   for (let k = start; k < end; k++) {
     const j = target[k];
@@ -286,30 +301,40 @@ function preSpike(
     let w = sign * weight[k];
     // Latest history entry at or before t - d: the history is short past that point, scan from the end.
     let upper = len[j] - 1;
-    while (upper >= 0 && hStep[base + ((hd + upper) & mask)] > T) upper--;
-    if (hasPrev) {
+    const newest = lastStep[j];
+    let post: number;
+    let hom = 0;
+    if (newest < T) {
+      // Common case: the neuron has not fired since t - d; its newest entry gives K, no ring access.
+      const dk = T - newest;
+      post = last1[j] * (dk < postLen ? postTab[dk] : Math.exp(-dk * postRate));
+      if (useHom) hom = last3[j] * decayFactor(homTab, homRate, dk);
+    } else {
+      while (upper >= 0 && hStep[base + ((hd + upper) & mask)] > T) upper--;
+      // NEST's get_K_value(t - d): the latest postsynaptic spike strictly before t - d.
+      let iK = upper;
+      if (iK >= 0 && hStep[base + ((hd + iK) & mask)] === T) iK--;
+      if (iK >= 0) {
+        const slot = base + ((hd + iK) & mask);
+        const dk = T - hStep[slot];
+        post = h1[slot] * (dk < postLen ? postTab[dk] : Math.exp(-dk * postRate));
+        if (useHom) hom = h3[slot] * decayFactor(homTab, homRate, dk);
+      } else {
+        const dk = T - st.bStep[j];
+        post = st.b1[j] * decayFactor(postTab, postRate, dk);
+        if (useHom) hom = st.b3[j] * decayFactor(homTab, homRate, dk);
+      }
+    }
+    // Facilitation by the post spikes of (t_last - d, t - d], oldest first, before the depression.
+    if (hasPrev && newest > tPrev - d) {
       const lo = Math.max(tPrev - d, applied);
       let first = upper;
       while (first >= 0 && hStep[base + ((hd + first) & mask)] > lo) first--;
       for (let e = first + 1; e <= upper; e++) {
         const slot = base + ((hd + e) & mask);
-        w = rule.onPost(w, kPrev * decayFactor(preTab, preRate, hStep[slot] + d - tPrev), h2[slot] - 1);
+        const dp = hStep[slot] + d - tPrev;
+        w = rule.onPost(w, kPrev * (dp < preLen ? preTab[dp] : Math.exp(-dp * preRate)), h2[slot] - 1);
       }
-    }
-    // NEST's get_K_value(t - d): the latest postsynaptic spike strictly before t - d.
-    let iK = upper;
-    if (iK >= 0 && hStep[base + ((hd + iK) & mask)] === T) iK--;
-    let post: number;
-    let hom = 0;
-    if (iK >= 0) {
-      const slot = base + ((hd + iK) & mask);
-      const dk = T - hStep[slot];
-      post = h1[slot] * decayFactor(postTab, postRate, dk);
-      if (useHom) hom = h3[slot] * decayFactor(homTab, homRate, dk);
-    } else {
-      const dk = T - st.bStep[j];
-      post = st.b1[j] * decayFactor(postTab, postRate, dk);
-      if (useHom) hom = st.b3[j] * decayFactor(homTab, homRate, dk);
     }
     w = rule.onPre(w, post, preSlowBefore, hom);
     weight[k] = sign * w;
