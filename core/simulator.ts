@@ -588,10 +588,11 @@ export class Simulator {
         const spikes = this.spikeScratch[p];
         const count = pop.group.update(s, ring, off, spikes);
         ring.clear(off);
+        // Every step, spikes or not: axonal-delay plasticity applies pre-spike arrivals due next step here.
+        const plastic = this.plasticIncoming[p];
+        for (let k = 0; k < plastic.length; k++) plastic[k].onPostSpikes!(spikes, count, s);
         if (count > 0) {
           this.localSpikeCount[p] += count;
-          const plastic = this.plasticIncoming[p];
-          for (let k = 0; k < plastic.length; k++) plastic[k].onPostSpikes!(spikes, count, s);
           local.ensure(count);
           const gid0 = pop.firstGid + pop.localStart;
           const base = local.count;
