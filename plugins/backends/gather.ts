@@ -1,4 +1,20 @@
+import { readFileSync } from 'node:fs';
 import type { Simulator, Projection, PhaseTimes } from '../../core/simulator.js';
+
+/**
+ * CPU seconds of the calling thread (Linux: /proc/thread-self/stat, 10 ms ticks), NaN elsewhere. On a shared
+ * machine wall time counts the time other processes hold the core; a thread's CPU time does not.
+ */
+export function threadCpuSeconds(): number {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    // Fields after the command name (which may contain spaces): utime and stime are fields 14 and 15.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
 
 /** A spike recorder's events: senders (gids) and emission steps, sorted by step, then sender. */
 export interface SpikeRecord {
@@ -25,6 +41,8 @@ export interface RankResult {
   simTime: number;
   /** Seconds spent building (create + connect + prepare). */
   buildTime: number;
+  /** CPU seconds of this rank's thread during `simulate` (NaN where unknown). */
+  simCpu: number;
   /** Spikes per population over all ranks (collective). */
   spikeCounts: Float64Array;
   recorders: SpikeRecord[];
@@ -73,13 +91,14 @@ export function localProjectionWeights(p: Projection): ProjectionWeights {
 }
 
 /** Collect this rank's results; collective (every rank must call it). */
-export function collectRankResult(sim: Simulator, timing: { simTime: number; buildTime: number }, withWeights: boolean): RankResult {
+export function collectRankResult(sim: Simulator, timing: { simTime: number; buildTime: number; simCpu?: number }, withWeights: boolean): RankResult {
   return {
     rank: sim.rank,
     size: sim.size,
     times: { ...sim.times },
     simTime: timing.simTime,
     buildTime: timing.buildTime,
+    simCpu: timing.simCpu ?? NaN,
     spikeCounts: sim.spikeCounts(),
     recorders: localSpikeRecords(sim),
     weights: withWeights ? sim.projections.map(localProjectionWeights) : undefined,
@@ -96,6 +115,7 @@ export interface MergedResult {
   times: PhaseTimes[];
   simTime: number[];
   buildTime: number[];
+  simCpu: number[];
 }
 
 /** Join the ranks' results (given in any order) into one. */
@@ -125,6 +145,7 @@ export function mergeRankResults(results: readonly RankResult[]): MergedResult {
     times: ranks.map((r) => r.times),
     simTime: ranks.map((r) => r.simTime),
     buildTime: ranks.map((r) => r.buildTime),
+    simCpu: ranks.map((r) => r.simCpu),
   };
 }
 

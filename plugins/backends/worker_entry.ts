@@ -11,7 +11,7 @@ import { builtinPlugins } from '../index.js';
 import { presets } from '../../presets/index.js';
 import { findPreset, runPreset } from '../../presets/preset.js';
 import { SharedComm } from './shared_comm.js';
-import { collectRankResult } from './gather.js';
+import { collectRankResult, threadCpuSeconds } from './gather.js';
 import type { WorkerJob, WorkerReply } from './workers.js';
 
 async function loadPlugins(job: WorkerJob): Promise<readonly Plugin[]> {
@@ -26,8 +26,24 @@ async function run(job: WorkerJob): Promise<Extract<WorkerReply, { type: 'result
   const plugins = await loadPlugins(job);
   const comm = new SharedComm(job.buffers, job.rank, job.commOptions);
   if (job.kind === 'preset') {
-    const r = runPreset(findPreset(presets, job.preset), job.overrides, { plugins, comm });
-    const result = collectRankResult(r.sim, { simTime: r.summary.sim_time_s, buildTime: r.summary.build_time_s }, job.weights);
+    // Thread CPU from the first slice on (runPreset builds first; one slice of hundreds is left out).
+    let cpuStart = NaN;
+    let stepsAtStart = 0;
+    let stepsTotal = 0;
+    const r = runPreset(findPreset(presets, job.preset), job.overrides, {
+      plugins,
+      comm,
+      onProgress: (done, total) => {
+        if (Number.isNaN(cpuStart)) {
+          cpuStart = threadCpuSeconds();
+          stepsAtStart = done;
+        }
+        stepsTotal = total;
+      },
+    });
+    const cpu = threadCpuSeconds() - cpuStart;
+    const simCpu = stepsTotal > stepsAtStart ? (cpu * stepsTotal) / (stepsTotal - stepsAtStart) : NaN;
+    const result = collectRankResult(r.sim, { simTime: r.summary.sim_time_s, buildTime: r.summary.build_time_s, simCpu }, job.weights);
     r.sim.close();
     return { type: 'result', result, summary: r.summary };
   }
@@ -40,9 +56,11 @@ async function run(job: WorkerJob): Promise<Extract<WorkerReply, { type: 'result
   sim.prepare();
   const buildTime = (performance.now() - tb) / 1000;
   const ts = performance.now();
+  const cs = threadCpuSeconds();
   if (job.simtime > 0) sim.simulate(job.simtime);
+  const simCpu = threadCpuSeconds() - cs;
   const simTime = (performance.now() - ts) / 1000;
-  const result = collectRankResult(sim, { simTime, buildTime }, job.weights);
+  const result = collectRankResult(sim, { simTime, buildTime, simCpu }, job.weights);
   sim.close();
   return { type: 'result', result };
 }

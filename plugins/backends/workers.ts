@@ -254,6 +254,7 @@ export function combineSummaries(summaries: readonly RunSummary[], merged: Merge
     out[`rank${r}_update_s`] = s.time_update_s;
     out[`rank${r}_propagate_s`] = s.time_propagate_s;
     out[`rank${r}_exchange_s`] = s.time_exchange_s;
+    out[`rank${r}_sim_cpu_s`] = Math.round(merged.simCpu[r] * 100) / 100;
   });
   return out;
 }
