@@ -7,6 +7,7 @@ import { PluginRegistry } from '../core/registry.js';
 import { schemaRows } from '../core/schema.js';
 import { SpikeworksError } from '../core/errors.js';
 import type { PluginKind } from '../core/plugin.js';
+import { defaultOutDir, registerCompare, writePresetOutput } from './output.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -37,6 +38,9 @@ function printSummary(s: RunSummary): void {
     ['spike digest', s.spike_digest],
     ['peak RSS', `${s.rss_mib.toFixed(0)} MiB`],
   ];
+  // Statistics means and preset-specific figures: every key the fixed lines above do not show.
+  const shown = new Set(['preset', 'neurons', 'synapses', 'bytes_per_synapse', 'build_time_s', 'build_time_nodes_s', 'build_edge_time_s', 'sim_time_s', 'simtime_ms', 'real_time_factor', 'time_update_s', 'time_propagate_s', 'time_exchange_s', 'rate_e_hz', 'rate_i_hz', 'spike_count', 'spike_digest', 'rss_mib']);
+  for (const [k, v] of Object.entries(s)) if (!shown.has(k)) lines.push([k.replace(/_/g, ' '), String(v)]);
   const w = Math.max(...lines.map(([k]) => k.length));
   for (const [k, v] of lines) console.log(`${k.padEnd(w)}  ${v}`);
 }
@@ -53,8 +57,10 @@ program
   .option('--scale <x>', 'multiply the neuron counts')
   .option('--set <key=value>', 'override a preset parameter (repeatable)', collect, [])
   .option('--json', 'print the summary as one JSON object on stdout')
+  .option('--out <dir>', 'output folder: spike files, log_0.dat, summary.json, statistics, SVG figures (default out/<preset>-<seed>)')
+  .addOption(new Option('--no-out', 'write no output folder'))
   .addOption(new Option('--no-progress', 'no progress bar'))
-  .action((name: string, opts: { simtime?: string; seed?: string; scale?: string; set: string[]; json?: boolean; progress: boolean }) => {
+  .action(async (name: string, opts: { simtime?: string; seed?: string; scale?: string; set: string[]; json?: boolean; progress: boolean; out?: string | boolean }) => {
     const preset = findPreset(presets, name);
     const overrides: Record<string, unknown> = parseSets(opts.set);
     if (opts.simtime !== undefined) overrides.simtime = opts.simtime;
@@ -70,6 +76,8 @@ program
     let lastDraw = 0;
     const result = runPreset(preset, overrides, {
       plugins: builtinPlugins,
+      // hpc_benchmark's Logger prints every line as it goes (rank, value, key); stdout stays JSON-only with --json.
+      onLog: (line) => (opts.json ? console.error : console.log)(line.slice(line.indexOf(' ') + 1)),
       onProgress: showBar
         ? (done, total) => {
             const t = performance.now();
@@ -89,6 +97,11 @@ program
     if (opts.json) process.stdout.write(JSON.stringify(result.summary) + '\n');
     else printSummary(result.summary);
     result.sim.close();
+    if (opts.out !== false) {
+      const dir = typeof opts.out === 'string' ? opts.out : defaultOutDir(preset, result.params);
+      const files = await writePresetOutput(dir, preset, result);
+      (opts.json ? console.error : console.log)(`output: ${dir}/ (${files.length} files)`);
+    }
   });
 
 // The progress callback needs dt before the run returns; presets expose it through their parameters.
@@ -129,6 +142,8 @@ program
     }
   });
 
+registerCompare(program);
+
 program
   .command('models')
   .description('list every registered model, or the parameters of one')
@@ -165,7 +180,7 @@ program
   });
 
 try {
-  program.parse();
+  await program.parseAsync();
 } catch (e) {
   if (e instanceof SpikeworksError) {
     console.error(`spikeworks: ${e.message}`);
