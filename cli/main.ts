@@ -66,7 +66,7 @@ program
     if (opts.simtime !== undefined) overrides.simtime = opts.simtime;
     if (opts.seed !== undefined) overrides.seed = opts.seed;
     if (opts.scale !== undefined) overrides.scale = opts.scale;
-    resolvePresetParams(preset, overrides); // fail on bad input before building anything
+    const dt = resolvePresetParams(preset, overrides).dt as number; // fails on bad input before building anything
     const showBar = opts.progress && process.stderr.isTTY !== false;
     const bar = new cliProgress.SingleBar(
       { stream: process.stderr, format: ' {bar} {percentage}% | {value}/{total} steps | RTF {rtf} | ETA {eta_formatted}', hideCursor: true, etaBuffer: 50 },
@@ -87,8 +87,8 @@ program
             }
             if (t - lastDraw < 100 && done < total) return;
             lastDraw = t;
-            const simulatedS = done * 1e-4;
-            const rtf = simulatedS > 0 ? ((t - started) / 1000 / (done * (result_dt ?? 0.1) * 1e-3)).toFixed(3) : '-';
+            const simulatedS = done * dt * 1e-3;
+            const rtf = simulatedS > 0 ? ((t - started) / 1000 / simulatedS).toFixed(3) : '-';
             bar.update(done, { rtf });
           }
         : undefined,
@@ -103,21 +103,6 @@ program
       (opts.json ? console.error : console.log)(`output: ${dir}/ (${files.length} files)`);
     }
   });
-
-// The progress callback needs dt before the run returns; presets expose it through their parameters.
-let result_dt: number | undefined;
-program.hook('preAction', (_cmd, action) => {
-  if (action.name() !== 'run') return;
-  const preset = presets.find((p) => p.name === action.args[0]);
-  const o = action.opts() as { set?: string[] };
-  if (preset) {
-    try {
-      result_dt = resolvePresetParams(preset, parseSets(o.set ?? [])).dt as number;
-    } catch {
-      result_dt = undefined;
-    }
-  }
-});
 
 program
   .command('list')

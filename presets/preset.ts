@@ -76,9 +76,15 @@ export function resolvePresetParams(preset: Preset, overrides: Record<string, un
       if (!spec.choices.includes(v)) throw new ParameterError(where, name, given, `one of ${spec.choices.join(', ')}`);
       out[name] = v;
     } else {
-      let v: unknown = given === undefined ? spec.default : given;
-      if (typeof v === 'string') v = v.trim() === '' ? NaN : Number(v);
-      out[name] = checkValue(where, name, spec, v);
+      const raw: unknown = given === undefined ? spec.default : given;
+      const v = typeof raw === 'string' ? (raw.trim() === '' ? NaN : Number(raw)) : raw;
+      try {
+        out[name] = checkValue(where, name, spec, v);
+      } catch (e) {
+        // Report what the user typed, not what it parsed to.
+        if (e instanceof ParameterError) throw new ParameterError(where, name, raw, e.allowed);
+        throw e;
+      }
     }
   }
   return out;
