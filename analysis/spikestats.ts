@@ -50,7 +50,9 @@ export function spikeStatistics(senders: ArrayLike<number>, times: ArrayLike<num
   const durS = (t1 - t0) * 1e-3;
   const rates = new Float64Array(nNeurons);
   const cvPerNeuron = new Float64Array(nNeurons).fill(NaN);
-  const isis = new Float64Array(Math.max(0, start[nNeurons] - nNeurons));
+  let isiTotal = 0;
+  for (let k = 0; k < nNeurons; k++) if (counts[k] > 1) isiTotal += counts[k] - 1;
+  const isis = new Float64Array(isiTotal);
   let nIsi = 0;
   const cvs: number[] = [];
   for (let k = 0; k < nNeurons; k++) {
