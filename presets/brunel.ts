@@ -57,9 +57,11 @@ function buildBrunel(sim: Simulator, p: PresetValues) {
     // scale this small no longer is Brunel's sparse network.
     throw new ParameterError('preset brunel', 'scale', scale, `a scale with 4 × order × scale >= CE = ${d.CE} (>= ${d.CE / d.NE})`);
   }
-  const neuron = { C_m: p.C_m, tau_m: p.tau_m, t_ref: p.t_ref, E_L: 0, V_reset: p.V_reset, V_m: 0, V_th: p.V_th };
+  const neuron = { C_m: p.C_m, tau_m: p.tau_m, t_ref: p.t_ref, E_L: 0, V_reset: p.V_reset, V_th: p.V_th };
   const E = sim.create('iaf_psc_delta', NE, neuron);
   const I = sim.create('iaf_psc_delta', NI, neuron);
+  E.set('V_m', 0);
+  I.set('V_m', 0);
   const noise = sim.create('poisson_generator', 1, { rate: d.pRate });
   const delay = p.delay as number;
   const ex = { weight: p.J as number, delay };
@@ -119,9 +121,11 @@ function buildBrunelStdp(sim: Simulator, p: PresetValues) {
   const NE = Math.max(1, Math.round((p.NE as number) * scale));
   const NI = Math.max(1, Math.round((p.NI as number) * scale));
   const q = scaledProbability(p, 'sparseness', 'brunel-stdp');
-  const neuron = { tau_m: p.tau_m, t_ref: p.t_ref, E_L: 0, V_reset: p.V_reset, V_th: p.V_th, V_m: 0, C_m: 1, tau_minus: p.tau_minus };
+  const neuron = { tau_m: p.tau_m, t_ref: p.t_ref, E_L: 0, V_reset: p.V_reset, V_th: p.V_th, C_m: 1, tau_minus: p.tau_minus };
   const E = sim.create('iaf_psc_delta', NE, neuron);
   const I = sim.create('iaf_psc_delta', NI, neuron);
+  E.set('V_m', 0);
+  I.set('V_m', 0);
   const J = p.J as number;
   const delay = p.delay as number;
   const stimE = sim.create('poisson_generator', 1, { rate: p.poisson_rate });

@@ -73,15 +73,17 @@ function buildHpc(sim: Simulator, p: PresetValues) {
   }
   const model = {
     E_L: p.E_L, C_m: p.C_m, tau_m: p.tau_m, t_ref: p.t_ref, V_th: p.V_th, V_reset: p.V_reset,
-    tau_syn_ex: p.tau_syn, tau_syn_in: p.tau_syn, tau_minus: p.tau_minus, V_m: p.mean_potential,
+    tau_syn_ex: p.tau_syn, tau_syn_in: p.tau_syn, tau_minus: p.tau_minus,
   };
   const E = sim.create('iaf_psc_alpha', d.NE, model);
   const I = sim.create('iaf_psc_alpha', d.NI, model);
-  if ((p.randomize_Vm as number) === 1) {
-    const vm = { distribution: 'normal' as const, mean: p.mean_potential as number, std: p.sigma_potential as number };
-    E.set('V_m', vm);
-    I.set('V_m', vm);
-  }
+  // 'V_m': 5.7 in model_params, then nest.random.normal(mean_potential, sigma_potential) when randomize_Vm.
+  const vm =
+    (p.randomize_Vm as number) === 1
+      ? { distribution: 'normal' as const, mean: p.mean_potential as number, std: p.sigma_potential as number }
+      : (p.mean_potential as number);
+  E.set('V_m', vm);
+  I.set('V_m', vm);
   const stimulus = sim.create('poisson_generator', 1, { rate: d.stimulusRate });
   const recorder = sim.create('spike_recorder');
   const delay = p.delay as number;

@@ -123,11 +123,13 @@ function buildVaCoba(sim: Simulator, p: PresetValues) {
   const q = scaledProbability(p, 'p', 'va-coba');
   const neuron = {
     C_m: p.C_m, g_L: p.g_L, E_L: p.E_L, V_th: p.V_th, V_reset: p.V_reset, t_ref: p.t_ref, E_ex: p.E_ex, E_in: p.E_in,
-    tau_syn_ex: p.tau_syn_ex, tau_syn_in: p.tau_syn_in, I_e: p.I_e, V_m: p.V_m,
+    tau_syn_ex: p.tau_syn_ex, tau_syn_in: p.tau_syn_in, I_e: p.I_e,
   };
   const options = p.integrator === 'exact' ? {} : { integrator: p.integrator as string };
   const E = sim.create('iaf_cond_exp', NE, neuron, options);
   const I = sim.create('iaf_cond_exp', NI, neuron, options);
+  E.set('V_m', p.V_m as number);
+  I.set('V_m', p.V_m as number);
   const d = p.delay as number;
   const conn = { rule: 'pairwise_bernoulli', p: q };
   const ex = { weight: p.w_ex as number, delay: d };
