@@ -2,13 +2,14 @@ import { readFileSync, writeFileSync, openSync, writeSync, closeSync } from 'nod
 
 /**
  * NEST's ASCII recording backend format for spike_recorder (NEST 3.x): two comment lines, a header line,
- * then one `sender<TAB>time_ms` row per spike, times with 3 decimals. Files are named
- * `<label>-<device gid>-<virtual process>.dat`.
+ * then one `sender<TAB>time_ms` row per spike, times with 3 decimals (the same lines spike_recorder's
+ * record_to 'ascii' writes). Files are named `<label>-<device id>-<virtual process>.dat`, the device id
+ * zero-padded to the digits of the node count as NEST does.
  */
-export const NEST_ASCII_HEADER = '# NEST version: 3.9.0\n# RecordingBackendASCII version: 2\nsender\ttime_ms\n';
+export const NEST_ASCII_HEADER = '# NEST version: spikeworks\n# RecordingBackendASCII version: 2\nsender\ttime_ms\n';
 
-export function nestAsciiFileName(label: string, deviceGid: number, vp = 0): string {
-  return `${label}-${deviceGid}-${vp}.dat`;
+export function nestAsciiFileName(label: string, deviceGid: number, nodeCount = deviceGid, vp = 0): string {
+  return `${label}-${String(deviceGid).padStart(String(Math.max(nodeCount, deviceGid)).length, '0')}-${vp}.dat`;
 }
 
 /** Write spikes in NEST ASCII format, in chunks so millions of spikes never build one giant string. */

@@ -18,6 +18,7 @@ export async function writePresetOutput(dir: string, preset: Preset, result: Run
     params: result.params,
     log: result.log,
     windowMs: result.windowMs,
+    nodeCount: result.sim.populations.reduce((n, p) => n + p.size, 0) + result.sim.devices.length,
     groups: result.groups.map((g) => ({
       label: g.group.label,
       recorderGid: g.group.recorder.gid,

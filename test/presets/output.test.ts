@@ -47,7 +47,7 @@ describe('output folder', () => {
     let total = 0;
     for (const [k, g] of (s.groups as { file: string }[]).entries()) {
       const text = readFileSync(join(dir, 'a', g.file), 'utf8');
-      expect(text.split('\n').slice(0, 3)).toEqual(['# NEST version: 3.9.0', '# RecordingBackendASCII version: 2', 'sender\ttime_ms']);
+      expect(text.split('\n').slice(0, 3)).toEqual(['# NEST version: spikeworks', '# RecordingBackendASCII version: 2', 'sender\ttime_ms']);
       const rec = readNestAscii(join(dir, 'a', g.file));
       const ev = result.net.recorders[k].events<{ senders: Int32Array; times: Float64Array }>();
       expect(Array.from(rec.senders)).toEqual(Array.from(ev.senders));
