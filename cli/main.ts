@@ -121,10 +121,13 @@ program
     console.log(`${p.name}: ${p.title}\n\n${p.doc}\n\nsource: ${p.source}`);
     if (p.reference) console.log(`reference: E ${p.reference.rate_e_hz ?? '-'} Hz, I ${p.reference.rate_i_hz ?? '-'} Hz (tolerance ±${p.reference.tolerance * 100} %; ${p.reference.source})`);
     console.log('\nparameters (override with --set key=value):');
+    const kw = Math.max(12, ...Object.keys(p.params).map((k) => k.length));
+    const dw = Math.max(10, ...Object.values(p.params).map((s) => String(s.default).length));
     for (const [k, s] of Object.entries(p.params)) {
       const allowed = s.choices ? `one of ${s.choices.join(', ')}` : '';
-      console.log(`  ${k.padEnd(12)} ${String(s.default).padEnd(10)} ${(s.unit || '').padEnd(4)} ${s.doc}${allowed ? ` (${allowed})` : ''}`);
+      console.log(`  ${k.padEnd(kw)} ${String(s.default).padEnd(dw)} ${(s.unit || '').padEnd(6)} ${s.doc}${allowed ? ` (${allowed})` : ''}`);
     }
+    console.log(`\ndocs: docs/presets/${p.name.startsWith('zenke-25k') ? 'zenke-25k' : p.name}.md; output: spike files, log_0.dat, summary.json, statistics and SVG figures in --out (default out/${p.name}-<seed>)`);
   });
 
 registerCompare(program);
