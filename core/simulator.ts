@@ -516,6 +516,21 @@ export class Simulator {
       }
     }
     for (const l of this.pendingLinks) maxD = Math.max(maxD, l.delaySteps);
+    // Each rank holds only its targets' synapses, so its own extremes may differ from another rank's
+    // (delay distributions, a rank without edges of a projection). Every rank must cut the same slices:
+    // gather all ranks' extremes (a sum over a rank-indexed vector) and take the global ones.
+    if (this.comm.size > 1) {
+      const size = this.comm.size;
+      const mine = new Float64Array(2 * size);
+      mine[this.comm.rank] = Number.isFinite(minD) ? minD : 0;
+      mine[size + this.comm.rank] = maxD;
+      const all = this.comm.allreduceSum(mine);
+      minD = Infinity;
+      for (let r = 0; r < size; r++) {
+        if (all[r] > 0) minD = Math.min(minD, all[r]);
+        maxD = Math.max(maxD, all[size + r]);
+      }
+    }
     // Without projections no spike crosses ranks: one slice per step keeps devices exact.
     if (!Number.isFinite(minD)) minD = 1;
     this.minDelaySteps = minD;
