@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSimulator, type Device } from '../../index.js';
+import { createSimulator, builtinPlugins, type Device, type SynapseModel } from '../../index.js';
 import { readSpikeAscii, readSpikeBinary, type SpikeRecorderRuntime, type WeightRecorderRuntime, type MultimeterEvents, type WeightEvents } from '../../plugins/recorders/index.js';
 import type { SpikeEvents } from '../../plugins/recorders/spike_recorder.js';
 
@@ -153,4 +153,43 @@ describe('weight_recorder', () => {
     }
     expect(() => (wr.runtime as WeightRecorderRuntime).watch(proj, [120])).toThrow(/synapses\[0\]' = 120/);
   });
+});
+
+describe('weight_recorder on changing weights', () => {
+  // A user plasticity plugin: every delivered spike adds 1 to the weights of its row.
+  const makeRamp = (withWeightAt: boolean): SynapseModel => ({
+    kind: 'synapse', name: withWeightAt ? 'ramp_at' : 'ramp_copy', doc: 'test rule', params: {}, plastic: true, perSynapseWeight: true,
+    create(p) {
+      const t = p.table;
+      const w = t.weight!.slice();
+      return {
+        deliver(src: number) {
+          for (let k = t.rowStart[src]; k < t.rowStart[src + 1]; k++) w[k] += 1;
+        },
+        bytesPerSynapse: () => 8,
+        weights: () => w.slice(),
+        ...(withWeightAt ? { weightAt: (k: number) => w[k] } : {}),
+      };
+    },
+  });
+  for (const withWeightAt of [true, false]) {
+    it(`samples track the runtime's weights (${withWeightAt ? 'weightAt' : 'weights() copy'})`, () => {
+      const sim = createSimulator({ seed: 10, dt: 0.1, plugins: [...builtinPlugins, makeRamp(withWeightAt)] });
+      const src = sim.create('poisson_population', 10, { rate: 300 });
+      const dst = sim.create('iaf_psc_exp', 10);
+      const proj = sim.connect(src, dst, { rule: 'fixed_indegree', indegree: 3 }, { synapse_model: withWeightAt ? 'ramp_at' : 'ramp_copy', weight: 0.5, delay: 1.0 })!;
+      const wr = sim.create('weight_recorder', 1, { interval: 2 }, { projections: [proj] });
+      // Weights after each 1 ms slice's propagation; the sample at the end of slice j sees slice j-1's.
+      const afterSlice: Float32Array[] = [proj.weights()];
+      sim.events.on('slice', () => afterSlice.push(proj.weights()));
+      sim.simulate(40);
+      const ev = wr.events<WeightEvents>();
+      expect(ev.times.length).toBe(20 * proj.count);
+      for (let r = 0; r < ev.times.length; r++) {
+        const j = Math.round(ev.times[r]) - 1; // slice index whose last step was sampled
+        expect(ev.weights[r]).toBe(afterSlice[j][r % proj.count]);
+      }
+      expect(Math.max(...ev.weights)).toBeGreaterThan(1.5);
+    });
+  }
 });
