@@ -25,7 +25,7 @@ export function nestFileName(dir: string, label: string, gid: number, nodeCount:
 }
 
 export interface FileOptions {
-  recordTo: 'memory' | 'ascii' | 'binary';
+  recordTo: 'memory' | 'ascii' | 'binary' | 'arrow';
   label: string;
   path: string;
   precision: number;
