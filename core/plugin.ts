@@ -108,7 +108,10 @@ export interface ProjectionInfo {
 export interface SynapseRuntime {
   /** Deliver the spike of source neuron `src` (local index in the source population) emitted in `step`. */
   deliver(src: number, step: number): void;
-  /** Post spikes of the target population in `step` (local indices); only plastic rules need it. */
+  /**
+   * Post spikes of the target population in `step` (local indices), called every step after that population's
+   * update (count may be 0), before the next step's ring row is read; only plastic rules need it.
+   */
   onPostSpikes?(spikes: Int32Array, count: number, step: number): void;
   /** Memory per synapse, everything that scales with the synapse count included. */
   bytesPerSynapse(): number;
