@@ -223,3 +223,33 @@ describe('Arrow spike stream', () => {
     expect(Array.from(all.times)).toEqual(Array.from(steps, (s) => (s + 1) * 0.1));
   });
 });
+
+describe('multimeter to a NEST ASCII file', () => {
+  it('writes sender, time_ms and the variables; reads back as the in-memory trace to the precision', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spikeworks-mm-'));
+    const sim = createSimulator({ seed: 6, dt: 0.1 });
+    const pop = sim.create('iaf_psc_exp', 4);
+    const noise = sim.create('poisson_generator', 1, { rate: 10000 });
+    sim.connect(noise, pop, 'all_to_all', { weight: 30, delay: 0.1 });
+    const mem = sim.create('multimeter', 1, { interval: 0.2, record_from: ['V_m', 'I_syn_ex'] });
+    const txt = sim.create('multimeter', 1, { interval: 0.2, record_from: ['V_m', 'I_syn_ex'], record_to: 'ascii', path: dir, precision: 6 });
+    sim.connect(mem, pop);
+    sim.connect(txt, pop);
+    sim.simulate(50);
+    sim.close();
+    const filename = (txt.runtime as unknown as { filename: string }).filename;
+    expect(filename).toBe(join(dir, `multimeter-${txt.gid}-0.dat`));
+    const lines = readFileSync(filename, 'utf8').split('\n');
+    expect(lines[1]).toBe('# RecordingBackendASCII version: 2');
+    expect(lines[2]).toBe('sender\ttime_ms\tV_m\tI_syn_ex');
+    const a = mem.events<MultimeterEvents>();
+    const b = txt.events<MultimeterEvents>();
+    expect(b.times.length).toBe(250 * 4);
+    expect(Array.from(b.senders)).toEqual(Array.from(a.senders));
+    for (let i = 0; i < a.times.length; i++) {
+      expect(Math.abs(b.times[i] - a.times[i])).toBeLessThan(1e-6);
+      expect(Math.abs((b.V_m as Float64Array)[i] - (a.V_m as Float64Array)[i])).toBeLessThan(1e-6);
+      expect(Math.abs((b.I_syn_ex as Float64Array)[i] - (a.I_syn_ex as Float64Array)[i])).toBeLessThan(1e-6);
+    }
+  });
+});
