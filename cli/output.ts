@@ -33,6 +33,7 @@ export async function writePresetOutput(dir: string, preset: Preset, result: Run
 
 function fmtP(p: number): string {
   if (!Number.isFinite(p)) return 'n/a';
+  if (p === 0) return '< 1e-300';
   return p < 1e-4 ? p.toExponential(2) : p.toFixed(4);
 }
 
