@@ -7,6 +7,7 @@ import { PluginRegistry } from '../core/registry.js';
 import { schemaRows } from '../core/schema.js';
 import { SpikeworksError } from '../core/errors.js';
 import type { PluginKind } from '../core/plugin.js';
+import { COMM_CHOICES, parallelRequested, runParallel } from './parallel.js';
 import { defaultOutDir, registerCompare, writePresetOutput } from './output.js';
 
 function collect(value: string, previous: string[]): string[] {
@@ -60,12 +61,16 @@ program
   .option('--out <dir>', 'output folder: spike files, log_0.dat, summary.json, statistics, SVG figures (default out/<preset>-<seed>)')
   .addOption(new Option('--no-out', 'write no output folder'))
   .addOption(new Option('--no-progress', 'no progress bar'))
-  .action(async (name: string, opts: { simtime?: string; seed?: string; scale?: string; set: string[]; json?: boolean; progress: boolean; out?: string | boolean }) => {
+  .option('--workers <n>', 'run in n worker threads (implies --comm workers)')
+  .addOption(new Option('--comm <backend>', 'communication backend; mpi: start with mpirun -np N').choices(COMM_CHOICES))
+  .option('--spike-dir <dir>', 'with --comm mpi: where each rank writes its spike file (default out/)')
+  .action(async (name: string, opts: { simtime?: string; seed?: string; scale?: string; set: string[]; json?: boolean; progress: boolean; out?: string | boolean; workers?: string; comm?: string; spikeDir?: string }) => {
     const preset = findPreset(presets, name);
     const overrides: Record<string, unknown> = parseSets(opts.set);
     if (opts.simtime !== undefined) overrides.simtime = opts.simtime;
     if (opts.seed !== undefined) overrides.seed = opts.seed;
     if (opts.scale !== undefined) overrides.scale = opts.scale;
+    if (parallelRequested(opts)) return runParallel(name, overrides, opts);
     const dt = resolvePresetParams(preset, overrides).dt as number; // fails on bad input before building anything
     const showBar = opts.progress && process.stderr.isTTY !== false;
     const bar = new cliProgress.SingleBar(

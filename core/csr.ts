@@ -82,6 +82,22 @@ export class EdgeBuffer implements EdgeSink {
     if (this.delayOf) (this.delays ??= new Grow(u16)).push(this.delayOf(local, index));
   }
 
+  addRow(tgt: number, sources: Int32Array, count: number, firstIndex = 0): void {
+    const local = tgt - this.targetStart;
+    if (local < 0 || local >= this.targetCount) return;
+    if (this.tgt || local < this.lastTarget || this.weightOf || this.delayOf) {
+      for (let k = 0; k < count; k++) this.add(sources[k], tgt, firstIndex + k);
+      return;
+    }
+    // In-order target, homogeneous weight and delay: one bulk copy of the sources.
+    const src = this.src;
+    if (src.length + count > src.data.length) src.reserve(Math.max(src.length + count, src.data.length * 2));
+    src.data.set(sources.subarray(0, count), src.length);
+    src.length += count;
+    this.runs[local] += count;
+    this.lastTarget = local;
+  }
+
   private materialiseTargets(): Grow<Uint32Array> {
     const t = new Grow(u32);
     t.reserve(Math.max(1024, this.src.data.length));

@@ -108,7 +108,10 @@ export interface ProjectionInfo {
 export interface SynapseRuntime {
   /** Deliver the spike of source neuron `src` (local index in the source population) emitted in `step`. */
   deliver(src: number, step: number): void;
-  /** Post spikes of the target population in `step` (local indices); only plastic rules need it. */
+  /**
+   * Post spikes of the target population in `step` (local indices), called every step after that population's
+   * update (count may be 0), before the next step's ring row is read; only plastic rules need it.
+   */
   onPostSpikes?(spikes: Int32Array, count: number, step: number): void;
   /** Memory per synapse, everything that scales with the synapse count included. */
   bytesPerSynapse(): number;
@@ -151,6 +154,11 @@ export interface EdgeSink {
    * (see ConnectionRule.arrayLength); rules that accept arrays pass it.
    */
   add(src: number, tgt: number, index?: number): void;
+  /**
+   * All edges of one target at once: sources[0..count) -> tgt, array indices firstIndex, firstIndex+1, ...
+   * Optional fast path for target-driven rules; equivalent to calling add() for each.
+   */
+  addRow?(tgt: number, sources: Int32Array, count: number, firstIndex?: number): void;
   /** Pre-size for a known number of edges (avoids regrowth at 10^8 synapses). */
   reserve(count: number): void;
 }

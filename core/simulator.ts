@@ -516,6 +516,21 @@ export class Simulator {
       }
     }
     for (const l of this.pendingLinks) maxD = Math.max(maxD, l.delaySteps);
+    // Each rank holds only its targets' synapses, so its own extremes may differ from another rank's
+    // (delay distributions, a rank without edges of a projection). Every rank must cut the same slices:
+    // gather all ranks' extremes (a sum over a rank-indexed vector) and take the global ones.
+    if (this.comm.size > 1) {
+      const size = this.comm.size;
+      const mine = new Float64Array(2 * size);
+      mine[this.comm.rank] = Number.isFinite(minD) ? minD : 0;
+      mine[size + this.comm.rank] = maxD;
+      const all = this.comm.allreduceSum(mine);
+      minD = Infinity;
+      for (let r = 0; r < size; r++) {
+        if (all[r] > 0) minD = Math.min(minD, all[r]);
+        maxD = Math.max(maxD, all[size + r]);
+      }
+    }
     // Without projections no spike crosses ranks: one slice per step keeps devices exact.
     if (!Number.isFinite(minD)) minD = 1;
     this.minDelaySteps = minD;
@@ -588,10 +603,11 @@ export class Simulator {
         const spikes = this.spikeScratch[p];
         const count = pop.group.update(s, ring, off, spikes);
         ring.clear(off);
+        // Every step, spikes or not: axonal-delay plasticity applies pre-spike arrivals due next step here.
+        const plastic = this.plasticIncoming[p];
+        for (let k = 0; k < plastic.length; k++) plastic[k].onPostSpikes!(spikes, count, s);
         if (count > 0) {
           this.localSpikeCount[p] += count;
-          const plastic = this.plasticIncoming[p];
-          for (let k = 0; k < plastic.length; k++) plastic[k].onPostSpikes!(spikes, count, s);
           local.ensure(count);
           const gid0 = pop.firstGid + pop.localStart;
           const base = local.count;

@@ -7,8 +7,8 @@ import { iafCondAlpha } from './iaf_cond_alpha.js';
 import { aeifCondExp } from './aeif_cond_exp.js';
 import { izhikevich } from './izhikevich.js';
 import { parrotNeuron } from './parrot_neuron.js';
-import { IF_curr_exp, IF_curr_alpha, IF_cond_exp, EIF_cond_exp_isfa_ista, pynnToNest, nestToPynn, pynnSchemas, pynnTarget } from './pynn.js';
 import { poissonPopulation } from './poisson_population.js';
+import { IF_curr_exp, IF_curr_alpha, IF_cond_exp, EIF_cond_exp_isfa_ista, pynnToNest, nestToPynn, pynnSchemas, pynnTarget } from './pynn.js';
 
 export { iafPscExp, iafPscAlpha, iafPscDelta, iafCondExp, iafCondAlpha, aeifCondExp, izhikevich, parrotNeuron, poissonPopulation };
 export { IF_curr_exp, IF_curr_alpha, IF_cond_exp, EIF_cond_exp_isfa_ista, pynnToNest, nestToPynn, pynnSchemas, pynnTarget };

@@ -84,7 +84,7 @@ export function trace(
     const dev = sim.create(d.plugin.name);
     sim.connect(dev, pop, 'all_to_all', { weight: d.weight ?? 1, delay: d.delay ?? dt });
   }
-  const record = opts.record ?? ['V_m'];
+  const record = [...new Set(opts.record ?? ['V_m'])];
   const values: Record<string, number[]> = {};
   for (const r of record) values[r] = [];
   const times: number[] = [];

@@ -1,0 +1,6 @@
+import type { Plugin } from '../../../core/plugin.js';
+import { iafPscExpWasm } from './iaf_psc_exp_simd.js';
+
+export { iafPscExpWasm };
+/** WebAssembly SIMD integrators: extra schemes for existing models, chosen with `{ integrator }` at create. */
+export const wasmIntegratorPlugins: readonly Plugin[] = [iafPscExpWasm];
