@@ -48,6 +48,7 @@ describe('hpc-benchmark at scale 0.02', () => {
     // compute_rate: every recorded event, presimulation included, over Nrec × simtime.
     const avg = Number(r.log[9].split(' ')[2]);
     expect(avg).toBeCloseTo((r.groups[0].senders.length / (100 * 50)) * 1000, 9);
+    expect(r.groups[0].group.fileLabel).toBe('alpha_0.0513_spikes');
     // Rates and statistics cover the 50 ms after the presimulation.
     expect(r.windowMs).toEqual([20, 70]);
   });
