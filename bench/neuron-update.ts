@@ -1,6 +1,6 @@
 /**
  * Neuron update throughput per model and integrator: `npx tsx bench/neuron-update.ts [--n 100000] [--ms 1000]
- * [--only name,name]`. Each case builds one population through the public API, feeds it a fixed
+ * [--slow-ms 100] [--only name,name] [--quick]`. Each case builds one population through the public API, feeds it a fixed
  * pattern of excitatory and inhibitory input (64 pre-drawn ring rows, cycled, so no random numbers are
  * drawn while timing) plus a constant current, and times `group.update` alone: the figure is neuron
  * updates per second, the kernel's ring clearing and spike propagation excluded.
@@ -16,6 +16,8 @@ export interface NeuronBenchCase {
   /** Weight of one excitatory / inhibitory input event, in the model's units. */
   wEx: number;
   wIn: number;
+  /** Adaptive-step (RKF45) cases: 10–50× slower per update, simulated for `slowSimTimeMs` instead. */
+  slow?: boolean;
 }
 
 export interface NeuronBenchOptions {
@@ -23,6 +25,10 @@ export interface NeuronBenchOptions {
   n?: number;
   /** Simulated time per case in ms (default 1000). */
   simTimeMs?: number;
+  /** Simulated time of the RKF45 cases (default 100 ms: their 10^9 updates of 1 s would take minutes each). */
+  slowSimTimeMs?: number;
+  /** The `npm run bench -- --quick` size: 10^4 neurons, 100 ms (20 ms for RKF45 cases). */
+  quick?: boolean;
   dt?: number;
   /** Probability per neuron and step of an excitatory / inhibitory input event (defaults 0.2 / 0.05). */
   pEx?: number;
@@ -55,19 +61,19 @@ export const defaultNeuronBenchCases: NeuronBenchCase[] = [
   { model: 'iaf_psc_exp', integrator: 'exact', params: { I_e: 300 }, wEx: 60, wIn: -120 },
   { model: 'iaf_psc_exp', integrator: 'euler-f32', params: { I_e: 300 }, wEx: 60, wIn: -120 },
   { model: 'iaf_psc_delta', integrator: 'exact', params: { I_e: 300 }, wEx: 0.5, wIn: -1 },
-  { model: 'iaf_cond_exp', integrator: 'rkf45', params: { I_e: 200 }, wEx: 2, wIn: -4 },
-  { model: 'iaf_cond_exp', integrator: 'rkf45-fresh', params: { I_e: 200 }, wEx: 2, wIn: -4 },
+  { model: 'iaf_cond_exp', integrator: 'rkf45', params: { I_e: 200 }, wEx: 2, wIn: -4, slow: true },
+  { model: 'iaf_cond_exp', integrator: 'rkf45-fresh', params: { I_e: 200 }, wEx: 2, wIn: -4, slow: true },
   { model: 'iaf_cond_exp', integrator: 'euler-f32', params: { I_e: 200 }, wEx: 2, wIn: -4 },
-  { model: 'iaf_cond_alpha', integrator: 'rkf45', params: { I_e: 200 }, wEx: 2, wIn: -4 },
-  { model: 'aeif_cond_exp', integrator: 'rkf45', params: { I_e: 600 }, wEx: 2, wIn: -4 },
+  { model: 'iaf_cond_alpha', integrator: 'rkf45', params: { I_e: 200 }, wEx: 2, wIn: -4, slow: true },
+  { model: 'aeif_cond_exp', integrator: 'rkf45', params: { I_e: 600 }, wEx: 2, wIn: -4, slow: true },
   { model: 'izhikevich', integrator: 'euler', params: { I_e: 5 }, wEx: 1, wIn: -1 },
   { model: 'parrot_neuron', integrator: 'none', params: {}, wEx: 1, wIn: -1 },
   { model: 'IF_curr_exp', integrator: 'exact', params: { i_offset: 0.6 }, wEx: 0.06, wIn: -0.12 },
   { model: 'IF_curr_exp', integrator: 'euler-f32', params: { i_offset: 0.6 }, wEx: 0.06, wIn: -0.12 },
   { model: 'IF_curr_alpha', integrator: 'exact', params: { i_offset: 0.6 }, wEx: 0.06, wIn: -0.12 },
-  { model: 'IF_cond_exp', integrator: 'rkf45', params: { i_offset: 0.6 }, wEx: 0.004, wIn: -0.01 },
+  { model: 'IF_cond_exp', integrator: 'rkf45', params: { i_offset: 0.6 }, wEx: 0.004, wIn: -0.01, slow: true },
   { model: 'IF_cond_exp', integrator: 'euler-f32', params: { i_offset: 0.6 }, wEx: 0.004, wIn: -0.01 },
-  { model: 'EIF_cond_exp_isfa_ista', integrator: 'rkf45', params: { i_offset: 0.6 }, wEx: 0.002, wIn: -0.004 },
+  { model: 'EIF_cond_exp_isfa_ista', integrator: 'rkf45', params: { i_offset: 0.6 }, wEx: 0.002, wIn: -0.004, slow: true },
 ];
 
 /** A small LCG: the input pattern only needs to be irregular and repeatable. */
@@ -80,9 +86,11 @@ function lcg(seed: number): () => number {
 }
 
 export function benchNeuronUpdate(options: NeuronBenchOptions = {}): NeuronBenchRow[] {
-  const n = options.n ?? 100_000;
+  const quick = options.quick === true;
+  const n = options.n ?? (quick ? 10_000 : 100_000);
   const dt = options.dt ?? 0.1;
-  const steps = Math.round((options.simTimeMs ?? 1000) / dt);
+  const fastSteps = Math.round((options.simTimeMs ?? (quick ? 100 : 1000)) / dt);
+  const slowSteps = Math.round((options.slowSimTimeMs ?? (quick ? 20 : 100)) / dt);
   const pEx = options.pEx ?? 0.2;
   const pIn = options.pIn ?? 0.05;
   const slots = 64;
@@ -91,6 +99,7 @@ export function benchNeuronUpdate(options: NeuronBenchOptions = {}): NeuronBench
   );
   const rows: NeuronBenchRow[] = [];
   for (const c of cases) {
+    const steps = c.slow ? slowSteps : fastSteps;
     const sim = createSimulator({ dt });
     const pop = sim.create(c.model, n, c.params, { integrator: c.integrator });
     const group = pop.group;
@@ -133,8 +142,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   };
   const n = arg('n') ? Number(arg('n')) : undefined;
   const simTimeMs = arg('ms') ? Number(arg('ms')) : undefined;
+  const slowSimTimeMs = arg('slow-ms') ? Number(arg('slow-ms')) : undefined;
   const only = arg('only')?.split(',');
-  console.log(`neuron updates per second: ${n ?? 100000} neurons, ${simTimeMs ?? 1000} ms at dt 0.1 ms, node ${process.version}`);
+  const quick = process.argv.includes('--quick');
+  console.log(`neuron updates per second: ${n ?? (quick ? 10000 : 100000)} neurons, ${simTimeMs ?? (quick ? 100 : 1000)} ms (RKF45 cases ${slowSimTimeMs ?? (quick ? 20 : 100)} ms) at dt 0.1 ms, node ${process.version}`);
   console.log(`${'model / integrator'.padEnd(40)} ${'M/s wall'.padStart(8)} ${'M/s cpu'.padStart(8)} ${'wall s'.padStart(8)} ${'cpu s'.padStart(8)} ${'rate Hz'.padStart(8)}`);
-  benchNeuronUpdate({ n, simTimeMs, only, onRow: (r) => console.log(formatNeuronBenchRow(r)) });
+  benchNeuronUpdate({ n, simTimeMs, slowSimTimeMs, only, quick, onRow: (r) => console.log(formatNeuronBenchRow(r)) });
 }

@@ -89,9 +89,11 @@ export function createAeifRkf45(ctx: NeuronGroupContext, inputScale = 1, reuseDe
   const refr = refractorySteps(p.t_ref, h);
   const vPeak = p.Delta_T > 0 ? p.V_peak : p.V_th;
   const { V_reset, b } = p;
-  return {
+  const group = {
     n,
     state: { V_m: V, g_ex: gex, g_in: gin, w },
+    /** The integrator's per-neuron state and step counts (diagnostics). */
+    integrator: rk,
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       const ex = ring.ex;
       const inh = ring.inh;
@@ -131,6 +133,7 @@ export function createAeifRkf45(ctx: NeuronGroupContext, inputScale = 1, reuseDe
       return count;
     },
   };
+  return group;
 }
 
 export const aeifCondExp: NeuronModel = {

@@ -63,9 +63,11 @@ export function createCondAlphaRkf45(ctx: NeuronGroupContext, inputScale = 1, re
   // Inhibitory input arrives as a negative sum; NEST adds its magnitude.
   const initIn = -(Math.E / p.tau_syn_in) * inputScale;
   const { V_reset, V_th } = p;
-  return {
+  const group = {
     n,
     state: { V_m: V, g_ex: gex, dg_ex: dgex, g_in: gin, dg_in: dgin },
+    /** The integrator's per-neuron state and step counts (diagnostics). */
+    integrator: rk,
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       const ex = ring.ex;
       const inh = ring.inh;
@@ -100,6 +102,7 @@ export function createCondAlphaRkf45(ctx: NeuronGroupContext, inputScale = 1, re
       return count;
     },
   };
+  return group;
 }
 
 export const iafCondAlpha: NeuronModel = {
