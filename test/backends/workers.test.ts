@@ -3,7 +3,7 @@ import { runWorkers, runPresetWorkers } from '../../plugins/backends/workers.js'
 import { runPreset, findPreset } from '../../presets/preset.js';
 import { presets } from '../../presets/index.js';
 import { builtinPlugins } from '../../plugins/index.js';
-import { buildLopsided } from './fixtures/network.js';
+import { build, buildLopsided } from './fixtures/network.js';
 import { runSingle, spikePairs } from './helpers.js';
 
 const fixture = new URL('./fixtures/network.ts', import.meta.url);
@@ -49,6 +49,16 @@ describe('workers backend: the same spikes whatever the worker count', () => {
 });
 
 describe('workers backend: slices', () => {
+  it('a slice with more spikes than the shared region holds is exchanged in several rounds, with the same result', async () => {
+    const params = { NE: 160, NI: 40, eeModel: 'static_synapse' };
+    const single = runSingle(build, params, 100, { seed: 3 });
+    const ref = spikePairs(single);
+    expect(ref.length / 2).toBeGreaterThan(100);
+    // 4 spikes per worker per round: most slices need several rounds.
+    const r = await runWorkers({ workers: 3, module: fixture, params, simtime: 100, seed: 3, spikeCapacity: 4 });
+    expect(spikePairs(r)).toEqual(ref);
+  });
+
   it('ranks whose own shortest delay differs still cut the same slices (global min delay)', async () => {
     const single = runSingle(buildLopsided, {}, 200);
     const ref = spikePairs(single);
