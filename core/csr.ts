@@ -1,12 +1,20 @@
 import type { EdgeSink, SynapseTable } from './plugin.js';
 
-/** A Uint32 array that grows by doubling; `reserve` avoids the regrowth peaks at 10^8 entries. */
-class GrowU32 {
-  data = new Uint32Array(1024);
+type GrowableArray = Uint32Array | Uint16Array | Float32Array;
+
+/**
+ * A typed array that grows by doubling; `reserve` sizes it exactly for rules that know their edge count,
+ * which avoids the copy-on-grow peak (old + new array alive at once) at 10^8 entries.
+ */
+class Grow<A extends GrowableArray> {
+  data: A;
   length = 0;
+  constructor(private readonly make: (n: number) => A) {
+    this.data = make(1024);
+  }
   reserve(n: number): void {
     if (n > this.data.length) {
-      const d = new Uint32Array(n);
+      const d = this.make(n);
       d.set(this.data.subarray(0, this.length));
       this.data = d;
     }
@@ -17,38 +25,30 @@ class GrowU32 {
   }
 }
 
-class GrowF32 {
-  data = new Float32Array(1024);
-  length = 0;
-  reserve(n: number): void {
-    if (n > this.data.length) {
-      const d = new Float32Array(n);
-      d.set(this.data.subarray(0, this.length));
-      this.data = d;
-    }
-  }
-  push(v: number): void {
-    if (this.length === this.data.length) this.reserve(this.data.length * 2);
-    this.data[this.length++] = v;
-  }
-}
+const u32 = (n: number) => new Uint32Array(n);
+const u16 = (n: number) => new Uint16Array(n);
+const f32 = (n: number) => new Float32Array(n);
 
 /**
  * Collects a projection's edges straight into typed arrays. Target-driven rules (fixed_indegree,
  * pairwise_bernoulli, all_to_all) emit edges with non-decreasing targets; then only the source index is
  * stored per edge and the targets as a run length per target neuron, so building 10^8 edges peaks at
- * about 8 bytes per edge (source + final target) instead of 12.
+ * about 6 bytes per edge (a 16-bit source index while the source population has at most 65536 neurons,
+ * plus the final 32-bit target) instead of 12.
  */
 export class EdgeBuffer implements EdgeSink {
-  private src = new GrowU32();
+  private src: Grow<Uint32Array | Uint16Array>;
   private runs: Uint32Array; // edges per local target, while targets arrive in order
-  private tgt: GrowU32 | null = null; // materialised once targets arrive out of order
+  private tgt: Grow<Uint32Array> | null = null; // materialised once targets arrive out of order
   private lastTarget = 0;
-  private weights: GrowF32 | null = null;
-  private delays: GrowU32 | null = null;
-  /** Called for each edge to draw its weight/delay; set by the kernel when they are not homogeneous. */
-  weightOf: ((localTarget: number) => number) | null = null;
-  delayOf: ((localTarget: number) => number) | null = null;
+  private weights: Grow<Float32Array> | null = null;
+  private delays: Grow<Uint16Array> | null = null;
+  /**
+   * Called for each edge to draw or look up its weight/delay; set by the kernel when they are not
+   * homogeneous. `index` is the edge's position in NEST's array layout (arrays given by the user).
+   */
+  weightOf: ((localTarget: number, index: number) => number) | null = null;
+  delayOf: ((localTarget: number, index: number) => number) | null = null;
 
   constructor(
     readonly sourceCount: number,
@@ -56,19 +56,20 @@ export class EdgeBuffer implements EdgeSink {
     readonly targetCount: number,
   ) {
     this.runs = new Uint32Array(targetCount);
+    this.src = new Grow<Uint32Array | Uint16Array>(sourceCount <= 65536 ? u16 : u32);
   }
 
   reserve(count: number): void {
     this.src.reserve(count);
-    if (this.weightOf) (this.weights ??= new GrowF32()).reserve(count);
-    if (this.delayOf) (this.delays ??= new GrowU32()).reserve(count);
+    if (this.weightOf) (this.weights ??= new Grow(f32)).reserve(count);
+    if (this.delayOf) (this.delays ??= new Grow(u16)).reserve(count);
   }
 
   get count(): number {
     return this.src.length;
   }
 
-  add(src: number, tgt: number): void {
+  add(src: number, tgt: number, index = 0): void {
     const local = tgt - this.targetStart;
     if (local < 0 || local >= this.targetCount) return; // another rank's target
     this.src.push(src);
@@ -77,12 +78,28 @@ export class EdgeBuffer implements EdgeSink {
       this.runs[local]++;
       this.lastTarget = local;
     } else this.materialiseTargets().push(local);
-    if (this.weightOf) (this.weights ??= new GrowF32()).push(this.weightOf(local));
-    if (this.delayOf) (this.delays ??= new GrowU32()).push(this.delayOf(local));
+    if (this.weightOf) (this.weights ??= new Grow(f32)).push(this.weightOf(local, index));
+    if (this.delayOf) (this.delays ??= new Grow(u16)).push(this.delayOf(local, index));
   }
 
-  private materialiseTargets(): GrowU32 {
-    const t = new GrowU32();
+  addRow(tgt: number, sources: Int32Array, count: number, firstIndex = 0): void {
+    const local = tgt - this.targetStart;
+    if (local < 0 || local >= this.targetCount) return;
+    if (this.tgt || local < this.lastTarget || this.weightOf || this.delayOf) {
+      for (let k = 0; k < count; k++) this.add(sources[k], tgt, firstIndex + k);
+      return;
+    }
+    // In-order target, homogeneous weight and delay: one bulk copy of the sources.
+    const src = this.src;
+    if (src.length + count > src.data.length) src.reserve(Math.max(src.length + count, src.data.length * 2));
+    src.data.set(sources.subarray(0, count), src.length);
+    src.length += count;
+    this.runs[local] += count;
+    this.lastTarget = local;
+  }
+
+  private materialiseTargets(): Grow<Uint32Array> {
+    const t = new Grow(u32);
     t.reserve(Math.max(1024, this.src.data.length));
     for (let i = 0; i < this.targetCount; i++) for (let r = this.runs[i]; r > 0; r--) t.push(i);
     this.tgt = t;
@@ -145,7 +162,7 @@ export class EdgeBuffer implements EdgeSink {
       sign = pos && neg ? 'mixed' : neg ? 'in' : 'ex';
     }
     // Drop the build buffers before the caller allocates anything else.
-    this.src = new GrowU32();
+    this.src = new Grow<Uint32Array | Uint16Array>(u16);
     this.tgt = null;
     this.weights = null;
     this.delays = null;

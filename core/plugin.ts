@@ -108,12 +108,17 @@ export interface ProjectionInfo {
 export interface SynapseRuntime {
   /** Deliver the spike of source neuron `src` (local index in the source population) emitted in `step`. */
   deliver(src: number, step: number): void;
-  /** Post spikes of the target population in `step` (local indices); only plastic rules need it. */
+  /**
+   * Post spikes of the target population in `step` (local indices), called every step after that population's
+   * update (count may be 0), before the next step's ring row is read; only plastic rules need it.
+   */
   onPostSpikes?(spikes: Int32Array, count: number, step: number): void;
   /** Memory per synapse, everything that scales with the synapse count included. */
   bytesPerSynapse(): number;
   /** Current weights in CSR order (a copy for homogeneous tables). */
   weights(): Float32Array;
+  /** Current weight of synapse k (CSR order) without copying the table; weight_recorder uses it when present. */
+  weightAt?(k: number): number;
 }
 
 export interface SynapseModel extends PluginBase {
@@ -146,7 +151,16 @@ export interface PopulationHandle {
 
 /** Receives edges as they are drawn: `src` indexes the source population, `tgt` the target population (global index). */
 export interface EdgeSink {
-  add(src: number, tgt: number): void;
+  /**
+   * `index` is the position of this edge in NEST's array layout for weights and delays given as arrays
+   * (see ConnectionRule.arrayLength); rules that accept arrays pass it.
+   */
+  add(src: number, tgt: number, index?: number): void;
+  /**
+   * All edges of one target at once: sources[0..count) -> tgt, array indices firstIndex, firstIndex+1, ...
+   * Optional fast path for target-driven rules; equivalent to calling add() for each.
+   */
+  addRow?(tgt: number, sources: Int32Array, count: number, firstIndex?: number): void;
   /** Pre-size for a known number of edges (avoids regrowth at 10^8 synapses). */
   reserve(count: number): void;
 }
@@ -172,6 +186,11 @@ export interface ConnectionRule extends PluginBase {
   check?(ctx: Omit<ConnectContext, 'sink'>): void;
   /** Draw the edges whose target is local to this rank, from streams that do not depend on the rank count. */
   connect(ctx: ConnectContext): void;
+  /**
+   * Length of a weight/delay array in NEST's layout for this rule (one_to_one: n; all_to_all:
+   * n_targets·n_sources; fixed_indegree: n_targets·indegree). Absent: the rule takes no arrays.
+   */
+  arrayLength?(ctx: Omit<ConnectContext, 'sink'>): number;
 }
 
 // ---------------------------------------------------------------- devices
@@ -200,11 +219,15 @@ export interface DeviceContext {
   readonly seed: number;
   readonly rank: number;
   readonly size: number;
+  /** Non-numeric settings: the 4th argument of create() plus the params named in the model's `extraParams`. */
+  readonly options?: Record<string, unknown>;
 }
 
 export interface GeneratorModel extends PluginBase {
   readonly kind: 'generator';
   readonly params: ParamSchema;
+  /** Parameters that are not single numbers (spike_times, booleans): passed unchecked in `options`; create() checks them. */
+  readonly extraParams?: readonly string[];
   check?(p: Params, where: string): void;
   create(ctx: DeviceContext): GeneratorRuntime;
 }
@@ -223,6 +246,8 @@ export interface RecorderRuntime {
   recordSpikes?(gids: Int32Array, steps: Int32Array, count: number): void;
   /** Called after every step (multimeters). */
   sample?(step: number): void;
+  /** Called once when the network is frozen; `nodeCount` is the number of nodes (NEST file names pad node ids to it). */
+  prepare?(info: { nodeCount: number }): void;
   /** Flush and close files at the end of a run. */
   close?(): void;
 }
@@ -230,6 +255,8 @@ export interface RecorderRuntime {
 export interface RecorderModel extends PluginBase {
   readonly kind: 'recorder';
   readonly params: ParamSchema;
+  /** Parameters that are not single numbers (record_from, record_to, label): moved from params into `options`. */
+  readonly extraParams?: readonly string[];
   create(ctx: DeviceContext & { options: Record<string, unknown> }): RecorderRuntime;
 }
 

@@ -167,6 +167,19 @@ class SpikeList implements SpikeBatch {
   }
 }
 
+/** Move a device's non-numeric parameters (arrays, booleans, names) out of the numbers resolveParams checks. */
+function splitExtraParams(params: Record<string, unknown> | undefined, names: readonly string[] | undefined): { numeric: Record<string, unknown> | undefined; extra: Record<string, unknown> } {
+  if (!names || !params || typeof params !== 'object') return { numeric: params, extra: {} };
+  const numeric: Record<string, unknown> = {};
+  const extra: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params)) (names.includes(k) ? extra : numeric)[k] = v;
+  return { numeric, extra };
+}
+
+function isNumberArray(v: unknown): v is ArrayLike<number> {
+  return typeof v === 'object' && v !== null && !isDistribution(v) && typeof (v as ArrayLike<number>).length === 'number';
+}
+
 function now(): number {
   return performance.now() / 1000;
 }
@@ -289,14 +302,16 @@ export class Simulator {
     let device: Device;
     if (kind === 'generator') {
       const m = this.registry.get('generator', model);
-      const p = resolveParams(where, m.params, params);
+      const split = splitExtraParams(params, m.extraParams);
+      const p = resolveParams(where, m.params, split.numeric);
       m.check?.(p, where);
-      device = new Device(gid, model, kind, p, m.create({ ...base, params: p }));
+      device = new Device(gid, model, kind, p, m.create({ ...base, params: p, options: { ...options, ...split.extra } }));
       this.generators.push(device.runtime as GeneratorRuntime);
     } else {
       const m = this.registry.get('recorder', model);
-      const p = resolveParams(where, m.params, params);
-      device = new Device(gid, model, kind, p, m.create({ ...base, params: p, options }));
+      const split = splitExtraParams(params, m.extraParams);
+      const p = resolveParams(where, m.params, split.numeric);
+      device = new Device(gid, model, kind, p, m.create({ ...base, params: p, options: { ...options, ...split.extra } }));
       this.recorders.push(device.runtime as RecorderRuntime);
     }
     addDeviceEntity(this.world, kind, this.devices.length);
@@ -363,10 +378,14 @@ export class Simulator {
     return { model, weight: weight ?? 1.0, delay: delay ?? 1.0, rest };
   }
 
-  /** NEST rounds delays to the nearest step; less than one step is an error. */
+  /**
+   * NEST rounds delays to the nearest step, as ld_round(ms · steps_per_ms) (Time::delay_ms_to_steps): multiplying
+   * by 1/dt rather than dividing by dt keeps halfway delays such as 0.15 ms at dt 0.1 on NEST's side (2 steps).
+   * Less than one step is an error.
+   */
   delayToSteps(where: string, delayMs: number): number {
     if (typeof delayMs !== 'number' || !Number.isFinite(delayMs)) throw new ParameterError(where, 'delay', delayMs, `a finite number >= dt (${this.dt} ms)`);
-    const steps = Math.round(delayMs / this.dt);
+    const steps = Math.floor(delayMs * (1 / this.dt) + 0.5);
     if (steps < 1) throw new ParameterError(where, 'delay', delayMs, `a delay >= the resolution dt = ${this.dt} ms`);
     if (steps > 65535) throw new ParameterError(where, 'delay', delayMs, `at most ${65535 * this.dt} ms (65535 steps)`);
     return steps;
@@ -396,7 +415,12 @@ export class Simulator {
     rule.check?.(baseCtx);
     const edges = new EdgeBuffer(pre.size, post.localStart, post.localCount);
     // Weights and delays drawn per edge come from a stream per target neuron (keyed by its gid), so they
-    // do not depend on how targets are split over ranks.
+    // do not depend on how targets are split over ranks. Arrays are indexed by the rule's `index` argument.
+    const arrayLength = (name: string, a: ArrayLike<number>): void => {
+      if (!rule.arrayLength) throw new ParameterError(where, name, `an array of length ${a.length}`, `a number or a distribution: rule '${c.rule}' takes no arrays (one_to_one, all_to_all and fixed_indegree do)`);
+      const n = rule.arrayLength(baseCtx);
+      if (a.length !== n) throw new ParameterError(where, name, `an array of length ${a.length}`, `an array of length ${n} (NEST's layout for '${c.rule}')`);
+    };
     let homWeight = 0;
     if (typeof s.weight === 'number') {
       if (!Number.isFinite(s.weight)) throw new ParameterError(where, 'weight', s.weight, 'a finite number');
@@ -415,14 +439,28 @@ export class Simulator {
         check?.(w, where);
         return w;
       };
-    } else throw new ParameterError(where, 'weight', formatValue(s.weight), 'a number or a distribution ({ distribution: "normal", mean, std, ... })');
+    } else if (isNumberArray(s.weight)) {
+      const a = s.weight;
+      arrayLength('weight', a);
+      for (let i = 0; i < a.length; i++) {
+        if (typeof a[i] !== 'number' || !Number.isFinite(a[i])) throw new ParameterError(where, `weight[${i}]`, a[i], 'a finite number');
+        s.model.checkWeight?.(a[i], `${where} weight[${i}]`);
+      }
+      edges.weightOf = (_t, index) => a[index];
+    } else throw new ParameterError(where, 'weight', formatValue(s.weight), 'a number, an array or a distribution ({ distribution: "normal", mean, std, ... })');
     let homDelay = 0;
     if (typeof s.delay === 'number') homDelay = this.delayToSteps(where, s.delay);
     else if (isDistribution(s.delay)) {
       const draw = makeSampler(where, 'delay', s.delay);
       const bank = StreamBank.range(this.seed, `delay/${id}`, post.firstGid + post.localStart, post.localCount);
       edges.delayOf = (t) => this.delayToSteps(where, draw(bank.state, t));
-    } else throw new ParameterError(where, 'delay', formatValue(s.delay), 'a number (ms) or a distribution');
+    } else if (isNumberArray(s.delay)) {
+      const a = s.delay;
+      arrayLength('delay', a);
+      const steps = new Uint16Array(a.length);
+      for (let i = 0; i < a.length; i++) steps[i] = this.delayToSteps(`${where} delay[${i}]`, a[i]);
+      edges.delayOf = (_t, index) => steps[index];
+    } else throw new ParameterError(where, 'delay', formatValue(s.delay), 'a number (ms), an array or a distribution');
     rule.connect({ ...baseCtx, sink: edges });
     const table = edges.freeze(homWeight, homDelay);
     const proj = new Projection(id, pre, post, c.rule, s.model, synParams, synOptions, table);
@@ -527,6 +565,7 @@ export class Simulator {
       });
     }
     this.pendingLinks = [];
+    for (const r of this.recorders) r.prepare?.({ nodeCount: this.nextGid - 1 });
     this.samplers = this.recorders.filter((r) => r.sample);
     this.prepared = true;
     this.events.emit('prepare', { minDelaySteps: minD, maxDelaySteps: maxD });
@@ -568,10 +607,11 @@ export class Simulator {
         const spikes = this.spikeScratch[p];
         const count = pop.group.update(s, ring, off, spikes);
         ring.clear(off);
+        // Every step, spikes or not: axonal-delay plasticity applies pre-spike arrivals due next step here.
+        const plastic = this.plasticIncoming[p];
+        for (let k = 0; k < plastic.length; k++) plastic[k].onPostSpikes!(spikes, count, s);
         if (count > 0) {
           this.localSpikeCount[p] += count;
-          const plastic = this.plasticIncoming[p];
-          for (let k = 0; k < plastic.length; k++) plastic[k].onPostSpikes!(spikes, count, s);
           local.ensure(count);
           const gid0 = pop.firstGid + pop.localStart;
           const base = local.count;

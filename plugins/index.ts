@@ -5,6 +5,7 @@ import { connectionPlugins } from './connections/index.js';
 import { generatorPlugins } from './generators/index.js';
 import { recorderPlugins } from './recorders/index.js';
 import { backendPlugins } from './backends/index.js';
+import { wasmIntegratorPlugins } from './integrators/wasm/index.js';
 
 export * from './neurons/index.js';
 export * from './synapses/index.js';
@@ -12,6 +13,7 @@ export * from './connections/index.js';
 export * from './generators/index.js';
 export * from './recorders/index.js';
 export * from './backends/index.js';
+export * from './integrators/wasm/index.js';
 
 /** Every plugin that ships with spikeworks; `createSimulator()` without `plugins` composes all of them. */
 export const builtinPlugins: readonly Plugin[] = [
@@ -21,4 +23,5 @@ export const builtinPlugins: readonly Plugin[] = [
   ...generatorPlugins,
   ...recorderPlugins,
   ...backendPlugins,
+  ...wasmIntegratorPlugins,
 ];

@@ -1,5 +1,9 @@
 import type { Plugin } from '../../core/plugin.js';
 import { poissonGenerator } from './poisson_generator.js';
+import { dcGenerator } from './dc_generator.js';
+import { spikeGenerator } from './spike_generator.js';
+import { noiseGenerator } from './noise_generator.js';
+import { sinusoidalPoissonGenerator } from './sinusoidal_poisson_generator.js';
 
-export { poissonGenerator };
-export const generatorPlugins: readonly Plugin[] = [poissonGenerator];
+export { poissonGenerator, dcGenerator, spikeGenerator, noiseGenerator, sinusoidalPoissonGenerator };
+export const generatorPlugins: readonly Plugin[] = [poissonGenerator, dcGenerator, spikeGenerator, noiseGenerator, sinusoidalPoissonGenerator];

@@ -3,6 +3,7 @@ import type { RingBuffer } from '../../core/ringbuffer.js';
 import { ParameterError } from '../../core/errors.js';
 import type { Params } from '../../core/schema.js';
 import { propagatorExp, refractorySteps } from './propagators.js';
+import { createPscExpEulerF32 } from '../integrators/euler_f32.js';
 
 /**
  * NEST's ArchivingNode parameters, present on every neuron model: the time constants of the
@@ -40,14 +41,14 @@ function stepPscExp(
   n: number, V: Float64Array, Iex: Float64Array, Iin: Float64Array, I0: Float64Array, r: Int32Array,
   ex: Float64Array, inh: Float64Array, cur: Float64Array, off: number, spikes: Int32Array,
   E_L: number, P22: number, P21ex: number, P21in: number, P20: number, I_e: number,
-  P11ex: number, P11in: number, theta: number, V_reset: number, refr: number,
+  P11ex: number, P11in: number, theta: number, V_reset: number, refr: number, inputScale: number,
 ): number {
   let count = 0;
   for (let i = 0; i < n; i++) {
     if (r[i] === 0) V[i] = E_L + (V[i] - E_L) * P22 + Iex[i] * P21ex + Iin[i] * P21in + (I_e + I0[i]) * P20;
     else r[i]--;
-    Iex[i] = Iex[i] * P11ex + ex[off + i];
-    Iin[i] = Iin[i] * P11in + inh[off + i];
+    Iex[i] = Iex[i] * P11ex + inputScale * ex[off + i];
+    Iin[i] = Iin[i] * P11in + inputScale * inh[off + i];
     if (V[i] >= theta) {
       r[i] = refr;
       V[i] = V_reset;
@@ -58,7 +59,11 @@ function stepPscExp(
   return count;
 }
 
-function createExact(ctx: NeuronGroupContext): NeuronGroup {
+/**
+ * The exact group, parameterised by NEST names. `inputScale` multiplies spike input (1 for NEST's pA;
+ * 1000 for PyNN's nA weights).
+ */
+export function createPscExpExact(ctx: NeuronGroupContext, inputScale = 1): NeuronGroup {
   const { n, params: p, dt: h } = ctx;
   const V = new Float64Array(n).fill(p.E_L);
   const Iex = new Float64Array(n);
@@ -77,7 +82,7 @@ function createExact(ctx: NeuronGroupContext): NeuronGroup {
     state: { V_m: V, I_syn_ex: Iex, I_syn_in: Iin },
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       return stepPscExp(n, V, Iex, Iin, I0, r, ring.ex, ring.inh, ring.cur, off, spikes,
-        p.E_L, P22, P21ex, P21in, P20, p.I_e, P11ex, P11in, p.V_th, p.V_reset, refr);
+        p.E_L, P22, P21ex, P21in, P20, p.I_e, P11ex, P11in, p.V_th, p.V_reset, refr, inputScale);
     },
   };
 }
@@ -92,7 +97,7 @@ export const iafPscExp: NeuronModel = {
     I_syn_ex: { unit: 'pA', doc: 'excitatory synaptic current', initial: () => 0 },
     I_syn_in: { unit: 'pA', doc: 'inhibitory synaptic current', initial: () => 0 },
   },
-  integrators: { exact: createExact },
+  integrators: { exact: (ctx) => createPscExpExact(ctx), 'euler-f32': (ctx) => createPscExpEulerF32(ctx) },
   defaultIntegrator: 'exact',
   check: checkResetBelowThreshold,
 };

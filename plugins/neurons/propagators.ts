@@ -23,3 +23,25 @@ export function propagatorExp(tauSyn: number, tauM: number, C: number, h: number
 export function refractorySteps(tRef: number, h: number): number {
   return Math.round(tRef / h);
 }
+
+/**
+ * Membrane response after `h` to an alpha-shaped current (NEST's IAFPropagatorAlpha): with the current's
+ * state (dI, I) obeying dI' = −dI/τs, I' = dI − I/τs, `P32` is V's response to I = 1 and `P31` to dI = 1.
+ * Written through expm1(h/β) as NEST does; near τm = τs the expressions cancel, and NEST falls back on
+ * the limits P32 = h/C e^{−h/τm}, P31 = h²/(2C) e^{−h/τm}.
+ */
+export function propagatorAlpha(tauSyn: number, tauM: number, C: number, h: number): { P31: number; P32: number } {
+  const diff = tauM - tauSyn;
+  const singularP32 = (h / C) * Math.exp(-h / tauM);
+  const singularP31 = ((0.5 * h * h) / C) * Math.exp(-h / tauM);
+  if (diff === 0 || h <= (1e-7 * tauM * tauM) / Math.abs(diff)) return { P31: singularP31, P32: singularP32 };
+  const beta = (tauSyn * tauM) / diff;
+  const gamma = beta / C;
+  const expSyn = Math.exp(-h / tauSyn);
+  const em1 = Math.expm1(h / beta);
+  const P32 = gamma * expSyn * em1;
+  const P31 = gamma * expSyn * (beta * em1 - h);
+  const normal = (x: number) => Number.isFinite(x) && x > 0 && x >= 2.2250738585072014e-308;
+  if (!normal(P32) || !normal(P31)) return { P31: singularP31, P32: singularP32 };
+  return { P31, P32 };
+}

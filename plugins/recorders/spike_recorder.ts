@@ -1,5 +1,7 @@
-import type { RecorderModel, RecordSource } from '../../core/plugin.js';
+import type { RecorderModel, RecordSource, RecorderRuntime } from '../../core/plugin.js';
 import { activeSteps, deviceTiming } from '../generators/poisson_generator.js';
+import { ChunkedFile, asciiHeader, binaryHeader, fileOptions, nestFileName, readSpikeAscii, readSpikeBinary } from './files.js';
+import { ArrowSpikeWriter, readSpikeArrow } from './arrow.js';
 
 /** Growable Int32 column. */
 export class Int32Column {
@@ -23,23 +25,93 @@ export interface SpikeEvents {
   times: Float64Array;
 }
 
+export interface SpikeRecorderRuntime extends RecorderRuntime {
+  events(): SpikeEvents;
+  steps(): Int32Array;
+  readonly n_events: number;
+  /** The file written by the ascii and binary backends (null for memory, or before the network is prepared). */
+  readonly filename: string | null;
+  readonly record_to: 'memory' | 'ascii' | 'binary' | 'arrow';
+}
+
+/** Which recorded spikes of a slice pass the gid bitmap and the active window; returns how many were kept. */
+function selectSpikes(
+  gids: Int32Array, stepsIn: Int32Array, count: number, recorded: Uint8Array, gidOffset: number, first: number, last: number,
+  outGids: Int32Array, outSteps: Int32Array,
+): number {
+  let kept = 0;
+  for (let k = 0; k < count; k++) {
+    const s = stepsIn[k];
+    if (s < first || s >= last) continue;
+    const j = gids[k] - gidOffset;
+    if (j >= 0 && j < recorded.length && recorded[j] === 1) {
+      outGids[kept] = gids[k];
+      outSteps[kept] = s;
+      kept++;
+    }
+  }
+  return kept;
+}
+
+function asciiLines(gids: Int32Array, steps: Int32Array, n: number, dt: number, precision: number): string {
+  let out = '';
+  for (let k = 0; k < n; k++) out += `${gids[k]}\t${((steps[k] + 1) * dt).toFixed(precision)}\n`;
+  return out;
+}
+
+function binaryRecords(gids: Int32Array, steps: Int32Array, n: number): Uint8Array {
+  const rec = new Int32Array(2 * n);
+  for (let k = 0; k < n; k++) {
+    rec[2 * k] = gids[k];
+    rec[2 * k + 1] = steps[k];
+  }
+  // Int32Array is little-endian on every platform Node runs on (x64, arm64).
+  return new Uint8Array(rec.buffer);
+}
+
 /**
- * spike_recorder with the memory backend: the (sender, time) of every spike of its sources, time being
- * the end of the step in which the neuron crossed threshold (NEST's spike stamp).
+ * spike_recorder: the (sender, time) of every spike of its sources, time being the end of the step in which
+ * the neuron crossed threshold (NEST's spike stamp). record_to chooses NEST's backend: 'memory' (default),
+ * 'ascii' (NEST's ASCII file: header, then `sender<TAB>time_ms`, time with `precision` decimals), 'binary'
+ * (spikeworks' raw little-endian int32 pairs) or 'arrow' (an Apache Arrow IPC stream with columns sender and
+ * time_ms), see docs/output-formats.md. Files are named as NEST names them,
+ * `<path>/<label or spike_recorder>-<node id>-<vp>.dat|.bin|.arrow`, written in chunks while the run goes,
+ * and closed by Simulator.close().
  */
 export const spikeRecorder: RecorderModel = {
   kind: 'recorder',
   name: 'spike_recorder',
-  doc: 'Records spike senders and times (NEST spike_recorder, memory backend)',
+  doc: 'Records spike senders and times to memory, NEST ASCII files or binary files (NEST spike_recorder)',
   params: { ...deviceTiming },
+  extraParams: ['record_to', 'label', 'path', 'data_path', 'precision', 'overwrite_files'],
   create(ctx) {
+    const where = `create spike_recorder (node ${ctx.gid})`;
+    const fo = fileOptions(where, 'spike_recorder', ctx.options, ['memory', 'ascii', 'binary', 'arrow']);
     // Which gids are recorded: a bitmap over the gid range seen so far.
     let recorded = new Uint8Array(0);
     let gidOffset = Infinity;
     const senders = new Int32Column();
     const steps = new Int32Column();
+    let scratchGids = new Int32Array(1024);
+    let scratchSteps = new Int32Array(1024);
+    let nEvents = 0;
+    let file: ChunkedFile | null = null;
+    let arrow: ArrowSpikeWriter | null = null;
     const [first, last] = activeSteps(ctx.params as { start: number; stop: number; origin: number }, ctx.dt);
-    const runtime = {
+    const open = (nodeCount: number) => {
+      if (fo.recordTo === 'memory' || file) return;
+      const ext = fo.recordTo === 'ascii' ? 'dat' : fo.recordTo === 'binary' ? 'bin' : 'arrow';
+      const f = new ChunkedFile(nestFileName(fo.path, fo.label, ctx.gid, nodeCount, ctx.rank, ctx.size, ext), where, fo.overwrite);
+      file = f;
+      if (fo.recordTo === 'arrow') arrow = new ArrowSpikeWriter(f);
+      else f.write(fo.recordTo === 'ascii' ? asciiHeader() : binaryHeader(ctx.gid, ctx.dt));
+      f.flush();
+    };
+    const runtime: SpikeRecorderRuntime = {
+      record_to: fo.recordTo,
+      get filename() {
+        return file ? (file as ChunkedFile).filename : null;
+      },
       addSources(src: RecordSource) {
         const lo = src.pop.firstGid + src.start;
         const hi = src.pop.firstGid + src.end;
@@ -51,19 +123,41 @@ export const spikeRecorder: RecorderModel = {
         recorded = next;
         gidOffset = newOffset;
       },
-      recordSpikes(gids: Int32Array, stepsIn: Int32Array, count: number) {
-        for (let k = 0; k < count; k++) {
-          const s = stepsIn[k];
-          if (s < first || s >= last) continue;
-          const j = gids[k] - gidOffset;
-          if (j >= 0 && j < recorded.length && recorded[j] === 1) {
-            senders.push(gids[k]);
-            steps.push(s);
-          }
-        }
+      prepare({ nodeCount }) {
+        open(nodeCount);
       },
-      /** Senders and spike times (ms) in recording order (by step, then sender). */
+      recordSpikes(gids: Int32Array, stepsIn: Int32Array, count: number) {
+        if (count === 0) return;
+        if (scratchGids.length < count) {
+          scratchGids = new Int32Array(count * 2);
+          scratchSteps = new Int32Array(count * 2);
+        }
+        const n = selectSpikes(gids, stepsIn, count, recorded, gidOffset, first, last, scratchGids, scratchSteps);
+        if (n === 0) return;
+        nEvents += n;
+        if (fo.recordTo === 'memory') {
+          for (let k = 0; k < n; k++) {
+            senders.push(scratchGids[k]);
+            steps.push(scratchSteps[k]);
+          }
+          return;
+        }
+        open(ctx.gid);
+        const f = file as unknown as ChunkedFile;
+        if (fo.recordTo === 'ascii') f.write(asciiLines(scratchGids, scratchSteps, n, ctx.dt, fo.precision));
+        else if (fo.recordTo === 'binary') f.write(binaryRecords(scratchGids, scratchSteps, n));
+        else (arrow as unknown as ArrowSpikeWriter).push(scratchGids, scratchSteps, n, ctx.dt);
+      },
+      /** Senders and spike times (ms) in recording order (by step, then sender); file backends read their file back. */
       events(): SpikeEvents {
+        if (fo.recordTo !== 'memory') {
+          if (!file) return { senders: new Int32Array(0), times: new Float64Array(0) };
+          const f = file as ChunkedFile;
+          (arrow as ArrowSpikeWriter | null)?.flush();
+          f.flush();
+          if (fo.recordTo === 'arrow') return readSpikeArrow(f.filename);
+          return fo.recordTo === 'ascii' ? readSpikeAscii(f.filename) : readSpikeBinary(f.filename);
+        }
         const st = steps.view();
         const times = new Float64Array(st.length);
         for (let i = 0; i < st.length; i++) times[i] = (st[i] + 1) * ctx.dt;
@@ -71,10 +165,20 @@ export const spikeRecorder: RecorderModel = {
       },
       /** Steps at which each spike was emitted (its time is (step + 1) * dt). */
       steps(): Int32Array {
+        if (fo.recordTo === 'binary' && file) {
+          (file as ChunkedFile).flush();
+          return readSpikeBinary((file as ChunkedFile).filename).steps;
+        }
+        if (fo.recordTo === 'ascii' || fo.recordTo === 'arrow') return Int32Array.from(runtime.events().times, (t) => Math.round(t / ctx.dt) - 1);
         return steps.view().slice();
       },
       get n_events(): number {
-        return senders.length;
+        return nEvents;
+      },
+      close() {
+        if (!file || (file as ChunkedFile).closed) return;
+        (arrow as ArrowSpikeWriter | null)?.close();
+        (file as ChunkedFile).close();
       },
     };
     return runtime;

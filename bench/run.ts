@@ -1,0 +1,392 @@
+/**
+ * `npm run bench` — spikeworks' benchmark suite with Brian2 (C++ standalone) as peer in the same run.
+ *
+ *   npm run bench              full suite (< 15 min on 2 cores): median and spread of several runs
+ *   npm run bench -- --quick   reduced smoke run (< 2 min), same table layout
+ *   npm run bench -- --no-peer skip Brian2
+ *
+ * Writes bench/results/bench.json and bench/results/bench.md and prints the Markdown table. Every task runs
+ * in a child process (bench/task.ts). Timings are wall time of the simulation phase; CPU time of the same
+ * phase is reported beside it because the machine is shared (wall time counts the time other processes hold
+ * the core, CPU time does not).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { benchDir, PRESETS_WANTED, HELPER_SCRIPTS, type Row } from './tasks.js';
+import { RESULT_MARK } from './mark.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const noPeer = args.includes('--no-peer');
+const onlyArg = args.find((a) => a.startsWith('--only='));
+const only = onlyArg ? new Set(onlyArg.slice(7).split(',')) : null;
+const want = (section: string) => !only || only.has(section);
+
+const resultsDir = path.join(benchDir, 'results');
+const scratch = path.join(os.tmpdir(), 'spikeworks-bench');
+mkdirSync(resultsDir, { recursive: true });
+mkdirSync(scratch, { recursive: true });
+const started = Date.now();
+
+function log(msg: string): void {
+  const t = ((Date.now() - started) / 1000).toFixed(0).padStart(4);
+  process.stderr.write(`[bench ${t}s] ${msg}\n`);
+}
+
+/** Run one task in a fresh node process; returns its result or an error row. */
+function runTask<T>(task: string, opts: unknown, timeoutS = 900): T | { error: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(benchDir, 'task.ts'), task, JSON.stringify(opts)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    timeout: timeoutS * 1000,
+  });
+  const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith(RESULT_MARK));
+  if (!line) {
+    const why = r.error ? String(r.error) : `exit ${r.status}: ${(r.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`;
+    return { error: why.slice(0, 300) };
+  }
+  return JSON.parse(line.slice(RESULT_MARK.length)) as T;
+}
+
+// ---------------------------------------------------------------- statistics
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+function spread(xs: number[]): string {
+  if (xs.length < 2) return 'n=1';
+  const m = median(xs);
+  return `±${((100 * (Math.max(...xs) - Math.min(...xs))) / 2 / m).toFixed(0)} % (n=${xs.length})`;
+}
+function fmt(x: number | null | undefined, digits = 3): string {
+  if (x === null || x === undefined || !Number.isFinite(x)) return '–';
+  if (Math.abs(x) >= 1e6) return x.toExponential(2);
+  return x.toPrecision(digits);
+}
+
+// ---------------------------------------------------------------- sections
+
+interface PresetPlan {
+  name: string;
+  label: string;
+  overrides: Record<string, unknown>;
+  reps: number;
+  peer?: 'coba' | 'cuba';
+}
+
+function presetPlans(): PresetPlan[] {
+  if (quick) {
+    return [
+      { name: 'va-coba', label: 'va-coba (1 s)', overrides: { simtime: 1000 }, reps: 1, peer: 'coba' },
+      { name: 'va-cuba', label: 'va-cuba (1 s)', overrides: { simtime: 1000 }, reps: 1, peer: 'cuba' },
+      { name: 'cuba-static', label: 'cuba-static --scale 0.2 (200 ms)', overrides: { simtime: 200, scale: 0.2 }, reps: 1 },
+      { name: 'cuba-stdp', label: 'cuba-stdp --scale 0.2 (200 ms)', overrides: { simtime: 200, scale: 0.2 }, reps: 1 },
+      { name: 'hpc-benchmark', label: 'hpc-benchmark --scale 0.05 (100 ms)', overrides: { scale: 0.05, simtime: 100 }, reps: 1 },
+    ];
+  }
+  return [
+    { name: 'va-coba', label: 'va-coba (60 s, Euler-f32)', overrides: { simtime: 60000 }, reps: 3, peer: 'coba' },
+    { name: 'va-cuba', label: 'va-cuba (10 s)', overrides: { simtime: 10000 }, reps: 3, peer: 'cuba' },
+    { name: 'cuba-static', label: 'cuba-static (full, 1 s)', overrides: { simtime: 1000 }, reps: 3 },
+    { name: 'cuba-stdp', label: 'cuba-stdp (full, 1 s)', overrides: { simtime: 1000 }, reps: 3 },
+    { name: 'hpc-benchmark', label: 'hpc-benchmark --scale 0.2', overrides: { scale: 0.2 }, reps: 3 },
+    { name: 'hpc-benchmark', label: 'hpc-benchmark --scale 1', overrides: { scale: 1 }, reps: 1 },
+  ];
+}
+
+interface PeerResult {
+  network: string;
+  compile_s?: number;
+  sim_s?: number[];
+  binary_wall_s?: number[];
+  rate_hz?: number[];
+  synapses?: number;
+  brian2?: string;
+  error?: string;
+}
+
+/** Brian2 importable from /usr/bin/python3, installing Debian's python3-brian once when it is not. */
+function ensureBrian2(): string | null {
+  const probe = () => spawnSync('/usr/bin/python3', ['-c', 'import brian2'], { encoding: 'utf8' });
+  if (!existsSync('/usr/bin/python3')) return 'no /usr/bin/python3 on this machine';
+  if (probe().status === 0) return null;
+  log('Brian2 missing: apt-get install -y python3-brian');
+  const inst = spawnSync('apt-get', ['install', '-y', 'python3-brian'], { encoding: 'utf8', timeout: 600_000 });
+  if (inst.status !== 0) {
+    spawnSync('apt-get', ['update'], { encoding: 'utf8', timeout: 300_000 });
+    spawnSync('apt-get', ['install', '-y', 'python3-brian'], { encoding: 'utf8', timeout: 600_000 });
+  }
+  const again = probe();
+  return again.status === 0 ? null : `Brian2 not importable after apt-get install python3-brian: ${again.stderr.trim().split('\n').pop()}`;
+}
+
+function runPeer(network: 'coba' | 'cuba', simtimeMs: number, reps: number): PeerResult {
+  const dir = path.join(scratch, `brian2-${network}-${simtimeMs}`);
+  const r = spawnSync('/usr/bin/python3', [path.join(benchDir, 'brian2', 'network.py'), network, '--simtime', String(simtimeMs), '--reps', String(reps), '--dir', dir], {
+    encoding: 'utf8',
+    timeout: 900_000,
+  });
+  const line = (r.stdout ?? '').trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(line) as PeerResult;
+  } catch {
+    return { network, error: `Brian2 run failed (exit ${r.status}): ${(r.stderr ?? '').trim().split('\n').slice(-2).join(' | ').slice(0, 250)}` };
+  }
+}
+
+function cFloors(): Row | { error: string } {
+  const exe = path.join(scratch, 'floors');
+  const cc = spawnSync('cc', ['-O3', '-march=native', '-o', exe, path.join(benchDir, 'floors.c')], { encoding: 'utf8' });
+  if (cc.status !== 0) return { error: `cc -O3 failed: ${(cc.stderr || String(cc.error)).slice(0, 200)}` };
+  const r = spawnSync(exe, [], { encoding: 'utf8', timeout: 300_000 });
+  try {
+    return JSON.parse(r.stdout) as Row;
+  } catch {
+    return { error: `floors binary: exit ${r.status}` };
+  }
+}
+
+// ---------------------------------------------------------------- run everything
+
+const report: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  mode: quick ? 'quick' : 'full',
+  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', node: process.version, loadavg_at_start: os.loadavg() },
+};
+
+let floorsJs: Row | { error: string } = { error: 'not run' };
+let floorsC: Row | { error: string } = { error: 'not run' };
+if (want('floors')) {
+  log('machine floors (JS, C -O3)');
+  floorsJs = runTask<Row>('floors', { quick });
+  floorsC = cFloors();
+}
+report.floors = { js: floorsJs, c: floorsC };
+
+let neuronRows: Row[] = [];
+if (want('neurons')) {
+  log('neuron update');
+  const r = runTask<Row[]>('neuron-update', { quick });
+  neuronRows = 'error' in r ? [{ error: r.error as string }] : r;
+}
+report.neuron_update = neuronRows;
+
+let propRows: Row[] = [];
+if (want('propagation')) {
+  log('propagation');
+  const r = runTask<Row[]>('propagation', { quick });
+  propRows = 'error' in r ? [{ error: r.error as string }] : r;
+}
+report.propagation = propRows;
+
+const helperRows: Record<string, Row[]> = {};
+if (want('helpers')) {
+  for (const h of HELPER_SCRIPTS) {
+    log(`helper script bench/${h.file}`);
+    const r = runTask<Row[]>('helper', { file: h.file, quick });
+    helperRows[h.file] = 'error' in r ? [{ script: h.file, error: r.error as string }] : r;
+  }
+}
+report.helpers = helperRows;
+
+interface PresetResult {
+  plan: PresetPlan;
+  runs: Row[];
+  error?: string;
+  peer?: PeerResult;
+}
+const presetResults: PresetResult[] = [];
+let peerProblem: string | null = null;
+if (want('presets')) {
+  if (!noPeer) peerProblem = ensureBrian2();
+  for (const plan of presetPlans()) {
+    log(`preset ${plan.label} × ${plan.reps}`);
+    const runs: Row[] = [];
+    let error: string | undefined;
+    for (let k = 0; k < plan.reps; k++) {
+      const r = runTask<Row>('preset', { name: plan.name, overrides: plan.overrides });
+      if ('error' in r && r.error) {
+        error = String(r.error);
+        break;
+      }
+      runs.push(r as Row);
+    }
+    const res: PresetResult = { plan, runs, error };
+    if (plan.peer) {
+      if (noPeer) res.peer = { network: plan.peer, error: 'peer skipped (--no-peer)' };
+      else if (peerProblem) res.peer = { network: plan.peer, error: peerProblem };
+      else {
+        log(`Brian2 peer ${plan.peer}`);
+        res.peer = runPeer(plan.peer, Number(plan.overrides.simtime), plan.reps);
+      }
+    }
+    presetResults.push(res);
+  }
+}
+report.presets = presetResults;
+
+// ---------------------------------------------------------------- the table
+
+const md: string[] = [];
+const jsF = 'error' in floorsJs ? null : (floorsJs as Record<string, number>);
+const cF = 'error' in floorsC ? null : (floorsC as Record<string, number>);
+md.push(`# spikeworks benchmark (${quick ? 'quick smoke run' : 'full run'})`);
+md.push('');
+md.push(`${report.date as string} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'} · node ${process.version} · load average at start ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+md.push('Shared machine: wall times include other processes; CPU time of the same phase is shown beside them. Median and half-range spread.');
+md.push('');
+
+md.push('## Machine floors');
+md.push('');
+md.push('| floor | JavaScript | C -O3 |');
+md.push('|---|---|---|');
+const floorRow = (label: string, key: string, unit: string) =>
+  md.push(`| ${label} | ${jsF ? `${fmt(jsF[key])} ${unit}` : 'error'} | ${cF && key in cF ? `${fmt(cF[key])} ${unit}` : cF ? '–' : `${(floorsC as { error: string }).error}`} |`);
+floorRow('scatter-add, 11250 sorted Uint32 targets into an 11250-wide float64 row', 'scatter_sorted_11250_ns', 'ns/event');
+floorRow('scatter-add, same targets unsorted', 'scatter_unsorted_11250_ns', 'ns/event');
+floorRow('scatter-add, 11250 sorted targets into a 112500-wide row', 'scatter_sorted_112500_ns', 'ns/event');
+floorRow('scatter-add, sorted Uint16 targets (11250-wide row)', 'scatter_sorted_u16_11250_ns', 'ns/event');
+floorRow('streaming triad in cache (3 × 11250 float64)', 'triad_cache_gbs', 'GB/s');
+floorRow('streaming triad in DRAM', 'triad_dram_gbs', 'GB/s');
+if ('error' in floorsJs) md.push(`\nJS floors failed: ${floorsJs.error}`);
+md.push('');
+
+md.push('## Neuron update');
+md.push('');
+md.push('| model | integrator | updates/s | ns/neuron (median) | spread | est. bytes/neuron | streaming floor (ns/neuron) | × floor |');
+md.push('|---|---|---|---|---|---|---|---|');
+for (const r of neuronRows) {
+  if (r.error) {
+    md.push(`| ${r.model ?? '?'} | ${r.integrator ?? ''} | error: ${r.error} | | | | | |`);
+    continue;
+  }
+  const ns = JSON.parse(r.ns_per_update as string) as number[];
+  const m = median(ns);
+  const floor = jsF ? (r.est_bytes_per_neuron as number) / jsF.triad_cache_gbs : NaN;
+  md.push(`| ${r.model} | ${r.integrator} | ${fmt(1e9 / m)} | ${fmt(m)} | ${spread(ns)} | ${r.est_bytes_per_neuron} | ${fmt(floor)} | ${fmt(m / floor, 2)} |`);
+}
+md.push('');
+md.push('Groups of 10^4 neurons without input, ring-buffer row read and cleared every step; floor = estimated bytes per neuron at the JS in-cache triad bandwidth.');
+md.push('');
+
+md.push('## Spike propagation and synapse tables');
+md.push('');
+md.push('| synapse table (11250 sorted targets per row) | events/s | ns/event (median) | spread | × JS floor | × C floor | post-spike path (ns per post spike) | bytes/synapse | build s per 10^6 synapses |');
+md.push('|---|---|---|---|---|---|---|---|---|');
+for (const r of propRows) {
+  if (r.error) {
+    md.push(`| ${r.synapse ?? '?'} | error: ${r.error} | | | | | | | |`);
+    continue;
+  }
+  const ns = JSON.parse(r.ns_per_event as string) as number[];
+  const m = median(ns);
+  const post = r.ns_per_post_spike ? median(JSON.parse(r.ns_per_post_spike as string) as number[]) : null;
+  md.push(
+    `| ${r.synapse} | ${fmt(1e9 / m)} | ${fmt(m)} | ${spread(ns)} | ${jsF ? fmt(m / jsF.scatter_sorted_11250_ns, 2) : '–'} | ${cF ? fmt(m / cF.scatter_sorted_11250_ns, 2) : '–'} | ${post === null ? '–' : `${fmt(post)} ns`} | ${fmt(r.bytes_per_synapse as number)} | ${fmt(r.build_s_per_1e6 as number)} |`,
+  );
+}
+const plasticCount = propRows.filter((r) => r.ns_per_post_spike).length;
+if (plasticCount === 0) md.push('| STDP rules | no plastic synapse model registered on this branch (plasticity helper not merged) | | | | | | | |');
+md.push('');
+
+md.push('## Networks: wall seconds per simulated second (real-time factor)');
+md.push('');
+md.push('| network | RTF wall | spread | RTF CPU | build s | synapses | B/synapse | build s per 10^6 syn | rate Hz (E / I) | peak RSS MiB | Brian2 C++ standalone RTF | Brian2 compile s | ours vs Brian2 |');
+md.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+for (const pr of presetResults) {
+  const { plan, runs } = pr;
+  let peerCells = '– | – | –';
+  if (pr.peer) {
+    if (pr.peer.error) peerCells = `${pr.peer.error} | – | –`;
+    else {
+      const simS = (Number(plan.overrides.simtime) || 1000) / 1000;
+      const b = median(pr.peer.sim_s!) / simS;
+      const ours = runs.length ? median(runs.map((r) => r.rtf_wall as number)) : NaN;
+      peerCells = `${fmt(b)} (${spread(pr.peer.sim_s!)}, ${fmt(median(pr.peer.rate_hz!))} Hz) | ${fmt(pr.peer.compile_s)} | ${Number.isFinite(ours) ? `${fmt(b / ours, 2)}× ${b / ours >= 1 ? 'faster' : 'slower'}` : '–'}`;
+    }
+  }
+  if (!runs.length) {
+    md.push(`| ${plan.label} | ${pr.error === 'preset missing' ? 'preset missing' : `error: ${pr.error}`} | | | | | | | | | ${peerCells} |`);
+    continue;
+  }
+  const rtf = runs.map((r) => r.rtf_wall as number);
+  const rtfCpu = runs.map((r) => r.rtf_cpu as number);
+  const r0 = runs[0];
+  const buildPerM = median(runs.map((r) => ((r.build_edge_s as number) * 1e6) / Math.max(1, r.synapses as number)));
+  md.push(
+    `| ${plan.label} | ${fmt(median(rtf))} | ${spread(rtf)} | ${fmt(median(rtfCpu))} | ${fmt(median(runs.map((r) => r.build_s as number)))} | ${fmt(r0.synapses as number)} | ${fmt(r0.bytes_per_synapse as number)} | ${fmt(buildPerM)} | ${fmt(r0.rate_e_hz as number)} / ${fmt(r0.rate_i_hz as number)} | ${fmt(Math.max(...runs.map((r) => r.peak_rss_mib as number)), 4)} | ${peerCells} |`,
+  );
+}
+md.push('');
+
+md.push('## Contributed benchmark scripts');
+md.push('');
+for (const h of HELPER_SCRIPTS) {
+  const rows = helperRows[h.file];
+  if (!rows) {
+    md.push(`- bench/${h.file} (${h.what}): not run`);
+    continue;
+  }
+  if (rows.length === 1 && rows[0].error) {
+    md.push(`- bench/${h.file} (${h.what}): ${rows[0].error}`);
+    continue;
+  }
+  md.push(`- bench/${h.file} (${h.what}):`);
+  md.push('');
+  const keys = [...new Set(rows.flatMap((r) => Object.keys(r)))].filter((k) => k !== 'script');
+  md.push(`  | ${keys.join(' | ')} |`);
+  md.push(`  |${keys.map(() => '---').join('|')}|`);
+  for (const r of rows) md.push(`  | ${keys.map((k) => (typeof r[k] === 'number' ? fmt(r[k] as number, 4) : String(r[k] ?? ''))).join(' | ')} |`);
+  md.push('');
+}
+md.push('');
+
+// Targets of issue 8, each with what this run measured.
+md.push('## Targets (issue 8)');
+md.push('');
+md.push('| target | measured | met |');
+md.push('|---|---|---|');
+const find = (label: string) => presetResults.find((p) => p.plan.label.startsWith(label));
+const target = (what: string, value: number | null, limit: number, unit: string, note = '') => {
+  const ok = value === null || !Number.isFinite(value) ? 'not measured' : value <= limit ? 'yes' : 'no';
+  md.push(`| ${what} ≤ ${limit} ${unit} | ${value === null || !Number.isFinite(value) ? note || '–' : `${fmt(value)} ${unit}${note ? ` (${note})` : ''}`} | ${ok} |`);
+};
+const rtfOf = (label: string) => {
+  const p = find(label);
+  return p && p.runs.length ? median(p.runs.map((r) => r.rtf_wall as number)) : null;
+};
+const missingNote = (label: string) => (find(label)?.error === 'preset missing' ? 'preset missing' : '');
+target('va-coba real-time factor', rtfOf('va-coba'), 0.1, '', missingNote('va-coba'));
+const coba = find('va-coba');
+if (coba?.peer && !coba.peer.error && coba.runs.length) {
+  const b = median(coba.peer.sim_s!) / ((Number(coba.plan.overrides.simtime) || 1000) / 1000);
+  const ratio = b / median(coba.runs.map((r) => r.rtf_wall as number));
+  md.push(`| va-coba ≥ 2× faster than Brian2 C++ standalone COBA | ${fmt(ratio, 2)}× | ${ratio >= 2 ? 'yes' : 'no'} |`);
+} else md.push(`| va-coba ≥ 2× faster than Brian2 C++ standalone COBA | ${coba?.peer?.error ?? missingNote('va-coba') ?? '–'} | not measured |`);
+target('cuba-static wall s per simulated s', quick ? null : rtfOf('cuba-static'), 7, 's', quick ? 'full size only' : missingNote('cuba-static'));
+target('cuba-stdp wall s per simulated s', quick ? null : rtfOf('cuba-stdp'), 13, 's', quick ? 'full size only' : missingNote('cuba-stdp'));
+const hpc1 = find('hpc-benchmark --scale 1');
+target('hpc-benchmark scale 1: tables built', hpc1?.runs.length ? (hpc1.runs[0].build_s as number) : null, 10, 's', hpc1?.error ?? (quick ? 'full run only' : ''));
+target('hpc-benchmark scale 1: simulate (presim + 250 ms)', hpc1?.runs.length ? (hpc1.runs[0].wall_s as number) : null, 30, 's', hpc1?.error ?? (quick ? 'full run only' : ''));
+target('hpc-benchmark scale 1: peak RSS', hpc1?.runs.length ? (hpc1.runs[0].peak_rss_mib as number) / 1024 : null, 1.6, 'GiB', hpc1?.error ?? (quick ? 'full run only' : ''));
+const hom = propRows.find((r) => r.synapse === 'static_synapse, homogeneous weight' && !r.error);
+if (hom && jsF) {
+  const m = median(JSON.parse(hom.ns_per_event as string) as number[]);
+  md.push(`| propagation within 1.5× of the scatter-add floor | ${fmt(m / jsF.scatter_sorted_11250_ns, 2)}× the JS floor${cF ? `, ${fmt(m / cF.scatter_sorted_11250_ns, 2)}× the C floor` : ''} | ${m / jsF.scatter_sorted_11250_ns <= 1.5 ? 'yes (JS floor)' : 'no'}${cF ? (m / cF.scatter_sorted_11250_ns <= 1.5 ? ', yes (C floor)' : ', no (C floor)') : ''} |`);
+}
+const staticMax = Math.max(...propRows.filter((r) => String(r.synapse).startsWith('static') && !r.error).map((r) => r.bytes_per_synapse as number));
+target('static synapse bytes', Number.isFinite(staticMax) ? staticMax : null, 8, 'B');
+const pl = propRows.find((r) => String(r.synapse).startsWith('stdp_pl') && !r.error);
+target('plastic power-law synapse bytes', pl ? (pl.bytes_per_synapse as number) : null, 12, 'B', pl ? '' : 'stdp_pl_synapse_hom not registered on this branch');
+md.push('');
+md.push(`Total bench time ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+
+const text = md.join('\n') + '\n';
+writeFileSync(path.join(resultsDir, 'bench.json'), JSON.stringify(report, null, 2) + '\n');
+writeFileSync(path.join(resultsDir, 'bench.md'), text);
+process.stdout.write(text);
+log(`wrote ${path.relative(process.cwd(), path.join(resultsDir, 'bench.md'))} and bench.json`);

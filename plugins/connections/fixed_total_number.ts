@@ -1,0 +1,55 @@
+import type { ConnectionRule } from '../../core/plugin.js';
+import { ParameterError } from '../../core/errors.js';
+import { Stream } from '../../core/rng.js';
+import { forbidsAutapses, streamPurpose } from './common.js';
+
+/**
+ * How many of the N connections end on each target: a multinomial with equal cell probabilities, drawn by
+ * throwing N targets uniformly from one stream shared by all ranks. Every rank computes the same counts,
+ * whatever the rank count (NEST splits N over virtual processes instead, which ties the graph to them).
+ */
+function countsPerTarget(stream: Stream, N: number, M: number): Uint32Array {
+  const counts = new Uint32Array(M);
+  for (let i = 0; i < N; i++) counts[stream.integer(M)]++;
+  return counts;
+}
+
+/**
+ * NEST's fixed_total_number: exactly N connections, each between a source and a target chosen uniformly.
+ * The per-target counts come from one global stream; each target then draws its sources from its own
+ * stream. As in NEST, allow_multapses must stay true.
+ */
+export const fixedTotalNumber: ConnectionRule = {
+  kind: 'connection',
+  name: 'fixed_total_number',
+  doc: 'Exactly N connections between uniformly chosen pairs (NEST fixed_total_number; PyNN FixedTotalNumberConnector)',
+  params: {
+    N: { unit: '', default: 0, min: 0, max: 2 ** 32 - 1, integer: true, doc: 'total number of connections' },
+  },
+  check(ctx) {
+    if (!ctx.allowMultapses) {
+      throw new ParameterError(ctx.where, 'allow_multapses', false, 'true: fixed_total_number cannot suppress multapses (as in NEST)');
+    }
+    const available = ctx.source.size - (forbidsAutapses(ctx) ? 1 : 0);
+    if (available === 0 && ctx.params.N > 0) throw new ParameterError(ctx.where, 'N', ctx.params.N, '0: no source neuron is available');
+  },
+  connect(ctx) {
+    const { source: src, target: tgt, sink } = ctx;
+    const Nsrc = src.size;
+    const purpose = streamPurpose(ctx);
+    const stream = new Stream(ctx.seed, `${purpose}/counts`, 0);
+    const counts = countsPerTarget(stream, ctx.params.N, tgt.size);
+    const noAutapse = forbidsAutapses(ctx);
+    let local = 0;
+    for (let t = tgt.localStart; t < tgt.localStart + tgt.localCount; t++) local += counts[t];
+    sink.reserve(local);
+    for (let t = tgt.localStart; t < tgt.localStart + tgt.localCount; t++) {
+      stream.reseed(ctx.seed, purpose, tgt.firstGid + t);
+      for (let k = counts[t]; k > 0; k--) {
+        let s = stream.integer(Nsrc);
+        while (noAutapse && s === t) s = stream.integer(Nsrc);
+        sink.add(s, t);
+      }
+    }
+  },
+};

@@ -1,0 +1,28 @@
+import type { DeviceTargets } from '../../core/plugin.js';
+import { ParameterError } from '../../core/errors.js';
+
+/** Offset of the ring row that a device event emitted in `step` reaches (read by the target in step + delay). */
+export function arrivalRow(t: DeviceTargets, step: number): number {
+  return ((step + t.delaySteps) % t.ring.slots) * t.ring.n;
+}
+
+/** Global ids of a link's local targets (keys of per-target random streams). */
+export function targetGids(t: DeviceTargets): Float64Array {
+  const gids = new Float64Array(t.local.length);
+  const first = t.population.firstGid + t.population.localStart;
+  for (let i = 0; i < gids.length; i++) gids[i] = first + t.local[i];
+  return gids;
+}
+
+/** Add `value` to every target's slot of one ring row (current channel or a spike channel). */
+export function addToTargets(buf: Float64Array, off: number, local: Int32Array, value: number): void {
+  for (let i = 0; i < local.length; i++) buf[off + local[i]] += value;
+}
+
+/** A boolean device option (NEST's bool properties), with the default when absent. */
+export function booleanOption(where: string, options: Record<string, unknown> | undefined, name: string, dflt: boolean): boolean {
+  const v = options?.[name];
+  if (v === undefined) return dflt;
+  if (typeof v !== 'boolean') throw new ParameterError(where, name, v, 'true or false');
+  return v;
+}

@@ -1,0 +1,35 @@
+import type { GeneratorModel, DeviceTargets } from '../../core/plugin.js';
+import { activeSteps, deviceTiming } from './poisson_generator.js';
+import { addToTargets, arrivalRow } from './common.js';
+
+/**
+ * NEST's dc_generator: a constant current (pA) while active. Like every NEST current event it lands in the
+ * target's current slot after the connection delay and acts on the membrane from the step after that.
+ * Active in step s when origin + start < (s+1)·dt <= origin + stop (NEST's rule for current generators).
+ */
+export const dcGenerator: GeneratorModel = {
+  kind: 'generator',
+  name: 'dc_generator',
+  doc: 'Constant current injection (NEST dc_generator; PyNN DCSource)',
+  params: {
+    amplitude: { unit: 'pA', default: 0, doc: 'amplitude of the current' },
+    ...deviceTiming,
+  },
+  create(ctx) {
+    const links: DeviceTargets[] = [];
+    const amplitude = ctx.params.amplitude;
+    const [first, last] = activeSteps(ctx.params as { start: number; stop: number; origin: number }, ctx.dt);
+    return {
+      addTargets(t) {
+        links.push(t);
+      },
+      emit(step) {
+        if (step < first || step >= last || amplitude === 0) return;
+        for (let l = 0; l < links.length; l++) {
+          const t = links[l];
+          addToTargets(t.ring.cur, arrivalRow(t, step), t.local, amplitude * t.weight);
+        }
+      },
+    };
+  },
+};

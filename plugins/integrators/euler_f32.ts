@@ -1,0 +1,146 @@
+import type { NeuronGroup, NeuronGroupContext } from '../../core/plugin.js';
+import type { RingBuffer } from '../../core/ringbuffer.js';
+import { refractorySteps } from '../neurons/propagators.js';
+
+/**
+ * Auryn-style fast integration (Zenke & Gerstner 2014): forward Euler on the membrane, exact exponential
+ * decay of the synaptic variables, state in Float32Array. Each kernel is a sequence of passes, one
+ * arithmetic operation over all neurons before the next (Auryn's auryn_vector_float_* calls): every pass
+ * is a flat loop with no branches but a select, the shape SIMD code generators and V8 handle best.
+ * The order of the step is NEST's (membrane, synapses, this step's input, threshold, next current), so
+ * the only difference from the exact models is the Euler step on V_m and single precision.
+ */
+
+function membraneLeakPsc(n: number, V: Float32Array, tmp: Float32Array, E_L: number, hOverTau: number): void {
+  for (let i = 0; i < n; i++) tmp[i] = (E_L - V[i]) * hOverTau;
+}
+
+function addCurrents(n: number, tmp: Float32Array, a: Float32Array, b: Float32Array, c: Float32Array, Ie: number, hOverC: number): void {
+  for (let i = 0; i < n; i++) tmp[i] += (a[i] + b[i] + c[i] + Ie) * hOverC;
+}
+
+/** V += dV where not refractory; refractory counts drop where they are. */
+function applyUnlessRefractory(n: number, V: Float32Array, tmp: Float32Array, r: Int32Array): void {
+  for (let i = 0; i < n; i++) V[i] += r[i] === 0 ? tmp[i] : 0;
+}
+
+function countDown(n: number, r: Int32Array): void {
+  for (let i = 0; i < n; i++) r[i] = r[i] > 0 ? r[i] - 1 : 0;
+}
+
+function decayAndAdd(n: number, x: Float32Array, decay: number, input: Float64Array, off: number, scale: number): void {
+  for (let i = 0; i < n; i++) x[i] = x[i] * decay + scale * input[off + i];
+}
+
+function copyRow(n: number, dst: Float32Array, src: Float64Array, off: number): void {
+  for (let i = 0; i < n; i++) dst[i] = src[off + i];
+}
+
+function thresholdPsc(n: number, V: Float32Array, r: Int32Array, theta: number, Vreset: number, refr: number, spikes: Int32Array): number {
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    if (V[i] >= theta) {
+      V[i] = Vreset;
+      r[i] = refr;
+      spikes[count++] = i;
+    }
+  }
+  return count;
+}
+
+/** iaf_psc_exp, Euler on V_m in single precision. `inputScale` as in the exact model (1000 for PyNN nA). */
+export function createPscExpEulerF32(ctx: NeuronGroupContext, inputScale = 1): NeuronGroup {
+  const { n, params: p, dt: h } = ctx;
+  const V = new Float32Array(n).fill(p.E_L);
+  const Iex = new Float32Array(n);
+  const Iin = new Float32Array(n);
+  const I0 = new Float32Array(n);
+  const tmp = new Float32Array(n);
+  const r = new Int32Array(n);
+  const P11ex = Math.exp(-h / p.tau_syn_ex);
+  const P11in = Math.exp(-h / p.tau_syn_in);
+  const hOverTau = h / p.tau_m;
+  const hOverC = h / p.C_m;
+  const refr = refractorySteps(p.t_ref, h);
+  const { E_L, I_e, V_th, V_reset } = p;
+  return {
+    n,
+    state: { V_m: V, I_syn_ex: Iex, I_syn_in: Iin },
+    update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
+      membraneLeakPsc(n, V, tmp, E_L, hOverTau);
+      addCurrents(n, tmp, Iex, Iin, I0, I_e, hOverC);
+      applyUnlessRefractory(n, V, tmp, r);
+      countDown(n, r);
+      decayAndAdd(n, Iex, P11ex, ring.ex, off, inputScale);
+      decayAndAdd(n, Iin, P11in, ring.inh, off, inputScale);
+      const count = thresholdPsc(n, V, r, V_th, V_reset, refr, spikes);
+      copyRow(n, I0, ring.cur, off);
+      return count;
+    },
+  };
+}
+
+function leakCond(n: number, V: Float32Array, tmp: Float32Array, E_L: number, gL: number): void {
+  for (let i = 0; i < n; i++) tmp[i] = (E_L - V[i]) * gL;
+}
+
+function addSynapticCurrent(n: number, V: Float32Array, tmp: Float32Array, g: Float32Array, E: number): void {
+  for (let i = 0; i < n; i++) tmp[i] += (E - V[i]) * g[i];
+}
+
+function addStimAndScale(n: number, tmp: Float32Array, I0: Float32Array, Ie: number, hOverC: number): void {
+  for (let i = 0; i < n; i++) tmp[i] = (tmp[i] + I0[i] + Ie) * hOverC;
+}
+
+/** Conductances take |w|: the inhibitory ring row holds a negative sum. */
+function decayAndSubtract(n: number, x: Float32Array, decay: number, input: Float64Array, off: number, scale: number): void {
+  for (let i = 0; i < n; i++) x[i] = x[i] * decay - scale * input[off + i];
+}
+
+/** NEST's cond models: while refractory V_m is clamped to V_reset, else threshold and reset. */
+function refractoryAndThresholdCond(n: number, V: Float32Array, r: Int32Array, theta: number, Vreset: number, refr: number, spikes: Int32Array): number {
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    if (r[i] > 0) {
+      r[i]--;
+      V[i] = Vreset;
+    } else if (V[i] >= theta) {
+      r[i] = refr;
+      V[i] = Vreset;
+      spikes[count++] = i;
+    }
+  }
+  return count;
+}
+
+/** iaf_cond_exp, Euler on V_m with exact conductance decay, single precision (Auryn's IFGroup scheme). */
+export function createCondExpEulerF32(ctx: NeuronGroupContext, inputScale = 1): NeuronGroup {
+  const { n, params: p, dt: h } = ctx;
+  const V = new Float32Array(n).fill(p.E_L);
+  const gex = new Float32Array(n);
+  const gin = new Float32Array(n);
+  const I0 = new Float32Array(n);
+  const tmp = new Float32Array(n);
+  const r = new Int32Array(n);
+  const Pex = Math.exp(-h / p.tau_syn_ex);
+  const Pin = Math.exp(-h / p.tau_syn_in);
+  const hOverC = h / p.C_m;
+  const refr = refractorySteps(p.t_ref, h);
+  const { E_L, g_L, E_ex, E_in, I_e, V_th, V_reset } = p;
+  return {
+    n,
+    state: { V_m: V, g_ex: gex, g_in: gin },
+    update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
+      leakCond(n, V, tmp, E_L, g_L);
+      addSynapticCurrent(n, V, tmp, gex, E_ex);
+      addSynapticCurrent(n, V, tmp, gin, E_in);
+      addStimAndScale(n, tmp, I0, I_e, hOverC);
+      applyUnlessRefractory(n, V, tmp, r);
+      decayAndAdd(n, gex, Pex, ring.ex, off, inputScale);
+      decayAndSubtract(n, gin, Pin, ring.inh, off, inputScale);
+      const count = refractoryAndThresholdCond(n, V, r, V_th, V_reset, refr, spikes);
+      copyRow(n, I0, ring.cur, off);
+      return count;
+    },
+  };
+}

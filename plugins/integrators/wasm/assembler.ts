@@ -1,0 +1,109 @@
+/**
+ * A tiny WebAssembly assembler: just enough of the binary format (one function, one imported memory,
+ * SIMD) to write the neuron kernels by hand without a toolchain dependency. Instructions are emitted as
+ * bytes by the helpers below; `module` wraps one function body into a complete module.
+ */
+
+export const I32 = 0x7f;
+export const F64 = 0x7c;
+export const F32 = 0x7d;
+export const V128 = 0x7b;
+
+export function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n = Math.floor(n / 128);
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+export function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (b & 0x40) === 0) || (n === -1 && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
+}
+
+function str(s: string): number[] {
+  const b = [...new TextEncoder().encode(s)];
+  return [...uleb(b.length), ...b];
+}
+
+function section(id: number, body: number[]): number[] {
+  return [id, ...uleb(body.length), ...body];
+}
+
+/** Core instructions (opcode bytes with their immediates). */
+export const op = {
+  block: () => [0x02, 0x40],
+  loop: () => [0x03, 0x40],
+  if: () => [0x04, 0x40],
+  end: () => [0x0b],
+  br: (depth: number) => [0x0c, ...uleb(depth)],
+  brIf: (depth: number) => [0x0d, ...uleb(depth)],
+  get: (i: number) => [0x20, ...uleb(i)],
+  set: (i: number) => [0x21, ...uleb(i)],
+  tee: (i: number) => [0x22, ...uleb(i)],
+  i32Const: (v: number) => [0x41, ...sleb(v)],
+  i32Store: (offset = 0) => [0x36, 2, ...uleb(offset)],
+  i32Eqz: () => [0x45],
+  i32GeU: () => [0x4f],
+  i32Add: () => [0x6a],
+  i32And: () => [0x71],
+  i32Shl: () => [0x74],
+  // SIMD (0xFD prefix, LEB128 sub-opcode)
+  v128Load: (offset = 0) => [0xfd, ...uleb(0x00), 4, ...uleb(offset)],
+  v128Store: (offset = 0) => [0xfd, ...uleb(0x0b), 4, ...uleb(offset)],
+  f64x2Splat: () => [0xfd, ...uleb(0x14)],
+  f32x4Splat: () => [0xfd, ...uleb(0x13)],
+  f64x2Eq: () => [0xfd, ...uleb(0x47)],
+  f64x2Ge: () => [0xfd, ...uleb(0x4c)],
+  f32x4Eq: () => [0xfd, ...uleb(0x41)],
+  f32x4Ge: () => [0xfd, ...uleb(0x46)],
+  v128Bitselect: () => [0xfd, ...uleb(0x52)],
+  i64x2Bitmask: () => [0xfd, ...uleb(0xc4)],
+  i32x4Bitmask: () => [0xfd, ...uleb(0xa4)],
+  f64x2Gt: () => [0xfd, ...uleb(0x4a)],
+  v128And: () => [0xfd, ...uleb(0x4e)],
+  v128Andnot: () => [0xfd, ...uleb(0x4f)],
+  /** Two float32 (8 bytes) into the low half, zero above. */
+  v128Load64Zero: (offset = 0) => [0xfd, ...uleb(0x5d), 3, ...uleb(offset)],
+  /** The low 8 bytes of a vector (lane 0 of i64x2) to memory. */
+  v128Store64Lane0: (offset = 0) => [0xfd, ...uleb(0x5b), 3, ...uleb(offset), 0],
+  f32x4DemoteF64x2Zero: () => [0xfd, ...uleb(0x5e)],
+  f64x2PromoteLowF32x4: () => [0xfd, ...uleb(0x5f)],
+  f64Const: (v: number) => [0x44, ...new Uint8Array(Float64Array.of(v).buffer)],
+  f64x2Add: () => [0xfd, ...uleb(0xf0)],
+  f64x2Sub: () => [0xfd, ...uleb(0xf1)],
+  f64x2Mul: () => [0xfd, ...uleb(0xf2)],
+  f32x4Add: () => [0xfd, ...uleb(0xe4)],
+  f32x4Sub: () => [0xfd, ...uleb(0xe5)],
+  f32x4Mul: () => [0xfd, ...uleb(0xe6)],
+};
+
+/**
+ * A module with one imported memory (`env.mem`, at least one page) and one exported function `name`
+ * of the given parameter and result types; `locals` are the extra locals as [count, type] runs.
+ */
+export function module(name: string, params: number[], results: number[], locals: [number, number][], body: number[][]): Uint8Array {
+  const type = [0x60, ...uleb(params.length), ...params, ...uleb(results.length), ...results];
+  const code = [...uleb(locals.length), ...locals.flatMap(([c, t]) => [...uleb(c), t]), ...body.flat(), 0x0b];
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [1, ...type]),
+    ...section(2, [1, ...str('env'), ...str('mem'), 0x02, 0x00, 0x01]),
+    ...section(3, [1, 0]),
+    ...section(7, [1, ...str(name), 0x00, 0]),
+    ...section(10, [1, ...uleb(code.length), ...code]),
+  ];
+  return Uint8Array.from(bytes);
+}

@@ -1,0 +1,138 @@
+import type { IntegratorPlugin, NeuronGroup, NeuronGroupContext } from '../../../core/plugin.js';
+import type { RingBuffer } from '../../../core/ringbuffer.js';
+import { propagatorExp, refractorySteps } from '../../neurons/propagators.js';
+import { module, op, I32, F64, V128 } from './assembler.js';
+import { wasm, instantiate, RowCopier, keepSpikes } from './runtime.js';
+
+/**
+ * iaf_psc_exp's exact step as WebAssembly SIMD, two neurons per f64x2 lane pair: the same operations in the
+ * same order as the TypeScript kernel (plugins/neurons/iaf_psc_exp.ts), so the results are bit-identical;
+ * only the refractory and threshold branches become lane selects. The state lives in the module's memory;
+ * the step's ring-buffer rows are copied in (three memcpy) because a ring is plain JS memory.
+ */
+
+// Parameters of `step`: pointers (bytes) and the propagators.
+const P = {
+  pairs: 0, pV: 1, pIex: 2, pIin: 3, pI0: 4, pR: 5, pEx: 6, pInh: 7, pCur: 8, pSpk: 9,
+  E_L: 10, P22: 11, P21ex: 12, P21in: 13, P20: 14, I_e: 15, P11ex: 16, P11in: 17, theta: 18, V_reset: 19, refr: 20,
+} as const;
+// Locals after the parameters.
+const L = {
+  i: 21, off: 22, count: 23, mask: 24,
+  vEL: 25, vP22: 26, vP21ex: 27, vP21in: 28, vP20: 29, vIe: 30, vP11ex: 31, vP11in: 32, vTheta: 33, vReset: 34, vRefr: 35,
+  vOne: 36, vZero: 37, V: 38, R: 39, Iex: 40, Iin: 41, sel: 42, spk: 43,
+} as const;
+
+function buildModule(): Uint8Array {
+  const { get, set, tee } = op;
+  const at = (ptr: number) => [get(ptr), get(L.off), op.i32Add()];
+  const load = (ptr: number) => [...at(ptr), op.v128Load()];
+  const splat = (param: number, local: number) => [get(param), op.f64x2Splat(), set(local)];
+  const pushSpike = (lane: number) => [
+    // spikes[count++] = 2 i + lane
+    get(L.mask), op.i32Const(lane + 1), op.i32And(), op.if(),
+    get(P.pSpk), get(L.count), op.i32Const(2), op.i32Shl(), op.i32Add(),
+    get(L.i), op.i32Const(1), op.i32Shl(), op.i32Const(lane), op.i32Add(), op.i32Store(),
+    get(L.count), op.i32Const(1), op.i32Add(), set(L.count),
+    op.end(),
+  ];
+  const body: number[][] = [
+    ...splat(P.E_L, L.vEL), ...splat(P.P22, L.vP22), ...splat(P.P21ex, L.vP21ex), ...splat(P.P21in, L.vP21in),
+    ...splat(P.P20, L.vP20), ...splat(P.I_e, L.vIe), ...splat(P.P11ex, L.vP11ex), ...splat(P.P11in, L.vP11in),
+    ...splat(P.theta, L.vTheta), ...splat(P.V_reset, L.vReset), ...splat(P.refr, L.vRefr),
+    [0x44, ...new Uint8Array(Float64Array.of(1).buffer)], op.f64x2Splat(), set(L.vOne),
+    [0x44, ...new Uint8Array(Float64Array.of(0).buffer)], op.f64x2Splat(), set(L.vZero),
+    op.block(), op.loop(),
+    get(L.i), get(P.pairs), op.i32GeU(), op.brIf(1),
+    get(L.i), op.i32Const(4), op.i32Shl(), set(L.off),
+    ...load(P.pV), set(L.V),
+    ...load(P.pR), set(L.R),
+    ...load(P.pIex), set(L.Iex),
+    ...load(P.pIin), set(L.Iin),
+    // Vnew = E_L + (V - E_L) * P22 + Iex * P21ex + Iin * P21in + (I_e + I0) * P20, left to right as JS does
+    get(L.vEL), get(L.V), get(L.vEL), op.f64x2Sub(), get(L.vP22), op.f64x2Mul(), op.f64x2Add(),
+    get(L.Iex), get(L.vP21ex), op.f64x2Mul(), op.f64x2Add(),
+    get(L.Iin), get(L.vP21in), op.f64x2Mul(), op.f64x2Add(),
+    get(L.vIe), ...load(P.pI0), op.f64x2Add(), get(L.vP20), op.f64x2Mul(), op.f64x2Add(),
+    // not refractory (R == 0): take Vnew; refractory: keep V and count R down
+    get(L.V), get(L.R), get(L.vZero), op.f64x2Eq(), tee(L.sel), op.v128Bitselect(), set(L.V),
+    get(L.R), get(L.vZero), get(L.vOne), get(L.sel), op.v128Bitselect(), op.f64x2Sub(), set(L.R),
+    // synaptic currents decay and take this step's input
+    ...at(P.pIex), get(L.Iex), get(L.vP11ex), op.f64x2Mul(), ...load(P.pEx), op.f64x2Add(), op.v128Store(),
+    ...at(P.pIin), get(L.Iin), get(L.vP11in), op.f64x2Mul(), ...load(P.pInh), op.f64x2Add(), op.v128Store(),
+    // threshold: the rare spiking pair takes the scalar path
+    get(L.V), get(L.vTheta), op.f64x2Ge(), tee(L.spk), op.i64x2Bitmask(), tee(L.mask), op.if(),
+    get(L.vReset), get(L.V), get(L.spk), op.v128Bitselect(), set(L.V),
+    get(L.vRefr), get(L.R), get(L.spk), op.v128Bitselect(), set(L.R),
+    ...pushSpike(0), ...pushSpike(1),
+    op.end(),
+    ...at(P.pV), get(L.V), op.v128Store(),
+    ...at(P.pR), get(L.R), op.v128Store(),
+    // the current input acts from the next step
+    ...at(P.pI0), ...load(P.pCur), op.v128Store(),
+    get(L.i), op.i32Const(1), op.i32Add(), set(L.i),
+    op.br(0),
+    op.end(), op.end(),
+    get(L.count),
+  ];
+  const params = [...Array(10).fill(I32), ...Array(11).fill(F64)];
+  return module('step', params, [I32], [[4, I32], [19, V128]], body);
+}
+
+let compiled: object | null = null;
+
+/** Whether this JavaScript engine runs WebAssembly SIMD (the integrator is registered either way and says so). */
+export function wasmSimdAvailable(): boolean {
+  try {
+    return wasm.validate(buildModule());
+  } catch {
+    return false;
+  }
+}
+
+function createExactWasm(ctx: NeuronGroupContext): NeuronGroup {
+  const { n, params: p, dt: h } = ctx;
+  compiled ??= new wasm.Module(buildModule());
+  const pad = n + (n & 1);
+  const bytesPerArray = pad * 8;
+  // V, Iex, Iin, I0, R, ex, inh, cur rows (float64), then the spike list (int32)
+  const total = 8 * bytesPerArray + pad * 4;
+  const { step, buffer } = instantiate(compiled, total);
+  const f64 = (k: number) => new Float64Array(buffer, k * bytesPerArray, n);
+  const V = f64(0).fill(p.E_L);
+  const Iex = f64(1);
+  const Iin = f64(2);
+  // Padding neurons of an odd n stay at rest (V = E_L) and are dropped from the spike list.
+  new Float64Array(buffer, 0, pad).fill(p.E_L);
+  const rows = new RowCopier(new Float64Array(buffer), n, (5 * bytesPerArray) / 8, (6 * bytesPerArray) / 8, (7 * bytesPerArray) / 8);
+  const spikeOut = new Int32Array(buffer, 8 * bytesPerArray, pad);
+  const P11ex = Math.exp(-h / p.tau_syn_ex);
+  const P11in = Math.exp(-h / p.tau_syn_in);
+  const P22 = Math.exp(-h / p.tau_m);
+  const P21ex = propagatorExp(p.tau_syn_ex, p.tau_m, p.C_m, h);
+  const P21in = propagatorExp(p.tau_syn_in, p.tau_m, p.C_m, h);
+  const P20 = (-p.tau_m / p.C_m) * Math.expm1(-h / p.tau_m);
+  const refr = refractorySteps(p.t_ref, h);
+  return {
+    n,
+    state: { V_m: V, I_syn_ex: Iex, I_syn_in: Iin },
+    update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
+      if (n === 0) return 0;
+      rows.copy(ring, off);
+      const count = step(
+        pad >> 1, 0, bytesPerArray, 2 * bytesPerArray, 3 * bytesPerArray, 4 * bytesPerArray, 5 * bytesPerArray, 6 * bytesPerArray,
+        7 * bytesPerArray, 8 * bytesPerArray,
+        p.E_L, P22, P21ex, P21in, P20, p.I_e, P11ex, P11in, p.V_th, p.V_reset, refr,
+      );
+      return keepSpikes(spikeOut, count, n, spikes);
+    },
+  };
+}
+
+export const iafPscExpWasm: IntegratorPlugin = {
+  kind: 'integrator',
+  name: 'exact-wasm-simd',
+  model: 'iaf_psc_exp',
+  doc: 'iaf_psc_exp exact integration as WebAssembly SIMD (f64x2), bit-identical to the TypeScript kernel',
+  create: createExactWasm,
+};

@@ -1,0 +1,120 @@
+import type { NeuronModel, NeuronGroup, NeuronGroupContext } from '../../core/plugin.js';
+import type { RingBuffer } from '../../core/ringbuffer.js';
+import type { Params } from '../../core/schema.js';
+import { refractorySteps } from './propagators.js';
+import { condParams, checkCond, COND_EPS_ABS } from './iaf_cond_exp.js';
+import { Rkf45, controlY, type OdeSystem } from '../integrators/rkf45.js';
+
+/**
+ * Right-hand side of iaf_cond_alpha (models/iaf_cond_alpha.cpp): y = (V_m, dg_ex, g_ex, dg_in, g_in),
+ * each conductance the alpha response g' = dg − g/τ, dg' = −dg/τ.
+ */
+export class CondAlphaSystem implements OdeSystem {
+  readonly dim = 5;
+  refractory = false;
+  Istim = 0;
+  private readonly gL: number;
+  private readonly EL: number;
+  private readonly Eex: number;
+  private readonly Ein: number;
+  private readonly C: number;
+  private readonly Ie: number;
+  private readonly Vth: number;
+  private readonly Vreset: number;
+  private readonly invTauEx: number;
+  private readonly invTauIn: number;
+  constructor(p: Params) {
+    this.gL = p.g_L;
+    this.EL = p.E_L;
+    this.Eex = p.E_ex;
+    this.Ein = p.E_in;
+    this.C = p.C_m;
+    this.Ie = p.I_e;
+    this.Vth = p.V_th;
+    this.Vreset = p.V_reset;
+    this.invTauEx = 1 / p.tau_syn_ex;
+    this.invTauIn = 1 / p.tau_syn_in;
+  }
+  derivs(y: Float64Array, f: Float64Array): void {
+    const V = this.refractory ? this.Vreset : Math.min(y[0], this.Vth);
+    f[0] = this.refractory ? 0 : (-this.gL * (V - this.EL) - y[2] * (V - this.Eex) - y[4] * (V - this.Ein) + this.Istim + this.Ie) / this.C;
+    f[1] = -y[1] * this.invTauEx;
+    f[2] = y[1] - y[2] * this.invTauEx;
+    f[3] = -y[3] * this.invTauIn;
+    f[4] = y[3] - y[4] * this.invTauIn;
+  }
+}
+
+/** The RKF45 group of iaf_cond_alpha. A weight w gives a conductance peaking at w nS, τ after the spike. */
+export function createCondAlphaRkf45(ctx: NeuronGroupContext, inputScale = 1, reuseDerivative = true): NeuronGroup {
+  const { n, params: p, dt: h } = ctx;
+  const V = new Float64Array(n).fill(p.E_L);
+  const dgex = new Float64Array(n);
+  const gex = new Float64Array(n);
+  const dgin = new Float64Array(n);
+  const gin = new Float64Array(n);
+  const Istim = new Float64Array(n);
+  const r = new Int32Array(n);
+  const sys = new CondAlphaSystem(p);
+  const rk = new Rkf45(sys, n, h, controlY(COND_EPS_ABS, 0), reuseDerivative);
+  const y = rk.y;
+  const refr = refractorySteps(p.t_ref, h);
+  const initEx = (Math.E / p.tau_syn_ex) * inputScale;
+  // Inhibitory input arrives as a negative sum; NEST adds its magnitude.
+  const initIn = -(Math.E / p.tau_syn_in) * inputScale;
+  const { V_reset, V_th } = p;
+  return {
+    n,
+    state: { V_m: V, g_ex: gex, dg_ex: dgex, g_in: gin, dg_in: dgin },
+    update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
+      const ex = ring.ex;
+      const inh = ring.inh;
+      const cur = ring.cur;
+      let count = 0;
+      for (let i = 0; i < n; i++) {
+        y[0] = V[i];
+        y[1] = dgex[i];
+        y[2] = gex[i];
+        y[3] = dgin[i];
+        y[4] = gin[i];
+        sys.refractory = r[i] > 0;
+        sys.Istim = Istim[i];
+        let t = 0;
+        while (t < h) t = rk.apply(i, t, h);
+        let v = y[0];
+        if (r[i] > 0) {
+          r[i]--;
+          v = V_reset;
+        } else if (v >= V_th) {
+          r[i] = refr;
+          v = V_reset;
+          spikes[count++] = i;
+        }
+        V[i] = v;
+        dgex[i] = y[1] + initEx * ex[off + i];
+        gex[i] = y[2];
+        dgin[i] = y[3] + initIn * inh[off + i];
+        gin[i] = y[4];
+        Istim[i] = cur[off + i];
+      }
+      return count;
+    },
+  };
+}
+
+export const iafCondAlpha: NeuronModel = {
+  kind: 'neuron',
+  name: 'iaf_cond_alpha',
+  doc: 'Leaky integrate-and-fire, alpha-shaped conductance synapses, adaptive RKF45 (NEST iaf_cond_alpha; PyNN IF_cond_alpha)',
+  params: condParams,
+  state: {
+    V_m: { unit: 'mV', doc: 'membrane potential', initial: (p) => p.E_L },
+    g_ex: { unit: 'nS', doc: 'excitatory conductance', initial: () => 0 },
+    dg_ex: { unit: 'nS/ms', doc: 'derivative of the excitatory conductance', initial: () => 0 },
+    g_in: { unit: 'nS', doc: 'inhibitory conductance', initial: () => 0 },
+    dg_in: { unit: 'nS/ms', doc: 'derivative of the inhibitory conductance', initial: () => 0 },
+  },
+  integrators: { rkf45: (ctx) => createCondAlphaRkf45(ctx), 'rkf45-fresh': (ctx) => createCondAlphaRkf45(ctx, 1, false) },
+  defaultIntegrator: 'rkf45',
+  check: checkCond,
+};

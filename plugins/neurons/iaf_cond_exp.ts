@@ -1,0 +1,136 @@
+import type { NeuronModel, NeuronGroup, NeuronGroupContext } from '../../core/plugin.js';
+import type { RingBuffer } from '../../core/ringbuffer.js';
+import type { Params } from '../../core/schema.js';
+import { archivingParams, checkResetBelowThreshold } from './iaf_psc_exp.js';
+import { refractorySteps } from './propagators.js';
+import { Rkf45, controlY, type OdeSystem } from '../integrators/rkf45.js';
+import { createCondExpEulerF32 } from '../integrators/euler_f32.js';
+
+/** Parameters of NEST's conductance-based LIF models (iaf_cond_exp, iaf_cond_alpha), names, units, defaults. */
+export const condParams = {
+  V_th: { unit: 'mV', default: -55, doc: 'spike threshold' },
+  V_reset: { unit: 'mV', default: -60, doc: 'reset potential (must be below V_th)' },
+  t_ref: { unit: 'ms', default: 2, min: 0, doc: 'duration of the refractory period (V_m clamped to V_reset)' },
+  g_L: { unit: 'nS', default: 16.6667, min: 0, exclusiveMin: true, doc: 'leak conductance' },
+  C_m: { unit: 'pF', default: 250, min: 0, exclusiveMin: true, doc: 'membrane capacitance' },
+  E_ex: { unit: 'mV', default: 0, doc: 'excitatory reversal potential' },
+  E_in: { unit: 'mV', default: -85, doc: 'inhibitory reversal potential' },
+  E_L: { unit: 'mV', default: -70, doc: 'leak reversal potential' },
+  tau_syn_ex: { unit: 'ms', default: 0.2, min: 0, exclusiveMin: true, doc: 'excitatory synaptic time constant' },
+  tau_syn_in: { unit: 'ms', default: 2, min: 0, exclusiveMin: true, doc: 'inhibitory synaptic time constant' },
+  I_e: { unit: 'pA', default: 0, doc: 'constant input current' },
+  ...archivingParams,
+} as const;
+
+/** NEST's tolerance for the LIF conductance models: control_y_new(1e-3, 0). */
+export const COND_EPS_ABS = 1e-3;
+
+/**
+ * Right-hand side of iaf_cond_exp (models/iaf_cond_exp.cpp): while refractory V is held at V_reset and
+ * does not move; otherwise V enters the currents bounded above by V_th.
+ */
+export class CondExpSystem implements OdeSystem {
+  readonly dim = 3;
+  refractory = false;
+  Istim = 0;
+  private readonly gL: number;
+  private readonly EL: number;
+  private readonly Eex: number;
+  private readonly Ein: number;
+  private readonly C: number;
+  private readonly Ie: number;
+  private readonly Vth: number;
+  private readonly Vreset: number;
+  private readonly invTauEx: number;
+  private readonly invTauIn: number;
+  constructor(p: Params) {
+    this.gL = p.g_L;
+    this.EL = p.E_L;
+    this.Eex = p.E_ex;
+    this.Ein = p.E_in;
+    this.C = p.C_m;
+    this.Ie = p.I_e;
+    this.Vth = p.V_th;
+    this.Vreset = p.V_reset;
+    this.invTauEx = 1 / p.tau_syn_ex;
+    this.invTauIn = 1 / p.tau_syn_in;
+  }
+  derivs(y: Float64Array, f: Float64Array): void {
+    const V = this.refractory ? this.Vreset : Math.min(y[0], this.Vth);
+    f[0] = this.refractory ? 0 : (-this.gL * (V - this.EL) - y[1] * (V - this.Eex) - y[2] * (V - this.Ein) + this.Istim + this.Ie) / this.C;
+    f[1] = -y[1] * this.invTauEx;
+    f[2] = -y[2] * this.invTauIn;
+  }
+}
+
+/** The RKF45 group of iaf_cond_exp. `inputScale` multiplies spike input (1: nS; 1000: PyNN's µS). */
+export function createCondExpRkf45(ctx: NeuronGroupContext, inputScale = 1, reuseDerivative = true): NeuronGroup {
+  const { n, params: p, dt: h } = ctx;
+  const V = new Float64Array(n).fill(p.E_L);
+  const gex = new Float64Array(n);
+  const gin = new Float64Array(n);
+  const Istim = new Float64Array(n);
+  const r = new Int32Array(n);
+  const sys = new CondExpSystem(p);
+  const rk = new Rkf45(sys, n, h, controlY(COND_EPS_ABS, 0), reuseDerivative);
+  const y = rk.y;
+  const refr = refractorySteps(p.t_ref, h);
+  const { V_reset, V_th } = p;
+  const group = {
+    n,
+    state: { V_m: V, g_ex: gex, g_in: gin } as Record<string, Float64Array>,
+    integrator: rk,
+    update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
+      const ex = ring.ex;
+      const inh = ring.inh;
+      const cur = ring.cur;
+      let count = 0;
+      for (let i = 0; i < n; i++) {
+        y[0] = V[i];
+        y[1] = gex[i];
+        y[2] = gin[i];
+        sys.refractory = r[i] > 0;
+        sys.Istim = Istim[i];
+        let t = 0;
+        while (t < h) t = rk.apply(i, t, h);
+        let v = y[0];
+        gex[i] = y[1] + inputScale * ex[off + i];
+        // NEST adds |w| of inhibitory spikes; the ring holds their signed sum.
+        gin[i] = y[2] - inputScale * inh[off + i];
+        if (r[i] > 0) {
+          r[i]--;
+          v = V_reset;
+        } else if (v >= V_th) {
+          r[i] = refr;
+          v = V_reset;
+          spikes[count++] = i;
+        }
+        V[i] = v;
+        Istim[i] = cur[off + i];
+      }
+      return count;
+    },
+  };
+  return group;
+}
+
+export function checkCond(p: Params, where: string): void {
+  checkResetBelowThreshold(p, where);
+}
+
+export const condExpState = {
+  V_m: { unit: 'mV', doc: 'membrane potential', initial: (p: Params) => p.E_L },
+  g_ex: { unit: 'nS', doc: 'excitatory conductance', initial: () => 0 },
+  g_in: { unit: 'nS', doc: 'inhibitory conductance', initial: () => 0 },
+};
+
+export const iafCondExp: NeuronModel = {
+  kind: 'neuron',
+  name: 'iaf_cond_exp',
+  doc: 'Leaky integrate-and-fire, exponential conductance synapses, adaptive RKF45 (NEST iaf_cond_exp; PyNN IF_cond_exp)',
+  params: condParams,
+  state: condExpState,
+  integrators: { rkf45: (ctx) => createCondExpRkf45(ctx), 'rkf45-fresh': (ctx) => createCondExpRkf45(ctx, 1, false), 'euler-f32': (ctx) => createCondExpEulerF32(ctx) },
+  defaultIntegrator: 'rkf45',
+  check: checkCond,
+};

@@ -1,0 +1,89 @@
+import type { NeuronModel, NeuronGroup, NeuronGroupContext } from '../../core/plugin.js';
+import type { RingBuffer } from '../../core/ringbuffer.js';
+import { archivingParams, checkResetBelowThreshold } from './iaf_psc_exp.js';
+import { vMinParam } from './iaf_psc_alpha.js';
+import { refractorySteps } from './propagators.js';
+
+export const pscDeltaParams = {
+  E_L: { unit: 'mV', default: -70, doc: 'resting membrane potential' },
+  C_m: { unit: 'pF', default: 250, min: 0, exclusiveMin: true, doc: 'membrane capacitance' },
+  tau_m: { unit: 'ms', default: 10, min: 0, exclusiveMin: true, doc: 'membrane time constant' },
+  t_ref: { unit: 'ms', default: 2, min: 0, doc: 'duration of the refractory period' },
+  V_th: { unit: 'mV', default: -55, doc: 'spike threshold' },
+  V_reset: { unit: 'mV', default: -70, doc: 'reset potential (must be below V_th)' },
+  I_e: { unit: 'pA', default: 0, doc: 'constant input current' },
+  ...vMinParam,
+  refractory_input: {
+    unit: '', default: 0, min: 0, max: 1, integer: true,
+    doc: "1: spikes arriving while refractory are added, discounted by e^{-remaining/tau_m}, when it ends; 0 (NEST's default): they are dropped",
+  },
+  ...archivingParams,
+} as const;
+
+/**
+ * One exact step of iaf_psc_delta (models/iaf_psc_delta.cpp): a spike of weight w moves V_m by w mV in the
+ * step it arrives. While refractory the input is dropped, or, with refractory_input, stored discounted
+ * by the decay it would have undergone until the end of the refractory period.
+ */
+function stepPscDelta(
+  n: number, V: Float64Array, I0: Float64Array, r: Int32Array, refrBuffer: Float64Array,
+  ex: Float64Array, inh: Float64Array, cur: Float64Array, off: number, spikes: Int32Array,
+  E_L: number, I_e: number, P30: number, P33: number, theta: number, lowerBound: number, resetRel: number,
+  refr: number, withRefrInput: boolean, decayPerStep: number, inputScale: number,
+): number {
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    let y3 = V[i] - E_L;
+    const input = inputScale * (ex[off + i] + inh[off + i]);
+    if (r[i] === 0) {
+      y3 = P30 * (I0[i] + I_e) + P33 * y3 + input;
+      if (withRefrInput && refrBuffer[i] !== 0) {
+        y3 += refrBuffer[i];
+        refrBuffer[i] = 0;
+      }
+      if (y3 < lowerBound) y3 = lowerBound;
+    } else {
+      if (withRefrInput) refrBuffer[i] += input * Math.pow(decayPerStep, r[i]);
+      r[i]--;
+    }
+    if (y3 >= theta) {
+      r[i] = refr;
+      y3 = resetRel;
+      spikes[count++] = i;
+    }
+    V[i] = y3 + E_L;
+    I0[i] = cur[off + i];
+  }
+  return count;
+}
+
+export function createPscDeltaExact(ctx: NeuronGroupContext, inputScale = 1): NeuronGroup {
+  const { n, params: p, dt: h } = ctx;
+  const V = new Float64Array(n).fill(p.E_L);
+  const I0 = new Float64Array(n);
+  const r = new Int32Array(n);
+  const refrBuffer = new Float64Array(n);
+  const P33 = Math.exp(-h / p.tau_m);
+  const P30 = (-p.tau_m / p.C_m) * Math.expm1(-h / p.tau_m);
+  const refr = refractorySteps(p.t_ref, h);
+  const withRefrInput = p.refractory_input === 1;
+  return {
+    n,
+    state: { V_m: V },
+    update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
+      return stepPscDelta(n, V, I0, r, refrBuffer, ring.ex, ring.inh, ring.cur, off, spikes,
+        p.E_L, p.I_e, P30, P33, p.V_th - p.E_L, p.V_min - p.E_L, p.V_reset - p.E_L, refr, withRefrInput, P33, inputScale);
+    },
+  };
+}
+
+export const iafPscDelta: NeuronModel = {
+  kind: 'neuron',
+  name: 'iaf_psc_delta',
+  doc: 'Leaky integrate-and-fire, delta synapses (a spike moves V_m by its weight in mV), exact integration (NEST iaf_psc_delta)',
+  params: pscDeltaParams,
+  state: { V_m: { unit: 'mV', doc: 'membrane potential', initial: (p) => p.E_L } },
+  integrators: { exact: (ctx) => createPscDeltaExact(ctx) },
+  defaultIntegrator: 'exact',
+  check: checkResetBelowThreshold,
+};

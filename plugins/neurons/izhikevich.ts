@@ -1,0 +1,86 @@
+import type { NeuronModel, NeuronGroup, NeuronGroupContext } from '../../core/plugin.js';
+import type { RingBuffer } from '../../core/ringbuffer.js';
+import { archivingParams } from './iaf_psc_exp.js';
+
+/** NEST's izhikevich (Izhikevich 2003): names, units, defaults (regular spiking). */
+export const izhikevichParams = {
+  a: { unit: '1/ms', default: 0.02, doc: 'time scale of the recovery variable U_m' },
+  b: { unit: '', default: 0.2, doc: 'sensitivity of U_m to V_m' },
+  c: { unit: 'mV', default: -65, doc: 'after-spike reset value of V_m' },
+  d: { unit: 'mV', default: 8, doc: 'after-spike increment of U_m' },
+  I_e: { unit: 'pA', default: 0, doc: 'constant input current (enters dV/dt as is, as in NEST)' },
+  V_th: { unit: 'mV', default: 30, doc: 'spike threshold' },
+  V_min: { unit: 'mV', default: -Infinity, doc: 'absolute lower bound of V_m (default: none, -Infinity)' },
+  consistent_integration: {
+    unit: '', default: 1, min: 0, max: 1, integer: true,
+    doc: "1 (NEST's default): forward Euler on (V_m, U_m) from the old values; 0: the published scheme (two half steps for V_m, then U_m from the new V_m)",
+  },
+  ...archivingParams,
+} as const;
+
+/**
+ * One step of NEST's izhikevich for all neurons: spike input (mV) adds to V_m in the step it arrives,
+ * no refractory period, V_m bounded below by V_min, reset V_m = c and U_m += d at V_m >= V_th.
+ */
+function stepIzhikevich(
+  n: number, V: Float64Array, U: Float64Array, I: Float64Array, ex: Float64Array, inh: Float64Array, cur: Float64Array,
+  off: number, spikes: Int32Array, h: number, a: number, b: number, c: number, d: number, Ie: number, Vth: number, Vmin: number,
+  consistent: boolean, inputScale: number,
+): number {
+  let count = 0;
+  const halfH = h / 2;
+  for (let i = 0; i < n; i++) {
+    const input = inputScale * (ex[off + i] + inh[off + i]);
+    let v = V[i];
+    let u = U[i];
+    if (consistent) {
+      const v0 = v;
+      v += h * (0.04 * v0 * v0 + 5 * v0 + 140 - u + I[i] + Ie) + input;
+      u += h * a * (b * v0 - u);
+    } else {
+      // As NEST writes the published scheme: the spike input sits inside both half steps.
+      v += halfH * (0.04 * v * v + 5 * v + 140 - u + I[i] + Ie + input);
+      v += halfH * (0.04 * v * v + 5 * v + 140 - u + I[i] + Ie + input);
+      u += h * a * (b * v - u);
+    }
+    if (v < Vmin) v = Vmin;
+    if (v >= Vth) {
+      v = c;
+      u += d;
+      spikes[count++] = i;
+    }
+    V[i] = v;
+    U[i] = u;
+    I[i] = cur[off + i];
+  }
+  return count;
+}
+
+export function createIzhikevich(ctx: NeuronGroupContext, inputScale = 1): NeuronGroup {
+  const { n, params: p, dt: h } = ctx;
+  // NEST's initial state: V_m = -65 mV, U_m = 0.
+  const V = new Float64Array(n).fill(-65);
+  const U = new Float64Array(n);
+  const I = new Float64Array(n);
+  const consistent = p.consistent_integration === 1;
+  return {
+    n,
+    state: { V_m: V, U_m: U },
+    update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
+      return stepIzhikevich(n, V, U, I, ring.ex, ring.inh, ring.cur, off, spikes, h, p.a, p.b, p.c, p.d, p.I_e, p.V_th, p.V_min, consistent, inputScale);
+    },
+  };
+}
+
+export const izhikevich: NeuronModel = {
+  kind: 'neuron',
+  name: 'izhikevich',
+  doc: 'Izhikevich (2003) simple model, forward Euler at the simulation step as NEST integrates it (NEST izhikevich; PyNN Izhikevich)',
+  params: izhikevichParams,
+  state: {
+    V_m: { unit: 'mV', doc: 'membrane potential', initial: () => -65 },
+    U_m: { unit: 'mV', doc: 'recovery variable', initial: () => 0 },
+  },
+  integrators: { euler: (ctx) => createIzhikevich(ctx) },
+  defaultIntegrator: 'euler',
+};

@@ -1,0 +1,130 @@
+import type { RecorderModel, RecordSource, StateArray } from '../../core/plugin.js';
+import { ParameterError } from '../../core/errors.js';
+import { deviceTiming } from '../generators/poisson_generator.js';
+import { Int32Column } from './spike_recorder.js';
+import { Float64Column, samplingClock, samplingParams } from './sampling.js';
+import { ChunkedFile, asciiHeader, fileOptions, nestFileName, readNestAscii } from './files.js';
+
+interface Watched {
+  arrays: StateArray[];
+  /** Local indices into the model's state arrays, and the neurons' gids. */
+  local: Int32Array;
+  gids: Int32Array;
+}
+
+/** One ASCII line per watched neuron: sender, time, then the values, as NEST's ASCII backend writes them. */
+function asciiSampleLines(arrays: StateArray[], local: Int32Array, gids: Int32Array, time: string, precision: number): string {
+  let out = '';
+  for (let i = 0; i < local.length; i++) {
+    out += `${gids[i]}\t${time}`;
+    for (let v = 0; v < arrays.length; v++) out += `\t${arrays[v][local[i]].toFixed(precision)}`;
+    out += '\n';
+  }
+  return out;
+}
+
+function sampleInto(arrays: StateArray[], local: Int32Array, columns: Float64Column[]): void {
+  for (let v = 0; v < arrays.length; v++) {
+    const a = arrays[v];
+    const col = columns[v];
+    for (let i = 0; i < local.length; i++) col.push(a[local[i]]);
+  }
+}
+
+export interface MultimeterEvents {
+  senders: Int32Array;
+  times: Float64Array;
+  [variable: string]: Int32Array | Float64Array;
+}
+
+/**
+ * NEST's multimeter: samples the named state variables (`record_from`) of its targets every `interval` ms.
+ * Samples are the values after the update of the step whose end is the sample time, with NEST's time stamps
+ * (multiples of interval: interval, 2·interval, ...). Events come in NEST's layout: one entry per (time,
+ * sender), times ascending, senders in connection order within a time. record_to 'ascii' streams the samples
+ * to NEST's ASCII file (`sender time_ms <variables>`, `precision` decimals) instead of keeping them.
+ */
+export const multimeter: RecorderModel = {
+  kind: 'recorder',
+  name: 'multimeter',
+  doc: 'Samples state variables at an interval (NEST multimeter; PyNN record(["v", ...]))',
+  params: { ...samplingParams, ...deviceTiming },
+  extraParams: ['record_from', 'record_to', 'label', 'path', 'data_path', 'precision', 'overwrite_files'],
+  create(ctx) {
+    const where = `create multimeter (node ${ctx.gid})`;
+    const o = ctx.options;
+    const fo = fileOptions(where, 'multimeter', o, ['memory', 'ascii']);
+    let file: ChunkedFile | null = null;
+    const recordFrom = o.record_from ?? [];
+    if (!Array.isArray(recordFrom) || recordFrom.some((v) => typeof v !== 'string')) throw new ParameterError(where, 'record_from', recordFrom, 'an array of state variable names');
+    const names = recordFrom as string[];
+    if (new Set(names).size !== names.length) throw new ParameterError(where, 'record_from', names, 'distinct names');
+    const due = samplingClock(where, ctx.params, ctx.dt);
+    const watched: Watched[] = [];
+    const times = new Float64Column();
+    const senders = new Int32Column();
+    const columns = names.map(() => new Float64Column());
+    return {
+      addSources(src: RecordSource) {
+        const arrays = names.map((name) => {
+          const a = src.group.state[name];
+          if (!a) throw new ParameterError(`connect multimeter (node ${ctx.gid})`, 'record_from', name, `a state variable of ${src.pop.model}: ${Object.keys(src.group.state).join(', ') || '(none)'}`);
+          return a;
+        });
+        const lo = Math.max(src.start, src.pop.localStart);
+        const hi = Math.min(src.end, src.pop.localStart + src.pop.localCount);
+        const n = Math.max(0, hi - lo);
+        const local = new Int32Array(n);
+        const gids = new Int32Array(n);
+        for (let i = 0; i < n; i++) {
+          local[i] = lo + i - src.pop.localStart;
+          gids[i] = src.pop.firstGid + lo + i;
+        }
+        watched.push({ arrays, local, gids });
+      },
+      prepare({ nodeCount }: { nodeCount: number }) {
+        if (fo.recordTo !== 'ascii' || file) return;
+        file = new ChunkedFile(nestFileName(fo.path, fo.label, ctx.gid, nodeCount, ctx.rank, ctx.size, 'dat'), where, fo.overwrite);
+        file.write(asciiHeader(names));
+        file.flush();
+      },
+      sample(step: number) {
+        if (!due(step)) return;
+        const t = (step + 1) * ctx.dt;
+        if (file) {
+          const stamp = t.toFixed(fo.precision);
+          for (const w of watched) (file as ChunkedFile).write(asciiSampleLines(w.arrays, w.local, w.gids, stamp, fo.precision));
+          return;
+        }
+        for (const w of watched) {
+          for (let i = 0; i < w.gids.length; i++) {
+            times.push(t);
+            senders.push(w.gids[i]);
+          }
+          sampleInto(w.arrays, w.local, columns);
+        }
+      },
+      get filename(): string | null {
+        return file ? (file as ChunkedFile).filename : null;
+      },
+      close() {
+        if (file) (file as ChunkedFile).close();
+      },
+      events(): MultimeterEvents {
+        if (file) {
+          (file as ChunkedFile).flush();
+          const cols = readNestAscii((file as ChunkedFile).filename);
+          const ev: MultimeterEvents = { senders: Int32Array.from(cols.sender), times: cols.time_ms };
+          for (const name of names) ev[name] = cols[name];
+          return ev;
+        }
+        const ev: MultimeterEvents = { senders: senders.view().slice(), times: times.view().slice() };
+        // Columns were filled watch by watch per sample, rows in the same order as times and senders.
+        names.forEach((name, v) => {
+          ev[name] = columns[v].view().slice();
+        });
+        return ev;
+      },
+    } as ReturnType<RecorderModel['create']> & { events(): MultimeterEvents };
+  },
+};

@@ -1,0 +1,136 @@
+import type { RecorderModel, RecorderRuntime } from '../../core/plugin.js';
+import type { Projection } from '../../core/simulator.js';
+import { ParameterError, SpikeworksError } from '../../core/errors.js';
+import { deviceTiming } from '../generators/poisson_generator.js';
+import { Int32Column } from './spike_recorder.js';
+import { Float64Column, samplingClock, samplingParams } from './sampling.js';
+
+interface Watch {
+  projection: Projection;
+  /** CSR indices of the watched synapses and their sender / target gids. */
+  index: Uint32Array;
+  senders: Int32Array;
+  targets: Int32Array;
+}
+
+export interface WeightEvents {
+  senders: Int32Array;
+  targets: Int32Array;
+  times: Float64Array;
+  weights: Float64Array;
+}
+
+export interface WeightRecorderRuntime extends RecorderRuntime {
+  /** Watch synapses of a projection: CSR indices (as in Projection.weights()), or all of this rank's synapses. */
+  watch(projection: Projection, synapses?: ArrayLike<number>): void;
+  events(): WeightEvents;
+}
+
+function describeSynapses(p: Projection, index: Uint32Array): { senders: Int32Array; targets: Int32Array } {
+  const t = p.table;
+  const senders = new Int32Array(index.length);
+  const targets = new Int32Array(index.length);
+  const firstTarget = p.target.firstGid + p.target.localStart;
+  for (let i = 0; i < index.length; i++) {
+    const k = index[i];
+    // Row of synapse k: the last source whose row starts at or before k (binary search over rowStart).
+    let lo = 0;
+    let hi = t.sourceCount - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (t.rowStart[mid] <= k) lo = mid;
+      else hi = mid - 1;
+    }
+    senders[i] = p.source.firstGid + lo;
+    targets[i] = firstTarget + t.target[k];
+  }
+  return { senders, targets };
+}
+
+/**
+ * The watched synapses' current weights, without copying a whole table where possible: static tables are read
+ * in place, plastic runtimes through weightAt() when they offer it, else through a copy of all weights.
+ */
+function readWeights(w: Watch, out: Float64Column): void {
+  const p = w.projection;
+  const rt = p.runtime;
+  if (rt?.weightAt) {
+    for (let i = 0; i < w.index.length; i++) out.push(rt.weightAt(w.index[i]));
+  } else if (!p.synapseModel.plastic) {
+    const t = p.table;
+    for (let i = 0; i < w.index.length; i++) out.push(t.weight ? t.weight[w.index[i]] : t.homWeight);
+  } else {
+    const all = p.weights();
+    for (let i = 0; i < w.index.length; i++) out.push(all[w.index[i]]);
+  }
+}
+
+/**
+ * weight_recorder: the weights of chosen synapses, sampled every `interval` ms on the multimeter's clock.
+ * (NEST's weight_recorder logs a weight at each spike transmission instead; sampling at an interval keeps
+ * the output bounded for 10^8 plastic synapses.) Synapses are given at create time through the options
+ * `projections` (and optionally `synapses`: one index list per projection) or later with `watch()`.
+ * Events use NEST's names: senders, targets, times, weights.
+ */
+export const weightRecorder: RecorderModel = {
+  kind: 'recorder',
+  name: 'weight_recorder',
+  doc: 'Samples synaptic weights of chosen projections at an interval (after NEST weight_recorder)',
+  params: { ...samplingParams, ...deviceTiming },
+  extraParams: ['projections', 'synapses'],
+  create(ctx) {
+    const where = `create weight_recorder (node ${ctx.gid})`;
+    const due = samplingClock(where, ctx.params, ctx.dt);
+    const watches: Watch[] = [];
+    const senders = new Int32Column();
+    const targets = new Int32Column();
+    const times = new Float64Column();
+    const weights = new Float64Column();
+    const runtime: WeightRecorderRuntime = {
+      watch(projection, synapses) {
+        const count = projection.table.count;
+        let index: Uint32Array;
+        if (synapses === undefined) index = Uint32Array.from({ length: count }, (_, i) => i);
+        else {
+          index = Uint32Array.from(synapses);
+          for (let i = 0; i < synapses.length; i++) {
+            const k = synapses[i];
+            if (!Number.isInteger(k) || k < 0 || k >= count) throw new ParameterError(where, `synapses[${i}]`, k, `a synapse index in [0, ${count}) of projection ${projection.id}`);
+          }
+        }
+        watches.push({ projection, index, ...describeSynapses(projection, index) });
+      },
+      addSources() {
+        throw new SpikeworksError(`weight_recorder (node ${ctx.gid}) records synapses: pass { projections } at create or call watch(projection), not connect()`);
+      },
+      sample(step) {
+        if (!due(step)) return;
+        const t = (step + 1) * ctx.dt;
+        for (const w of watches) {
+          for (let i = 0; i < w.index.length; i++) {
+            senders.push(w.senders[i]);
+            targets.push(w.targets[i]);
+            times.push(t);
+          }
+          readWeights(w, weights);
+        }
+      },
+      events() {
+        return { senders: senders.view().slice(), targets: targets.view().slice(), times: times.view().slice(), weights: weights.view().slice() };
+      },
+    };
+    const projections = ctx.options.projections;
+    if (projections !== undefined) {
+      if (!Array.isArray(projections)) throw new ParameterError(where, 'projections', projections, 'an array of projections (the results of connect)');
+      const synapses = ctx.options.synapses as (ArrayLike<number> | undefined)[] | undefined;
+      if (synapses !== undefined && (!Array.isArray(synapses) || synapses.length !== projections.length)) {
+        throw new ParameterError(where, 'synapses', synapses, `one index list per projection (${projections.length})`);
+      }
+      projections.forEach((p, i) => {
+        if (!p || typeof p !== 'object' || !('table' in p)) throw new ParameterError(where, `projections[${i}]`, p, 'a projection (the result of connect between populations)');
+        runtime.watch(p as Projection, synapses?.[i]);
+      });
+    }
+    return runtime;
+  },
+};

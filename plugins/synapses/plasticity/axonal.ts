@@ -1,0 +1,187 @@
+import { ParameterError } from '../../../core/errors.js';
+import type { ProjectionInfo, SynapseRuntime } from '../../../core/plugin.js';
+import type { StdpRule } from './rule.js';
+import { DecayTable, decayFactor } from './decay.js';
+import { plasticTarget, type DelayHandler } from './handler.js';
+
+/**
+ * Auryn's delay semantics (the whole delay is axonal): a presynaptic spike emitted at t reaches the
+ * synapse at t + d, a postsynaptic spike at t_j reaches it at once. Every update is applied when its
+ * spike reaches the synapse, as Auryn's propagate_forward / propagate_backward do: at t + d the
+ * depression (onPre) and then the transmission of the new weight; at t_j the facilitation (onPost) of
+ * every incoming synapse of the spiking neuron, found through a reverse index (4 B synapse id + 4 B
+ * source per synapse, counted in bytesPerSynapse). Same-step events see each other's traces as not yet
+ * there (the pre arrival first, as in Auryn).
+ *
+ * The kernel calls onPostSpikes every step after the target population's update; arrivals due at the
+ * next step are applied there, so their weights are in the ring row before that step reads it.
+ */
+class AxonalState {
+  readonly lastArr: Int32Array;
+  readonly x1: Float64Array;
+  readonly x2: Float64Array;
+  readonly lastPost: Int32Array;
+  readonly y1: Float64Array;
+  readonly y2: Float64Array;
+  readonly y3: Float64Array;
+  readonly revStart: Uint32Array;
+  readonly revSyn: Uint32Array;
+  readonly revSrc: Uint32Array;
+  readonly dPre: DecayTable;
+  readonly dPreSlow: DecayTable;
+  readonly dPost: DecayTable;
+  readonly dPostSlow: DecayTable;
+  readonly dPostHom: DecayTable;
+  // arrivals not yet due: source and arrival step, FIFO (arrival steps never decrease: one delay)
+  qSrc = new Int32Array(1024);
+  qStep = new Int32Array(1024);
+  qHead = 0;
+  qTail = 0;
+  lastHook = -1;
+
+  constructor(rowStart: Uint32Array, target: Uint32Array, nSource: number, nTarget: number, rule: StdpRule, dt: number) {
+    this.lastArr = new Int32Array(nSource).fill(-1);
+    this.x1 = new Float64Array(nSource);
+    this.x2 = new Float64Array(nSource);
+    this.lastPost = new Int32Array(nTarget).fill(-1);
+    this.y1 = new Float64Array(nTarget);
+    this.y2 = new Float64Array(nTarget);
+    // Stored one step before t = 0 so that it reads postHomInitial at t = 0.
+    this.y3 = new Float64Array(nTarget).fill(rule.tauPostHom > 0 ? rule.postHomInitial * Math.exp(dt / rule.tauPostHom) : 0);
+    const count = target.length;
+    this.revStart = new Uint32Array(nTarget + 1);
+    for (let k = 0; k < count; k++) this.revStart[target[k] + 1]++;
+    for (let j = 0; j < nTarget; j++) this.revStart[j + 1] += this.revStart[j];
+    const fill = this.revStart.slice(0, nTarget);
+    this.revSyn = new Uint32Array(count);
+    this.revSrc = new Uint32Array(count);
+    for (let s = 0; s < nSource; s++) {
+      for (let k = rowStart[s]; k < rowStart[s + 1]; k++) {
+        const r = fill[target[k]]++;
+        this.revSyn[r] = k;
+        this.revSrc[r] = s;
+      }
+    }
+    this.dPre = new DecayTable(dt, rule.tauPre);
+    this.dPreSlow = new DecayTable(dt, rule.tauPreSlow);
+    this.dPost = new DecayTable(dt, rule.tauPost);
+    this.dPostSlow = new DecayTable(dt, rule.tauPostSlow);
+    this.dPostHom = new DecayTable(dt, rule.tauPostHom);
+  }
+
+  enqueue(src: number, step: number): void {
+    if (this.qTail === this.qSrc.length) {
+      const live = this.qTail - this.qHead;
+      if (this.qHead > 0 && live < this.qSrc.length / 2) {
+        this.qSrc.copyWithin(0, this.qHead, this.qTail);
+        this.qStep.copyWithin(0, this.qHead, this.qTail);
+      } else {
+        const s = new Int32Array(this.qSrc.length * 2);
+        s.set(this.qSrc.subarray(this.qHead, this.qTail));
+        const t = new Int32Array(this.qSrc.length * 2);
+        t.set(this.qStep.subarray(this.qHead, this.qTail));
+        this.qSrc = s;
+        this.qStep = t;
+      }
+      this.qHead = 0;
+      this.qTail = live;
+    }
+    this.qSrc[this.qTail] = src;
+    this.qStep[this.qTail] = step;
+    this.qTail++;
+  }
+}
+
+/** A presynaptic spike of `src` reaches its synapses at step T: depress, store, transmit into row T. */
+function arrive(
+  st: AxonalState, rule: StdpRule, src: number, T: number,
+  rowStart: Uint32Array, target: Uint32Array, weight: Float32Array, sign: number, buf: Float64Array, off: number,
+): void {
+  const start = rowStart[src];
+  const end = rowStart[src + 1];
+  const last = st.lastArr[src];
+  const has = last >= 0;
+  const preSlowBefore = has ? st.x2[src] * decayFactor(st.dPreSlow.table, st.dPreSlow.rate, T - last) : 0;
+  const lastPost = st.lastPost;
+  const y1 = st.y1;
+  const y3 = st.y3;
+  const postTab = st.dPost.table;
+  const postRate = st.dPost.rate;
+  const homTab = st.dPostHom.table;
+  const homRate = st.dPostHom.rate;
+  const useHom = homRate !== Infinity;
+  for (let k = start; k < end; k++) {
+    const j = target[k];
+    const dk = T - lastPost[j];
+    const hom = useHom ? y3[j] * decayFactor(homTab, homRate, dk) : 0;
+    const w = rule.onPre(sign * weight[k], y1[j] * decayFactor(postTab, postRate, dk), preSlowBefore, hom);
+    weight[k] = sign * w;
+    buf[off + j] += weight[k];
+  }
+  st.x1[src] = (has ? st.x1[src] * decayFactor(st.dPre.table, st.dPre.rate, T - last) : 0) + 1;
+  st.x2[src] = preSlowBefore + 1;
+  st.lastArr[src] = T;
+}
+
+/** Postsynaptic spikes of step s: facilitate every incoming synapse of each, then advance its traces. */
+function postSpikes(st: AxonalState, rule: StdpRule, spikes: Int32Array, count: number, s: number, weight: Float32Array, sign: number): void {
+  const revStart = st.revStart;
+  const revSyn = st.revSyn;
+  const revSrc = st.revSrc;
+  const lastArr = st.lastArr;
+  const x1 = st.x1;
+  const preTab = st.dPre.table;
+  const preRate = st.dPre.rate;
+  for (let i = 0; i < count; i++) {
+    const j = spikes[i];
+    const dk = s - st.lastPost[j];
+    const slowBefore = st.y2[j] * decayFactor(st.dPostSlow.table, st.dPostSlow.rate, dk);
+    for (let r = revStart[j]; r < revStart[j + 1]; r++) {
+      const src = revSrc[r];
+      const la = lastArr[src];
+      if (la < 0) continue; // no presynaptic spike has arrived yet: nothing to pair with
+      const pre = la === s ? x1[src] - 1 : x1[src] * decayFactor(preTab, preRate, s - la);
+      const k = revSyn[r];
+      weight[k] = sign * rule.onPost(sign * weight[k], pre, slowBefore);
+    }
+    st.y1[j] = st.y1[j] * decayFactor(st.dPost.table, st.dPost.rate, dk) + 1;
+    st.y2[j] = slowBefore + 1;
+    st.y3[j] = st.y3[j] * decayFactor(st.dPostHom.table, st.dPostHom.rate, dk) + 1;
+    st.lastPost[j] = s;
+  }
+}
+
+export const axonalHandler: DelayHandler = (info: ProjectionInfo, rule: StdpRule, where: string): SynapseRuntime => {
+  const t = info.table;
+  if (t.delay) {
+    throw new ParameterError(where, 'delay', 'a distribution of delays', "one delay per projection with delay_handler 'axonal' (arrivals are queued in order of emission)");
+  }
+  const pt = plasticTarget(info, where);
+  const { weight, sign, buf, ring } = pt;
+  const st = new AxonalState(t.rowStart, t.target, t.sourceCount, info.targetGroup.n, rule, info.dt);
+  const d = t.homDelay;
+  const slots = ring.slots;
+  const n = ring.n;
+  return {
+    deliver(src: number, step: number): void {
+      const T = step + d;
+      if (T <= st.lastHook + 1) arrive(st, rule, src, T, t.rowStart, t.target, weight, sign, buf, (T % slots) * n);
+      else st.enqueue(src, T);
+    },
+    onPostSpikes(spikes: Int32Array, count: number, step: number): void {
+      if (count > 0) postSpikes(st, rule, spikes, count, step, weight, sign);
+      st.lastHook = step;
+      const due = step + 1;
+      const off = (due % slots) * n;
+      while (st.qHead < st.qTail && st.qStep[st.qHead] <= due) {
+        arrive(st, rule, st.qSrc[st.qHead], st.qStep[st.qHead], t.rowStart, t.target, weight, sign, buf, off);
+        st.qHead++;
+      }
+      if (st.qHead === st.qTail) st.qHead = st.qTail = 0;
+    },
+    bytesPerSynapse: () => t.target.BYTES_PER_ELEMENT + weight.BYTES_PER_ELEMENT + st.revSyn.BYTES_PER_ELEMENT + st.revSrc.BYTES_PER_ELEMENT,
+    weights: () => weight.slice(),
+    /** Per-neuron traces and the arrival queue: memory that does not scale with the synapse count. */
+    neuronBytes: () => t.sourceCount * 20 + info.targetGroup.n * 36 + (t.target.length > 0 ? 4 : 0) * (info.targetGroup.n + 1) + st.qSrc.byteLength * 2,
+  } as SynapseRuntime & { neuronBytes(): number };
+};

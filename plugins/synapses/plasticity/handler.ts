@@ -1,0 +1,33 @@
+import { ParameterError } from '../../../core/errors.js';
+import type { ProjectionInfo, SynapseRuntime } from '../../../core/plugin.js';
+import type { RingBuffer } from '../../../core/ringbuffer.js';
+import type { StdpRule } from './rule.js';
+
+/**
+ * A delay handler decides when a rule's updates happen and which trace values they see; it owns the
+ * projection's plastic state and its propagation. One per projection, chosen by the synapse model's
+ * `delay_handler` option.
+ */
+export type DelayHandler = (info: ProjectionInfo, rule: StdpRule, where: string) => SynapseRuntime;
+
+/** The pieces every handler needs from a projection: weights to mutate, the channel and its sign. */
+export interface PlasticTarget {
+  weight: Float32Array;
+  /** +1 for excitatory projections, -1 for inhibitory ones (rules see magnitudes). */
+  sign: number;
+  buf: Float64Array;
+  ring: RingBuffer;
+  maxDelay: number;
+}
+
+export function plasticTarget(info: ProjectionInfo, where: string): PlasticTarget {
+  const t = info.table;
+  if (t.sign === 'mixed') {
+    throw new ParameterError(where, 'weight', 'weights of both signs', 'weights of one sign per plastic projection (split excitatory and inhibitory sources)');
+  }
+  const sign = t.sign === 'in' ? -1 : 1;
+  const weight = t.weight ?? new Float32Array(t.count).fill(t.homWeight);
+  let maxDelay = t.homDelay;
+  if (t.delay) for (let k = 0; k < t.count; k++) if (t.delay[k] > maxDelay) maxDelay = t.delay[k];
+  return { weight, sign, buf: sign > 0 ? info.targetRing.ex : info.targetRing.inh, ring: info.targetRing, maxDelay };
+}

@@ -1,0 +1,57 @@
+import type { ParamSchema, Params } from '../../../core/schema.js';
+
+/**
+ * The weight half of an STDP synapse: what happens to one synapse's weight when a pre- or a postsynaptic
+ * spike reaches it. When that is, and which trace values it sees, is the delay handler's business
+ * (dendritic.ts, axonal.ts), so a rule file holds only its formulas and parameters.
+ *
+ * Traces are kept per neuron, never per synapse: a presynaptic trace jumps by 1 at every presynaptic
+ * spike and decays with its time constant, a postsynaptic trace likewise at every postsynaptic spike.
+ * Every value handed to a rule is the trace "just before" the event (the event's own jump excluded),
+ * which is how NEST's stdp_* synapses and Auryn's connections read them. A time constant of 0 switches
+ * a trace off.
+ */
+export interface StdpRule {
+  /** Fast presynaptic trace (NEST's Kplus), ms. */
+  readonly tauPre: number;
+  /** Slow presynaptic trace (the triplet rule's Kplus_triplet), ms; 0 when unused. */
+  readonly tauPreSlow: number;
+  /** Fast postsynaptic trace (NEST's Kminus), ms. */
+  readonly tauPost: number;
+  /** Slow postsynaptic trace (NEST's triplet_Kminus, Auryn's tr_post2), ms; 0 when unused. */
+  readonly tauPostSlow: number;
+  /** Very slow postsynaptic rate trace (Auryn's tr_post_hom), ms; 0 when unused. */
+  readonly tauPostHom: number;
+  /** Value of the rate trace at t = 0 (Auryn starts it at kappa * tau_hom). */
+  readonly postHomInitial: number;
+  /**
+   * Weight after a postsynaptic spike reaches the synapse. `pre` is the fast presynaptic trace then,
+   * `postSlowBefore` the slow postsynaptic trace just before this spike.
+   */
+  onPost(w: number, pre: number, postSlowBefore: number): number;
+  /**
+   * Weight after a presynaptic spike reaches the synapse, before it is transmitted. `post` is the fast
+   * postsynaptic trace then, `preSlowBefore` the slow presynaptic trace just before this spike,
+   * `postHom` the postsynaptic rate trace.
+   */
+  onPre(w: number, post: number, preSlowBefore: number, postHom: number): number;
+}
+
+/** What a plastic synapse model declares: its parameters and how to build its rule for one projection. */
+export interface StdpRuleDefinition {
+  /** Model name, NEST's where one exists. */
+  readonly name: string;
+  readonly doc: string;
+  /** Parameters beyond weight and delay, shared by the projection. */
+  readonly params: ParamSchema;
+  /** Cross checks of the parameters; throw a ParameterError. */
+  check?(p: Params, where: string): void;
+  /** Checks each initial weight (e.g. the sign NEST requires); throw a ParameterError. */
+  checkWeight?(w: number, where: string): void;
+  /**
+   * The rule of one projection, from its synapse parameters and the target population's neuron
+   * parameters (NEST keeps tau_minus and tau_minus_triplet on the neuron). `where` names the projection
+   * for error messages.
+   */
+  build(p: Params, targetParams: Params, where: string): StdpRule;
+}

@@ -1,0 +1,47 @@
+import type { StdpRule, StdpRuleDefinition } from './plasticity/rule.js';
+import { plasticSynapse, neuronTau, checkNonNegativeWeight } from './plasticity/synapse.js';
+
+/**
+ * NEST's stdp_pl_synapse_hom (Morrison et al. 2007), parameters shared by the whole projection:
+ *   facilitate: w' = w + lambda w^mu K+
+ *   depress:    w' = max(w - lambda alpha w K-, 0)
+ * No upper bound. K+ decays with tau_plus, K- with the target neuron's tau_minus.
+ */
+class PowerLawRule implements StdpRule {
+  readonly tauPreSlow = 0;
+  readonly tauPostSlow = 0;
+  readonly tauPostHom = 0;
+  readonly postHomInitial = 0;
+  constructor(
+    readonly tauPre: number,
+    readonly tauPost: number,
+    readonly lambda: number,
+    readonly alpha: number,
+    readonly mu: number,
+  ) {}
+  onPost(w: number, pre: number): number {
+    return w + this.lambda * Math.pow(w, this.mu) * pre;
+  }
+  onPre(w: number, post: number): number {
+    const nw = w - this.lambda * this.alpha * w * post;
+    return nw > 0 ? nw : 0;
+  }
+}
+
+export const stdpPlSynapseHomRule: StdpRuleDefinition = {
+  name: 'stdp_pl_synapse_hom',
+  doc: 'Power-law potentiation, multiplicative depression, homogeneous parameters (NEST stdp_pl_synapse_hom; hpc_benchmark E->E)',
+  params: {
+    tau_plus: { unit: 'ms', default: 20, min: 0, exclusiveMin: true, doc: 'time constant of the presynaptic trace' },
+    lambda: { unit: '', default: 0.1, min: 0, doc: 'learning rate' },
+    alpha: { unit: '', default: 1, min: 0, doc: 'asymmetry: depression steps are alpha * lambda' },
+    mu: { unit: '', default: 0.4, min: 0, doc: 'weight dependence exponent of potentiation' },
+  },
+  checkWeight: checkNonNegativeWeight,
+  build: (p, target, where) => new PowerLawRule(p.tau_plus, neuronTau(target, 'tau_minus', where), p.lambda, p.alpha, p.mu),
+};
+
+export const stdpPlSynapseHom = plasticSynapse(stdpPlSynapseHomRule);
+
+/** NEST's stdp_pl_synapse_hom_hpc (hpc_benchmark's name): the same rule; our targets are always compact. */
+export const stdpPlSynapseHomHpc = plasticSynapse({ ...stdpPlSynapseHomRule, name: 'stdp_pl_synapse_hom_hpc', doc: `${stdpPlSynapseHomRule.doc}; NEST's _hpc variant` });

@@ -1,0 +1,57 @@
+import type { StdpRule, StdpRuleDefinition } from './plasticity/rule.js';
+import { plasticSynapse, neuronTau, checkNonNegativeWeight } from './plasticity/synapse.js';
+
+/** x^mu with the exponents NEST users pick most (0: additive, 1: multiplicative) spared a pow call. */
+function powMu(x: number, mu: number): number {
+  return mu === 1 ? x : mu === 0 ? 1 : Math.pow(x, mu);
+}
+
+/**
+ * NEST's stdp_synapse (Guetig et al. 2003 weight dependence; mu = 0 additive, mu = 1 multiplicative):
+ *   facilitate: w' = min(w/Wmax + lambda (1 - w/Wmax)^mu_plus K+, 1) Wmax
+ *   depress:    w' = max(w/Wmax - alpha lambda (w/Wmax)^mu_minus K-, 0) Wmax
+ * K+ decays with tau_plus (synapse parameter), K- with the target neuron's tau_minus.
+ */
+class StdpSynapseRule implements StdpRule {
+  readonly tauPreSlow = 0;
+  readonly tauPostSlow = 0;
+  readonly tauPostHom = 0;
+  readonly postHomInitial = 0;
+  constructor(
+    readonly tauPre: number,
+    readonly tauPost: number,
+    readonly lambda: number,
+    readonly alpha: number,
+    readonly muPlus: number,
+    readonly muMinus: number,
+    readonly wmax: number,
+  ) {}
+  onPost(w: number, pre: number): number {
+    const x = w / this.wmax;
+    const nw = x + this.lambda * powMu(1 - x, this.muPlus) * pre;
+    return nw < 1 ? nw * this.wmax : this.wmax;
+  }
+  onPre(w: number, post: number): number {
+    const x = w / this.wmax;
+    const nw = x - this.alpha * this.lambda * powMu(x, this.muMinus) * post;
+    return nw > 0 ? nw * this.wmax : 0;
+  }
+}
+
+export const stdpSynapseRule: StdpRuleDefinition = {
+  name: 'stdp_synapse',
+  doc: 'Pair-based STDP with Guetig weight dependence, all-to-all pairing (NEST stdp_synapse; PyNN SpikePairRule x GutigWeightDependence)',
+  params: {
+    tau_plus: { unit: 'ms', default: 20, min: 0, exclusiveMin: true, doc: 'time constant of the presynaptic trace (potentiation window)' },
+    lambda: { unit: '', default: 0.01, min: 0, doc: 'learning rate (step size)' },
+    alpha: { unit: '', default: 1, min: 0, doc: 'asymmetry: depression steps are alpha * lambda' },
+    mu_plus: { unit: '', default: 1, min: 0, doc: 'weight dependence exponent of potentiation (0 additive, 1 multiplicative)' },
+    mu_minus: { unit: '', default: 1, min: 0, doc: 'weight dependence exponent of depression (0 additive, 1 multiplicative)' },
+    Wmax: { unit: 'pA', default: 100, min: 0, exclusiveMin: true, doc: 'maximum weight (same unit as the weight)' },
+  },
+  checkWeight: checkNonNegativeWeight,
+  build: (p, target, where) =>
+    new StdpSynapseRule(p.tau_plus, neuronTau(target, 'tau_minus', where), p.lambda, p.alpha, p.mu_plus, p.mu_minus, p.Wmax),
+};
+
+export const stdpSynapse = plasticSynapse(stdpSynapseRule);
