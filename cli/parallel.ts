@@ -15,6 +15,8 @@ export interface ParallelCliOptions {
   workers?: string;
   comm?: string;
   spikeDir?: string;
+  /** `--out DIR` of the single-process run: with --comm mpi the ranks' spike files go there unless --spike-dir says otherwise. */
+  out?: string | boolean;
   json?: boolean;
 }
 
@@ -70,7 +72,7 @@ function runMpi(presetName: string, overrides: Record<string, unknown>, o: Paral
     const r = runPreset(preset, overrides, { plugins: builtinPlugins, comm });
     const records = localSpikeRecords(r.sim);
     const dt = r.sim.dt;
-    const dir = o.spikeDir ?? 'out';
+    const dir = o.spikeDir ?? (typeof o.out === 'string' ? o.out : 'out');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${preset.name}-spikes-rank${comm.rank}-of-${comm.size}.tsv`);
     const lines: string[] = ['# sender\ttime_ms'];
