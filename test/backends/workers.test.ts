@@ -65,10 +65,9 @@ describe('workers backend: slices', () => {
     // The lone B neuron (gid 61) must fire, or its 0.3 ms projection decides nothing.
     expect(single.spikeCounts[1]).toBeGreaterThan(5);
     expect(single.spikeCounts[0]).toBeGreaterThan(100);
-    for (const workers of [2, 3]) {
-      const r = await runWorkers({ workers, module: fixture, export: 'buildLopsided', simtime: 200, barrierTimeoutMs: 20_000 });
-      expect(spikePairs(r)).toEqual(ref);
-    }
+    // Three workers: B (the last gid) lives on rank 2, ranks 0 and 1 hold no 0.3 ms synapse.
+    const r = await runWorkers({ workers: 3, module: fixture, export: 'buildLopsided', simtime: 200, barrierTimeoutMs: 20_000 });
+    expect(spikePairs(r)).toEqual(ref);
   });
 });
 
