@@ -144,7 +144,9 @@ export function printParallelSummary(s: RunSummary, unit: 'worker' | 'rank'): vo
     const u = s[`rank${r}_update_s`] as number;
     const p = s[`rank${r}_propagate_s`] as number;
     const x = s[`rank${r}_exchange_s`] as number;
-    lines.push([`  ${unit} ${r} update / propagate / exchange`, `${u.toFixed(2)} / ${p.toFixed(2)} / ${x.toFixed(2)} s`]);
+    const cpu = s[`rank${r}_sim_cpu_s`];
+    const cpuText = typeof cpu === 'number' && Number.isFinite(cpu) ? ` (thread CPU ${cpu.toFixed(2)} s)` : '';
+    lines.push([`  ${unit} ${r} update / propagate / exchange`, `${u.toFixed(2)} / ${p.toFixed(2)} / ${x.toFixed(2)} s${cpuText}`]);
   }
   lines.push(
     ['excitatory rate', `${s.rate_e_hz.toFixed(2)} Hz`],
