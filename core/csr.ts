@@ -66,6 +66,11 @@ export class EdgeBuffer implements EdgeSink {
    */
   weightOf: ((localTarget: number, index: number) => number) | null = null;
   delayOf: ((localTarget: number, index: number) => number) | null = null;
+  /**
+   * A scalar weight that must still be stored per synapse (plastic models change it later): the table gets a
+   * weight array filled at freeze, without a per-edge buffer or callback while building.
+   */
+  fillWeight: number | null = null;
 
   constructor(
     readonly sourceCount: number,
@@ -171,6 +176,14 @@ export class EdgeBuffer implements EdgeSink {
       }
     }
     let sign: SynapseTable['sign'] = homWeight >= 0 ? 'ex' : 'in';
+    if (!w && this.fillWeight !== null) {
+      const filled = new Float32Array(E).fill(this.fillWeight);
+      this.src = new Grow<Uint32Array | Uint16Array>(u16);
+      this.tgt = null;
+      this.delays = null;
+      sign = this.fillWeight >= 0 ? 'ex' : 'in';
+      return { rowStart, target, weight: filled, homWeight, delay: d, homDelay, count: E, sourceCount: this.sourceCount, sign };
+    }
     if (w) {
       let pos = false;
       let neg = false;

@@ -163,3 +163,17 @@ describe('bad specs', () => {
     expect(() => s2.connect(c, c, 'all_to_all', { synapse_model: 'positive_synapse', weight: { distribution: 'normal', mean: 0, std: 1 } })).toThrow(/'weight' = -?\d/);
   });
 });
+
+describe('scalar weights of models that store weights per synapse', () => {
+  it('fills the per-synapse weight array at freeze (plastic models get a writable array, sign from the scalar)', () => {
+    const perSynapse: SynapseModel = { ...staticSynapse, name: 'per_synapse_static', perSynapseWeight: true };
+    const sim = createSimulator({ seed: 3, plugins: [...builtinPlugins, perSynapse] });
+    const a = sim.create(model, 40);
+    const p = sim.connect(a, a, { rule: 'fixed_indegree', indegree: 12 }, { synapse_model: 'per_synapse_static', weight: -2.5 })!;
+    expect(p.table.weight).not.toBeNull();
+    expect(p.table.weight!.length).toBe(480);
+    expect(new Set(p.table.weight)).toEqual(new Set([-2.5]));
+    expect(p.table.sign).toBe('in');
+    expect(p.bytesPerSynapse()).toBe(8);
+  });
+});
