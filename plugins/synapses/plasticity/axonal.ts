@@ -142,9 +142,9 @@ function postSpikes(st: AxonalState, rule: StdpRule, spikes: Int32Array, count: 
     for (let r = revStart[j]; r < revStart[j + 1]; r++) {
       const src = revSrc[r];
       const la = lastArr[src];
-      if (la < 0) continue; // no presynaptic spike has arrived yet: nothing to pair with
+      // No arrival yet: the trace is 0 and the update only clamps w to its bounds, as Auryn's does.
       const dp = s - la;
-      const pre = dp === 0 ? x1[src] - 1 : x1[src] * (dp < preLen ? preTab[dp] : Math.exp(-dp * preRate));
+      const pre = la < 0 ? 0 : dp === 0 ? x1[src] - 1 : x1[src] * (dp < preLen ? preTab[dp] : Math.exp(-dp * preRate));
       const k = revSyn[r];
       weight[k] = sign * rule.onPost(sign * weight[k], pre, slowBefore);
     }

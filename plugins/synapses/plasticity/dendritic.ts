@@ -335,6 +335,10 @@ function preSpike(
         const dp = hStep[slot] + d - tPrev;
         w = rule.onPost(w, kPrev * (dp < preLen ? preTab[dp] : Math.exp(-dp * preRate)), h2[slot] - 1);
       }
+    } else if (!hasPrev && (upper >= 0 || st.bStep[j] >= 0)) {
+      // NEST's first send still runs facilitate(w, 0) for the earlier post spikes (Kplus is 0): it only
+      // clamps w to the rule's bounds, so once is as good as once per post spike.
+      w = rule.onPost(w, 0, 0);
     }
     w = rule.onPre(w, post, preSlowBefore, hom);
     weight[k] = sign * w;
