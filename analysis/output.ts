@@ -22,7 +22,7 @@ export interface RunOutputInput {
   windowMs: [number, number];
   /** Number of nodes in the network (spike file names pad device ids to its digits). */
   nodeCount: number;
-  groups: { label: string; recorderGid: number; firstGid: number; n: number; senders: Int32Array; times: Float64Array; stats: SpikeStatistics }[];
+  groups: { label: string; fileLabel?: string; recorderGid: number; firstGid: number; n: number; senders: Int32Array; times: Float64Array; stats: SpikeStatistics }[];
 }
 
 export const OUTPUT_FILES = {
@@ -47,7 +47,7 @@ export async function writeRunOutput(dir: string, run: RunOutputInput): Promise<
   };
   const groups: GroupInfo[] = [];
   for (const g of run.groups) {
-    const file = nestAsciiFileName(`spikes_${g.label}`, g.recorderGid, run.nodeCount);
+    const file = nestAsciiFileName(g.fileLabel ?? `spikes_${g.label}`, g.recorderGid, run.nodeCount);
     writeNestAscii(join(dir, file), g.senders, g.times);
     written.push(file);
     groups.push({ label: g.label, file, first_gid: g.firstGid, n: g.n });

@@ -65,9 +65,11 @@ export function distributionSpec(
   const cvRows: { v: number; pop: string }[] = [];
   for (const s of series) {
     for (let i = 0; i < s.rates.length; i++) rateRows.push({ v: s.rates[i], pop: s.label });
-    // Thin the pooled ISIs evenly when there are very many: the histogram shape is unchanged.
+    // Thin the pooled ISIs evenly when there are very many (the histogram shape is unchanged) and leave
+    // out the longest 1 %, whose tail would squeeze the bulk of the distribution into one bin.
     const stride = Math.max(1, Math.ceil(s.isis.length / maxIsi));
-    for (let i = 0; i < s.isis.length; i += stride) isiRows.push({ v: s.isis[i], pop: s.label });
+    const cut = quantile(s.isis, 0.99);
+    for (let i = 0; i < s.isis.length; i += stride) if (s.isis[i] <= cut) isiRows.push({ v: s.isis[i], pop: s.label });
     for (let i = 0; i < s.cvs.length; i++) cvRows.push({ v: s.cvs[i], pop: s.label });
   }
   const panel = (rows: { v: number; pop: string }[], xTitle: string, sub: string) => ({
@@ -86,7 +88,7 @@ export function distributionSpec(
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title: { text: title, fontSize: 14 },
     background: 'white',
-    hconcat: [panel(rateRows, 'firing rate (Hz)', 'rate per neuron'), panel(isiRows, 'inter-spike interval (ms)', 'ISI (pooled)'), panel(cvRows, 'CV of the ISI', 'CV-ISI per neuron')],
+    hconcat: [panel(rateRows, 'firing rate (Hz)', 'rate per neuron'), panel(isiRows, 'inter-spike interval (ms)', 'ISI (pooled, up to the 99th percentile)'), panel(cvRows, 'CV of the ISI', 'CV-ISI per neuron')],
   } as TopLevelSpec;
 }
 
@@ -108,4 +110,10 @@ export function rateHistogramSpec(title: string, series: { label: string; rates:
       color: { field: 'pop', type: 'nominal', title: 'population', scale: { range: ['#1f4e9c', '#c0392b', '#2e8b57', '#8e44ad'] } },
     },
   };
+}
+
+function quantile(x: ArrayLike<number>, q: number): number {
+  if (x.length === 0) return 0;
+  const sorted = Float64Array.from(x).sort();
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))];
 }

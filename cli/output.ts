@@ -21,6 +21,7 @@ export async function writePresetOutput(dir: string, preset: Preset, result: Run
     nodeCount: result.sim.populations.reduce((n, p) => n + p.size, 0) + result.sim.devices.length,
     groups: result.groups.map((g) => ({
       label: g.group.label,
+      fileLabel: g.group.fileLabel,
       recorderGid: g.group.recorder.gid,
       firstGid: g.firstGid,
       n: g.group.end - g.group.start,
@@ -33,6 +34,7 @@ export async function writePresetOutput(dir: string, preset: Preset, result: Run
 
 function fmtP(p: number): string {
   if (!Number.isFinite(p)) return 'n/a';
+  if (p === 0) return '< 1e-300';
   return p < 1e-4 ? p.toExponential(2) : p.toFixed(4);
 }
 

@@ -106,7 +106,8 @@ function buildHpc(sim: Simulator, p: PresetValues) {
     E,
     I,
     recorders: [recorder],
-    recorded: record ? [{ label: 'E', recorder, pop: E, start: 0, end: nrec }] : [],
+    // The seed's recorder label: 'alpha_' + str(stdp_params['alpha']) + '_spikes'.
+    recorded: record ? [{ label: 'E', recorder, pop: E, start: 0, end: nrec, fileLabel: `alpha_${pyStr(p.alpha as number)}_spikes` }] : [],
     extra: {
       JE_pA: round6(d.JE_pA),
       mV_to_pA: round6(d.conversion),
@@ -117,6 +118,12 @@ function buildHpc(sim: Simulator, p: PresetValues) {
       indegree_i: d.CI,
     },
   };
+}
+
+/** Python's str() of a float: always with a decimal point (5 → '5.0'). */
+function pyStr(x: number): string {
+  const s = String(x);
+  return /[.eE]/.test(s) || !Number.isFinite(x) ? s : `${s}.0`;
 }
 
 function round6(x: number): number {

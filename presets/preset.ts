@@ -20,6 +20,8 @@ export interface RecordedGroup {
   /** Recorded neurons [start, end) of `pop`. */
   start: number;
   end: number;
+  /** Label of the spike file (NEST's recorder label); default `spikes_<label>`. */
+  fileLabel?: string;
 }
 
 /** What a preset's build hands back: its excitatory and inhibitory populations and its spike recorders. */

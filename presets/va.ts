@@ -196,8 +196,9 @@ export const vaCobaPynnParams = {
 } as const;
 
 /**
- * The script's derived parameters, and PyNN's IF_cond_exp → NEST iaf_cond_exp translation (what
- * pyNN.nest does): cm nF → C_m pF (× 1000), g_L = C_m / tau_m, weights µS → nS (× 1000).
+ * The script's derived parameters, and what PyNN's IF_cond_exp amounts to in NEST's iaf_cond_exp (the
+ * translation pyNN.nest and our IF_cond_exp make): cm nF → C_m pF (× 1000), g_L = C_m / tau_m, weights
+ * µS → nS (× 1000).
  */
 export function pynnDerived(p: PresetValues) {
   const areaCm2 = (p.area as number) * 1e-8;
@@ -228,21 +229,23 @@ function buildVaCobaPynn(sim: Simulator, p: PresetValues) {
     throw new ParameterError(where, 'tau_m', p.tau_m, `cm × Rm = ${d.tauCheck} ms (the script asserts tau_m == cm*Rm)`);
   }
   if (d.nExc < 1 || d.nInh < 1) throw new ParameterError(where, 'N_pop', p.N_pop, 'enough cells for at least one excitatory and one inhibitory cell');
+  // PyNN's IF_cond_exp with the script's cell_params, in PyNN's units (nF, mV, ms; weights in µS).
   const cell = {
-    C_m: d.C_m_pF, g_L: d.g_L_nS, E_L: p.E_leak, V_th: p.v_thresh, V_reset: p.v_reset, t_ref: p.t_refrac,
-    E_ex: p.Erev_exc, E_in: p.Erev_inh, tau_syn_ex: p.tau_exc, tau_syn_in: p.tau_inh,
+    tau_m: p.tau_m, tau_syn_E: p.tau_exc, tau_syn_I: p.tau_inh, v_rest: p.E_leak, v_reset: p.v_reset, v_thresh: p.v_thresh,
+    cm: d.cmNf, tau_refrac: p.t_refrac, e_rev_E: p.Erev_exc, e_rev_I: p.Erev_inh,
   };
-  const E = sim.create('iaf_cond_exp', d.nExc, cell);
-  const I = sim.create('iaf_cond_exp', d.nInh, cell);
+  const E = sim.create('IF_cond_exp', d.nExc, cell);
+  const I = sim.create('IF_cond_exp', d.nInh, cell);
   // all_cells.initialize(v=RandomDistribution('uniform', low=v_reset, high=v_thresh))
   const v0 = { distribution: 'uniform' as const, min: p.v_reset as number, max: p.v_thresh as number };
-  E.set('V_m', v0);
-  I.set('V_m', v0);
+  E.set('v', v0);
+  I.set('v', v0);
   const delay = p.delay as number;
   const conn = { rule: 'pairwise_bernoulli', p: p.pconn as number };
   for (const post of [E, I]) {
-    sim.connect(E, post, conn, { weight: d.w_exc_uS * 1000, delay });
-    sim.connect(I, post, conn, { weight: -d.w_inh_uS * 1000, delay });
+    // receptor_type 'inhibitory' is a negative weight in NEST's convention.
+    sim.connect(E, post, conn, { weight: d.w_exc_uS, delay });
+    sim.connect(I, post, conn, { weight: -d.w_inh_uS, delay });
   }
   // SpikeSourcePoisson in pyNN.nest: a poisson_generator feeding a parrot_neuron, so each source's train
   // is shared by every cell it connects to.
@@ -250,8 +253,8 @@ function buildVaCobaPynn(sim: Simulator, p: PresetValues) {
   const drive = sim.create('poisson_generator', 1, { rate: p.rate, start: 0, stop: p.stim_dur });
   sim.connect(drive, sources, 'all_to_all', { weight: 1, delay: sim.dt });
   const ext = { rule: 'pairwise_bernoulli', p: p.rconn as number };
-  sim.connect(sources, E, ext, { weight: (p.w_ext as number) * 1000, delay });
-  sim.connect(sources, I, ext, { weight: (p.w_ext as number) * 1000, delay });
+  sim.connect(sources, E, ext, { weight: p.w_ext as number, delay });
+  sim.connect(sources, I, ext, { weight: p.w_ext as number, delay });
   const recE = sim.create('spike_recorder');
   const recI = sim.create('spike_recorder');
   sim.connect(E, recE);
@@ -260,7 +263,7 @@ function buildVaCobaPynn(sim: Simulator, p: PresetValues) {
     E,
     I,
     recorders: [recE, recI],
-    extra: { n_exc: d.nExc, n_inh: d.nInh, C_m_pF: d.C_m_pF, g_L_nS: d.g_L_nS, w_exc_nS: d.w_exc_uS * 1000, w_inh_nS: d.w_inh_uS * 1000 },
+    extra: { n_exc: d.nExc, n_inh: d.nInh, cm_nF: d.cmNf, C_m_pF: d.C_m_pF, g_L_nS: d.g_L_nS, w_exc_uS: d.w_exc_uS, w_inh_uS: d.w_inh_uS },
   };
 }
 
@@ -270,7 +273,7 @@ export const vaCobaPynn: Preset = {
   source: '../shared/seeds/001_775305f90925dc3a.txt (PyNN VAbenchmarks adapted for NEST / SpiNNaker)',
   doc:
     'N_pop = 4000 IF_cond_exp cells (r_ei 4: 3200 E + 800 I; cm 0.2 nF, tau_m 20 ms, v_rest −60, v_thresh −50, v_reset −60 mV, ' +
-    'tau_refrac 5 ms, tau_syn 5/10 ms, e_rev 0/−80 mV) — run as NEST iaf_cond_exp with pyNN.nest\'s unit translation — ' +
+    'tau_refrac 5 ms, tau_syn 5/10 ms, e_rev 0/−80 mV; PyNN names and units on NEST iaf_cond_exp), ' +
     'FixedProbability 0.01 exc (Gexc 4 nS) and inh (Ginh 51 nS) projections onto all cells, delay 0.2 ms, initial v uniform in ' +
     '[v_reset, v_thresh], and a kick-start of 20 Poisson sources at 10 Hz for 50 ms connected with probability 0.01 and weight 0.1 µS. ' +
     '1000 ms by default (the notebook\'s DEBUG = 10 divides N_pop and simtime by 10).',

@@ -20,6 +20,7 @@ export const zenkeParams = {
   wmax: { unit: 'g_L', default: 1, min: 0, exclusiveMin: true, doc: 'maximum E→E weight of the triplet rule' },
   tau_hom: { unit: 's', default: 50, min: 0, exclusiveMin: true, doc: 'time constant of the homeostatic rate detector of the triplet rule' },
   eta: { unit: '', default: 1, min: 0, doc: 'learning rate of the triplet rule' },
+  A3_plus: { unit: 'g_L', default: 0.0065, min: 0, doc: 'triplet potentiation amplitude, in units of the leak conductance like the weights' },
   kappa: { unit: 'Hz', default: 3, min: 0, exclusiveMin: true, doc: 'target rate of the homeostatic triplet rule' },
   C_m: { unit: 'pF', default: 200, min: 0, exclusiveMin: true, doc: 'membrane capacitance (Auryn works in units of the leak; any C_m gives the same dynamics)' },
   tau_m_e: { unit: 'ms', default: 20, min: 0, exclusiveMin: true, doc: 'membrane time constant of E neurons' },
@@ -73,7 +74,7 @@ function buildZenke(sim: Simulator, p: PresetValues, plastic: boolean, name: str
   const ee = plastic
     ? {
         synapse_model: 'triplet_auryn', weight: w * gLe, delay, Wmax: (p.wmax as number) * gLe,
-        tau_hom: (p.tau_hom as number) * 1000, eta: p.eta, kappa: p.kappa,
+        tau_hom: (p.tau_hom as number) * 1000, eta: p.eta, kappa: p.kappa, A3_plus: (p.A3_plus as number) * gLe,
       }
     : { weight: w * gLe, delay };
   sim.connect(E, E, conn, ee);

@@ -53,4 +53,16 @@ describe('brunel-stdp (Zenke & Gerstner 2014 §2.3.3, Auryn sim_brunel2k_pl)', (
     expect(ie[0]).toBeCloseTo(-0.5, 6);
     expect(r.summary.Wmax_mV).toBeCloseTo(0.3, 12);
   });
+
+  it('plastic by default: E→E stdp_synapse with alpha 2.02, Wmax 3 J, weight-dependent (mu 1)', () => {
+    const r = runPreset(findPreset(presets, 'brunel-stdp'), { scale: 0.2, simtime: 30 }, opts);
+    const ee = r.sim.projections.find((p) => p.source === r.net.E && p.target === r.net.E)!;
+    expect(ee.synapseModel.name).toBe('stdp_synapse');
+    expect(ee.params).toMatchObject({ alpha: 2.02, lambda: 0.01, mu_plus: 1, mu_minus: 1, tau_plus: 20 });
+    expect(ee.params.Wmax).toBeCloseTo(0.3, 12);
+    const w = ee.weights();
+    let max = 0;
+    for (let i = 0; i < w.length; i++) max = Math.max(max, w[i]);
+    expect(max).toBeLessThanOrEqual(0.3 + 1e-6);
+  });
 });

@@ -48,8 +48,24 @@ describe('hpc-benchmark at scale 0.02', () => {
     // compute_rate: every recorded event, presimulation included, over Nrec × simtime.
     const avg = Number(r.log[9].split(' ')[2]);
     expect(avg).toBeCloseTo((r.groups[0].senders.length / (100 * 50)) * 1000, 9);
+    expect(r.groups[0].group.fileLabel).toBe('alpha_0.0513_spikes');
     // Rates and statistics cover the 50 ms after the presimulation.
     expect(r.windowMs).toEqual([20, 70]);
+  });
+
+  it('the default E→E synapse is stdp_pl_synapse_hom with the seed\'s parameters, and the weights move', () => {
+    const rp = runPreset(hpc, { scale: 0.02, Nrec: 100, simtime: 100, presimtime: 50, seed: 2 }, { plugins: builtinPlugins });
+    const ee = rp.sim.projections.find((p) => p.source === rp.net.E && p.target === rp.net.E)!;
+    expect(ee.synapseModel.name).toBe('stdp_pl_synapse_hom');
+    expect(ee.params).toMatchObject({ alpha: 0.0513, lambda: 0.1, mu: 0.4, tau_plus: 15 });
+    expect(rp.net.E.params.tau_minus).toBe(30);
+    const w = ee.weights();
+    expect(w.length).toBe(180 * 9000);
+    let changed = 0;
+    for (let i = 0; i < w.length; i++) if (Math.abs(w[i] - (rp.summary.JE_pA as number)) > 1e-3) changed++;
+    expect(changed).toBeGreaterThan(0);
+    // The other projections stay static.
+    expect(rp.sim.projections.filter((p) => p.synapseModel.name === 'static_synapse')).toHaveLength(3);
   });
 
   it('refuses Nrec above the number of E neurons, naming Nrec', () => {

@@ -77,8 +77,15 @@ describe('va-coba-pynn (seed 001)', () => {
     const r = runPreset(findPreset(presets, 'va-coba-pynn'), { scale: 0.1, simtime: 100 }, opts);
     const { sim, net } = r;
     expect([net.E.size, net.I.size]).toEqual([320, 80]);
+    expect(net.E.model).toBe('IF_cond_exp');
+    expect(net.E.params).toMatchObject({ cm: 0.2, tau_m: 20, v_rest: -60, v_thresh: -50, v_reset: -60, tau_refrac: 5, tau_syn_E: 5, tau_syn_I: 10, e_rev_E: 0, e_rev_I: -80 });
+    // Weights in PyNN's µS; inhibitory as negative weights.
+    const w = (pre: typeof net.E) => sim.projections.find((p) => p.source === pre && p.target === net.E)!.weights()[0];
+    expect(w(net.E)).toBeCloseTo(0.004, 7);
+    expect(w(net.I)).toBeCloseTo(-0.051, 7);
     const sources = sim.populations.find((p) => p.model === 'parrot_neuron')!;
     expect(sources.size).toBe(20);
+    expect(w(sources)).toBeCloseTo(0.1, 7);
     let exc = 0;
     for (const post of [net.E, net.I]) exc += synapsesBetween(sim, net.E, post);
     expectBinomial(exc, 320 * 400, 0.01);

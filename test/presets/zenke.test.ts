@@ -27,3 +27,16 @@ describe('zenke-25k-static (seed 003, Auryn sim_bg_static)', () => {
     expect(r.summary.plastic).toBe(0);
   });
 });
+
+describe('zenke-25k (triplet STDP on E→E)', () => {
+  it('E→E uses triplet_auryn with Auryn\'s parameters, in nS like the weights', () => {
+    const r = runPreset(findPreset(presets, 'zenke-25k'), { scale: 0.1, simtime: 2, integrator: 'euler-f32' }, opts);
+    const ee = r.sim.projections.find((p) => p.source === r.net.E && p.target === r.net.E)!;
+    expect(ee.synapseModel.name).toBe('triplet_auryn');
+    expect(ee.params).toMatchObject({ tau_hom: 50000, eta: 1, kappa: 3 });
+    expect(ee.params.Wmax).toBeCloseTo(10, 9);
+    expect(ee.params.A3_plus).toBeCloseTo(0.065, 12);
+    expect(r.sim.projections.filter((p) => p.synapseModel.name === 'triplet_auryn')).toHaveLength(1);
+    expect(r.summary.plastic).toBe(1);
+  });
+});
