@@ -13,7 +13,8 @@ import { plasticTarget, type DelayHandler } from './handler.js';
  * State: the weight per synapse (plus the delay when it is not homogeneous), presynaptic traces per
  * source neuron, and per target neuron a short history of its spikes with the trace values right after
  * each (NEST's ArchivingNode). History entries that no source can still ask for fold into a per-neuron
- * base entry, so the history only grows while some source stays silent (as NEST's does).
+ * base entry; sources silent for long get their pending facilitations applied early (flushStaleSources),
+ * so a history holds about the last 100 ms of spikes instead of growing as NEST's does.
  */
 export class DendriticState {
   // presynaptic, per source neuron
