@@ -110,11 +110,13 @@ function arrive(
   const homTab = st.dPostHom.table;
   const homRate = st.dPostHom.rate;
   const useHom = homRate !== Infinity;
+  const postLen = postTab.length;
   for (let k = start; k < end; k++) {
     const j = target[k];
-    const dk = T - lastPost[j];
+    const dk = T - lastPost[j]; // >= 1: a post spike at T is applied after this arrival
     const hom = useHom ? y3[j] * decayFactor(homTab, homRate, dk) : 0;
-    const w = rule.onPre(sign * weight[k], y1[j] * decayFactor(postTab, postRate, dk), preSlowBefore, hom);
+    const post = y1[j] * (dk < postLen ? postTab[dk] : Math.exp(-dk * postRate));
+    const w = rule.onPre(sign * weight[k], post, preSlowBefore, hom);
     weight[k] = sign * w;
     buf[off + j] += weight[k];
   }
@@ -132,6 +134,7 @@ function postSpikes(st: AxonalState, rule: StdpRule, spikes: Int32Array, count: 
   const x1 = st.x1;
   const preTab = st.dPre.table;
   const preRate = st.dPre.rate;
+  const preLen = preTab.length;
   for (let i = 0; i < count; i++) {
     const j = spikes[i];
     const dk = s - st.lastPost[j];
@@ -139,8 +142,9 @@ function postSpikes(st: AxonalState, rule: StdpRule, spikes: Int32Array, count: 
     for (let r = revStart[j]; r < revStart[j + 1]; r++) {
       const src = revSrc[r];
       const la = lastArr[src];
-      if (la < 0) continue; // no presynaptic spike has arrived yet: nothing to pair with
-      const pre = la === s ? x1[src] - 1 : x1[src] * decayFactor(preTab, preRate, s - la);
+      // No arrival yet: the trace is 0 and the update only clamps w to its bounds, as Auryn's does.
+      const dp = s - la;
+      const pre = la < 0 ? 0 : dp === 0 ? x1[src] - 1 : x1[src] * (dp < preLen ? preTab[dp] : Math.exp(-dp * preRate));
       const k = revSyn[r];
       weight[k] = sign * rule.onPost(sign * weight[k], pre, slowBefore);
     }
