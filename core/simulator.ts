@@ -378,10 +378,14 @@ export class Simulator {
     return { model, weight: weight ?? 1.0, delay: delay ?? 1.0, rest };
   }
 
-  /** NEST rounds delays to the nearest step; less than one step is an error. */
+  /**
+   * NEST rounds delays to the nearest step, as ld_round(ms · steps_per_ms) (Time::delay_ms_to_steps): multiplying
+   * by 1/dt rather than dividing by dt keeps halfway delays such as 0.15 ms at dt 0.1 on NEST's side (2 steps).
+   * Less than one step is an error.
+   */
   delayToSteps(where: string, delayMs: number): number {
     if (typeof delayMs !== 'number' || !Number.isFinite(delayMs)) throw new ParameterError(where, 'delay', delayMs, `a finite number >= dt (${this.dt} ms)`);
-    const steps = Math.round(delayMs / this.dt);
+    const steps = Math.floor(delayMs * (1 / this.dt) + 0.5);
     if (steps < 1) throw new ParameterError(where, 'delay', delayMs, `a delay >= the resolution dt = ${this.dt} ms`);
     if (steps > 65535) throw new ParameterError(where, 'delay', delayMs, `at most ${65535 * this.dt} ms (65535 steps)`);
     return steps;
@@ -422,10 +426,7 @@ export class Simulator {
       if (!Number.isFinite(s.weight)) throw new ParameterError(where, 'weight', s.weight, 'a finite number');
       s.model.checkWeight?.(s.weight, where);
       homWeight = s.weight;
-      if (s.model.perSynapseWeight) {
-        const w = s.weight;
-        edges.weightOf = () => w;
-      }
+      if (s.model.perSynapseWeight) edges.fillWeight = s.weight;
     } else if (isDistribution(s.weight)) {
       const draw = makeSampler(where, 'weight', s.weight);
       const bank = StreamBank.range(this.seed, `weight/${id}`, post.firstGid + post.localStart, post.localCount);

@@ -247,7 +247,8 @@ export function combineSummaries(summaries: readonly RunSummary[], merged: Merge
     time_update_s: max('time_update_s'),
     time_propagate_s: max('time_propagate_s'),
     time_exchange_s: max('time_exchange_s'),
-    rss_mib: Math.round((process.memoryUsage().rss / 2 ** 20) * 10) / 10,
+    // Each worker measured the whole process (threads share it) while its network was still alive.
+    rss_mib: max('rss_mib'),
     ranks: summaries.length,
   };
   summaries.forEach((s, r) => {

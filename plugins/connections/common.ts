@@ -11,26 +11,30 @@ export function streamPurpose(ctx: Pick<ConnectContext, 'projectionId'>): string
   return `connect/${ctx.projectionId}`;
 }
 
-const TWO_32 = 4294967296;
-/** Largest n for which `x · n` (x a 32-bit draw) is exact in a double. */
-export const FAST_INDEX_LIMIT = 2 ** 21;
 
 /**
- * Uniform integer in [0, n) from the stream at slot 0 of `state`, for n < 2^21: Lemire's multiply-and-reject,
- * in double arithmetic (exact below 2^53), unbiased. `threshold` is 2^32 mod n. About 4x faster than a
- * modulo of a uint32 held in a double, which V8 does not keep in integer registers.
+ * What indexDraw needs for drawing uniformly from [0, n), n <= 2^32: the rejection limit (the largest
+ * multiple of n at most 2^32) and 1/n.
  */
-export function uniformIndex(state: Uint32Array, n: number, threshold: number): number {
-  let m = nextUint32(state, 0) * n;
-  let low = m - Math.floor(m / TWO_32) * TWO_32;
-  while (low < threshold) {
-    m = nextUint32(state, 0) * n;
-    low = m - Math.floor(m / TWO_32) * TWO_32;
-  }
-  return Math.floor(m / TWO_32);
+export interface IndexRange {
+  readonly n: number;
+  readonly limit: number;
+  readonly inverse: number;
 }
 
-/** 2^32 mod n, the rejection threshold of uniformIndex. */
-export function indexThreshold(n: number): number {
-  return TWO_32 % n;
+export function indexRange(n: number): IndexRange {
+  return { n, limit: Math.floor(4294967296 / n) * n, inverse: 1 / n };
+}
+
+/**
+ * Uniform integer in [0, n) from the stream at slot 0 of `state`: exactly the numbers Stream.integer(n) gives
+ * (reject draws at or above `limit`, then the remainder), with the remainder taken as x - floor(x/n)·n in
+ * doubles and corrected where the reciprocal rounded the quotient by one. V8 keeps a uint32 above 2^31 in a
+ * double, and `%` on doubles is a library call: this is about 30 % faster per draw (measured 7.5 vs 10.7 ns).
+ */
+export function indexDraw(state: Uint32Array, n: number, limit: number, inverse: number): number {
+  let x = nextUint32(state, 0);
+  while (x >= limit) x = nextUint32(state, 0);
+  const r = x - Math.floor(x * inverse) * n;
+  return r < 0 ? r + n : r >= n ? r - n : r;
 }

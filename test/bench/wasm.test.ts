@@ -80,3 +80,50 @@ describe('WebAssembly SIMD integrator for iaf_psc_exp', () => {
     expect(b).toEqual(a);
   });
 });
+
+describe('WebAssembly SIMD integrator for iaf_cond_exp (euler-f32)', () => {
+  it('matches the TypeScript euler-f32 kernel bit for bit, step by step (odd n, refractory clamp, current input)', async () => {
+    const { iafCondExp } = await import('../../plugins/neurons/iaf_cond_exp.js');
+    const { createCondExpEulerF32 } = await import('../../plugins/integrators/euler_f32.js');
+    const { iafCondExpWasm, condExpSimdAvailable } = await import('../../plugins/integrators/wasm/iaf_cond_exp_simd.js');
+    expect(condExpSimdAvailable()).toBe(true);
+    const n = 333;
+    // va-coba's cell: tau_m 20 ms, C 200 pF, E_L -60, V_th -50, t_ref 5, tau 5/10 ms, 200 pA drive
+    const params = resolveParams('test', iafCondExp.params, {
+      C_m: 200, g_L: 10, E_L: -60, V_th: -50, V_reset: -60, t_ref: 5, E_ex: 0, E_in: -80, tau_syn_ex: 5, tau_syn_in: 10, I_e: 200,
+    });
+    const ts = createCondExpEulerF32({ n, params, dt: 0.1, firstGid: 1, seed: 1 });
+    const wa = iafCondExpWasm.create({ n, params, dt: 0.1, firstGid: 1, seed: 1 });
+    for (let i = 0; i < n; i++) ts.state.V_m[i] = wa.state.V_m[i] = -60 + ((i * 7) % 10);
+    const ringA = new RingBuffer(n, 9);
+    const ringB = new RingBuffer(n, 9);
+    const sa = new Int32Array(n);
+    const sb = new Int32Array(n);
+    let seed = 7;
+    const rnd = () => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed / 4294967296;
+    };
+    let spikes = 0;
+    for (let step = 0; step < 4000; step++) {
+      const off = ringA.offset(step);
+      for (let i = 0; i < n; i++) {
+        const ex = rnd() < 0.05 ? 4 * Math.ceil(3 * rnd()) : 0;
+        const inh = rnd() < 0.02 ? -51 : 0;
+        const cur = rnd() < 0.01 ? 100 * (rnd() - 0.5) : 0;
+        ringA.ex[off + i] = ringB.ex[off + i] = ex;
+        ringA.inh[off + i] = ringB.inh[off + i] = inh;
+        ringA.cur[off + i] = ringB.cur[off + i] = cur;
+      }
+      const ca = ts.update(step, ringA, off, sa);
+      const cb = wa.update(step, ringB, off, sb);
+      expect(cb).toBe(ca);
+      for (let k = 0; k < ca; k++) expect(sb[k]).toBe(sa[k]);
+      spikes += ca;
+      ringA.clear(off);
+      ringB.clear(off);
+    }
+    for (const v of ['V_m', 'g_ex', 'g_in']) expect(Array.from(wa.state[v])).toEqual(Array.from(ts.state[v]));
+    expect(spikes).toBeGreaterThan(2000);
+  });
+});

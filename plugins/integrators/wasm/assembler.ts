@@ -72,6 +72,16 @@ export const op = {
   v128Bitselect: () => [0xfd, ...uleb(0x52)],
   i64x2Bitmask: () => [0xfd, ...uleb(0xc4)],
   i32x4Bitmask: () => [0xfd, ...uleb(0xa4)],
+  f64x2Gt: () => [0xfd, ...uleb(0x4a)],
+  v128And: () => [0xfd, ...uleb(0x4e)],
+  v128Andnot: () => [0xfd, ...uleb(0x4f)],
+  /** Two float32 (8 bytes) into the low half, zero above. */
+  v128Load64Zero: (offset = 0) => [0xfd, ...uleb(0x5d), 3, ...uleb(offset)],
+  /** The low 8 bytes of a vector (lane 0 of i64x2) to memory. */
+  v128Store64Lane0: (offset = 0) => [0xfd, ...uleb(0x5b), 3, ...uleb(offset), 0],
+  f32x4DemoteF64x2Zero: () => [0xfd, ...uleb(0x5e)],
+  f64x2PromoteLowF32x4: () => [0xfd, ...uleb(0x5f)],
+  f64Const: (v: number) => [0x44, ...new Uint8Array(Float64Array.of(v).buffer)],
   f64x2Add: () => [0xfd, ...uleb(0xf0)],
   f64x2Sub: () => [0xfd, ...uleb(0xf1)],
   f64x2Mul: () => [0xfd, ...uleb(0xf2)],

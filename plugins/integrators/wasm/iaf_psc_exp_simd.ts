@@ -2,6 +2,7 @@ import type { IntegratorPlugin, NeuronGroup, NeuronGroupContext } from '../../..
 import type { RingBuffer } from '../../../core/ringbuffer.js';
 import { propagatorExp, refractorySteps } from '../../neurons/propagators.js';
 import { module, op, I32, F64, V128 } from './assembler.js';
+import { wasm, instantiate, RowCopier, keepSpikes } from './runtime.js';
 
 /**
  * iaf_psc_exp's exact step as WebAssembly SIMD, two neurons per f64x2 lane pair: the same operations in the
@@ -78,15 +79,6 @@ function buildModule(): Uint8Array {
   return module('step', params, [I32], [[4, I32], [19, V128]], body);
 }
 
-/** The part of the WebAssembly JS API used here (the project's TS lib settings carry no WebAssembly types). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
-}
-export const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
 let compiled: object | null = null;
 
 /** Whether this JavaScript engine runs WebAssembly SIMD (the integrator is registered either way and says so). */
@@ -98,8 +90,6 @@ export function wasmSimdAvailable(): boolean {
   }
 }
 
-type StepFn = (...args: number[]) => number;
-
 function createExactWasm(ctx: NeuronGroupContext): NeuronGroup {
   const { n, params: p, dt: h } = ctx;
   compiled ??= new wasm.Module(buildModule());
@@ -107,19 +97,15 @@ function createExactWasm(ctx: NeuronGroupContext): NeuronGroup {
   const bytesPerArray = pad * 8;
   // V, Iex, Iin, I0, R, ex, inh, cur rows (float64), then the spike list (int32)
   const total = 8 * bytesPerArray + pad * 4;
-  const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(total / 65536)) });
-  const step = (new wasm.Instance(compiled, { env: { mem: memory } }).exports.step as StepFn);
-  const f64 = (k: number) => new Float64Array(memory.buffer, k * bytesPerArray, n);
+  const { step, buffer } = instantiate(compiled, total);
+  const f64 = (k: number) => new Float64Array(buffer, k * bytesPerArray, n);
   const V = f64(0).fill(p.E_L);
   const Iex = f64(1);
   const Iin = f64(2);
   // Padding neurons of an odd n stay at rest (V = E_L) and are dropped from the spike list.
-  new Float64Array(memory.buffer, 0, pad).fill(p.E_L);
-  const memF64 = new Float64Array(memory.buffer);
-  const exAt = (5 * bytesPerArray) / 8;
-  const inhAt = (6 * bytesPerArray) / 8;
-  const curAt = (7 * bytesPerArray) / 8;
-  const spikeOut = new Int32Array(memory.buffer, 8 * bytesPerArray, pad);
+  new Float64Array(buffer, 0, pad).fill(p.E_L);
+  const rows = new RowCopier(new Float64Array(buffer), n, (5 * bytesPerArray) / 8, (6 * bytesPerArray) / 8, (7 * bytesPerArray) / 8);
+  const spikeOut = new Int32Array(buffer, 8 * bytesPerArray, pad);
   const P11ex = Math.exp(-h / p.tau_syn_ex);
   const P11in = Math.exp(-h / p.tau_syn_in);
   const P22 = Math.exp(-h / p.tau_m);
@@ -127,37 +113,18 @@ function createExactWasm(ctx: NeuronGroupContext): NeuronGroup {
   const P21in = propagatorExp(p.tau_syn_in, p.tau_m, p.C_m, h);
   const P20 = (-p.tau_m / p.C_m) * Math.expm1(-h / p.tau_m);
   const refr = refractorySteps(p.t_ref, h);
-  // One view per ring row, made once per ring, so that copying a row in allocates nothing per step.
-  let rowsOf: RingBuffer | null = null;
-  let rows: { ex: Float64Array; inh: Float64Array; cur: Float64Array }[] = [];
   return {
     n,
     state: { V_m: V, I_syn_ex: Iex, I_syn_in: Iin },
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       if (n === 0) return 0;
-      if (rowsOf !== ring) {
-        rowsOf = ring;
-        rows = [];
-        for (let s = 0; s < ring.slots; s++) {
-          const a = s * n;
-          rows.push({ ex: ring.ex.subarray(a, a + n), inh: ring.inh.subarray(a, a + n), cur: ring.cur.subarray(a, a + n) });
-        }
-      }
-      const row = rows[(off / n) | 0];
-      memF64.set(row.ex, exAt);
-      memF64.set(row.inh, inhAt);
-      memF64.set(row.cur, curAt);
+      rows.copy(ring, off);
       const count = step(
         pad >> 1, 0, bytesPerArray, 2 * bytesPerArray, 3 * bytesPerArray, 4 * bytesPerArray, 5 * bytesPerArray, 6 * bytesPerArray,
         7 * bytesPerArray, 8 * bytesPerArray,
         p.E_L, P22, P21ex, P21in, P20, p.I_e, P11ex, P11in, p.V_th, p.V_reset, refr,
       );
-      let kept = 0;
-      for (let k = 0; k < count; k++) {
-        const idx = spikeOut[k];
-        if (idx < n) spikes[kept++] = idx;
-      }
-      return kept;
+      return keepSpikes(spikeOut, count, n, spikes);
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Plugin } from '../../../core/plugin.js';
 import { iafPscExpWasm } from './iaf_psc_exp_simd.js';
+import { iafCondExpWasm } from './iaf_cond_exp_simd.js';
 
-export { iafPscExpWasm };
+export { iafPscExpWasm, iafCondExpWasm };
 /** WebAssembly SIMD integrators: extra schemes for existing models, chosen with `{ integrator }` at create. */
-export const wasmIntegratorPlugins: readonly Plugin[] = [iafPscExpWasm];
+export const wasmIntegratorPlugins: readonly Plugin[] = [iafPscExpWasm, iafCondExpWasm];
