@@ -7,6 +7,8 @@ import { PluginRegistry } from '../core/registry.js';
 import { schemaRows } from '../core/schema.js';
 import { SpikeworksError } from '../core/errors.js';
 import type { PluginKind } from '../core/plugin.js';
+import { COMM_CHOICES, parallelRequested, runParallel } from './parallel.js';
+import { defaultOutDir, registerCompare, writePresetOutput } from './output.js';
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -37,6 +39,9 @@ function printSummary(s: RunSummary): void {
     ['spike digest', s.spike_digest],
     ['peak RSS', `${s.rss_mib.toFixed(0)} MiB`],
   ];
+  // Statistics means and preset-specific figures: every key the fixed lines above do not show.
+  const shown = new Set(['preset', 'neurons', 'synapses', 'bytes_per_synapse', 'build_time_s', 'build_time_nodes_s', 'build_edge_time_s', 'sim_time_s', 'simtime_ms', 'real_time_factor', 'time_update_s', 'time_propagate_s', 'time_exchange_s', 'rate_e_hz', 'rate_i_hz', 'spike_count', 'spike_digest', 'rss_mib']);
+  for (const [k, v] of Object.entries(s)) if (!shown.has(k)) lines.push([k.replace(/_/g, ' '), String(v)]);
   const w = Math.max(...lines.map(([k]) => k.length));
   for (const [k, v] of lines) console.log(`${k.padEnd(w)}  ${v}`);
 }
@@ -53,13 +58,19 @@ program
   .option('--scale <x>', 'multiply the neuron counts')
   .option('--set <key=value>', 'override a preset parameter (repeatable)', collect, [])
   .option('--json', 'print the summary as one JSON object on stdout')
+  .option('--out <dir>', 'output folder: spike files, log_0.dat, summary.json, statistics, SVG figures (default out/<preset>-<seed>)')
+  .addOption(new Option('--no-out', 'write no output folder'))
   .addOption(new Option('--no-progress', 'no progress bar'))
-  .action((name: string, opts: { simtime?: string; seed?: string; scale?: string; set: string[]; json?: boolean; progress: boolean }) => {
+  .option('--workers <n>', 'run in n worker threads (implies --comm workers)')
+  .addOption(new Option('--comm <backend>', 'communication backend; mpi: start with mpirun -np N').choices(COMM_CHOICES))
+  .option('--spike-dir <dir>', 'with --comm mpi: where each rank writes its spike file (default out/)')
+  .action(async (name: string, opts: { simtime?: string; seed?: string; scale?: string; set: string[]; json?: boolean; progress: boolean; out?: string | boolean; workers?: string; comm?: string; spikeDir?: string }) => {
     const preset = findPreset(presets, name);
     const overrides: Record<string, unknown> = parseSets(opts.set);
     if (opts.simtime !== undefined) overrides.simtime = opts.simtime;
     if (opts.seed !== undefined) overrides.seed = opts.seed;
     if (opts.scale !== undefined) overrides.scale = opts.scale;
+    if (parallelRequested(opts)) return runParallel(name, overrides, opts);
     const dt = resolvePresetParams(preset, overrides).dt as number; // fails on bad input before building anything
     const showBar = opts.progress && process.stderr.isTTY !== false;
     const bar = new cliProgress.SingleBar(
@@ -70,6 +81,8 @@ program
     let lastDraw = 0;
     const result = runPreset(preset, overrides, {
       plugins: builtinPlugins,
+      // hpc_benchmark's Logger prints every line as it goes (rank, value, key); stdout stays JSON-only with --json.
+      onLog: (line) => (opts.json ? console.error : console.log)(line.slice(line.indexOf(' ') + 1)),
       onProgress: showBar
         ? (done, total) => {
             const t = performance.now();
@@ -89,6 +102,11 @@ program
     if (opts.json) process.stdout.write(JSON.stringify(result.summary) + '\n');
     else printSummary(result.summary);
     result.sim.close();
+    if (opts.out !== false) {
+      const dir = typeof opts.out === 'string' ? opts.out : defaultOutDir(preset, result.params);
+      const files = await writePresetOutput(dir, preset, result);
+      (opts.json ? console.error : console.log)(`output: ${dir}/ (${files.length} files)`);
+    }
   });
 
 program
@@ -108,11 +126,16 @@ program
     console.log(`${p.name}: ${p.title}\n\n${p.doc}\n\nsource: ${p.source}`);
     if (p.reference) console.log(`reference: E ${p.reference.rate_e_hz ?? '-'} Hz, I ${p.reference.rate_i_hz ?? '-'} Hz (tolerance ±${p.reference.tolerance * 100} %; ${p.reference.source})`);
     console.log('\nparameters (override with --set key=value):');
+    const kw = Math.max(12, ...Object.keys(p.params).map((k) => k.length));
+    const dw = Math.max(10, ...Object.values(p.params).map((s) => String(s.default).length));
     for (const [k, s] of Object.entries(p.params)) {
       const allowed = s.choices ? `one of ${s.choices.join(', ')}` : '';
-      console.log(`  ${k.padEnd(12)} ${String(s.default).padEnd(10)} ${(s.unit || '').padEnd(4)} ${s.doc}${allowed ? ` (${allowed})` : ''}`);
+      console.log(`  ${k.padEnd(kw)} ${String(s.default).padEnd(dw)} ${(s.unit || '').padEnd(6)} ${s.doc}${allowed ? ` (${allowed})` : ''}`);
     }
+    console.log(`\ndocs: docs/presets/${p.name.startsWith('zenke-25k') ? 'zenke-25k' : p.name}.md; output: spike files, log_0.dat, summary.json, statistics and SVG figures in --out (default out/${p.name}-<seed>)`);
   });
+
+registerCompare(program);
 
 program
   .command('models')
@@ -150,7 +173,7 @@ program
   });
 
 try {
-  program.parse();
+  await program.parseAsync();
 } catch (e) {
   if (e instanceof SpikeworksError) {
     console.error(`spikeworks: ${e.message}`);

@@ -9,7 +9,8 @@ export type DistributionSpec =
   | { distribution: 'normal'; mean?: number; std: number; min?: number; max?: number }
   | { distribution: 'lognormal'; mean?: number; std: number; min?: number; max?: number }
   | { distribution: 'uniform'; min: number; max: number }
-  | { distribution: 'exponential'; beta: number; min?: number; max?: number };
+  | { distribution: 'exponential'; beta: number; min?: number; max?: number }
+  | { distribution: 'uniform_int'; max: number };
 
 export type ValueSpec = number | ArrayLike<number> | DistributionSpec;
 
@@ -74,7 +75,13 @@ export function makeSampler(where: string, name: string, spec: DistributionSpec)
       if (beta <= 0) throw new ParameterError(where, `${name}.beta`, beta, 'a number > 0 (the mean)');
       return clipped(where, name, (s, i) => -beta * Math.log(nextUniform(s, i)), spec.min, spec.max);
     }
+    case 'uniform_int': {
+      // NEST's uniform_int(max): an integer in [0, max).
+      const max = finite(where, `${name}.max`, spec.max);
+      if (!Number.isInteger(max) || max < 1) throw new ParameterError(where, `${name}.max`, max, 'an integer >= 1');
+      return (s, i) => Math.floor(nextUniform(s, i) * max);
+    }
     default:
-      throw new ParameterError(where, `${name}.distribution`, (spec as { distribution: unknown }).distribution, 'normal, lognormal, uniform or exponential');
+      throw new ParameterError(where, `${name}.distribution`, (spec as { distribution: unknown }).distribution, 'normal, lognormal, uniform, uniform_int or exponential');
   }
 }

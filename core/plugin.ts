@@ -117,6 +117,8 @@ export interface SynapseRuntime {
   bytesPerSynapse(): number;
   /** Current weights in CSR order (a copy for homogeneous tables). */
   weights(): Float32Array;
+  /** Current weight of synapse k (CSR order) without copying the table; weight_recorder uses it when present. */
+  weightAt?(k: number): number;
 }
 
 export interface SynapseModel extends PluginBase {

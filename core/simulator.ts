@@ -378,10 +378,14 @@ export class Simulator {
     return { model, weight: weight ?? 1.0, delay: delay ?? 1.0, rest };
   }
 
-  /** NEST rounds delays to the nearest step; less than one step is an error. */
+  /**
+   * NEST rounds delays to the nearest step, as ld_round(ms · steps_per_ms) (Time::delay_ms_to_steps): multiplying
+   * by 1/dt rather than dividing by dt keeps halfway delays such as 0.15 ms at dt 0.1 on NEST's side (2 steps).
+   * Less than one step is an error.
+   */
   delayToSteps(where: string, delayMs: number): number {
     if (typeof delayMs !== 'number' || !Number.isFinite(delayMs)) throw new ParameterError(where, 'delay', delayMs, `a finite number >= dt (${this.dt} ms)`);
-    const steps = Math.round(delayMs / this.dt);
+    const steps = Math.floor(delayMs * (1 / this.dt) + 0.5);
     if (steps < 1) throw new ParameterError(where, 'delay', delayMs, `a delay >= the resolution dt = ${this.dt} ms`);
     if (steps > 65535) throw new ParameterError(where, 'delay', delayMs, `at most ${65535 * this.dt} ms (65535 steps)`);
     return steps;
@@ -516,6 +520,21 @@ export class Simulator {
       }
     }
     for (const l of this.pendingLinks) maxD = Math.max(maxD, l.delaySteps);
+    // Each rank holds only its targets' synapses, so its own extremes may differ from another rank's
+    // (delay distributions, a rank without edges of a projection). Every rank must cut the same slices:
+    // gather all ranks' extremes (a sum over a rank-indexed vector) and take the global ones.
+    if (this.comm.size > 1) {
+      const size = this.comm.size;
+      const mine = new Float64Array(2 * size);
+      mine[this.comm.rank] = Number.isFinite(minD) ? minD : 0;
+      mine[size + this.comm.rank] = maxD;
+      const all = this.comm.allreduceSum(mine);
+      minD = Infinity;
+      for (let r = 0; r < size; r++) {
+        if (all[r] > 0) minD = Math.min(minD, all[r]);
+        maxD = Math.max(maxD, all[size + r]);
+      }
+    }
     // Without projections no spike crosses ranks: one slice per step keeps devices exact.
     if (!Number.isFinite(minD)) minD = 1;
     this.minDelaySteps = minD;

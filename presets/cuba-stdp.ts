@@ -28,7 +28,30 @@ export const cubaStdp: Preset = {
       delay_handler: p.delay_handler,
       weight: { distribution: 'normal', mean: JE, std: p.sigma_w as number },
     });
-    const ee = sim.projections.find((pr) => pr.source === net.E && pr.target === net.E && pr.synapseModel.name === 'stdp_synapse');
-    return { ...net, extra: { ...net.extra, delay_handler: p.delay_handler as string, ee_projection: ee ? ee.id : -1 } };
+    const ee = sim.projections.find((pr) => pr.source === net.E && pr.target === net.E && pr.synapseModel.name === 'stdp_synapse')!;
+    const stats = () => {
+      const w = ee.weights();
+      let sum = 0;
+      let sq = 0;
+      for (let k = 0; k < w.length; k++) {
+        sum += w[k];
+        sq += w[k] * w[k];
+      }
+      const mean = w.length ? sum / w.length : 0;
+      return { mean, sd: w.length ? Math.sqrt(Math.max(0, sq / w.length - mean * mean)) : 0 };
+    };
+    const round = (x: number) => Math.round(x * 1e4) / 1e4;
+    // Getters: the summary reads them after the run, so they report the learned weights.
+    const extra = {
+      ...net.extra,
+      delay_handler: p.delay_handler as string,
+      get ee_weight_mean_pa() {
+        return round(stats().mean);
+      },
+      get ee_weight_sd_pa() {
+        return round(stats().sd);
+      },
+    };
+    return { ...net, extra };
   },
 };

@@ -1,9 +1,13 @@
 import type { Preset } from './preset.js';
 import { cubaStatic } from './cuba.js';
 import { cubaStdp } from './cuba-stdp.js';
+import { hpcBenchmark } from './hpc.js';
+import { vaCuba, vaCoba, vaCobaPynn } from './va.js';
+import { brunel, brunelStdp } from './brunel.js';
+import { zenke25k, zenke25kStatic } from './zenke.js';
 
 export * from './preset.js';
-export { cubaStatic, cubaStdp };
+export { cubaStatic, cubaStdp, hpcBenchmark, vaCuba, vaCoba, vaCobaPynn, brunel, brunelStdp, zenke25k, zenke25kStatic };
 
 /** Every preset the CLI knows, in the order `spikeworks list` prints them. */
-export const presets: Preset[] = [cubaStatic, cubaStdp];
+export const presets: Preset[] = [hpcBenchmark, cubaStatic, cubaStdp, vaCuba, vaCoba, vaCobaPynn, brunel, brunelStdp, zenke25k, zenke25kStatic];

@@ -1,22 +1,18 @@
 import type { ConnectionRule } from '../../core/plugin.js';
 import { ParameterError } from '../../core/errors.js';
 import { Stream } from '../../core/rng.js';
-import { FAST_INDEX_LIMIT, forbidsAutapses, indexThreshold, streamPurpose, uniformIndex } from './common.js';
+import { forbidsAutapses, streamPurpose } from './common.js';
 
 /**
  * Draw the K sources of target t into `picked`: uniform over [0, N), skipping t itself when autapses are
  * forbidden and already chosen sources when multapses are (rejection over the `chosen` bitmap, which is
  * cleared again before returning).
  */
-function drawIndegreeRow(
-  stream: Stream, N: number, threshold: number, K: number, t: number, noAutapse: boolean, chosen: Uint8Array | null, picked: Int32Array,
-): void {
-  const fast = N < FAST_INDEX_LIMIT;
-  const state = stream.state;
+function drawIndegreeRow(stream: Stream, N: number, K: number, t: number, noAutapse: boolean, chosen: Uint8Array | null, picked: Int32Array): void {
   for (let k = 0; k < K; k++) {
     let s: number;
     for (;;) {
-      s = fast ? uniformIndex(state, N, threshold) : stream.integer(N);
+      s = stream.integer(N);
       if (noAutapse && s === t) continue;
       if (chosen !== null && chosen[s] === 1) continue;
       break;
@@ -58,13 +54,12 @@ export const fixedIndegree: ConnectionRule = {
     const noAutapse = forbidsAutapses(ctx);
     const chosen = ctx.allowMultapses ? null : new Uint8Array(N);
     const picked = new Int32Array(K);
-    const threshold = indexThreshold(N);
     const purpose = streamPurpose(ctx);
     const stream = new Stream(ctx.seed, purpose, 0);
     for (let t = tgt.localStart; t < tgt.localStart + tgt.localCount; t++) {
       // Re-seed the one stream object per target instead of allocating one per target.
       stream.reseed(ctx.seed, purpose, tgt.firstGid + t);
-      drawIndegreeRow(stream, N, threshold, K, t, noAutapse, chosen, picked);
+      drawIndegreeRow(stream, N, K, t, noAutapse, chosen, picked);
       if (sink.addRow) sink.addRow(t, picked, K, t * K);
       else for (let k = 0; k < K; k++) sink.add(picked[k], t, t * K + k);
     }

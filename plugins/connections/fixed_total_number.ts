@@ -1,7 +1,7 @@
 import type { ConnectionRule } from '../../core/plugin.js';
 import { ParameterError } from '../../core/errors.js';
 import { Stream } from '../../core/rng.js';
-import { FAST_INDEX_LIMIT, forbidsAutapses, indexThreshold, streamPurpose, uniformIndex } from './common.js';
+import { forbidsAutapses, streamPurpose } from './common.js';
 
 /**
  * How many of the N connections end on each target: a multinomial with equal cell probabilities, drawn by
@@ -10,10 +10,7 @@ import { FAST_INDEX_LIMIT, forbidsAutapses, indexThreshold, streamPurpose, unifo
  */
 function countsPerTarget(stream: Stream, N: number, M: number): Uint32Array {
   const counts = new Uint32Array(M);
-  if (M < FAST_INDEX_LIMIT) {
-    const threshold = indexThreshold(M);
-    for (let i = 0; i < N; i++) counts[uniformIndex(stream.state, M, threshold)]++;
-  } else for (let i = 0; i < N; i++) counts[stream.integer(M)]++;
+  for (let i = 0; i < N; i++) counts[stream.integer(M)]++;
   return counts;
 }
 
@@ -46,14 +43,11 @@ export const fixedTotalNumber: ConnectionRule = {
     let local = 0;
     for (let t = tgt.localStart; t < tgt.localStart + tgt.localCount; t++) local += counts[t];
     sink.reserve(local);
-    const fast = Nsrc < FAST_INDEX_LIMIT;
-    const threshold = indexThreshold(Nsrc);
-    const draw = () => (fast ? uniformIndex(stream.state, Nsrc, threshold) : stream.integer(Nsrc));
     for (let t = tgt.localStart; t < tgt.localStart + tgt.localCount; t++) {
       stream.reseed(ctx.seed, purpose, tgt.firstGid + t);
       for (let k = counts[t]; k > 0; k--) {
-        let s = draw();
-        while (noAutapse && s === t) s = draw();
+        let s = stream.integer(Nsrc);
+        while (noAutapse && s === t) s = stream.integer(Nsrc);
         sink.add(s, t);
       }
     }

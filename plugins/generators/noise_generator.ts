@@ -27,7 +27,10 @@ function injectAmplitudes(cur: Float64Array, off: number, local: Int32Array, amp
  * NEST's noise_generator: a Gaussian current, a new independent value for every target every `dt` ms,
  * held in between. As in NEST, the first value is drawn in the first active step and the next one `dt`
  * later (counted from the last draw, so an inactive period restarts the clock). Each target draws from its
- * own stream (keyed by generator and target gid): the currents do not depend on the rank count.
+ * own stream (keyed by generator and target gid): the currents do not depend on the rank count. With
+ * std_mod > 0 the variance is modulated, std² + std_mod²·sin(ω·t + phase), t the end of the drawing step
+ * (NEST advances its oscillator only in active steps; here the phase follows simulated time throughout, which
+ * is the same while the generator is active from t = 0).
  */
 export const noiseGenerator: GeneratorModel = {
   kind: 'generator',
@@ -37,14 +40,20 @@ export const noiseGenerator: GeneratorModel = {
     mean: { unit: 'pA', default: 0, doc: 'mean of the current' },
     std: { unit: 'pA', default: 0, min: 0, doc: 'standard deviation of the current' },
     dt: { unit: 'ms', default: 1, min: 0, exclusiveMin: true, doc: 'interval between new values (a multiple of the resolution)' },
+    std_mod: { unit: 'pA', default: 0, min: 0, doc: 'modulation of the standard deviation: sd² = std² + std_mod²·sin(2π·frequency·t + phase)' },
+    frequency: { unit: 'Hz', default: 0, min: 0, doc: 'frequency of the sd modulation' },
+    phase: { unit: 'deg', default: 0, doc: 'phase of the sd modulation at t = 0' },
     ...deviceTiming,
   },
   check(p, where) {
     if (!Number.isFinite(p.dt)) throw new ParameterError(where, 'dt', p.dt, 'a finite interval (ms)');
+    if (p.std_mod > p.std) throw new ParameterError(where, 'std_mod', p.std_mod, `at most std (${p.std} pA), so that the variance stays >= 0`);
   },
   create(ctx) {
     const where = `create noise_generator (node ${ctx.gid})`;
-    const { mean, std } = ctx.params;
+    const { mean, std, std_mod: stdMod } = ctx.params;
+    const omega = (2 * Math.PI * ctx.params.frequency) / 1000; // rad per ms
+    const phi = (ctx.params.phase * Math.PI) / 180;
     const dtSteps = Math.round(ctx.params.dt / ctx.dt);
     if (dtSteps < 1 || Math.abs(dtSteps * ctx.dt - ctx.params.dt) > 1e-9 * Math.max(1, ctx.params.dt)) {
       throw new ParameterError(where, 'dt', ctx.params.dt, `a multiple of the resolution ${ctx.dt} ms`);
@@ -59,7 +68,9 @@ export const noiseGenerator: GeneratorModel = {
       emit(step) {
         if (step < first || step >= last) return;
         if (step >= nextDraw) {
-          for (let l = 0; l < links.length; l++) drawAmplitudes(links[l].amps, links[l].rng.state, mean, std);
+          // NEST evaluates the modulation at the end of the step (its oscillator is rotated before the draw).
+          const sd = stdMod === 0 ? std : Math.sqrt(std * std + Math.sin(omega * (step + 1) * ctx.dt + phi) * stdMod * stdMod);
+          for (let l = 0; l < links.length; l++) drawAmplitudes(links[l].amps, links[l].rng.state, mean, sd);
           nextDraw = step + dtSteps;
         }
         for (let l = 0; l < links.length; l++) {

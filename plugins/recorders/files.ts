@@ -25,7 +25,7 @@ export function nestFileName(dir: string, label: string, gid: number, nodeCount:
 }
 
 export interface FileOptions {
-  recordTo: 'memory' | 'ascii' | 'binary';
+  recordTo: 'memory' | 'ascii' | 'binary' | 'arrow';
   label: string;
   path: string;
   precision: number;
@@ -156,4 +156,21 @@ export function readSpikeBinary(filename: string): SpikeFile & { steps: Int32Arr
     times[k] = (steps[k] + 1) * dt;
   }
   return { senders, times, steps, dt, recorder };
+}
+
+/** Columns of any NEST ASCII recorder file (spike_recorder, multimeter), by header name. */
+export function readNestAscii(filename: string): Record<string, Float64Array> {
+  const lines = readFileSync(filename, 'utf8').split('\n');
+  let i = 0;
+  while (i < lines.length && lines[i].startsWith('#')) i++;
+  const names = (lines[i] ?? '').split('\t');
+  if (names[0] !== 'sender') throw new Error(`${filename}: not a NEST ASCII recorder file (no 'sender' header line)`);
+  const rows = lines.slice(i + 1).filter((l) => l.length > 0);
+  const out: Record<string, Float64Array> = {};
+  names.forEach((name) => (out[name] = new Float64Array(rows.length)));
+  rows.forEach((line, r) => {
+    const cells = line.split('\t');
+    for (let c = 0; c < names.length; c++) out[names[c]][r] = Number(cells[c]);
+  });
+  return out;
 }

@@ -4,7 +4,8 @@ import { multimeter } from './multimeter.js';
 import { weightRecorder } from './weight_recorder.js';
 
 export { spikeRecorder, multimeter, weightRecorder };
-export { readSpikeAscii, readSpikeBinary, nestFileName } from './files.js';
+export { readSpikeAscii, readSpikeBinary, readNestAscii, nestFileName } from './files.js';
+export { readSpikeArrow } from './arrow.js';
 export type { SpikeRecorderRuntime } from './spike_recorder.js';
 export type { WeightRecorderRuntime, WeightEvents } from './weight_recorder.js';
 export type { MultimeterEvents } from './multimeter.js';

@@ -3,12 +3,24 @@ import { ParameterError } from '../../core/errors.js';
 import { deviceTiming } from '../generators/poisson_generator.js';
 import { Int32Column } from './spike_recorder.js';
 import { Float64Column, samplingClock, samplingParams } from './sampling.js';
+import { ChunkedFile, asciiHeader, fileOptions, nestFileName, readNestAscii } from './files.js';
 
 interface Watched {
   arrays: StateArray[];
   /** Local indices into the model's state arrays, and the neurons' gids. */
   local: Int32Array;
   gids: Int32Array;
+}
+
+/** One ASCII line per watched neuron: sender, time, then the values, as NEST's ASCII backend writes them. */
+function asciiSampleLines(arrays: StateArray[], local: Int32Array, gids: Int32Array, time: string, precision: number): string {
+  let out = '';
+  for (let i = 0; i < local.length; i++) {
+    out += `${gids[i]}\t${time}`;
+    for (let v = 0; v < arrays.length; v++) out += `\t${arrays[v][local[i]].toFixed(precision)}`;
+    out += '\n';
+  }
+  return out;
 }
 
 function sampleInto(arrays: StateArray[], local: Int32Array, columns: Float64Column[]): void {
@@ -29,18 +41,20 @@ export interface MultimeterEvents {
  * NEST's multimeter: samples the named state variables (`record_from`) of its targets every `interval` ms.
  * Samples are the values after the update of the step whose end is the sample time, with NEST's time stamps
  * (multiples of interval: interval, 2·interval, ...). Events come in NEST's layout: one entry per (time,
- * sender), times ascending, senders in connection order within a time.
+ * sender), times ascending, senders in connection order within a time. record_to 'ascii' streams the samples
+ * to NEST's ASCII file (`sender time_ms <variables>`, `precision` decimals) instead of keeping them.
  */
 export const multimeter: RecorderModel = {
   kind: 'recorder',
   name: 'multimeter',
   doc: 'Samples state variables at an interval (NEST multimeter; PyNN record(["v", ...]))',
   params: { ...samplingParams, ...deviceTiming },
-  extraParams: ['record_from', 'record_to'],
+  extraParams: ['record_from', 'record_to', 'label', 'path', 'data_path', 'precision', 'overwrite_files'],
   create(ctx) {
     const where = `create multimeter (node ${ctx.gid})`;
     const o = ctx.options;
-    if (o.record_to !== undefined && o.record_to !== 'memory') throw new ParameterError(where, 'record_to', o.record_to, "'memory' (multimeter)");
+    const fo = fileOptions(where, 'multimeter', o, ['memory', 'ascii']);
+    let file: ChunkedFile | null = null;
     const recordFrom = o.record_from ?? [];
     if (!Array.isArray(recordFrom) || recordFrom.some((v) => typeof v !== 'string')) throw new ParameterError(where, 'record_from', recordFrom, 'an array of state variable names');
     const names = recordFrom as string[];
@@ -68,9 +82,20 @@ export const multimeter: RecorderModel = {
         }
         watched.push({ arrays, local, gids });
       },
+      prepare({ nodeCount }: { nodeCount: number }) {
+        if (fo.recordTo !== 'ascii' || file) return;
+        file = new ChunkedFile(nestFileName(fo.path, fo.label, ctx.gid, nodeCount, ctx.rank, ctx.size, 'dat'), where, fo.overwrite);
+        file.write(asciiHeader(names));
+        file.flush();
+      },
       sample(step: number) {
         if (!due(step)) return;
         const t = (step + 1) * ctx.dt;
+        if (file) {
+          const stamp = t.toFixed(fo.precision);
+          for (const w of watched) (file as ChunkedFile).write(asciiSampleLines(w.arrays, w.local, w.gids, stamp, fo.precision));
+          return;
+        }
         for (const w of watched) {
           for (let i = 0; i < w.gids.length; i++) {
             times.push(t);
@@ -79,7 +104,20 @@ export const multimeter: RecorderModel = {
           sampleInto(w.arrays, w.local, columns);
         }
       },
+      get filename(): string | null {
+        return file ? (file as ChunkedFile).filename : null;
+      },
+      close() {
+        if (file) (file as ChunkedFile).close();
+      },
       events(): MultimeterEvents {
+        if (file) {
+          (file as ChunkedFile).flush();
+          const cols = readNestAscii((file as ChunkedFile).filename);
+          const ev: MultimeterEvents = { senders: Int32Array.from(cols.sender), times: cols.time_ms };
+          for (const name of names) ev[name] = cols[name];
+          return ev;
+        }
         const ev: MultimeterEvents = { senders: senders.view().slice(), times: times.view().slice() };
         // Columns were filled watch by watch per sample, rows in the same order as times and senders.
         names.forEach((name, v) => {

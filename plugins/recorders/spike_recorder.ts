@@ -1,6 +1,7 @@
 import type { RecorderModel, RecordSource, RecorderRuntime } from '../../core/plugin.js';
 import { activeSteps, deviceTiming } from '../generators/poisson_generator.js';
 import { ChunkedFile, asciiHeader, binaryHeader, fileOptions, nestFileName, readSpikeAscii, readSpikeBinary } from './files.js';
+import { ArrowSpikeWriter, readSpikeArrow } from './arrow.js';
 
 /** Growable Int32 column. */
 export class Int32Column {
@@ -30,7 +31,7 @@ export interface SpikeRecorderRuntime extends RecorderRuntime {
   readonly n_events: number;
   /** The file written by the ascii and binary backends (null for memory, or before the network is prepared). */
   readonly filename: string | null;
-  readonly record_to: 'memory' | 'ascii' | 'binary';
+  readonly record_to: 'memory' | 'ascii' | 'binary' | 'arrow';
 }
 
 /** Which recorded spikes of a slice pass the gid bitmap and the active window; returns how many were kept. */
@@ -71,9 +72,10 @@ function binaryRecords(gids: Int32Array, steps: Int32Array, n: number): Uint8Arr
 /**
  * spike_recorder: the (sender, time) of every spike of its sources, time being the end of the step in which
  * the neuron crossed threshold (NEST's spike stamp). record_to chooses NEST's backend: 'memory' (default),
- * 'ascii' (NEST's ASCII file: header, then `sender<TAB>time_ms`, time with `precision` decimals) or 'binary'
- * (spikeworks' raw little-endian int32 pairs, see docs/output-formats.md). Files are named as NEST names
- * them, `<path>/<label or spike_recorder>-<node id>-<vp>.dat|.bin`, written in chunks while the run goes,
+ * 'ascii' (NEST's ASCII file: header, then `sender<TAB>time_ms`, time with `precision` decimals), 'binary'
+ * (spikeworks' raw little-endian int32 pairs) or 'arrow' (an Apache Arrow IPC stream with columns sender and
+ * time_ms), see docs/output-formats.md. Files are named as NEST names them,
+ * `<path>/<label or spike_recorder>-<node id>-<vp>.dat|.bin|.arrow`, written in chunks while the run goes,
  * and closed by Simulator.close().
  */
 export const spikeRecorder: RecorderModel = {
@@ -84,7 +86,7 @@ export const spikeRecorder: RecorderModel = {
   extraParams: ['record_to', 'label', 'path', 'data_path', 'precision', 'overwrite_files'],
   create(ctx) {
     const where = `create spike_recorder (node ${ctx.gid})`;
-    const fo = fileOptions(where, 'spike_recorder', ctx.options, ['memory', 'ascii', 'binary']);
+    const fo = fileOptions(where, 'spike_recorder', ctx.options, ['memory', 'ascii', 'binary', 'arrow']);
     // Which gids are recorded: a bitmap over the gid range seen so far.
     let recorded = new Uint8Array(0);
     let gidOffset = Infinity;
@@ -94,13 +96,16 @@ export const spikeRecorder: RecorderModel = {
     let scratchSteps = new Int32Array(1024);
     let nEvents = 0;
     let file: ChunkedFile | null = null;
+    let arrow: ArrowSpikeWriter | null = null;
     const [first, last] = activeSteps(ctx.params as { start: number; stop: number; origin: number }, ctx.dt);
     const open = (nodeCount: number) => {
       if (fo.recordTo === 'memory' || file) return;
-      const ext = fo.recordTo === 'ascii' ? 'dat' : 'bin';
-      file = new ChunkedFile(nestFileName(fo.path, fo.label, ctx.gid, nodeCount, ctx.rank, ctx.size, ext), where, fo.overwrite);
-      file.write(fo.recordTo === 'ascii' ? asciiHeader() : binaryHeader(ctx.gid, ctx.dt));
-      file.flush();
+      const ext = fo.recordTo === 'ascii' ? 'dat' : fo.recordTo === 'binary' ? 'bin' : 'arrow';
+      const f = new ChunkedFile(nestFileName(fo.path, fo.label, ctx.gid, nodeCount, ctx.rank, ctx.size, ext), where, fo.overwrite);
+      file = f;
+      if (fo.recordTo === 'arrow') arrow = new ArrowSpikeWriter(f);
+      else f.write(fo.recordTo === 'ascii' ? asciiHeader() : binaryHeader(ctx.gid, ctx.dt));
+      f.flush();
     };
     const runtime: SpikeRecorderRuntime = {
       record_to: fo.recordTo,
@@ -140,14 +145,17 @@ export const spikeRecorder: RecorderModel = {
         open(ctx.gid);
         const f = file as unknown as ChunkedFile;
         if (fo.recordTo === 'ascii') f.write(asciiLines(scratchGids, scratchSteps, n, ctx.dt, fo.precision));
-        else f.write(binaryRecords(scratchGids, scratchSteps, n));
+        else if (fo.recordTo === 'binary') f.write(binaryRecords(scratchGids, scratchSteps, n));
+        else (arrow as unknown as ArrowSpikeWriter).push(scratchGids, scratchSteps, n, ctx.dt);
       },
       /** Senders and spike times (ms) in recording order (by step, then sender); file backends read their file back. */
       events(): SpikeEvents {
         if (fo.recordTo !== 'memory') {
           if (!file) return { senders: new Int32Array(0), times: new Float64Array(0) };
           const f = file as ChunkedFile;
+          (arrow as ArrowSpikeWriter | null)?.flush();
           f.flush();
+          if (fo.recordTo === 'arrow') return readSpikeArrow(f.filename);
           return fo.recordTo === 'ascii' ? readSpikeAscii(f.filename) : readSpikeBinary(f.filename);
         }
         const st = steps.view();
@@ -161,14 +169,16 @@ export const spikeRecorder: RecorderModel = {
           (file as ChunkedFile).flush();
           return readSpikeBinary((file as ChunkedFile).filename).steps;
         }
-        if (fo.recordTo === 'ascii') return Int32Array.from(runtime.events().times, (t) => Math.round(t / ctx.dt) - 1);
+        if (fo.recordTo === 'ascii' || fo.recordTo === 'arrow') return Int32Array.from(runtime.events().times, (t) => Math.round(t / ctx.dt) - 1);
         return steps.view().slice();
       },
       get n_events(): number {
         return nEvents;
       },
       close() {
-        if (file) (file as ChunkedFile).close();
+        if (!file || (file as ChunkedFile).closed) return;
+        (arrow as ArrowSpikeWriter | null)?.close();
+        (file as ChunkedFile).close();
       },
     };
     return runtime;

@@ -48,6 +48,24 @@ function describeSynapses(p: Projection, index: Uint32Array): { senders: Int32Ar
 }
 
 /**
+ * The watched synapses' current weights, without copying a whole table where possible: static tables are read
+ * in place, plastic runtimes through weightAt() when they offer it, else through a copy of all weights.
+ */
+function readWeights(w: Watch, out: Float64Column): void {
+  const p = w.projection;
+  const rt = p.runtime;
+  if (rt?.weightAt) {
+    for (let i = 0; i < w.index.length; i++) out.push(rt.weightAt(w.index[i]));
+  } else if (!p.synapseModel.plastic) {
+    const t = p.table;
+    for (let i = 0; i < w.index.length; i++) out.push(t.weight ? t.weight[w.index[i]] : t.homWeight);
+  } else {
+    const all = p.weights();
+    for (let i = 0; i < w.index.length; i++) out.push(all[w.index[i]]);
+  }
+}
+
+/**
  * weight_recorder: the weights of chosen synapses, sampled every `interval` ms on the multimeter's clock.
  * (NEST's weight_recorder logs a weight at each spike transmission instead; sampling at an interval keeps
  * the output bounded for 10^8 plastic synapses.) Synapses are given at create time through the options
@@ -89,13 +107,12 @@ export const weightRecorder: RecorderModel = {
         if (!due(step)) return;
         const t = (step + 1) * ctx.dt;
         for (const w of watches) {
-          const all = w.projection.weights();
           for (let i = 0; i < w.index.length; i++) {
             senders.push(w.senders[i]);
             targets.push(w.targets[i]);
             times.push(t);
-            weights.push(all[w.index[i]]);
           }
+          readWeights(w, weights);
         }
       },
       events() {

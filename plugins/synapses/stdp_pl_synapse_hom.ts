@@ -42,3 +42,6 @@ export const stdpPlSynapseHomRule: StdpRuleDefinition = {
 };
 
 export const stdpPlSynapseHom = plasticSynapse(stdpPlSynapseHomRule);
+
+/** NEST's stdp_pl_synapse_hom_hpc (hpc_benchmark's name): the same rule; our targets are always compact. */
+export const stdpPlSynapseHomHpc = plasticSynapse({ ...stdpPlSynapseHomRule, name: 'stdp_pl_synapse_hom_hpc', doc: `${stdpPlSynapseHomRule.doc}; NEST's _hpc variant` });

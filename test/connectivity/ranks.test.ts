@@ -41,3 +41,15 @@ describe('the graph does not depend on the rank count (comm size 1 vs 2)', () =>
     });
   }
 });
+
+describe('weight and delay arrays on two ranks', () => {
+  it('fixed_indegree [n_targets][indegree] arrays: the union of both ranks equals the single-rank table', () => {
+    const K = 7;
+    const n = 41;
+    const weight = Float64Array.from({ length: n * K }, (_, i) => 1 + i);
+    const delay = Float64Array.from({ length: n * K }, (_, i) => 0.1 * (1 + (i % 13)));
+    const { single, union, perRank } = buildOn({ rule: 'fixed_indegree', indegree: K }, { weight, delay }, 30, n, false);
+    expect(perRank[0] + perRank[1]).toBe(n * K);
+    expect(union).toEqual(single);
+  });
+});

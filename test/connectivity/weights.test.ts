@@ -40,6 +40,16 @@ describe('weights and delays drawn from distributions', () => {
     expect(Math.abs(mean - 4)).toBeLessThan(5 * (4 / 200));
     expect(Math.abs(sd - 4) / 4).toBeLessThan(0.03);
   });
+  it('uniform_int(max): integers 0..max-1, each with frequency 1/max', () => {
+    const w = build({ distribution: 'uniform_int', max: 4 }).weight;
+    const hist = new Float64Array(4);
+    for (const x of w) {
+      expect(Number.isInteger(x) && x >= 0 && x < 4).toBe(true);
+      hist[x]++;
+    }
+    // 40000 draws: each count 10000 ± 87 (sd).
+    for (const c of hist) expect(Math.abs(c - 10000)).toBeLessThan(5 * 87);
+  });
   it('clipped normal stays inside [min, max] (redrawn, as NEST does)', () => {
     const w = build({ distribution: 'normal', mean: 0, std: 1, min: -0.5, max: 1 }).weight;
     expect(Math.min(...w)).toBeGreaterThanOrEqual(-0.5);
@@ -62,6 +72,9 @@ describe('weights and delays drawn from distributions', () => {
     const sim = createSimulator({ seed: 1, dt: 0.1 });
     const a = sim.create(model, 3);
     expect(sim.connect(a, a, 'all_to_all', { delay: 1.26 })!.table.homDelay).toBe(13);
+    // NEST: ld_round(0.15 · 10) = 2 steps (0.15 / 0.1 is 1.4999999999999998 in doubles).
+    expect(sim.connect(a, a, 'all_to_all', { delay: 0.15 })!.table.homDelay).toBe(2);
+    expect(sim.connect(a, a, 'all_to_all', { delay: 0.05 })!.table.homDelay).toBe(1);
     expect(() => sim.connect(a, a, 'all_to_all', { delay: 0.04 })).toThrow(/delay.*0.04.*dt/);
   });
 });

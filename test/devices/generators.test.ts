@@ -118,7 +118,7 @@ describe('noise_generator', () => {
   it('a new Gaussian value per target every dt, held in between; mean, sd and independence across targets', () => {
     const dt = 0.1;
     const n = 400;
-    const gen = noiseGenerator.create({ gid: 9, dt, seed: 5, rank: 0, size: 1, params: { mean: 50, std: 20, dt: 0.5, start: 0, stop: Infinity, origin: 0 } });
+    const gen = noiseGenerator.create({ gid: 9, dt, seed: 5, rank: 0, size: 1, params: { mean: 50, std: 20, dt: 0.5, std_mod: 0, frequency: 0, phase: 0, start: 0, stop: Infinity, origin: 0 } });
     const t = bareTargets(n, 1, 2);
     gen.addTargets(t);
     const steps = 500; // 100 noise intervals
@@ -202,5 +202,32 @@ describe('sinusoidal_poisson_generator', () => {
     const { perStep, identical } = run(false);
     expect(identical).toBe(true);
     expect(perStep.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+  });
+});
+
+describe('noise_generator with a modulated sd', () => {
+  it('variance follows std² + std_mod²·sin(2π f t + phase)', () => {
+    const dt = 0.1;
+    const n = 2000;
+    const gen = noiseGenerator.create({
+      gid: 9, dt, seed: 6, rank: 0, size: 1,
+      params: { mean: 0, std: 10, std_mod: 10, frequency: 100, phase: 0, dt: 0.1, start: 0, stop: Infinity, origin: 0 },
+    });
+    const t = bareTargets(n, 1, 2);
+    gen.addTargets(t);
+    // 10 ms = one period: steps 0..99; sample variance at each step vs the formula (2000 values: sd of s² ≈ s²·0.032).
+    for (let s = 0; s < 100; s++) {
+      gen.emit(s);
+      const off = t.ring.offset(s + 1);
+      let sq = 0;
+      for (let i = 0; i < n; i++) sq += t.ring.cur[off + i] ** 2;
+      t.ring.clear(off);
+      const variance = 100 + 100 * Math.sin((2 * Math.PI * 100 * (s + 1) * dt) / 1000);
+      expect(Math.abs(sq / n - variance)).toBeLessThan(5 * variance * Math.sqrt(2 / n) + 1e-9);
+    }
+  });
+  it('std_mod above std is an error', () => {
+    const sim = createSimulator({ dt: 0.1 });
+    expect(() => sim.create('noise_generator', 1, { std: 1, std_mod: 2 })).toThrow(/std_mod' = 2.*at most std/);
   });
 });

@@ -2,9 +2,11 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSimulator, type Device } from '../../index.js';
-import { readSpikeAscii, readSpikeBinary, type SpikeRecorderRuntime, type WeightRecorderRuntime, type MultimeterEvents, type WeightEvents } from '../../plugins/recorders/index.js';
+import { createSimulator, builtinPlugins, type Device, type SynapseModel } from '../../index.js';
+import { readSpikeAscii, readSpikeBinary, readSpikeArrow, type SpikeRecorderRuntime, type WeightRecorderRuntime, type MultimeterEvents, type WeightEvents } from '../../plugins/recorders/index.js';
 import type { SpikeEvents } from '../../plugins/recorders/spike_recorder.js';
+import { ChunkedFile } from '../../plugins/recorders/files.js';
+import { ArrowSpikeWriter } from '../../plugins/recorders/arrow.js';
 
 function drivenNetwork(dir: string) {
   const sim = createSimulator({ seed: 4, dt: 0.1 });
@@ -15,8 +17,9 @@ function drivenNetwork(dir: string) {
   const mem = sim.create('spike_recorder');
   const ascii = sim.create('spike_recorder', 1, {}, { record_to: 'ascii', path: dir });
   const bin = sim.create('spike_recorder', 1, { start: 0 }, { record_to: 'binary', label: 'spikes', path: dir });
-  for (const r of [mem, ascii, bin]) sim.connect(pop, r);
-  return { sim, pop, mem, ascii, bin };
+  const arrow = sim.create('spike_recorder', 1, { record_to: 'arrow', path: dir });
+  for (const r of [mem, ascii, bin, arrow]) sim.connect(pop, r);
+  return { sim, pop, mem, ascii, bin, arrow };
 }
 
 const rt = (d: Device) => d.runtime as SpikeRecorderRuntime;
@@ -24,12 +27,16 @@ const rt = (d: Device) => d.runtime as SpikeRecorderRuntime;
 describe('spike_recorder files', () => {
   it('ascii (NEST format and file name) and binary files read back identical to the in-memory record', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spikeworks-rec-'));
-    const { sim, mem, ascii, bin } = drivenNetwork(dir);
+    const { sim, mem, ascii, bin, arrow } = drivenNetwork(dir);
     sim.simulate(300);
     sim.close();
+    const arr = readSpikeArrow(rt(arrow).filename!);
+    expect(rt(arrow).filename).toBe(join(dir, `spike_recorder-${arrow.gid}-0.arrow`));
     const m = mem.events<SpikeEvents>();
     expect(m.senders.length).toBeGreaterThan(500);
-    // 80 neurons + 1 generator + 3 recorders = 84 nodes: node ids padded to 2 digits, one VP: 1 digit.
+    expect(Array.from(arr.senders)).toEqual(Array.from(m.senders));
+    expect(Array.from(arr.times)).toEqual(Array.from(m.times));
+    // 80 neurons + 1 generator + 4 recorders = 85 nodes: node ids padded to 2 digits, one VP: 1 digit.
     expect(rt(ascii).filename).toBe(join(dir, `spike_recorder-${ascii.gid}-0.dat`));
     expect(rt(bin).filename).toBe(join(dir, `spikes-${bin.gid}-0.bin`));
     const text = readFileSync(rt(ascii).filename!, 'utf8').split('\n');
@@ -49,7 +56,7 @@ describe('spike_recorder files', () => {
   });
   it('a run that stops without close() leaves readable files (whole records, header first)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spikeworks-rec-'));
-    const { sim, mem, ascii, bin } = drivenNetwork(dir);
+    const { sim, mem, ascii, bin, arrow } = drivenNetwork(dir);
     sim.simulate(300);
     // No close: what is on disk now is what an interrupted run leaves.
     const a = readSpikeAscii(rt(ascii).filename!);
@@ -58,6 +65,10 @@ describe('spike_recorder files', () => {
     expect(a.senders.length).toBeLessThanOrEqual(n);
     expect(b.senders.length).toBeLessThanOrEqual(n);
     expect(Array.from(b.senders)).toEqual(Array.from(mem.events<SpikeEvents>().senders.subarray(0, b.senders.length)));
+    // The Arrow stream has no end-of-stream marker yet and still reads.
+    const c = readSpikeArrow(rt(arrow).filename!);
+    expect(c.senders.length).toBeLessThanOrEqual(n);
+    expect(Array.from(c.senders)).toEqual(Array.from(mem.events<SpikeEvents>().senders.subarray(0, c.senders.length)));
     sim.close();
   });
   it('refuses to overwrite an existing file unless overwrite_files, as NEST', () => {
@@ -81,7 +92,7 @@ describe('spike_recorder files', () => {
   });
   it('bad record_to is a clear error', () => {
     const sim = createSimulator();
-    expect(() => sim.create('spike_recorder', 1, {}, { record_to: 'hdf5' })).toThrow(/record_to' = "hdf5".*'memory', 'ascii', 'binary'/);
+    expect(() => sim.create('spike_recorder', 1, {}, { record_to: 'hdf5' })).toThrow(/record_to' = "hdf5".*'memory', 'ascii', 'binary', 'arrow'/);
   });
 });
 
@@ -152,5 +163,93 @@ describe('weight_recorder', () => {
       expect(t.rowStart[src] <= k && k < t.rowStart[src + 1]).toBe(true);
     }
     expect(() => (wr.runtime as WeightRecorderRuntime).watch(proj, [120])).toThrow(/synapses\[0\]' = 120/);
+  });
+});
+
+describe('weight_recorder on changing weights', () => {
+  // A user plasticity plugin: every delivered spike adds 1 to the weights of its row.
+  const makeRamp = (withWeightAt: boolean): SynapseModel => ({
+    kind: 'synapse', name: withWeightAt ? 'ramp_at' : 'ramp_copy', doc: 'test rule', params: {}, plastic: true, perSynapseWeight: true,
+    create(p) {
+      const t = p.table;
+      const w = t.weight!.slice();
+      return {
+        deliver(src: number) {
+          for (let k = t.rowStart[src]; k < t.rowStart[src + 1]; k++) w[k] += 1;
+        },
+        bytesPerSynapse: () => 8,
+        weights: () => w.slice(),
+        ...(withWeightAt ? { weightAt: (k: number) => w[k] } : {}),
+      };
+    },
+  });
+  for (const withWeightAt of [true, false]) {
+    it(`samples track the runtime's weights (${withWeightAt ? 'weightAt' : 'weights() copy'})`, () => {
+      const sim = createSimulator({ seed: 10, dt: 0.1, plugins: [...builtinPlugins, makeRamp(withWeightAt)] });
+      const src = sim.create('poisson_population', 10, { rate: 300 });
+      const dst = sim.create('iaf_psc_exp', 10);
+      const proj = sim.connect(src, dst, { rule: 'fixed_indegree', indegree: 3 }, { synapse_model: withWeightAt ? 'ramp_at' : 'ramp_copy', weight: 0.5, delay: 1.0 })!;
+      const wr = sim.create('weight_recorder', 1, { interval: 2 }, { projections: [proj] });
+      // Weights after each 1 ms slice's propagation; the sample at the end of slice j sees slice j-1's.
+      const afterSlice: Float32Array[] = [proj.weights()];
+      sim.events.on('slice', () => afterSlice.push(proj.weights()));
+      sim.simulate(40);
+      const ev = wr.events<WeightEvents>();
+      expect(ev.times.length).toBe(20 * proj.count);
+      for (let r = 0; r < ev.times.length; r++) {
+        const j = Math.round(ev.times[r]) - 1; // slice index whose last step was sampled
+        expect(ev.weights[r]).toBe(afterSlice[j][r % proj.count]);
+      }
+      expect(Math.max(...ev.weights)).toBeGreaterThan(1.5);
+    });
+  }
+});
+
+describe('Arrow spike stream', () => {
+  it('many batches, read back before (no end-of-stream marker) and after close', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spikeworks-arrow-'));
+    const file = new ChunkedFile(join(dir, 'x.arrow'), 'test', false);
+    const w = new ArrowSpikeWriter(file, 100, Infinity);
+    const gids = Int32Array.from({ length: 1050 }, (_, i) => 1 + (i % 37));
+    const steps = Int32Array.from({ length: 1050 }, (_, i) => i);
+    w.push(gids, steps, 1050, 0.1);
+    file.flush();
+    const partial = readSpikeArrow(join(dir, 'x.arrow'));
+    expect(partial.senders.length).toBe(1000); // ten full batches on disk, 50 rows pending
+    w.close();
+    file.close();
+    const all = readSpikeArrow(join(dir, 'x.arrow'));
+    expect(Array.from(all.senders)).toEqual(Array.from(gids));
+    expect(Array.from(all.times)).toEqual(Array.from(steps, (s) => (s + 1) * 0.1));
+  });
+});
+
+describe('multimeter to a NEST ASCII file', () => {
+  it('writes sender, time_ms and the variables; reads back as the in-memory trace to the precision', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spikeworks-mm-'));
+    const sim = createSimulator({ seed: 6, dt: 0.1 });
+    const pop = sim.create('iaf_psc_exp', 4);
+    const noise = sim.create('poisson_generator', 1, { rate: 10000 });
+    sim.connect(noise, pop, 'all_to_all', { weight: 30, delay: 0.1 });
+    const mem = sim.create('multimeter', 1, { interval: 0.2, record_from: ['V_m', 'I_syn_ex'] });
+    const txt = sim.create('multimeter', 1, { interval: 0.2, record_from: ['V_m', 'I_syn_ex'], record_to: 'ascii', path: dir, precision: 6 });
+    sim.connect(mem, pop);
+    sim.connect(txt, pop);
+    sim.simulate(50);
+    sim.close();
+    const filename = (txt.runtime as unknown as { filename: string }).filename;
+    expect(filename).toBe(join(dir, `multimeter-${txt.gid}-0.dat`));
+    const lines = readFileSync(filename, 'utf8').split('\n');
+    expect(lines[1]).toBe('# RecordingBackendASCII version: 2');
+    expect(lines[2]).toBe('sender\ttime_ms\tV_m\tI_syn_ex');
+    const a = mem.events<MultimeterEvents>();
+    const b = txt.events<MultimeterEvents>();
+    expect(b.times.length).toBe(250 * 4);
+    expect(Array.from(b.senders)).toEqual(Array.from(a.senders));
+    for (let i = 0; i < a.times.length; i++) {
+      expect(Math.abs(b.times[i] - a.times[i])).toBeLessThan(1e-6);
+      expect(Math.abs((b.V_m as Float64Array)[i] - (a.V_m as Float64Array)[i])).toBeLessThan(1e-6);
+      expect(Math.abs((b.I_syn_ex as Float64Array)[i] - (a.I_syn_ex as Float64Array)[i])).toBeLessThan(1e-6);
+    }
   });
 });

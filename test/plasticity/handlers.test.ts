@@ -53,3 +53,25 @@ describe('dendritic and axonal delay handlers at a delay of one step', () => {
     expect(Math.abs(wd - wa)).toBeGreaterThan(1000 * ulp32(wd));
   });
 });
+
+describe('dendritic history of a neuron whose source falls silent', () => {
+  it('stays bounded and the late presynaptic spike still applies every pairing exactly', async () => {
+    const { referenceWeight } = await import('./helpers.js');
+    const { nestStdp } = await import('./rules.js');
+    // One source fires at 10 ms and again 10 s later; its target fires at ~67 Hz in between (600 spikes).
+    const post: number[] = [];
+    for (let s = 120; s < 90000; s += 150) post.push(s);
+    const pre = [100, 100000];
+    const syn = { synapse_model: 'stdp_synapse', weight: 50, delay: 1.5, lambda: 0.1, alpha: 1.05, Wmax: 100 };
+    const net = pairNet({ dt, pre, post, synapse: syn });
+    net.sim.simulate(10010);
+    const rt = net.sim.projections[0].runtime as unknown as { neuronBytes(): number };
+    // 600 post spikes would need a 1024-entry history (28 kB); the flush keeps it at 32 entries.
+    expect(rt.neuronBytes()).toBeLessThan(2000);
+    const ref = referenceWeight(nestStdp({ tau_plus: 20, tau_minus: 20, lambda: 0.1, alpha: 1.05, mu_plus: 1, mu_minus: 1, Wmax: 100 }), 'dendritic', pre, post, 15, 50, dt);
+    const w = net.weights()[0];
+    expect(w).toBeGreaterThan(50);
+    // The flush stores the weight once more as float32: a few roundings apart from NEST's sequence.
+    expect(Math.abs(w - ref)).toBeLessThanOrEqual(1e-6 * (ref - 50) + 4 * ulp32(ref));
+  });
+});

@@ -181,5 +181,7 @@ export const axonalHandler: DelayHandler = (info: ProjectionInfo, rule: StdpRule
     },
     bytesPerSynapse: () => t.target.BYTES_PER_ELEMENT + weight.BYTES_PER_ELEMENT + st.revSyn.BYTES_PER_ELEMENT + st.revSrc.BYTES_PER_ELEMENT,
     weights: () => weight.slice(),
-  };
+    /** Per-neuron traces and the arrival queue: memory that does not scale with the synapse count. */
+    neuronBytes: () => t.sourceCount * 20 + info.targetGroup.n * 36 + (t.target.length > 0 ? 4 : 0) * (info.targetGroup.n + 1) + st.qSrc.byteLength * 2,
+  } as SynapseRuntime & { neuronBytes(): number };
 };

@@ -20,6 +20,8 @@ export class DendriticState {
   readonly lastPre: Int32Array;
   readonly kPre: Float64Array;
   readonly kPreSlow: Float64Array;
+  /** Post spikes up to this step are already applied to the source's synapses (see flushStaleSources). */
+  readonly applied: Int32Array;
   // postsynaptic history, per target neuron: a ring of `cap` entries from `head`, `len` long
   cap = 8;
   mask = 7;
@@ -34,6 +36,10 @@ export class DendriticState {
   readonly b1: Float64Array;
   readonly b2: Float64Array;
   readonly b3: Float64Array;
+  // the newest entry (or the base entry): dense copies, so that most K queries never touch the ring
+  readonly lastStep: Int32Array;
+  readonly last1: Float64Array;
+  readonly last3: Float64Array;
   horizon = -1;
   horizonAt = -(2 ** 30);
   readonly dPre: DecayTable;
@@ -52,6 +58,7 @@ export class DendriticState {
     this.lastPre = new Int32Array(nSource).fill(-1);
     this.kPre = new Float64Array(nSource);
     this.kPreSlow = new Float64Array(nSource);
+    this.applied = new Int32Array(nSource).fill(-(2 ** 30));
     this.head = new Int32Array(nTarget);
     this.len = new Int32Array(nTarget);
     this.hStep = new Int32Array(nTarget * this.cap);
@@ -63,6 +70,9 @@ export class DendriticState {
     this.b2 = new Float64Array(nTarget);
     // Stored one step before t = 0 so that it reads postHomInitial at t = 0.
     this.b3 = new Float64Array(nTarget).fill(rule.tauPostHom > 0 ? rule.postHomInitial * Math.exp(dt / rule.tauPostHom) : 0);
+    this.lastStep = new Int32Array(nTarget).fill(-1);
+    this.last1 = new Float64Array(nTarget);
+    this.last3 = this.b3.slice();
     this.dPre = new DecayTable(dt, rule.tauPre);
     this.dPreSlow = new DecayTable(dt, rule.tauPreSlow);
     this.dPost = new DecayTable(dt, rule.tauPost);
@@ -72,7 +82,7 @@ export class DendriticState {
 
   /** Per-neuron bytes (traces and histories), which do not scale with the synapse count. */
   get neuronBytes(): number {
-    return this.nSource * 20 + this.nTarget * (8 + 28 + this.cap * 28);
+    return this.nSource * 24 + this.nTarget * (8 + 28 + this.cap * 28);
   }
 
   /** Double every ring, keeping each neuron's entries in order from slot 0. */
@@ -103,19 +113,24 @@ export class DendriticState {
   }
 
   /**
-   * Entries at or before the horizon are out of every facilitation window still to come (those start
-   * after the source's last spike minus its delay) and before every K query (t - d of a spike not yet
-   * propagated). Recomputed at most every 100 steps: an older horizon is smaller, so still safe.
+   * Entries at or before the horizon are out of every facilitation window still to come (a source's
+   * window starts after its last spike minus the delay, or after what was flushed to it) and before every
+   * K query (t - d of a spike not yet propagated). Recomputed at most every 100 steps: an older horizon
+   * is smaller, so still safe.
    */
   updateHorizon(step: number): void {
     if (step - this.horizonAt < 100) return;
-    let minLast = 2 ** 30;
+    let minBound = 2 ** 30;
     const last = this.lastPre;
+    const applied = this.applied;
+    const dMax = this.maxDelay;
     for (let s = 0; s < last.length; s++) {
       const v = last[s];
-      if (v >= 0 && v < minLast) minLast = v;
+      if (v < 0) continue;
+      const b = Math.max(v - dMax, applied[s]);
+      if (b < minBound) minBound = b;
     }
-    this.horizon = Math.min(minLast - this.maxDelay, step - 2 * this.maxDelay - 1);
+    this.horizon = Math.min(minBound, step - 2 * dMax - 1);
     this.horizonAt = step;
   }
 
@@ -136,15 +151,17 @@ export class DendriticState {
 }
 
 /** Append the postsynaptic spikes of `step` to their neurons' histories. */
-function recordPostSpikes(st: DendriticState, spikes: Int32Array, count: number, step: number): void {
+function recordPostSpikes(st: DendriticState, syn: SynapseArrays, rule: StdpRule, spikes: Int32Array, count: number, step: number): void {
   for (let i = 0; i < count; i++) {
     const j = spikes[i];
     if (st.len[j] === st.cap) {
       st.updateHorizon(step);
       st.prune(j);
       if (st.len[j] === st.cap) {
-        // The cached horizon may be old: try a fresh one before doubling every ring.
+        // The cached horizon may be old: try a fresh one; past a few dozen entries per neuron, apply the
+        // pending facilitations of long-silent sources now rather than keep their history.
         st.horizonAt = -(2 ** 30);
+        if (st.cap >= FLUSH_FROM_CAP) flushStaleSources(st, syn, rule, step);
         st.updateHorizon(step);
         st.prune(j);
         if (st.len[j] === st.cap) st.grow();
@@ -174,6 +191,66 @@ function recordPostSpikes(st: DendriticState, spikes: Int32Array, count: number,
     st.h2[slot] = p2 * decayFactor(st.dPostSlow.table, st.dPostSlow.rate, k) + 1;
     st.h3[slot] = p3 * decayFactor(st.dPostHom.table, st.dPostHom.rate, k) + 1;
     st.len[j] = n + 1;
+    st.lastStep[j] = step;
+    st.last1[j] = st.h1[slot];
+    st.last3[j] = st.h3[slot];
+  }
+}
+
+/** The projection's synapse arrays, as the kernels take them. */
+interface SynapseArrays {
+  rowStart: Uint32Array;
+  target: Uint32Array;
+  weight: Float32Array;
+  delay: Uint16Array | null;
+  homDelay: number;
+  sign: number;
+}
+
+/** Histories may grow to this many entries per neuron before silent sources are flushed. */
+const FLUSH_FROM_CAP = 32;
+/** A source silent for this many steps counts as stale (100 ms at dt = 0.1 ms). */
+const STALE_STEPS = 1000;
+
+/**
+ * NEST keeps a neuron's spikes until every incoming synapse has read them, so one silent source makes
+ * the histories grow without bound. Here the facilitations a stale source's synapses would apply at its
+ * next spike, for post spikes up to the safe point H, are applied now: the same updates in the same order
+ * (they depend only on the source's last spike time and the post spike times), with the weight rounded
+ * to float32 once more. Afterwards the source's window starts at H.
+ */
+function flushStaleSources(st: DendriticState, syn: SynapseArrays, rule: StdpRule, step: number): void {
+  const H = step - 2 * st.maxDelay - 1;
+  const { rowStart, target, weight, delay, homDelay, sign } = syn;
+  const preTab = st.dPre.table;
+  const preRate = st.dPre.rate;
+  const cap = st.cap;
+  const mask = st.mask;
+  for (let src = 0; src < st.nSource; src++) {
+    const tPrev = st.lastPre[src];
+    if (tPrev < 0 || tPrev > step - STALE_STEPS || st.applied[src] >= H) continue;
+    const kPrev = st.kPre[src];
+    const applied = st.applied[src];
+    for (let k = rowStart[src]; k < rowStart[src + 1]; k++) {
+      const j = target[k];
+      const d = delay === null ? homDelay : delay[k];
+      const lo = Math.max(tPrev - d, applied);
+      const base = j * cap;
+      const hd = st.head[j];
+      const n = st.len[j];
+      let w = sign * weight[k];
+      let changed = false;
+      for (let e = 0; e < n; e++) {
+        const slot = base + ((hd + e) & mask);
+        const tj = st.hStep[slot];
+        if (tj > H) break;
+        if (tj <= lo) continue;
+        w = rule.onPost(w, kPrev * decayFactor(preTab, preRate, tj + d - tPrev), st.h2[slot] - 1);
+        changed = true;
+      }
+      if (changed) weight[k] = sign * w;
+    }
+    st.applied[src] = H;
   }
 }
 
@@ -192,10 +269,13 @@ function preSpike(
   const tPrev = st.lastPre[src];
   const hasPrev = tPrev >= 0;
   const kPrev = st.kPre[src];
+  const applied = st.applied[src];
   const preTab = st.dPre.table;
   const preRate = st.dPre.rate;
   const postTab = st.dPost.table;
   const postRate = st.dPost.rate;
+  const preLen = preTab.length;
+  const postLen = postTab.length;
   const homTab = st.dPostHom.table;
   const homRate = st.dPostHom.rate;
   const useHom = homRate !== Infinity;
@@ -208,6 +288,9 @@ function preSpike(
   const h1 = st.h1;
   const h2 = st.h2;
   const h3 = st.h3;
+  const lastStep = st.lastStep;
+  const last1 = st.last1;
+  const last3 = st.last3;
   let off = ((t + homDelay) % slots) * nRing;
   for (let k = start; k < end; k++) {
     const j = target[k];
@@ -218,30 +301,40 @@ function preSpike(
     let w = sign * weight[k];
     // Latest history entry at or before t - d: the history is short past that point, scan from the end.
     let upper = len[j] - 1;
-    while (upper >= 0 && hStep[base + ((hd + upper) & mask)] > T) upper--;
-    if (hasPrev) {
-      const lo = tPrev - d;
+    const newest = lastStep[j];
+    let post: number;
+    let hom = 0;
+    if (newest < T) {
+      // Common case: the neuron has not fired since t - d; its newest entry gives K, no ring access.
+      const dk = T - newest;
+      post = last1[j] * (dk < postLen ? postTab[dk] : Math.exp(-dk * postRate));
+      if (useHom) hom = last3[j] * decayFactor(homTab, homRate, dk);
+    } else {
+      while (upper >= 0 && hStep[base + ((hd + upper) & mask)] > T) upper--;
+      // NEST's get_K_value(t - d): the latest postsynaptic spike strictly before t - d.
+      let iK = upper;
+      if (iK >= 0 && hStep[base + ((hd + iK) & mask)] === T) iK--;
+      if (iK >= 0) {
+        const slot = base + ((hd + iK) & mask);
+        const dk = T - hStep[slot];
+        post = h1[slot] * (dk < postLen ? postTab[dk] : Math.exp(-dk * postRate));
+        if (useHom) hom = h3[slot] * decayFactor(homTab, homRate, dk);
+      } else {
+        const dk = T - st.bStep[j];
+        post = st.b1[j] * decayFactor(postTab, postRate, dk);
+        if (useHom) hom = st.b3[j] * decayFactor(homTab, homRate, dk);
+      }
+    }
+    // Facilitation by the post spikes of (t_last - d, t - d], oldest first, before the depression.
+    if (hasPrev && newest > tPrev - d) {
+      const lo = Math.max(tPrev - d, applied);
       let first = upper;
       while (first >= 0 && hStep[base + ((hd + first) & mask)] > lo) first--;
       for (let e = first + 1; e <= upper; e++) {
         const slot = base + ((hd + e) & mask);
-        w = rule.onPost(w, kPrev * decayFactor(preTab, preRate, hStep[slot] + d - tPrev), h2[slot] - 1);
+        const dp = hStep[slot] + d - tPrev;
+        w = rule.onPost(w, kPrev * (dp < preLen ? preTab[dp] : Math.exp(-dp * preRate)), h2[slot] - 1);
       }
-    }
-    // NEST's get_K_value(t - d): the latest postsynaptic spike strictly before t - d.
-    let iK = upper;
-    if (iK >= 0 && hStep[base + ((hd + iK) & mask)] === T) iK--;
-    let post: number;
-    let hom = 0;
-    if (iK >= 0) {
-      const slot = base + ((hd + iK) & mask);
-      const dk = T - hStep[slot];
-      post = h1[slot] * decayFactor(postTab, postRate, dk);
-      if (useHom) hom = h3[slot] * decayFactor(homTab, homRate, dk);
-    } else {
-      const dk = T - st.bStep[j];
-      post = st.b1[j] * decayFactor(postTab, postRate, dk);
-      if (useHom) hom = st.b3[j] * decayFactor(homTab, homRate, dk);
     }
     w = rule.onPre(w, post, preSlowBefore, hom);
     weight[k] = sign * w;
@@ -258,14 +351,16 @@ export const dendriticHandler: DelayHandler = (info: ProjectionInfo, rule: StdpR
   const pt = plasticTarget(info, where);
   const st = new DendriticState(t.sourceCount, info.targetGroup.n, pt.maxDelay, rule, info.dt);
   const { weight, sign, buf, ring } = pt;
+  const syn: SynapseArrays = { rowStart: t.rowStart, target: t.target, weight, delay: t.delay, homDelay: t.homDelay, sign };
   return {
     deliver(src: number, step: number): void {
       preSpike(st, rule, src, step, t.rowStart, t.target, weight, t.delay, t.homDelay, sign, buf, ring.slots, ring.n);
     },
     onPostSpikes(spikes: Int32Array, count: number, step: number): void {
-      if (count > 0) recordPostSpikes(st, spikes, count, step);
+      if (count > 0) recordPostSpikes(st, syn, rule, spikes, count, step);
     },
     bytesPerSynapse: () => t.target.BYTES_PER_ELEMENT + weight.BYTES_PER_ELEMENT + (t.delay ? t.delay.BYTES_PER_ELEMENT : 0),
     weights: () => weight.slice(),
-  };
+    neuronBytes: () => st.neuronBytes,
+  } as SynapseRuntime & { neuronBytes(): number };
 };

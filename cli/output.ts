@@ -1,0 +1,88 @@
+import type { Command } from 'commander';
+import { writeRunOutput } from '../analysis/output.js';
+import { compareFolders, type GroupComparison } from '../analysis/compare.js';
+import type { Preset, RunResult } from '../presets/preset.js';
+import { SpikeworksError } from '../core/errors.js';
+
+/** The default output folder of a run: out/<preset>-<seed>. */
+export function defaultOutDir(preset: Preset, params: Record<string, number | string>): string {
+  return `out/${preset.name}-${params.seed}`;
+}
+
+/** Write a finished run's output folder (spike files, log, summary, statistics, SVG figures). */
+export async function writePresetOutput(dir: string, preset: Preset, result: RunResult): Promise<string[]> {
+  return writeRunOutput(dir, {
+    preset: preset.name,
+    title: preset.title,
+    summary: result.summary,
+    params: result.params,
+    log: result.log,
+    windowMs: result.windowMs,
+    nodeCount: result.sim.populations.reduce((n, p) => n + p.size, 0) + result.sim.devices.length,
+    groups: result.groups.map((g) => ({
+      label: g.group.label,
+      fileLabel: g.group.fileLabel,
+      recorderGid: g.group.recorder.gid,
+      firstGid: g.firstGid,
+      n: g.group.end - g.group.start,
+      senders: g.senders,
+      times: g.times,
+      stats: g.stats,
+    })),
+  });
+}
+
+function fmtP(p: number): string {
+  if (!Number.isFinite(p)) return 'n/a';
+  if (p === 0) return '< 1e-300';
+  return p < 1e-4 ? p.toExponential(2) : p.toFixed(4);
+}
+
+export function printComparison(rows: GroupComparison[]): void {
+  console.log('group      distribution  n_A      n_B      D        p          mean A      mean B');
+  for (const r of rows) {
+    const name = r.labelA === r.labelB ? r.labelA : `${r.labelA}/${r.labelB}`;
+    const lines: [string, typeof r.rate, number, number, string][] = [
+      ['rate (Hz)', r.rate, r.means.a.rate, r.means.b.rate, ''],
+      ['ISI (ms)', r.isi, r.means.a.isi, r.means.b.isi, ''],
+      ['CV-ISI', r.cv_isi, r.means.a.cv, r.means.b.cv, ''],
+    ];
+    for (const [what, ks, ma, mb] of lines) {
+      console.log(
+        `${name.padEnd(10)} ${what.padEnd(13)} ${String(ks.n).padEnd(8)} ${String(ks.m).padEnd(8)} ${ks.D.toFixed(4).padEnd(8)} ${fmtP(ks.p).padEnd(10)} ${ma.toFixed(3).padEnd(11)} ${mb.toFixed(3)}`,
+      );
+    }
+  }
+}
+
+function num(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const x = Number(v);
+  if (!Number.isFinite(x)) throw new SpikeworksError(`--${name} expects a number (ms), got '${v}'`);
+  return x;
+}
+
+/** `spikeworks compare A B`: two-sample K-S tests of the rate, ISI and CV-ISI distributions. */
+export function registerCompare(program: Command): void {
+  program
+    .command('compare')
+    .description('two-sample Kolmogorov-Smirnov D and p of the rate, ISI and CV-ISI distributions between two output folders (or folders of NEST ASCII spike files)')
+    .argument('<a>', 'output folder (spikeworks run --out) or folder of NEST spike files')
+    .argument('<b>', 'the other folder')
+    .option('--t-start <ms>', 'start of the window (exclusive) for both folders; default: each folder\'s measured window, or 0')
+    .option('--t-stop <ms>', 'end of the window (inclusive); default: each folder\'s window, or the last spike')
+    .option('--json', 'print the comparison as JSON')
+    .action((a: string, b: string, opts: { tStart?: string; tStop?: string; json?: boolean }) => {
+      const w = { tStart: num('t-start', opts.tStart), tStop: num('t-stop', opts.tStop) };
+      let rows: GroupComparison[];
+      try {
+        rows = compareFolders(a, b, w, w);
+      } catch (e) {
+        if (e instanceof SpikeworksError) throw e;
+        throw new SpikeworksError((e as Error).message);
+      }
+      if (!rows.length) throw new SpikeworksError(`no recorded groups to compare between ${a} and ${b}`);
+      if (opts.json) process.stdout.write(JSON.stringify(rows) + '\n');
+      else printComparison(rows);
+    });
+}

@@ -1,0 +1,141 @@
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import type { CommBackend, CommRuntime, SpikeBatch } from '../../core/plugin.js';
+import { SpikeworksError } from '../../core/errors.js';
+import { GrowableBatch, mergeCanonical } from './merge.js';
+
+/** The functions of native/mpi (node-addon-api over Open MPI). */
+export interface MpiAddon {
+  init(): boolean;
+  finalize(): void;
+  rank(): number;
+  size(): number;
+  barrier(): void;
+  abort(code: number): void;
+  allreduceSum(values: Float64Array): Float64Array;
+  allgatherSpikes(packed: Int32Array, count: number, counts: Int32Array): Int32Array;
+}
+
+export const MPI_INSTALL_HINT =
+  'the mpi backend needs Open MPI and its addon: apt-get install -y --no-install-recommends libopenmpi-dev openmpi-bin, ' +
+  'then `npm run build:mpi` (builds native/mpi/build/Release/spikeworks_mpi.node), and start the ranks with ' +
+  '`mpirun -np N node bin/spikeworks.js run <preset> --comm mpi`';
+
+/** Where the built addon may lie: from sources (plugins/backends) or from the bundle (dist/). */
+function candidates(): string[] {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const rel = join('native', 'mpi', 'build', 'Release', 'spikeworks_mpi.node');
+  // An explicit path (SPIKEWORKS_MPI_ADDON) is the only candidate: a wrong one must not fall back silently.
+  if (process.env.SPIKEWORKS_MPI_ADDON) return [resolve(process.env.SPIKEWORKS_MPI_ADDON)];
+  return [resolve(here, '..', '..', rel), resolve(here, '..', rel)];
+}
+
+let cached: MpiAddon | null = null;
+
+/** Load the addon, or throw a SpikeworksError saying what to install and run. */
+export function loadMpiAddon(): MpiAddon {
+  if (cached) return cached;
+  const paths = candidates();
+  const found = paths.find((p) => existsSync(p));
+  if (!found) throw new SpikeworksError(`${MPI_INSTALL_HINT}. No built addon at ${paths.join(' or ')}`);
+  try {
+    cached = createRequire(import.meta.url)(found) as MpiAddon;
+  } catch (e) {
+    throw new SpikeworksError(`${MPI_INSTALL_HINT}. Loading ${found} failed: ${(e as Error).message}`);
+  }
+  return cached;
+}
+
+/** Whether the addon is built here (the CLI and tests use it to explain what is missing). */
+export function mpiAddonAvailable(): boolean {
+  return candidates().some((p) => existsSync(p));
+}
+
+/**
+ * CommRuntime over MPI_COMM_WORLD: per slice, MPI_Allgather of the spike counts then MPI_Allgatherv of the
+ * packed (gids, steps), merged into canonical order in JavaScript.
+ */
+export class MpiComm implements CommRuntime {
+  readonly rank: number;
+  readonly size: number;
+  private packed = new Int32Array(2048);
+  private readonly counts: Int32Array;
+  private readonly offsets: Int32Array;
+  private readonly heads: Int32Array;
+  private readonly gidViews: Int32Array[];
+  private readonly stepViews: Int32Array[];
+  private readonly out = new GrowableBatch(4096);
+  private closed = false;
+
+  constructor(private readonly mpi: MpiAddon) {
+    mpi.init();
+    this.rank = mpi.rank();
+    this.size = mpi.size();
+    this.counts = new Int32Array(this.size);
+    this.offsets = new Int32Array(this.size);
+    this.heads = new Int32Array(this.size);
+    this.gidViews = new Array(this.size);
+    this.stepViews = new Array(this.size);
+  }
+
+  exchange(local: SpikeBatch): SpikeBatch {
+    const n = local.count;
+    if (this.packed.length < 2 * n) this.packed = new Int32Array(Math.max(2 * n, this.packed.length * 2));
+    this.packed.set(local.gids.subarray(0, n), 0);
+    this.packed.set(local.steps.subarray(0, n), n);
+    const all = this.mpi.allgatherSpikes(this.packed, n, this.counts);
+    let base = 0;
+    for (let r = 0; r < this.size; r++) {
+      const c = this.counts[r];
+      // Rank r's block is [gids(c), steps(c)]: view both halves without copying.
+      this.gidViews[r] = all.subarray(base, base + c);
+      this.stepViews[r] = all.subarray(base + c, base + 2 * c);
+      this.offsets[r] = 0;
+      base += 2 * c;
+    }
+    mergeCanonical(this.gidViews, this.stepViews, this.offsets, this.counts, this.heads, this.out);
+    return this.out;
+  }
+
+  allreduceSum(values: Float64Array): Float64Array {
+    return this.mpi.allreduceSum(values);
+  }
+
+  barrier(): void {
+    this.mpi.barrier();
+  }
+
+  /** End every rank of the job (MPI_Abort): after an error on one rank the others would wait forever. */
+  abort(code: number): void {
+    this.mpi.abort(code);
+  }
+
+  /** Finalize MPI. The process cannot use MPI again afterwards, so only the CLI calls it at exit. */
+  finalize(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.mpi.finalize();
+  }
+
+  /** Nothing per simulator: MPI outlives a Simulator; `finalize` ends it. */
+  close(): void {}
+}
+
+let world: MpiComm | null = null;
+
+/** The process's MPI communicator (MPI may be initialised once per process). */
+export function mpiWorld(): MpiComm {
+  world ??= new MpiComm(loadMpiAddon());
+  return world;
+}
+
+export const mpiBackend: CommBackend = {
+  kind: 'backend',
+  name: 'mpi',
+  doc: 'MPI ranks (Open MPI via a node-addon-api addon): MPI_Allgatherv of the spikes once per min-delay slice; start with mpirun',
+  create() {
+    return mpiWorld();
+  },
+};

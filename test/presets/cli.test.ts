@@ -1,0 +1,43 @@
+import { describe, it, expect } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Runs the built CLI (npm test builds dist/ with tsup first).
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const cli = (args: string[]) => execFileSync('node', ['bin/spikeworks.js', ...args], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+describe('spikeworks CLI: run --out, compare, describe', () => {
+  it('run writes the output folder and prints JSON with the statistics means; compare of a folder with itself gives D = 0', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'spikeworks-cli-')), 'run');
+    const s = JSON.parse(cli(['run', 'va-cuba', '--scale', '0.1', '--simtime', '200', '--seed', '2', '--json', '--no-progress', '--out', dir]));
+    expect(s.preset).toBe('va-cuba');
+    for (const k of ['rate_mean_e_hz', 'isi_mean_e_ms', 'cv_isi_e_mean', 'average_rate_hz', 'weight_e_pA']) expect(s).toHaveProperty(k);
+    const files = readdirSync(dir);
+    for (const f of ['summary.json', 'log_0.dat', 'raster.svg', 'rate_histogram.svg']) expect(files).toContain(f);
+    expect(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')).spike_digest).toBe(s.spike_digest);
+    const rows = JSON.parse(cli(['compare', dir, dir, '--json']));
+    expect(rows).toHaveLength(2);
+    for (const r of rows) for (const k of ['rate', 'isi', 'cv_isi']) expect(r[k].D).toBe(0);
+    const text = cli(['compare', dir, dir]);
+    expect(text).toMatch(/E\s+rate \(Hz\)\s+\d+\s+\d+\s+0\.0000\s+1\.0000/);
+  });
+
+  it('compare names a missing folder; describe lists every parameter', () => {
+    let status = 0;
+    let stderr = '';
+    try {
+      cli(['compare', '/nonexistent/a', '/nonexistent/b']);
+    } catch (e) {
+      status = (e as { status: number }).status;
+      stderr = String((e as { stderr: string }).stderr);
+    }
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/no such folder: \/nonexistent\/a/);
+    const d = cli(['describe', 'brunel']);
+    for (const k of ['regime', 'g', 'eta', 'order', 'epsilon', 'J', 'delay', 'simtime', 'seed', 'scale', 'dt']) expect(d).toMatch(new RegExp(`\\n  ${k}\\s`));
+    expect(d).toContain('docs/presets/brunel.md');
+  });
+});
