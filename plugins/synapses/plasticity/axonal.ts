@@ -9,7 +9,7 @@ import { plasticTarget, type DelayHandler } from './handler.js';
  * synapse at t + d, a postsynaptic spike at t_j reaches it at once. Every update is applied when its
  * spike reaches the synapse, as Auryn's propagate_forward / propagate_backward do: at t + d the
  * depression (onPre) and then the transmission of the new weight; at t_j the facilitation (onPost) of
- * every incoming synapse of the spiking neuron, found through a reverse index (4 B synapse id + 4 B
+ * every incoming synapse of the spiking neuron, found through a reverse index (4 B synapse id + 2 or 4 B
  * source per synapse, counted in bytesPerSynapse). Same-step events see each other's traces as not yet
  * there (the pre arrival first, as in Auryn).
  *
@@ -26,7 +26,8 @@ class AxonalState {
   readonly y3: Float64Array;
   readonly revStart: Uint32Array;
   readonly revSyn: Uint32Array;
-  readonly revSrc: Uint32Array;
+  /** Source of each reverse entry: 2 bytes while sources fit (up to 65536 of them), else 4. */
+  readonly revSrc: Uint16Array | Uint32Array;
   readonly dPre: DecayTable;
   readonly dPreSlow: DecayTable;
   readonly dPost: DecayTable;
@@ -54,7 +55,7 @@ class AxonalState {
     for (let j = 0; j < nTarget; j++) this.revStart[j + 1] += this.revStart[j];
     const fill = this.revStart.slice(0, nTarget);
     this.revSyn = new Uint32Array(count);
-    this.revSrc = new Uint32Array(count);
+    this.revSrc = nSource <= 0x10000 ? new Uint16Array(count) : new Uint32Array(count);
     for (let s = 0; s < nSource; s++) {
       for (let k = rowStart[s]; k < rowStart[s + 1]; k++) {
         const r = fill[target[k]]++;
