@@ -44,9 +44,10 @@ export function floorsTask(opts: { quick: boolean }): Row {
 export function neuronUpdateTask(opts: { quick: boolean }): Row[] {
   const sim = createSimulator();
   const reg = sim.registry;
-  const n = 10000;
-  const steps = opts.quick ? 500 : 3000;
-  const reps = opts.quick ? 2 : 5;
+  const n = opts.quick ? 2000 : 10000;
+  const maxSteps = opts.quick ? 1000 : 5000;
+  const budgetMs = opts.quick ? 10 : 150;
+  const reps = opts.quick ? 2 : 3;
   const rows: Row[] = [];
   for (const model of reg.all('neuron')) {
     const integrators = reg.integratorsOf(model);
@@ -65,7 +66,15 @@ export function neuronUpdateTask(opts: { quick: boolean }): Row[] {
       for (const arr of Object.values(group.state)) stateBytes += arr.BYTES_PER_ELEMENT;
       const bytes = 2 * stateBytes + 2 * 3 * 8;
       const times: number[] = [];
-      for (let s = 0; s < steps; s++) group.update(s, ring, ring.offset(s), spikes); // warm-up
+      // Warm-up, and a step count that gives each repetition about `budgetMs` of CPU (RKF45 models are 100× slower).
+      const w0 = cpuMs();
+      for (let s = 0; s < 5; s++) group.update(s, ring, ring.offset(s), spikes);
+      const probe = Math.max(5, Math.min(200, Math.round(budgetMs / Math.max(1e-4, (cpuMs() - w0) / 5))));
+      const w1 = cpuMs();
+      for (let s = 0; s < probe; s++) group.update(s, ring, ring.offset(s), spikes);
+      const msPerStep = Math.max(1e-4, (cpuMs() - w1) / probe);
+      const steps = Math.max(20, Math.min(maxSteps, Math.round(budgetMs / msPerStep)));
+      for (let s = 0; s < steps; s++) group.update(s, ring, ring.offset(s), spikes);
       for (let r = 0; r < reps; r++) {
         const t0 = cpuMs();
         for (let s = 0; s < steps; s++) {
@@ -215,11 +224,12 @@ export function presetNames(): string[] {
  * Build and simulate one preset; wall and CPU time of the simulation part alone (the preset's own
  * simulate, e.g. presim + sim for hpc-benchmark), build time, bytes per synapse, rates and peak RSS.
  */
-export function presetTask(opts: { name: string; overrides: Record<string, unknown> }): Row {
+export function presetTask(opts: { name: string; overrides: Record<string, unknown>; integrators?: Record<string, [string, string]> }): Row {
   const preset = presets.find((p) => p.name === opts.name);
   if (!preset) return { preset: opts.name, error: 'preset missing' };
   const p = resolvePresetParams(preset, opts.overrides);
   const sim = new Simulator({ plugins: builtinPlugins, dt: p.dt as number, seed: p.seed as number });
+  if (opts.integrators) swapIntegrators(sim, opts.integrators);
   const tb = performance.now();
   const net = preset.build(sim, p);
   sim.prepare();
@@ -264,12 +274,28 @@ export function presetTask(opts: { name: string; overrides: Record<string, unkno
   return row;
 }
 
+/**
+ * Run a preset with another integrator for a model without touching the preset: `{ model: [from, to] }`
+ * replaces integrator `from` (the model's default when the preset names none) by `to` in every create.
+ */
+function swapIntegrators(sim: Simulator, swaps: Record<string, [string, string]>): void {
+  const create = sim.create.bind(sim) as (model: string, n?: number, params?: Record<string, unknown>, options?: Record<string, unknown>) => unknown;
+  (sim as unknown as { create: typeof create }).create = (model, n, params, options = {}) => {
+    const swap = swaps[model];
+    if (swap) {
+      const current = (options.integrator as string | undefined) ?? sim.registry.get('neuron', model).defaultIntegrator;
+      if (current === swap[0]) options = { ...options, integrator: swap[1] };
+    }
+    return create(model, n, params, options);
+  };
+}
+
 // ---------------------------------------------------------------- the other helpers' scripts
 
 /** The standalone scripts other parts of the project contribute, and how the runner calls them. */
 export const HELPER_SCRIPTS: { file: string; what: string; exports: string[]; args: (quick: boolean) => unknown[] }[] = [
   { file: 'neuron-update.ts', what: 'neuron updates/s per model and integrator (models)', exports: ['neuronUpdate', 'benchNeuronUpdate', 'run', 'default'], args: (quick) => [{ quick }] },
-  { file: 'plasticity.ts', what: 'STDP cost per rule (plasticity)', exports: ['plasticity', 'benchPlasticity', 'run', 'default'], args: (quick) => [{ quick }] },
+  { file: 'plasticity.ts', what: 'STDP cost per rule (plasticity)', exports: ['benchPlasticity', 'plasticity', 'run', 'default'], args: (quick) => [quick ? { scale: 0.1, simtime: 100 } : {}] },
   { file: 'build-scale.ts', what: 'hpc-scale build time, bytes, RSS (connectivity)', exports: ['buildScale', 'run', 'default'], args: (quick) => [quick ? 0.05 : 1] },
   { file: 'scaling.ts', what: 'worker speed-up (backends)', exports: ['scaling', 'benchScaling', 'run', 'default'], args: (quick) => [{ quick }] },
 ];
