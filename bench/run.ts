@@ -319,7 +319,7 @@ for (const pr of presetResults) {
       const b = median(pr.peer.sim_s!) / simS;
       // Brian2's Network timer is std::clock() in single-threaded standalone (CPU time): compare CPU with CPU.
       const ours = runs.length ? median(runs.map((r) => r.rtf_cpu as number)) : NaN;
-      peerCells = `${fmt(b)} (${spread(pr.peer.sim_s!)}, ${fmt(median(pr.peer.rate_hz!))} Hz) | ${fmt(pr.peer.compile_s)} | ${Number.isFinite(ours) ? `${fmt(b / ours, 2)}× ${b / ours >= 1 ? 'faster' : 'slower'}` : '–'}`;
+      peerCells = `${fmt(b)} (${spread(pr.peer.sim_s!)}, ${fmt(median(pr.peer.rate_hz!))} Hz) | ${fmt(pr.peer.compile_s)} | ${Number.isFinite(ours) ? (b / ours >= 1 ? `ours ${fmt(b / ours, 2)}× faster` : `Brian2 ${fmt(ours / b, 2)}× faster`) : '–'}`;
     }
   }
   if (!runs.length) {
