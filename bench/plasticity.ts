@@ -35,6 +35,8 @@ export interface PlasticityBenchRow {
 }
 
 export interface PlasticityBenchOptions {
+  /** Smaller defaults for `npm run bench -- --quick`: scale 0.1, 200 ms. */
+  quick?: boolean;
   scale?: number;
   simtime?: number;
   seed?: number;
@@ -43,8 +45,8 @@ export interface PlasticityBenchOptions {
 
 /** Run the three variants and return one row each (static first). */
 export function benchPlasticity(opts: PlasticityBenchOptions = {}): PlasticityBenchRow[] {
-  const scale = opts.scale ?? 0.25;
-  const simtime = opts.simtime ?? 500;
+  const scale = opts.scale ?? (opts.quick ? 0.1 : 0.25);
+  const simtime = opts.simtime ?? (opts.quick ? 200 : 500);
   const seed = opts.seed ?? 1;
   const repeat = Math.max(1, opts.repeat ?? 1);
   const variants: [PlasticityBenchRow['variant'], Preset, Record<string, unknown>][] = [

@@ -15,6 +15,8 @@ export interface ParallelCliOptions {
   workers?: string;
   comm?: string;
   spikeDir?: string;
+  /** `--out DIR` of the single-process run: with --comm mpi the ranks' spike files go there unless --spike-dir says otherwise. */
+  out?: string | boolean;
   json?: boolean;
 }
 
@@ -70,7 +72,7 @@ function runMpi(presetName: string, overrides: Record<string, unknown>, o: Paral
     const r = runPreset(preset, overrides, { plugins: builtinPlugins, comm });
     const records = localSpikeRecords(r.sim);
     const dt = r.sim.dt;
-    const dir = o.spikeDir ?? 'out';
+    const dir = o.spikeDir ?? (typeof o.out === 'string' ? o.out : 'out');
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `${preset.name}-spikes-rank${comm.rank}-of-${comm.size}.tsv`);
     const lines: string[] = ['# sender\ttime_ms'];
@@ -142,7 +144,9 @@ export function printParallelSummary(s: RunSummary, unit: 'worker' | 'rank'): vo
     const u = s[`rank${r}_update_s`] as number;
     const p = s[`rank${r}_propagate_s`] as number;
     const x = s[`rank${r}_exchange_s`] as number;
-    lines.push([`  ${unit} ${r} update / propagate / exchange`, `${u.toFixed(2)} / ${p.toFixed(2)} / ${x.toFixed(2)} s`]);
+    const cpu = s[`rank${r}_sim_cpu_s`];
+    const cpuText = typeof cpu === 'number' && Number.isFinite(cpu) ? ` (thread CPU ${cpu.toFixed(2)} s)` : '';
+    lines.push([`  ${unit} ${r} update / propagate / exchange`, `${u.toFixed(2)} / ${p.toFixed(2)} / ${x.toFixed(2)} s${cpuText}`]);
   }
   lines.push(
     ['excitatory rate', `${s.rate_e_hz.toFixed(2)} Hz`],

@@ -29,6 +29,23 @@ const u32 = (n: number) => new Uint32Array(n);
 const u16 = (n: number) => new Uint16Array(n);
 const f32 = (n: number) => new Float32Array(n);
 
+/** Edges per source row (into rowStart[s + 1]); a free function so V8 compiles it for the index array type. */
+function countRows(src: Uint16Array | Uint32Array, E: number, rowStart: Uint32Array): void {
+  for (let e = 0; e < E; e++) rowStart[src[e] + 1]++;
+}
+
+/**
+ * The common case of freeze: targets arrived in order as run lengths, no per-edge weights or delays. Each edge
+ * goes to the next free slot of its source row; walking targets in order leaves every row sorted.
+ */
+function scatterRuns(runs: Uint32Array, src: Uint16Array | Uint32Array, fill: Uint32Array, target: Uint32Array): void {
+  let e = 0;
+  for (let t = 0; t < runs.length; t++) {
+    const end = e + runs[t];
+    for (; e < end; e++) target[fill[src[e]]++] = t;
+  }
+}
+
 /**
  * Collects a projection's edges straight into typed arrays. Target-driven rules (fixed_indegree,
  * pairwise_bernoulli, all_to_all) emit edges with non-decreasing targets; then only the source index is
@@ -49,6 +66,11 @@ export class EdgeBuffer implements EdgeSink {
    */
   weightOf: ((localTarget: number, index: number) => number) | null = null;
   delayOf: ((localTarget: number, index: number) => number) | null = null;
+  /**
+   * A scalar weight that must still be stored per synapse (plastic models change it later): the table gets a
+   * weight array filled at freeze, without a per-edge buffer or callback while building.
+   */
+  fillWeight: number | null = null;
 
   constructor(
     readonly sourceCount: number,
@@ -124,7 +146,7 @@ export class EdgeBuffer implements EdgeSink {
       for (let e = 0; e < E; e++) order[byTarget[tgtOf[e]]++] = e;
     }
     const rowStart = new Uint32Array(this.sourceCount + 1);
-    for (let e = 0; e < E; e++) rowStart[src[e] + 1]++;
+    countRows(src, E, rowStart);
     for (let s = 0; s < this.sourceCount; s++) rowStart[s + 1] += rowStart[s];
     const fill = rowStart.slice(0, this.sourceCount);
     const target = new Uint32Array(E);
@@ -140,6 +162,8 @@ export class EdgeBuffer implements EdgeSink {
         if (w) w[slot] = wIn![e];
         if (d) d[slot] = dIn![e];
       }
+    } else if (!w && !d) {
+      scatterRuns(this.runs, src, fill, target);
     } else {
       let e = 0;
       for (let t = 0; t < this.targetCount; t++) {
@@ -152,6 +176,14 @@ export class EdgeBuffer implements EdgeSink {
       }
     }
     let sign: SynapseTable['sign'] = homWeight >= 0 ? 'ex' : 'in';
+    if (!w && this.fillWeight !== null) {
+      const filled = new Float32Array(E).fill(this.fillWeight);
+      this.src = new Grow<Uint32Array | Uint16Array>(u16);
+      this.tgt = null;
+      this.delays = null;
+      sign = this.fillWeight >= 0 ? 'ex' : 'in';
+      return { rowStart, target, weight: filled, homWeight, delay: d, homDelay, count: E, sourceCount: this.sourceCount, sign };
+    }
     if (w) {
       let pos = false;
       let neg = false;

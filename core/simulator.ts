@@ -426,10 +426,7 @@ export class Simulator {
       if (!Number.isFinite(s.weight)) throw new ParameterError(where, 'weight', s.weight, 'a finite number');
       s.model.checkWeight?.(s.weight, where);
       homWeight = s.weight;
-      if (s.model.perSynapseWeight) {
-        const w = s.weight;
-        edges.weightOf = () => w;
-      }
+      if (s.model.perSynapseWeight) edges.fillWeight = s.weight;
     } else if (isDistribution(s.weight)) {
       const draw = makeSampler(where, 'weight', s.weight);
       const bank = StreamBank.range(this.seed, `weight/${id}`, post.firstGid + post.localStart, post.localCount);

@@ -40,6 +40,10 @@ export const zenkeParams = {
     unit: '', default: 'exact', choices: ['exact', 'euler-f32'] as const,
     doc: "'exact': iaf_cond_exp's default RKF45; 'euler-f32': Auryn-style forward Euler in single precision",
   },
+  delay_handler: {
+    unit: '', default: 'axonal', choices: ['axonal', 'dendritic'] as const,
+    doc: "E→E plasticity timing (zenke-25k only): 'axonal' as Auryn applies it (updates at the spike), 'dendritic' as NEST",
+  },
 } as const;
 
 function buildZenke(sim: Simulator, p: PresetValues, plastic: boolean, name: string) {
@@ -73,7 +77,7 @@ function buildZenke(sim: Simulator, p: PresetValues, plastic: boolean, name: str
   sim.connect(input, E, conn, { weight: w * gLe, delay });
   const ee = plastic
     ? {
-        synapse_model: 'triplet_auryn', weight: w * gLe, delay, Wmax: (p.wmax as number) * gLe,
+        synapse_model: 'triplet_auryn', delay_handler: p.delay_handler, weight: w * gLe, delay, Wmax: (p.wmax as number) * gLe,
         tau_hom: (p.tau_hom as number) * 1000, eta: p.eta, kappa: p.kappa, A3_plus: (p.A3_plus as number) * gLe,
       }
     : { weight: w * gLe, delay };

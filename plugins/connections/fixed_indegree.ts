@@ -1,18 +1,20 @@
 import type { ConnectionRule } from '../../core/plugin.js';
 import { ParameterError } from '../../core/errors.js';
 import { Stream } from '../../core/rng.js';
-import { forbidsAutapses, streamPurpose } from './common.js';
+import { forbidsAutapses, indexDraw, indexRange, streamPurpose } from './common.js';
 
 /**
  * Draw the K sources of target t into `picked`: uniform over [0, N), skipping t itself when autapses are
  * forbidden and already chosen sources when multapses are (rejection over the `chosen` bitmap, which is
  * cleared again before returning).
  */
-function drawIndegreeRow(stream: Stream, N: number, K: number, t: number, noAutapse: boolean, chosen: Uint8Array | null, picked: Int32Array): void {
+function drawIndegreeRow(
+  state: Uint32Array, N: number, limit: number, inverse: number, K: number, t: number, noAutapse: boolean, chosen: Uint8Array | null, picked: Int32Array,
+): void {
   for (let k = 0; k < K; k++) {
     let s: number;
     for (;;) {
-      s = stream.integer(N);
+      s = indexDraw(state, N, limit, inverse);
       if (noAutapse && s === t) continue;
       if (chosen !== null && chosen[s] === 1) continue;
       break;
@@ -56,10 +58,11 @@ export const fixedIndegree: ConnectionRule = {
     const picked = new Int32Array(K);
     const purpose = streamPurpose(ctx);
     const stream = new Stream(ctx.seed, purpose, 0);
+    const { limit, inverse } = indexRange(N);
     for (let t = tgt.localStart; t < tgt.localStart + tgt.localCount; t++) {
       // Re-seed the one stream object per target instead of allocating one per target.
       stream.reseed(ctx.seed, purpose, tgt.firstGid + t);
-      drawIndegreeRow(stream, N, K, t, noAutapse, chosen, picked);
+      drawIndegreeRow(stream.state, N, limit, inverse, K, t, noAutapse, chosen, picked);
       if (sink.addRow) sink.addRow(t, picked, K, t * K);
       else for (let k = 0; k < K; k++) sink.add(picked[k], t, t * K + k);
     }

@@ -1,7 +1,7 @@
 import type { ConnectionRule } from '../../core/plugin.js';
 import { ParameterError } from '../../core/errors.js';
 import { Stream } from '../../core/rng.js';
-import { forbidsAutapses, streamPurpose } from './common.js';
+import { forbidsAutapses, indexDraw, indexRange, streamPurpose } from './common.js';
 
 /**
  * NEST's fixed_outdegree: every source neuron draws `outdegree` targets uniformly from the target
@@ -36,12 +36,13 @@ export const fixedOutdegree: ConnectionRule = {
     sink.reserve(Math.ceil((src.size * K * tgt.localCount) / Math.max(1, M)));
     const purpose = streamPurpose(ctx);
     const stream = new Stream(ctx.seed, purpose, 0);
+    const { limit, inverse } = indexRange(M);
     for (let s = 0; s < src.size; s++) {
       stream.reseed(ctx.seed, purpose, src.firstGid + s);
       for (let k = 0; k < K; k++) {
         let t: number;
         for (;;) {
-          t = stream.integer(M);
+          t = indexDraw(stream.state, M, limit, inverse);
           if (noAutapse && t === s) continue;
           if (chosen && chosen[t]) continue;
           break;

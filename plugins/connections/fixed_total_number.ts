@@ -1,7 +1,7 @@
 import type { ConnectionRule } from '../../core/plugin.js';
 import { ParameterError } from '../../core/errors.js';
 import { Stream } from '../../core/rng.js';
-import { forbidsAutapses, streamPurpose } from './common.js';
+import { forbidsAutapses, indexDraw, indexRange, streamPurpose } from './common.js';
 
 /**
  * How many of the N connections end on each target: a multinomial with equal cell probabilities, drawn by
@@ -10,7 +10,8 @@ import { forbidsAutapses, streamPurpose } from './common.js';
  */
 function countsPerTarget(stream: Stream, N: number, M: number): Uint32Array {
   const counts = new Uint32Array(M);
-  for (let i = 0; i < N; i++) counts[stream.integer(M)]++;
+  const { limit, inverse } = indexRange(M);
+  for (let i = 0; i < N; i++) counts[indexDraw(stream.state, M, limit, inverse)]++;
   return counts;
 }
 
@@ -43,11 +44,12 @@ export const fixedTotalNumber: ConnectionRule = {
     let local = 0;
     for (let t = tgt.localStart; t < tgt.localStart + tgt.localCount; t++) local += counts[t];
     sink.reserve(local);
+    const { limit, inverse } = indexRange(Nsrc);
     for (let t = tgt.localStart; t < tgt.localStart + tgt.localCount; t++) {
       stream.reseed(ctx.seed, purpose, tgt.firstGid + t);
       for (let k = counts[t]; k > 0; k--) {
-        let s = stream.integer(Nsrc);
-        while (noAutapse && s === t) s = stream.integer(Nsrc);
+        let s = indexDraw(stream.state, Nsrc, limit, inverse);
+        while (noAutapse && s === t) s = indexDraw(stream.state, Nsrc, limit, inverse);
         sink.add(s, t);
       }
     }

@@ -34,15 +34,41 @@ export interface ErrorControl {
 export const controlY = (epsAbs: number, epsRel: number): ErrorControl => ({ epsAbs, epsRel, aY: 1, aDydt: 0 });
 export const controlYp = (epsAbs: number, epsRel: number): ErrorControl => ({ epsAbs, epsRel, aY: 0, aDydt: 1 });
 
-const A2 = 1 / 4;
-const B31 = 3 / 32, B32 = 9 / 32;
-const B41 = 1932 / 2197, B42 = -7200 / 2197, B43 = 7296 / 2197;
-const B51 = 8341 / 4104, B52 = -32832 / 4104, B53 = 29440 / 4104, B54 = -845 / 4104;
-const B61 = -6080 / 20520, B62 = 41040 / 20520, B63 = -28352 / 20520, B64 = 9295 / 20520, B65 = -5643 / 20520;
-const C1 = 902880 / 7618050, C3 = 3953664 / 7618050, C4 = 3855735 / 7618050, C5 = -1371249 / 7618050, C6 = 277020 / 7618050;
-const E1 = 1 / 360, E3 = -128 / 4275, E4 = -2197 / 75240, E5 = 1 / 50, E6 = 2 / 55;
+/** Fehlberg's tableau as GSL's rkf45.c writes it (E: fifth- minus fourth-order weights). */
+export const A2 = 1 / 4;
+export const B31 = 3 / 32, B32 = 9 / 32;
+export const B41 = 1932 / 2197, B42 = -7200 / 2197, B43 = 7296 / 2197;
+export const B51 = 8341 / 4104, B52 = -32832 / 4104, B53 = 29440 / 4104, B54 = -845 / 4104;
+export const B61 = -6080 / 20520, B62 = 41040 / 20520, B63 = -28352 / 20520, B64 = 9295 / 20520, B65 = -5643 / 20520;
+export const C1 = 902880 / 7618050, C3 = 3953664 / 7618050, C4 = 3855735 / 7618050, C5 = -1371249 / 7618050, C6 = 277020 / 7618050;
+export const E1 = 1 / 360, E3 = -128 / 4275, E4 = -2197 / 75240, E5 = 1 / 50, E6 = 2 / 55;
 const ORDER = 5;
 const SAFETY = 0.9;
+
+/** The tableau as one object, for kernels in other modules to copy into module-level constants. */
+export const FEHLBERG = { A2, B31, B32, B41, B42, B43, B51, B52, B53, B54, B61, B62, B63, B64, B65, C1, C3, C4, C5, C6, E1, E3, E4, E5, E6 } as const;
+
+/**
+ * GSL's standard step adjustment from the largest error ratio: the factor to apply to the step, and
+ * whether the step must be retried (ratio above 1.1). Below 0.5 the step may grow, by at most 5.
+ */
+export function stepFactor(rmax: number): number {
+  if (rmax > 1.1) {
+    const f = SAFETY / Math.pow(rmax, 1 / ORDER);
+    return f < 0.2 ? 0.2 : f;
+  }
+  if (rmax < 0.5) {
+    // 0.9 r^{-1/6} >= 5 for r <= (0.9/5)^6: skip the pow in the common case of a tiny error.
+    if (rmax < 3.4012224e-5) return 5;
+    const f = SAFETY / Math.pow(rmax, 1 / (ORDER + 1));
+    return f > 5 ? 5 : f < 1 ? 1 : f;
+  }
+  return 1;
+}
+
+export function toleranceFailure(h: number, state: number[]): SpikeworksError {
+  return new SpikeworksError(`rkf45: cannot reach the error tolerance (step ${h} ms cannot shrink further); the state is ${state.join(', ')}`);
+}
 
 /** Per-neuron integrator state of one group plus the scratch one neuron's step needs. */
 export class Rkf45 {
@@ -129,22 +155,16 @@ export class Rkf45 {
         if (r > rmax) rmax = r;
       }
       if (rmax > 1.1) {
-        let f = SAFETY / Math.pow(rmax, 1 / ORDER);
-        if (f < 0.2) f = 0.2;
-        h0 = f * hOld;
+        h0 = stepFactor(rmax) * hOld;
         if (Math.abs(h0) < Math.abs(hOld) && tNew + h0 !== tNew) {
           for (let j = 0; j < d; j++) y[j] = y0[j];
           this.failedSteps++;
           continue;
         }
-        throw new SpikeworksError(`rkf45: cannot reach the error tolerance (step ${hOld} ms cannot shrink further); the state is ${Array.from(y).join(', ')}`);
-      } else if (rmax < 0.5) {
-        let f = SAFETY / Math.pow(rmax, 1 / (ORDER + 1));
-        if (f > 5) f = 5;
-        if (f < 1) f = 1;
-        h0 = f * hOld;
+        throw toleranceFailure(hOld, Array.from(y));
       }
-      if (!finalStep) this.h[i] = h0;
+      // A step clipped to land on the end of the interval leaves the carried step as it was.
+      if (!finalStep) this.h[i] = stepFactor(rmax) * hOld;
       return tNew;
     }
   }

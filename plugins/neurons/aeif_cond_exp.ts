@@ -68,6 +68,47 @@ export class AeifSystem implements OdeSystem {
   }
 }
 
+function stepAeif(
+  n: number, V: Float64Array, gex: Float64Array, gin: Float64Array, w: Float64Array, Istim: Float64Array, r: Int32Array,
+  ex: Float64Array, inh: Float64Array, cur: Float64Array, off: number, spikes: Int32Array,
+  rk: Rkf45, sys: AeifSystem, h: number, V_reset: number, b: number, vPeak: number, refr: number, inputScale: number, firstGid: number,
+): number {
+  const y = rk.y;
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    y[0] = V[i];
+    y[1] = gex[i];
+    y[2] = gin[i];
+    y[3] = w[i];
+    sys.Istim = Istim[i];
+    let spiked = false;
+    let t = 0;
+    while (t < h) {
+      sys.refractory = r[i] > 0;
+      t = rk.apply(i, t, h);
+      if (y[0] < -1e3 || y[3] < -1e6 || y[3] > 1e6) {
+        throw new SpikeworksError(`aeif_cond_exp: numerical instability in neuron ${firstGid + i} (V_m = ${y[0]} mV, w = ${y[3]} pA)`);
+      }
+      if (r[i] > 0) y[0] = V_reset;
+      else if (y[0] >= vPeak) {
+        y[0] = V_reset;
+        y[3] += b;
+        // One more than t_ref's steps: the count drops right after this loop.
+        r[i] = refr > 0 ? refr + 1 : 0;
+        spiked = true;
+      }
+    }
+    if (r[i] > 0) r[i]--;
+    if (spiked) spikes[count++] = i;
+    V[i] = y[0];
+    gex[i] = y[1] + inputScale * ex[off + i];
+    gin[i] = y[2] - inputScale * inh[off + i];
+    w[i] = y[3];
+    Istim[i] = cur[off + i];
+  }
+  return count;
+}
+
 /**
  * The RKF45 group of aeif_cond_exp, in NEST's order: spikes are detected and reset inside the
  * integration loop (so spike-triggered adaptation enters the rest of the step), then the refractory
@@ -85,52 +126,19 @@ export function createAeifRkf45(ctx: NeuronGroupContext, inputScale = 1, reuseDe
   const sys = new AeifSystem(p);
   // NEST starts from min(0.01 ms, h) and controls the error with control_yp_new(tol, tol).
   const rk = new Rkf45(sys, n, Math.min(0.01, h), controlYp(p.gsl_error_tol, p.gsl_error_tol), reuseDerivative);
-  const y = rk.y;
   const refr = refractorySteps(p.t_ref, h);
   const vPeak = p.Delta_T > 0 ? p.V_peak : p.V_th;
   const { V_reset, b } = p;
-  return {
+  const group = {
     n,
     state: { V_m: V, g_ex: gex, g_in: gin, w },
+    /** The integrator's per-neuron state and step counts (diagnostics). */
+    integrator: rk,
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
-      const ex = ring.ex;
-      const inh = ring.inh;
-      const cur = ring.cur;
-      let count = 0;
-      for (let i = 0; i < n; i++) {
-        y[0] = V[i];
-        y[1] = gex[i];
-        y[2] = gin[i];
-        y[3] = w[i];
-        sys.Istim = Istim[i];
-        let spiked = false;
-        let t = 0;
-        while (t < h) {
-          sys.refractory = r[i] > 0;
-          t = rk.apply(i, t, h);
-          if (y[0] < -1e3 || y[3] < -1e6 || y[3] > 1e6) {
-            throw new SpikeworksError(`aeif_cond_exp: numerical instability in neuron ${ctx.firstGid + i} (V_m = ${y[0]} mV, w = ${y[3]} pA)`);
-          }
-          if (r[i] > 0) y[0] = V_reset;
-          else if (y[0] >= vPeak) {
-            y[0] = V_reset;
-            y[3] += b;
-            // One more than t_ref's steps: the count drops right after this loop.
-            r[i] = refr > 0 ? refr + 1 : 0;
-            spiked = true;
-          }
-        }
-        if (r[i] > 0) r[i]--;
-        if (spiked) spikes[count++] = i;
-        V[i] = y[0];
-        gex[i] = y[1] + inputScale * ex[off + i];
-        gin[i] = y[2] - inputScale * inh[off + i];
-        w[i] = y[3];
-        Istim[i] = cur[off + i];
-      }
-      return count;
+      return stepAeif(n, V, gex, gin, w, Istim, r, ring.ex, ring.inh, ring.cur, off, spikes, rk, sys, h, V_reset, b, vPeak, refr, inputScale, ctx.firstGid);
     },
   };
+  return group;
 }
 
 export const aeifCondExp: NeuronModel = {

@@ -45,6 +45,43 @@ export class CondAlphaSystem implements OdeSystem {
   }
 }
 
+/** One step of iaf_cond_alpha for all neurons, in NEST's order (integrate, refractoriness/threshold, input, current). */
+function stepCondAlpha(
+  n: number, V: Float64Array, dgex: Float64Array, gex: Float64Array, dgin: Float64Array, gin: Float64Array, Istim: Float64Array,
+  r: Int32Array, ex: Float64Array, inh: Float64Array, cur: Float64Array, off: number, spikes: Int32Array,
+  rk: Rkf45, sys: CondAlphaSystem, h: number, V_reset: number, V_th: number, refr: number, initEx: number, initIn: number,
+): number {
+  const y = rk.y;
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    y[0] = V[i];
+    y[1] = dgex[i];
+    y[2] = gex[i];
+    y[3] = dgin[i];
+    y[4] = gin[i];
+    sys.refractory = r[i] > 0;
+    sys.Istim = Istim[i];
+    let t = 0;
+    while (t < h) t = rk.apply(i, t, h);
+    let v = y[0];
+    if (r[i] > 0) {
+      r[i]--;
+      v = V_reset;
+    } else if (v >= V_th) {
+      r[i] = refr;
+      v = V_reset;
+      spikes[count++] = i;
+    }
+    V[i] = v;
+    dgex[i] = y[1] + initEx * ex[off + i];
+    gex[i] = y[2];
+    dgin[i] = y[3] + initIn * inh[off + i];
+    gin[i] = y[4];
+    Istim[i] = cur[off + i];
+  }
+  return count;
+}
+
 /** The RKF45 group of iaf_cond_alpha. A weight w gives a conductance peaking at w nS, τ after the spike. */
 export function createCondAlphaRkf45(ctx: NeuronGroupContext, inputScale = 1, reuseDerivative = true): NeuronGroup {
   const { n, params: p, dt: h } = ctx;
@@ -57,49 +94,21 @@ export function createCondAlphaRkf45(ctx: NeuronGroupContext, inputScale = 1, re
   const r = new Int32Array(n);
   const sys = new CondAlphaSystem(p);
   const rk = new Rkf45(sys, n, h, controlY(COND_EPS_ABS, 0), reuseDerivative);
-  const y = rk.y;
   const refr = refractorySteps(p.t_ref, h);
   const initEx = (Math.E / p.tau_syn_ex) * inputScale;
   // Inhibitory input arrives as a negative sum; NEST adds its magnitude.
   const initIn = -(Math.E / p.tau_syn_in) * inputScale;
   const { V_reset, V_th } = p;
-  return {
+  const group = {
     n,
     state: { V_m: V, g_ex: gex, dg_ex: dgex, g_in: gin, dg_in: dgin },
+    /** The integrator's per-neuron state and step counts (diagnostics). */
+    integrator: rk,
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
-      const ex = ring.ex;
-      const inh = ring.inh;
-      const cur = ring.cur;
-      let count = 0;
-      for (let i = 0; i < n; i++) {
-        y[0] = V[i];
-        y[1] = dgex[i];
-        y[2] = gex[i];
-        y[3] = dgin[i];
-        y[4] = gin[i];
-        sys.refractory = r[i] > 0;
-        sys.Istim = Istim[i];
-        let t = 0;
-        while (t < h) t = rk.apply(i, t, h);
-        let v = y[0];
-        if (r[i] > 0) {
-          r[i]--;
-          v = V_reset;
-        } else if (v >= V_th) {
-          r[i] = refr;
-          v = V_reset;
-          spikes[count++] = i;
-        }
-        V[i] = v;
-        dgex[i] = y[1] + initEx * ex[off + i];
-        gex[i] = y[2];
-        dgin[i] = y[3] + initIn * inh[off + i];
-        gin[i] = y[4];
-        Istim[i] = cur[off + i];
-      }
-      return count;
+      return stepCondAlpha(n, V, dgex, gex, dgin, gin, Istim, r, ring.ex, ring.inh, ring.cur, off, spikes, rk, sys, h, V_reset, V_th, refr, initEx, initIn);
     },
   };
+  return group;
 }
 
 export const iafCondAlpha: NeuronModel = {

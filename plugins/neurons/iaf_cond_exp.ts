@@ -5,6 +5,7 @@ import { archivingParams, checkResetBelowThreshold } from './iaf_psc_exp.js';
 import { refractorySteps } from './propagators.js';
 import { Rkf45, controlY, type OdeSystem } from '../integrators/rkf45.js';
 import { createCondExpEulerF32 } from '../integrators/euler_f32.js';
+import { stepCondExpRkf45 } from './iaf_cond_exp_rkf45.js';
 
 /** Parameters of NEST's conductance-based LIF models (iaf_cond_exp, iaf_cond_alpha), names, units, defaults. */
 export const condParams = {
@@ -63,8 +64,11 @@ export class CondExpSystem implements OdeSystem {
   }
 }
 
-/** The RKF45 group of iaf_cond_exp. `inputScale` multiplies spike input (1: nS; 1000: PyNN's µS). */
-export function createCondExpRkf45(ctx: NeuronGroupContext, inputScale = 1, reuseDerivative = true): NeuronGroup {
+/**
+ * The RKF45 group of iaf_cond_exp through the generic driver (`Rkf45` + `CondExpSystem`): the reference
+ * the specialised kernel is tested against, and the pattern for a user's own ODE model.
+ */
+export function createCondExpRkf45Generic(ctx: NeuronGroupContext, inputScale = 1, reuseDerivative = true): NeuronGroup {
   const { n, params: p, dt: h } = ctx;
   const V = new Float64Array(n).fill(p.E_L);
   const gex = new Float64Array(n);
@@ -112,6 +116,38 @@ export function createCondExpRkf45(ctx: NeuronGroupContext, inputScale = 1, reus
     },
   };
   return group;
+}
+
+/**
+ * The RKF45 group of iaf_cond_exp (specialised kernel). `inputScale` multiplies spike input (1: nS;
+ * 1000: PyNN's µS); `reuseDerivative` as in `Rkf45` (true: GSL's and NEST's behaviour).
+ */
+export function createCondExpRkf45(ctx: NeuronGroupContext, inputScale = 1, reuseDerivative = true): NeuronGroup {
+  const { n, params: p, dt: h } = ctx;
+  const V = new Float64Array(n).fill(p.E_L);
+  const gex = new Float64Array(n);
+  const gin = new Float64Array(n);
+  const Istim = new Float64Array(n);
+  const r = new Int32Array(n);
+  const hCarry = new Float64Array(n).fill(h);
+  const dV = new Float64Array(n);
+  const dGe = new Float64Array(n);
+  const dGi = new Float64Array(n);
+  const started = new Uint8Array(n);
+  /** Accepted and rejected RKF45 steps so far. */
+  const stats = new Float64Array(2);
+  const refr = refractorySteps(p.t_ref, h);
+  const invTauEx = 1 / p.tau_syn_ex;
+  const invTauIn = 1 / p.tau_syn_in;
+  return {
+    n,
+    state: { V_m: V, g_ex: gex, g_in: gin },
+    stats,
+    update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
+      return stepCondExpRkf45(n, V, gex, gin, Istim, r, hCarry, dV, dGe, dGi, started, ring.ex, ring.inh, ring.cur, off, spikes,
+        h, p.g_L, p.E_L, p.E_ex, p.E_in, p.C_m, p.I_e, p.V_th, p.V_reset, invTauEx, invTauIn, COND_EPS_ABS, refr, inputScale, reuseDerivative, stats);
+    },
+  } as NeuronGroup;
 }
 
 export function checkCond(p: Params, where: string): void {

@@ -20,7 +20,10 @@ class PowerLawRule implements StdpRule {
     readonly mu: number,
   ) {}
   onPost(w: number, pre: number): number {
-    return w + this.lambda * Math.pow(w, this.mu) * pre;
+    // w^mu as exp(mu ln w): V8's Math.pow with a fractional exponent costs about twice as much; the
+    // two agree to a few 1e-16 relative. ln 0 = -Infinity gives exp(-Infinity) = 0 = 0^mu (mu > 0).
+    const wmu = this.mu === 0 ? 1 : Math.exp(this.mu * Math.log(w));
+    return w + this.lambda * wmu * pre;
   }
   onPre(w: number, post: number): number {
     const nw = w - this.lambda * this.alpha * w * post;

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { createSimulator } from '../../index.js';
+import { createSimulator, Stream } from '../../index.js';
+import { indexDraw, indexRange } from '../../plugins/connections/common.js';
 import { edgesOf, inDegrees, outDegrees, countMultapses } from './helpers.js';
 
 const model = 'iaf_psc_exp';
@@ -105,5 +106,20 @@ describe('all_to_all and one_to_one', () => {
     expect(e.src.length).toBe(25);
     expect(Array.from(e.src)).toEqual(Array.from(e.tgt));
     expect(sim.connect(a, a, { rule: 'one_to_one', allow_autapses: false })!.count).toBe(0);
+  });
+});
+
+describe('indexDraw', () => {
+  it('gives exactly the numbers of Stream.integer (the graphs stay those of the reference rule)', () => {
+    for (const n of [1, 2, 3, 10, 9000, 65536, 1_000_003, 2 ** 31 - 1, 2 ** 32]) {
+      const a = new Stream(9, 'idx', n);
+      const b = new Stream(9, 'idx', n);
+      const { limit, inverse } = indexRange(n);
+      for (let i = 0; i < 20000; i++) {
+        const x = a.integer(n);
+        const y = indexDraw(b.state, n, limit, inverse);
+        if (x !== y) expect(`${n}: draw ${i} = ${y}`).toBe(`${n}: draw ${i} = ${x}`);
+      }
+    }
   });
 });

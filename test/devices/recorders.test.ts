@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSimulator, builtinPlugins, type Device, type SynapseModel } from '../../index.js';
@@ -251,5 +251,22 @@ describe('multimeter to a NEST ASCII file', () => {
       expect(Math.abs((b.V_m as Float64Array)[i] - (a.V_m as Float64Array)[i])).toBeLessThan(1e-6);
       expect(Math.abs((b.I_syn_ex as Float64Array)[i] - (a.I_syn_ex as Float64Array)[i])).toBeLessThan(1e-6);
     }
+  });
+});
+
+describe('ChunkedFile', () => {
+  it('never holds more than its flush size in memory: the file grows while writing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spikeworks-chunk-'));
+    const f = new ChunkedFile(join(dir, 'c.txt'), 'test', false, 1000, Infinity);
+    let written = 0;
+    for (let i = 0; i < 50; i++) {
+      const line = `${i}\t${'x'.repeat(290)}\n`;
+      f.write(line);
+      written += line.length;
+      const onDisk = statSync(join(dir, 'c.txt')).size;
+      expect(written - onDisk).toBeLessThan(1000);
+    }
+    f.close();
+    expect(statSync(join(dir, 'c.txt')).size).toBe(written);
   });
 });

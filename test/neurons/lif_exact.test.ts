@@ -35,6 +35,24 @@ describe('iaf_psc_alpha reproduces NEST', () => {
     expect(r.spikeSteps).toEqual([49]);
   });
 
+  it("the golden trace also holds when driven by the library's dc_generator (delay 0.1 ms)", async () => {
+    const { createSimulator } = await import('../../index.js');
+    const sim = createSimulator({ dt: 0.1 });
+    const neuron = sim.create('iaf_psc_alpha', 1);
+    const dc = sim.create('dc_generator', 1, { amplitude: 1000 });
+    sim.connect(dc, neuron, 'all_to_all', { weight: 1, delay: 0.1 });
+    const V: number[] = [];
+    for (let k = 0; k < 71; k++) {
+      sim.simulate(0.1);
+      V.push(neuron.get('V_m')[0]);
+    }
+    expect(V[2]).toBeCloseTo(-69.602, 3);
+    expect(V[9]).toBeCloseTo(-66.9247, 4);
+    expect(V[48]).toBeCloseTo(-55.0001, 4);
+    for (let k = 49; k <= 69; k++) expect(V[k]).toBe(-70);
+    expect(V[70]).toBeCloseTo(-69.602, 3);
+  });
+
   it('PSP of one spike: the exact trace equals the analytic alpha PSP; peak at t_rise = 1.700759 ms (seed 000)', () => {
     const tauS = 0.32582722403722841;
     const tauM = 10;

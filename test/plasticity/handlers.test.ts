@@ -75,3 +75,18 @@ describe('dendritic history of a neuron whose source falls silent', () => {
     expect(Math.abs(w - ref)).toBeLessThanOrEqual(1e-6 * (ref - 50) + 4 * ulp32(ref));
   });
 });
+
+describe('per-synapse delays (dendritic)', () => {
+  it('a delay array with the same value gives the same weights as the scalar delay', () => {
+    const pre = [1000, 1300, 2000, 2600];
+    const post = [1100, 1280, 1990, 2700];
+    const base = { synapse_model: 'stdp_synapse', weight: 50, lambda: 0.1, alpha: 1.05, Wmax: 100 };
+    const a = pairNet({ dt, pre, post, synapse: { ...base, delay: 1.5 } });
+    const b = pairNet({ dt, pre, post, synapse: { ...base, delay: { distribution: 'uniform', min: 1.5, max: 1.50001 } } });
+    a.sim.simulate(300);
+    b.sim.simulate(300);
+    expect(b.sim.projections[0].table.delay).not.toBeNull();
+    expect(a.weights()[0]).not.toBe(50);
+    expect(b.weights()[0]).toBe(a.weights()[0]);
+  });
+});

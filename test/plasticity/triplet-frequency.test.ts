@@ -19,7 +19,7 @@ const synapse = {
 const postParams = { tau_minus: 33.7, tau_minus_triplet: 125 };
 const ref = nestTriplet({ tau_plus: 16.8, tau_plus_triplet: 101, tau_minus: 33.7, tau_minus_triplet: 125, Aplus: 5e-10, Aminus: 7e-3, Aplus_triplet: 6.2e-3, Aminus_triplet: 0, Wmax: 100 });
 
-function pairing(freq: number, lagMs: number, handler: 'dendritic' | 'axonal'): number {
+function pairing(freq: number, lagMs: number, handler: 'dendritic' | 'axonal', aMinusTriplet = 0): number {
   const period = Math.round(1000 / freq / dt);
   const lag = Math.round(lagMs / dt);
   const pre: number[] = [];
@@ -32,12 +32,13 @@ function pairing(freq: number, lagMs: number, handler: 'dendritic' | 'axonal'): 
   }
   const probe = pre[59] + period + 1000; // lets the dendritic handler apply the last pairing
   pre.push(probe);
-  const net = pairNet({ dt, pre, post, synapse: { ...synapse, delay_handler: handler }, postParams });
+  const net = pairNet({ dt, pre, post, synapse: { ...synapse, Aminus_triplet: aMinusTriplet, delay_handler: handler }, postParams });
   net.sim.simulate((probe + 10) * dt);
   expect(net.preSteps().length).toBe(61);
   expect(net.postSteps().length).toBe(60);
   const w = net.weights()[0];
-  const expected = referenceWeight(ref, handler, pre, post, d, 1, dt);
+  const rule = aMinusTriplet === 0 ? ref : nestTriplet({ tau_plus: 16.8, tau_plus_triplet: 101, tau_minus: 33.7, tau_minus_triplet: 125, Aplus: 5e-10, Aminus: 7e-3, Aplus_triplet: 6.2e-3, Aminus_triplet: aMinusTriplet, Wmax: 100 });
+  const expected = referenceWeight(rule, handler, pre, post, d, 1, dt);
   // 121 float32 stores on each side: the two must agree to float32 rounding.
   expect(Math.abs(w - expected)).toBeLessThanOrEqual(1e-6 * Math.abs(expected - 1) + 4 * ulp32(expected));
   return w - 1;
@@ -67,5 +68,13 @@ describe('triplet rule: frequency dependence of the pairing protocol', () => {
     expect(pairing(0.1, -10, 'axonal')).toBeLessThan(0);
     expect(pairing(50, -10, 'axonal')).toBeGreaterThan(0);
     expect(pairing(50, 10, 'axonal')).toBeGreaterThan(0);
+  });
+
+  it('the full all-to-all fit (A3- 2.3e-4, tau_x 101 ms: NEST defaults with the neurons at 33.7 / 125 ms) keeps the pattern', () => {
+    // The parameter set of the pairing-protocol examples of the NEST stdp module (zifeo/nest-stdpmodule).
+    expect(pairing(0.1, -10, 'dendritic', 2.3e-4)).toBeLessThan(0);
+    expect(Math.abs(pairing(0.1, 10, 'dendritic', 2.3e-4))).toBeLessThan(1e-6);
+    expect(pairing(50, 10, 'dendritic', 2.3e-4)).toBeGreaterThan(0);
+    expect(pairing(50, -10, 'dendritic', 2.3e-4)).toBeGreaterThan(0);
   });
 });

@@ -116,3 +116,20 @@ describe('STDP windows against the rules formulas', () => {
     }
   });
 });
+
+describe('initial weights above Wmax (NEST semantics)', () => {
+  const syn = { synapse_model: 'stdp_synapse', weight: 120, delay: 1.5, lambda: 0.01, alpha: 1.05, Wmax: 100 };
+  it('the first presynaptic spike after a postsynaptic one clamps the weight to Wmax, then depresses', () => {
+    // NEST's first send runs facilitate(w, Kplus = 0) for the earlier post spike: min(w / Wmax, 1) * Wmax.
+    const net = pairNet({ dt, pre: [1000], post: [50], synapse: syn });
+    net.sim.simulate(110);
+    const K = Math.exp((-(1000 - 15 - 50) * dt) / 20);
+    const expected = Math.max(1 - 1.05 * 0.01 * 1 * K, 0) * 100;
+    expect(Math.abs(net.weights()[0] - expected)).toBeLessThanOrEqual(ulp32(expected));
+  });
+  it('without an earlier postsynaptic spike the weight is left above Wmax', () => {
+    const net = pairNet({ dt, pre: [1000], post: [5000], synapse: syn });
+    net.sim.simulate(110);
+    expect(net.weights()[0]).toBe(120);
+  });
+});

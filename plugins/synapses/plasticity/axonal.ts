@@ -9,7 +9,7 @@ import { plasticTarget, type DelayHandler } from './handler.js';
  * synapse at t + d, a postsynaptic spike at t_j reaches it at once. Every update is applied when its
  * spike reaches the synapse, as Auryn's propagate_forward / propagate_backward do: at t + d the
  * depression (onPre) and then the transmission of the new weight; at t_j the facilitation (onPost) of
- * every incoming synapse of the spiking neuron, found through a reverse index (4 B synapse id + 4 B
+ * every incoming synapse of the spiking neuron, found through a reverse index (4 B synapse id + 2 or 4 B
  * source per synapse, counted in bytesPerSynapse). Same-step events see each other's traces as not yet
  * there (the pre arrival first, as in Auryn).
  *
@@ -26,7 +26,8 @@ class AxonalState {
   readonly y3: Float64Array;
   readonly revStart: Uint32Array;
   readonly revSyn: Uint32Array;
-  readonly revSrc: Uint32Array;
+  /** Source of each reverse entry: 2 bytes while sources fit (up to 65536 of them), else 4. */
+  readonly revSrc: Uint16Array | Uint32Array;
   readonly dPre: DecayTable;
   readonly dPreSlow: DecayTable;
   readonly dPost: DecayTable;
@@ -54,7 +55,7 @@ class AxonalState {
     for (let j = 0; j < nTarget; j++) this.revStart[j + 1] += this.revStart[j];
     const fill = this.revStart.slice(0, nTarget);
     this.revSyn = new Uint32Array(count);
-    this.revSrc = new Uint32Array(count);
+    this.revSrc = nSource <= 0x10000 ? new Uint16Array(count) : new Uint32Array(count);
     for (let s = 0; s < nSource; s++) {
       for (let k = rowStart[s]; k < rowStart[s + 1]; k++) {
         const r = fill[target[k]]++;
@@ -110,11 +111,13 @@ function arrive(
   const homTab = st.dPostHom.table;
   const homRate = st.dPostHom.rate;
   const useHom = homRate !== Infinity;
+  const postLen = postTab.length;
   for (let k = start; k < end; k++) {
     const j = target[k];
-    const dk = T - lastPost[j];
+    const dk = T - lastPost[j]; // >= 1: a post spike at T is applied after this arrival
     const hom = useHom ? y3[j] * decayFactor(homTab, homRate, dk) : 0;
-    const w = rule.onPre(sign * weight[k], y1[j] * decayFactor(postTab, postRate, dk), preSlowBefore, hom);
+    const post = y1[j] * (dk < postLen ? postTab[dk] : Math.exp(-dk * postRate));
+    const w = rule.onPre(sign * weight[k], post, preSlowBefore, hom);
     weight[k] = sign * w;
     buf[off + j] += weight[k];
   }
@@ -132,6 +135,7 @@ function postSpikes(st: AxonalState, rule: StdpRule, spikes: Int32Array, count: 
   const x1 = st.x1;
   const preTab = st.dPre.table;
   const preRate = st.dPre.rate;
+  const preLen = preTab.length;
   for (let i = 0; i < count; i++) {
     const j = spikes[i];
     const dk = s - st.lastPost[j];
@@ -139,8 +143,9 @@ function postSpikes(st: AxonalState, rule: StdpRule, spikes: Int32Array, count: 
     for (let r = revStart[j]; r < revStart[j + 1]; r++) {
       const src = revSrc[r];
       const la = lastArr[src];
-      if (la < 0) continue; // no presynaptic spike has arrived yet: nothing to pair with
-      const pre = la === s ? x1[src] - 1 : x1[src] * decayFactor(preTab, preRate, s - la);
+      // No arrival yet: the trace is 0 and the update only clamps w to its bounds, as Auryn's does.
+      const dp = s - la;
+      const pre = la < 0 ? 0 : dp === 0 ? x1[src] - 1 : x1[src] * (dp < preLen ? preTab[dp] : Math.exp(-dp * preRate));
       const k = revSyn[r];
       weight[k] = sign * rule.onPost(sign * weight[k], pre, slowBefore);
     }

@@ -13,7 +13,8 @@ import { plasticTarget, type DelayHandler } from './handler.js';
  * State: the weight per synapse (plus the delay when it is not homogeneous), presynaptic traces per
  * source neuron, and per target neuron a short history of its spikes with the trace values right after
  * each (NEST's ArchivingNode). History entries that no source can still ask for fold into a per-neuron
- * base entry, so the history only grows while some source stays silent (as NEST's does).
+ * base entry; sources silent for long get their pending facilitations applied early (flushStaleSources),
+ * so a history holds about the last 100 ms of spikes instead of growing as NEST's does.
  */
 export class DendriticState {
   // presynaptic, per source neuron
@@ -335,6 +336,10 @@ function preSpike(
         const dp = hStep[slot] + d - tPrev;
         w = rule.onPost(w, kPrev * (dp < preLen ? preTab[dp] : Math.exp(-dp * preRate)), h2[slot] - 1);
       }
+    } else if (!hasPrev && (upper >= 0 || st.bStep[j] >= 0)) {
+      // NEST's first send still runs facilitate(w, 0) for the earlier post spikes (Kplus is 0): it only
+      // clamps w to the rule's bounds, so once is as good as once per post spike.
+      w = rule.onPost(w, 0, 0);
     }
     w = rule.onPre(w, post, preSlowBefore, hom);
     weight[k] = sign * w;
