@@ -308,7 +308,7 @@ function swapIntegrators(sim: Simulator, swaps: Record<string, [string, string]>
 
 /** The standalone scripts other parts of the project contribute, and how the runner calls them. */
 export const HELPER_SCRIPTS: { file: string; what: string; exports: string[]; args: (quick: boolean) => unknown[] }[] = [
-  { file: 'neuron-update.ts', what: 'neuron updates/s per model and integrator (models)', exports: ['neuronUpdate', 'benchNeuronUpdate', 'run', 'default'], args: (quick) => [{ quick }] },
+  { file: 'neuron-update.ts', what: 'neuron updates/s per model and integrator (models)', exports: ['benchNeuronUpdate', 'neuronUpdate', 'run', 'default'], args: (quick) => [quick ? { quick: true, n: 2000 } : { n: 20000 }] },
   { file: 'plasticity.ts', what: 'STDP cost per rule (plasticity)', exports: ['benchPlasticity', 'plasticity', 'run', 'default'], args: (quick) => [quick ? { scale: 0.1, simtime: 100 } : {}] },
   { file: 'build-scale.ts', what: 'hpc-scale build time, bytes, RSS (connectivity)', exports: ['buildScale', 'run', 'default'], args: (quick) => [quick ? 0.05 : 1] },
   { file: 'scaling.ts', what: 'worker speed-up (backends)', exports: ['scaling', 'benchScaling', 'run', 'default'], args: (quick) => [{ quick }] },
