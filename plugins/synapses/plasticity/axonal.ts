@@ -136,6 +136,7 @@ function postSpikes(st: AxonalState, rule: StdpRule, spikes: Int32Array, count: 
   const preTab = st.dPre.table;
   const preRate = st.dPre.rate;
   const preLen = preTab.length;
+  const hasUnpaired = rule.onPostUnpaired !== undefined;
   for (let i = 0; i < count; i++) {
     const j = spikes[i];
     const dk = s - st.lastPost[j];
@@ -143,10 +144,14 @@ function postSpikes(st: AxonalState, rule: StdpRule, spikes: Int32Array, count: 
     for (let r = revStart[j]; r < revStart[j + 1]; r++) {
       const src = revSrc[r];
       const la = lastArr[src];
-      // No arrival yet: the trace is 0 and the update only clamps w to its bounds, as Auryn's does.
-      const dp = s - la;
-      const pre = la < 0 ? 0 : dp === 0 ? x1[src] - 1 : x1[src] * (dp < preLen ? preTab[dp] : Math.exp(-dp * preRate));
       const k = revSyn[r];
+      if (la < 0) {
+        // No arrival yet: the trace is 0 and the update only clamps w to its bounds, as Auryn's does.
+        weight[k] = sign * (hasUnpaired ? rule.onPostUnpaired!(sign * weight[k], slowBefore) : rule.onPost(sign * weight[k], 0, slowBefore));
+        continue;
+      }
+      const dp = s - la;
+      const pre = dp === 0 ? x1[src] - 1 : x1[src] * (dp < preLen ? preTab[dp] : Math.exp(-dp * preRate));
       weight[k] = sign * rule.onPost(sign * weight[k], pre, slowBefore);
     }
     st.y1[j] = st.y1[j] * decayFactor(st.dPost.table, st.dPost.rate, dk) + 1;
