@@ -127,3 +127,22 @@ describe('onPostUnpaired returns the bits of onPost(w, 0, slow)', () => {
     });
   }
 });
+
+describe('kernelFor: one compiled copy of a kernel per rule class', () => {
+  it('gives each rule class its own copy, shares it between instances, and the copy computes the same', async () => {
+    const { kernelFor } = await import('../../plugins/synapses/plasticity/specialise.js');
+    function apply(rule: { onPost(w: number, pre: number, slow: number): number }, w: number): number {
+      return rule.onPost(w, 0.5, 0);
+    }
+    const pl = (p: Record<string, unknown>) => stdpPlSynapseHomRule.build(resolveParams('t', stdpPlSynapseHomRule.params, p), neuronParams, 't');
+    const st = stdpSynapseRule.build(resolveParams('t', stdpSynapseRule.params, {}), neuronParams, 't');
+    const a = kernelFor(apply, pl({}));
+    const b = kernelFor(apply, pl({ mu: 0.2 }));
+    const c = kernelFor(apply, st);
+    expect(a).toBe(b);
+    expect(a).not.toBe(c);
+    expect(a).not.toBe(apply);
+    expect(a(pl({}), 45)).toBe(apply(pl({}), 45));
+    expect(c(st, 45)).toBe(apply(st, 45));
+  });
+});

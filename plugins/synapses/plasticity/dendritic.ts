@@ -2,6 +2,7 @@ import type { ProjectionInfo, SynapseRuntime } from '../../../core/plugin.js';
 import type { StdpRule } from './rule.js';
 import { DecayTable, decayFactor } from './decay.js';
 import { plasticTarget, type DelayHandler } from './handler.js';
+import { kernelFor } from './specialise.js';
 
 /**
  * NEST's delay semantics (the whole delay is dendritic): a presynaptic spike emitted at t reaches the
@@ -283,7 +284,7 @@ function flushStaleSources(st: DendriticState, syn: SynapseArrays, rule: StdpRul
 function preSpike(
   st: DendriticState, rule: StdpRule, src: number, t: number,
   rowStart: Uint32Array, target: Uint32Array, weight: Float32Array, delay: Uint16Array | null, homDelay: number,
-  sign: number, buf: Float64Array, slots: number, nRing: number,
+  sign: number, buf: Float64Array, slots: number, nRing: number, decay: typeof decayFactor,
 ): void {
   const start = rowStart[src];
   const end = rowStart[src + 1];
@@ -300,7 +301,7 @@ function preSpike(
   const homTab = st.dPostHom.table;
   const homRate = st.dPostHom.rate;
   const useHom = homRate !== Infinity;
-  const preSlowBefore = hasPrev ? st.kPreSlow[src] * decayFactor(st.dPreSlow.table, st.dPreSlow.rate, t - tPrev) : 0;
+  const preSlowBefore = hasPrev ? st.kPreSlow[src] * decay(st.dPreSlow.table, st.dPreSlow.rate, t - tPrev) : 0;
   const hasUnpaired = rule.onPostUnpaired !== undefined;
   const cap = st.cap;
   const mask = st.mask;
@@ -330,7 +331,7 @@ function preSpike(
       // Common case: the neuron has not fired since t - d; its newest entry gives K, no ring access.
       const dk = T - newest;
       post = last1[j] * (dk < postLen ? postTab[dk] : Math.exp(-dk * postRate));
-      if (useHom) hom = last3[j] * decayFactor(homTab, homRate, dk);
+      if (useHom) hom = last3[j] * decay(homTab, homRate, dk);
     } else {
       while (upper >= 0 && hStep[base + ((hd + upper) & mask)] > T) upper--;
       // NEST's get_K_value(t - d): the latest postsynaptic spike strictly before t - d.
@@ -340,11 +341,11 @@ function preSpike(
         const slot = base + ((hd + iK) & mask);
         const dk = T - hStep[slot];
         post = h1[slot] * (dk < postLen ? postTab[dk] : Math.exp(-dk * postRate));
-        if (useHom) hom = h3[slot] * decayFactor(homTab, homRate, dk);
+        if (useHom) hom = h3[slot] * decay(homTab, homRate, dk);
       } else {
         const dk = T - st.bStep[j];
-        post = st.b1[j] * decayFactor(postTab, postRate, dk);
-        if (useHom) hom = st.b3[j] * decayFactor(homTab, homRate, dk);
+        post = st.b1[j] * decay(postTab, postRate, dk);
+        if (useHom) hom = st.b3[j] * decay(homTab, homRate, dk);
       }
     }
     // Facilitation by the post spikes of (t_last - d, t - d], oldest first, before the depression.
@@ -367,7 +368,7 @@ function preSpike(
     if (delay !== null) off = ((t + d) % slots) * nRing;
     buf[off + j] += weight[k];
   }
-  st.kPre[src] = (hasPrev ? kPrev * decayFactor(preTab, preRate, t - tPrev) : 0) + 1;
+  st.kPre[src] = (hasPrev ? kPrev * decay(preTab, preRate, t - tPrev) : 0) + 1;
   st.kPreSlow[src] = preSlowBefore + 1;
   st.lastPre[src] = t;
 }
@@ -430,7 +431,7 @@ function queryPost(st: DendriticState, j: number, T: number): void {
 function preSpikeHom(
   st: DendriticState, rule: StdpRule, src: number, t: number,
   rowStart: Uint32Array, target: Uint32Array, weight: Float32Array, d: number,
-  sign: number, buf: Float64Array, off: number,
+  sign: number, buf: Float64Array, off: number, decay: typeof decayFactor, query: typeof queryPost,
 ): void {
   const start = rowStart[src];
   const end = rowStart[src + 1];
@@ -440,7 +441,7 @@ function preSpikeHom(
   const preTab = st.dPre.table;
   const preRate = st.dPre.rate;
   const preLen = preTab.length;
-  const preSlowBefore = hasPrev ? st.kPreSlow[src] * decayFactor(st.dPreSlow.table, st.dPreSlow.rate, t - tPrev) : 0;
+  const preSlowBefore = hasPrev ? st.kPreSlow[src] * decay(st.dPreSlow.table, st.dPreSlow.rate, t - tPrev) : 0;
   const hasUnpaired = rule.onPostUnpaired !== undefined;
   const T = t - d;
   // Facilitation window (lo, T]. Without a previous spike lo = -1: any post spike up to T counts (the
@@ -461,7 +462,7 @@ function preSpikeHom(
   const qHom = st.qHom;
   for (let k = start; k < end; k++) {
     const j = target[k];
-    if (qStamp[j] !== gen) queryPost(st, j, T);
+    if (qStamp[j] !== gen) query(st, j, T);
     let w = sign * weight[k];
     if (qUpperStep[j] > lo) {
       if (hasPrev) {
@@ -486,7 +487,7 @@ function preSpikeHom(
     weight[k] = nw;
     buf[off + j] += nw;
   }
-  st.kPre[src] = (hasPrev ? kPrev * decayFactor(preTab, preRate, t - tPrev) : 0) + 1;
+  st.kPre[src] = (hasPrev ? kPrev * decay(preTab, preRate, t - tPrev) : 0) + 1;
   st.kPreSlow[src] = preSlowBefore + 1;
   st.lastPre[src] = t;
 }
@@ -498,6 +499,8 @@ export const dendriticHandler: DelayHandler = (info: ProjectionInfo, rule: StdpR
   const { weight, sign, buf, ring } = pt;
   const syn: SynapseArrays = { rowStart: t.rowStart, target: t.target, weight, delay: t.delay, homDelay: t.homDelay, sign };
   const meanRow = t.sourceCount > 0 ? t.count / t.sourceCount : 0;
+  const preSpikeRule = kernelFor(preSpike, rule);
+  const preSpikeHomRule = kernelFor(preSpikeHom, rule);
   return {
     deliver(src: number, step: number): void {
       if (t.delay === null) {
@@ -510,10 +513,10 @@ export const dendriticHandler: DelayHandler = (info: ProjectionInfo, rule: StdpR
           st.qGen++;
         }
         st.qCount++;
-        if (st.qUse) preSpikeHom(st, rule, src, step, t.rowStart, t.target, weight, t.homDelay, sign, buf, ((step + t.homDelay) % ring.slots) * ring.n);
-        else preSpike(st, rule, src, step, t.rowStart, t.target, weight, null, t.homDelay, sign, buf, ring.slots, ring.n);
+        if (st.qUse) preSpikeHomRule(st, rule, src, step, t.rowStart, t.target, weight, t.homDelay, sign, buf, ((step + t.homDelay) % ring.slots) * ring.n, decayFactor, queryPost);
+        else preSpikeRule(st, rule, src, step, t.rowStart, t.target, weight, null, t.homDelay, sign, buf, ring.slots, ring.n, decayFactor);
       } else {
-        preSpike(st, rule, src, step, t.rowStart, t.target, weight, t.delay, t.homDelay, sign, buf, ring.slots, ring.n);
+        preSpikeRule(st, rule, src, step, t.rowStart, t.target, weight, t.delay, t.homDelay, sign, buf, ring.slots, ring.n, decayFactor);
       }
     },
     onPostSpikes(spikes: Int32Array, count: number, step: number): void {
