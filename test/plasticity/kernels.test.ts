@@ -62,7 +62,7 @@ function drive(rt: SynapseRuntime, ring: RingBuffer): Float64Array {
   const post = new Int32Array(nTarget);
   const preBySlice: [number, number][] = [];
   for (let step = 0; step < 3000; step++) {
-    // In bursts ~9 sources fire per step (each target is asked ~3.6 times: the cached kernel), between
+    // In bursts ~9 sources fire per step (each target is asked ~3.6 times: mostly the cached kernel), between
     // them ~0.6 (the direct one): both kernels and the switches between them are exercised.
     const burst = (step % 400) < 60 ? 0.15 : 0.01;
     let n = 0;

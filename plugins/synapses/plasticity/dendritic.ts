@@ -506,8 +506,9 @@ export const dendriticHandler: DelayHandler = (info: ProjectionInfo, rule: StdpR
       if (t.delay === null) {
         if (step !== st.qStep) {
           // A cached query costs a few stores; worth it when the previous step's spikes asked each
-          // target about twice (hpc-benchmark: ~10x; sparse CUBA: 0.05x, where the direct kernel wins).
-          st.qUse = st.qCount * meanRow >= 2 * st.nTarget;
+          // target three times or more (hpc-benchmark: ~10x; sparse CUBA: 0.05x, where the direct kernel
+          // wins; about 2x is break-even).
+          st.qUse = st.qCount * meanRow >= 3 * st.nTarget;
           st.qCount = 0;
           st.qStep = step;
           st.qGen++;
