@@ -460,6 +460,8 @@ function preSpikeHom(
   const qUpperStep = st.qUpperStep;
   const qPost = st.qPost;
   const qHom = st.qHom;
+  // The rate trace is 0 when switched off: skip one array stream per synapse for the rules without it.
+  const useHom = st.dPostHom.rate !== Infinity;
   for (let k = start; k < end; k++) {
     const j = target[k];
     if (qStamp[j] !== gen) query(st, j, T);
@@ -483,7 +485,7 @@ function preSpikeHom(
         w = hasUnpaired ? rule.onPostUnpaired!(w, 0) : rule.onPost(w, 0, 0);
       }
     }
-    const nw = Math.fround(sign * rule.onPre(w, qPost[j], preSlowBefore, qHom[j]));
+    const nw = Math.fround(sign * rule.onPre(w, qPost[j], preSlowBefore, useHom ? qHom[j] : 0));
     weight[k] = nw;
     buf[off + j] += nw;
   }
