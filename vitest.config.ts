@@ -8,5 +8,7 @@ export default defineConfig({
     // Two cores: one fork per core keeps the heavy network tests from starving each other.
     pool: 'forks',
     maxWorkers: 2,
+    // The JSON report lets .ci/run print one plain 'N passed, N failed' closing line.
+    reporters: ['default', ['json', { outputFile: 'out/test-results.json' }]],
   },
 });

@@ -134,13 +134,15 @@ export function propagationTask(opts: { quick: boolean }): Row[] {
   for (const { c, proj } of projections) {
     const rt = proj!.runtime!;
     const t = proj!.table;
+    // Plastic rows cost 30-60× a static row: fewer spikes keep each rule's measurement to a second or two.
+    const spikes = rt.onPostSpikes ? Math.max(50, spikesPerRep >> 4) : spikesPerRep;
     const nsPerEvent: number[] = [];
     const postNs: number[] = [];
     let step = 100;
     for (let r = 0; r <= reps; r++) {
       let events = 0;
       const t0 = cpuMs();
-      for (let k = 0; k < spikesPerRep; k++) {
+      for (let k = 0; k < spikes; k++) {
         const s = rand() % nSource;
         events += t.rowStart[s + 1] - t.rowStart[s];
         rt.deliver(s, step);
@@ -235,14 +237,25 @@ export function presetTask(opts: { name: string; overrides: Record<string, unkno
   sim.prepare();
   const buildS = (performance.now() - tb) / 1000;
   const rssAfterBuild = peakRssMiB();
+  // As runPreset: a preset with `presimtime` presimulates first (timed apart, not in the real-time factor).
+  const presim = !preset.simulate && typeof p.presimtime === 'number' ? p.presimtime : 0;
+  let presimWall = 0;
+  let before: Float64Array = new Float64Array(sim.populations.length);
+  if (presim > 0) {
+    const tp = performance.now();
+    sim.simulate(presim);
+    presimWall = (performance.now() - tp) / 1000;
+    before = sim.spikeCounts();
+  }
+  const startStep = sim.currentStep;
   const c0 = cpuSeconds();
   const w0 = performance.now();
   if (preset.simulate) preset.simulate(sim, p, net);
   else sim.simulate(p.simtime as number);
   const wall = (performance.now() - w0) / 1000;
   const cpu = cpuSeconds() - c0;
-  const simulatedS = sim.currentStep * sim.dt * 1e-3;
-  const counts = sim.spikeCounts();
+  const simulatedS = (sim.currentStep - startStep) * sim.dt * 1e-3;
+  const counts = sim.spikeCounts().map((c, i) => c - before[i]);
   let neurons = 0;
   let spikes = 0;
   for (const pop of sim.populations) {
@@ -258,6 +271,7 @@ export function presetTask(opts: { name: string; overrides: Record<string, unkno
     build_s: buildS,
     build_edge_s: sim.buildEdgeTime,
     simulated_s: simulatedS,
+    presim_wall_s: presimWall,
     wall_s: wall,
     cpu_s: cpu,
     rtf_wall: wall / simulatedS,
@@ -294,7 +308,7 @@ function swapIntegrators(sim: Simulator, swaps: Record<string, [string, string]>
 
 /** The standalone scripts other parts of the project contribute, and how the runner calls them. */
 export const HELPER_SCRIPTS: { file: string; what: string; exports: string[]; args: (quick: boolean) => unknown[] }[] = [
-  { file: 'neuron-update.ts', what: 'neuron updates/s per model and integrator (models)', exports: ['neuronUpdate', 'benchNeuronUpdate', 'run', 'default'], args: (quick) => [{ quick }] },
+  { file: 'neuron-update.ts', what: 'neuron updates/s per model and integrator (models)', exports: ['benchNeuronUpdate', 'neuronUpdate', 'run', 'default'], args: (quick) => [quick ? { quick: true, n: 2000 } : { n: 20000 }] },
   { file: 'plasticity.ts', what: 'STDP cost per rule (plasticity)', exports: ['benchPlasticity', 'plasticity', 'run', 'default'], args: (quick) => [quick ? { scale: 0.1, simtime: 100 } : {}] },
   { file: 'build-scale.ts', what: 'hpc-scale build time, bytes, RSS (connectivity)', exports: ['buildScale', 'run', 'default'], args: (quick) => [quick ? 0.05 : 1] },
   { file: 'scaling.ts', what: 'worker speed-up (backends)', exports: ['scaling', 'benchScaling', 'run', 'default'], args: (quick) => [{ quick }] },

@@ -5,6 +5,7 @@ import { ParameterError, SpikeworksError } from '../../core/errors.js';
 import { archivingParams } from './iaf_psc_exp.js';
 import { refractorySteps } from './propagators.js';
 import { Rkf45, controlYp, type OdeSystem } from '../integrators/rkf45.js';
+import { stepAeifRkf45 } from './aeif_cond_exp_rkf45.js';
 
 /** NEST's aeif_cond_exp (Brette & Gerstner 2005): names, units, defaults. */
 export const aeifParams = {
@@ -115,7 +116,11 @@ function stepAeif(
  * count drops, then this step's input is added. A neuron is listed at most once per step even if it
  * crossed V_peak more than once within it (possible only with t_ref = 0 and a huge drive).
  */
-export function createAeifRkf45(ctx: NeuronGroupContext, inputScale = 1, reuseDerivative = true): NeuronGroup {
+/**
+ * The RKF45 group of aeif_cond_exp through the generic driver (`Rkf45` + `AeifSystem`): the reference the
+ * specialised kernel is tested against.
+ */
+export function createAeifRkf45Generic(ctx: NeuronGroupContext, inputScale = 1, reuseDerivative = true): NeuronGroup {
   const { n, params: p, dt: h } = ctx;
   const V = new Float64Array(n).fill(p.E_L);
   const gex = new Float64Array(n);
@@ -139,6 +144,35 @@ export function createAeifRkf45(ctx: NeuronGroupContext, inputScale = 1, reuseDe
     },
   };
   return group;
+}
+
+/** The RKF45 group of aeif_cond_exp (specialised kernel, same arithmetic as the generic driver). */
+export function createAeifRkf45(ctx: NeuronGroupContext, inputScale = 1, reuseDerivative = true): NeuronGroup {
+  const { n, params: p, dt: h } = ctx;
+  const V = new Float64Array(n).fill(p.E_L);
+  const gex = new Float64Array(n);
+  const gin = new Float64Array(n);
+  const w = new Float64Array(n);
+  const Istim = new Float64Array(n);
+  const r = new Int32Array(n);
+  // NEST starts from min(0.01 ms, h).
+  const hCarry = new Float64Array(n).fill(Math.min(0.01, h));
+  const dydt = new Float64Array(4 * n);
+  const started = new Uint8Array(n);
+  /** Accepted and rejected RKF45 steps so far. */
+  const stats = new Float64Array(2);
+  const refr = refractorySteps(p.t_ref, h);
+  const vPeakDetect = p.Delta_T > 0 ? p.V_peak : p.V_th;
+  return {
+    n,
+    state: { V_m: V, g_ex: gex, g_in: gin, w },
+    stats,
+    update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
+      return stepAeifRkf45(n, V, gex, gin, w, Istim, r, hCarry, dydt, started, ring.ex, ring.inh, ring.cur, off, spikes,
+        h, p.C_m, p.g_L, p.E_L, p.V_th, p.Delta_T, p.V_peak, vPeakDetect, p.V_reset, p.a, p.b, 1 / p.tau_w, p.E_ex, p.E_in,
+        1 / p.tau_syn_ex, 1 / p.tau_syn_in, p.I_e, p.gsl_error_tol, refr, inputScale, reuseDerivative, ctx.firstGid, stats);
+    },
+  } as NeuronGroup;
 }
 
 export const aeifCondExp: NeuronModel = {

@@ -138,3 +138,41 @@ describe('parrot_neuron', () => {
     for (let k = 0; k < expected.length; k++) expect(parrotTimes[k]).toBeCloseTo(expected[k], 9);
   });
 });
+
+describe('the specialised aeif_cond_exp RKF45 kernel', () => {
+  it('agrees with the generic Rkf45 driver (AeifSystem) under irregular input, currents, spikes and refractoriness', async () => {
+    const { createAeifRkf45, createAeifRkf45Generic, aeifParams } = await import('../../plugins/neurons/aeif_cond_exp.js');
+    const { resolveParams } = await import('../../core/schema.js');
+    const { RingBuffer } = await import('../../core/ringbuffer.js');
+    const n = 100;
+    const slots = 16;
+    for (const [reuse, tRef] of [[true, 0], [false, 0], [true, 1]] as const) {
+      const params = resolveParams('t', aeifParams, { I_e: 700, t_ref: tRef });
+      const a = createAeifRkf45({ n, params, dt: h, firstGid: 1, seed: 1 }, 1, reuse);
+      const b = createAeifRkf45Generic({ n, params, dt: h, firstGid: 1, seed: 1 }, 1, reuse);
+      const ring = new RingBuffer(n, slots);
+      let s = 11;
+      const rand = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296);
+      for (let k = 0; k < n * slots; k++) {
+        if (rand() < 0.2) ring.ex[k] = 3 * rand();
+        if (rand() < 0.05) ring.inh[k] = -6 * rand();
+        if (rand() < 0.1) ring.cur[k] = 300 * rand();
+      }
+      const sa = new Int32Array(n);
+      const sb = new Int32Array(n);
+      let spikes = 0;
+      for (let st = 0; st < 1000; st++) {
+        const off = (st % slots) * n;
+        const ca = a.update(st, ring, off, sa);
+        const cb = b.update(st, ring, off, sb);
+        expect(ca).toBe(cb);
+        for (let k = 0; k < ca; k++) expect(sa[k]).toBe(sb[k]);
+        spikes += ca;
+      }
+      expect(spikes).toBeGreaterThan(50);
+      for (const key of ['V_m', 'g_ex', 'g_in', 'w']) {
+        for (let i = 0; i < n; i++) expect(Math.abs(a.state[key][i] - b.state[key][i])).toBeLessThan(1e-9 * Math.max(1, Math.abs(b.state[key][i])));
+      }
+    }
+  });
+});
