@@ -25,6 +25,10 @@ class PowerLawRule implements StdpRule {
     const wmu = this.mu === 0 ? 1 : Math.exp(this.mu * Math.log(w));
     return w + this.lambda * wmu * pre;
   }
+  /** onPost(w, 0) = w + lambda w^mu * 0 = w for every finite w >= 0 (w^mu is finite): no pow needed. */
+  onPostUnpaired(w: number): number {
+    return w;
+  }
   onPre(w: number, post: number): number {
     const nw = w - this.lambda * this.alpha * w * post;
     return nw > 0 ? nw : 0;

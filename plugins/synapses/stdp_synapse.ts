@@ -32,6 +32,14 @@ class StdpSynapseRule implements StdpRule {
     const nw = x + this.lambda * powMu(1 - x, this.muPlus) * pre;
     return nw < 1 ? nw * this.wmax : this.wmax;
   }
+  /**
+   * onPost(w, 0): x + lambda (1 - x)^mu_plus * 0 is x whenever the power is finite; when it is NaN
+   * (x > 1 with a fractional exponent) onPost returns Wmax, and so does this since x > 1.
+   */
+  onPostUnpaired(w: number): number {
+    const x = w / this.wmax;
+    return x < 1 ? x * this.wmax : this.wmax;
+  }
   onPre(w: number, post: number): number {
     const x = w / this.wmax;
     const nw = x - this.alpha * this.lambda * powMu(x, this.muMinus) * post;

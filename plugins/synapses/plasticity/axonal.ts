@@ -3,6 +3,7 @@ import type { ProjectionInfo, SynapseRuntime } from '../../../core/plugin.js';
 import type { StdpRule } from './rule.js';
 import { DecayTable, decayFactor } from './decay.js';
 import { plasticTarget, type DelayHandler } from './handler.js';
+import { kernelFor } from './specialise.js';
 
 /**
  * Auryn's delay semantics (the whole delay is axonal): a presynaptic spike emitted at t reaches the
@@ -96,13 +97,13 @@ class AxonalState {
 /** A presynaptic spike of `src` reaches its synapses at step T: depress, store, transmit into row T. */
 function arrive(
   st: AxonalState, rule: StdpRule, src: number, T: number,
-  rowStart: Uint32Array, target: Uint32Array, weight: Float32Array, sign: number, buf: Float64Array, off: number,
+  rowStart: Uint32Array, target: Uint32Array, weight: Float32Array, sign: number, buf: Float64Array, off: number, decay: typeof decayFactor,
 ): void {
   const start = rowStart[src];
   const end = rowStart[src + 1];
   const last = st.lastArr[src];
   const has = last >= 0;
-  const preSlowBefore = has ? st.x2[src] * decayFactor(st.dPreSlow.table, st.dPreSlow.rate, T - last) : 0;
+  const preSlowBefore = has ? st.x2[src] * decay(st.dPreSlow.table, st.dPreSlow.rate, T - last) : 0;
   const lastPost = st.lastPost;
   const y1 = st.y1;
   const y3 = st.y3;
@@ -115,19 +116,19 @@ function arrive(
   for (let k = start; k < end; k++) {
     const j = target[k];
     const dk = T - lastPost[j]; // >= 1: a post spike at T is applied after this arrival
-    const hom = useHom ? y3[j] * decayFactor(homTab, homRate, dk) : 0;
+    const hom = useHom ? y3[j] * decay(homTab, homRate, dk) : 0;
     const post = y1[j] * (dk < postLen ? postTab[dk] : Math.exp(-dk * postRate));
     const w = rule.onPre(sign * weight[k], post, preSlowBefore, hom);
     weight[k] = sign * w;
     buf[off + j] += weight[k];
   }
-  st.x1[src] = (has ? st.x1[src] * decayFactor(st.dPre.table, st.dPre.rate, T - last) : 0) + 1;
+  st.x1[src] = (has ? st.x1[src] * decay(st.dPre.table, st.dPre.rate, T - last) : 0) + 1;
   st.x2[src] = preSlowBefore + 1;
   st.lastArr[src] = T;
 }
 
 /** Postsynaptic spikes of step s: facilitate every incoming synapse of each, then advance its traces. */
-function postSpikes(st: AxonalState, rule: StdpRule, spikes: Int32Array, count: number, s: number, weight: Float32Array, sign: number): void {
+function postSpikes(st: AxonalState, rule: StdpRule, spikes: Int32Array, count: number, s: number, weight: Float32Array, sign: number, decay: typeof decayFactor): void {
   const revStart = st.revStart;
   const revSyn = st.revSyn;
   const revSrc = st.revSrc;
@@ -136,22 +137,27 @@ function postSpikes(st: AxonalState, rule: StdpRule, spikes: Int32Array, count: 
   const preTab = st.dPre.table;
   const preRate = st.dPre.rate;
   const preLen = preTab.length;
+  const hasUnpaired = rule.onPostUnpaired !== undefined;
   for (let i = 0; i < count; i++) {
     const j = spikes[i];
     const dk = s - st.lastPost[j];
-    const slowBefore = st.y2[j] * decayFactor(st.dPostSlow.table, st.dPostSlow.rate, dk);
+    const slowBefore = st.y2[j] * decay(st.dPostSlow.table, st.dPostSlow.rate, dk);
     for (let r = revStart[j]; r < revStart[j + 1]; r++) {
       const src = revSrc[r];
       const la = lastArr[src];
-      // No arrival yet: the trace is 0 and the update only clamps w to its bounds, as Auryn's does.
-      const dp = s - la;
-      const pre = la < 0 ? 0 : dp === 0 ? x1[src] - 1 : x1[src] * (dp < preLen ? preTab[dp] : Math.exp(-dp * preRate));
       const k = revSyn[r];
+      if (la < 0) {
+        // No arrival yet: the trace is 0 and the update only clamps w to its bounds, as Auryn's does.
+        weight[k] = sign * (hasUnpaired ? rule.onPostUnpaired!(sign * weight[k], slowBefore) : rule.onPost(sign * weight[k], 0, slowBefore));
+        continue;
+      }
+      const dp = s - la;
+      const pre = dp === 0 ? x1[src] - 1 : x1[src] * (dp < preLen ? preTab[dp] : Math.exp(-dp * preRate));
       weight[k] = sign * rule.onPost(sign * weight[k], pre, slowBefore);
     }
-    st.y1[j] = st.y1[j] * decayFactor(st.dPost.table, st.dPost.rate, dk) + 1;
+    st.y1[j] = st.y1[j] * decay(st.dPost.table, st.dPost.rate, dk) + 1;
     st.y2[j] = slowBefore + 1;
-    st.y3[j] = st.y3[j] * decayFactor(st.dPostHom.table, st.dPostHom.rate, dk) + 1;
+    st.y3[j] = st.y3[j] * decay(st.dPostHom.table, st.dPostHom.rate, dk) + 1;
     st.lastPost[j] = s;
   }
 }
@@ -165,21 +171,23 @@ export const axonalHandler: DelayHandler = (info: ProjectionInfo, rule: StdpRule
   const { weight, sign, buf, ring } = pt;
   const st = new AxonalState(t.rowStart, t.target, t.sourceCount, info.targetGroup.n, rule, info.dt);
   const d = t.homDelay;
+  const arriveRule = kernelFor(arrive, rule);
+  const postSpikesRule = kernelFor(postSpikes, rule);
   const slots = ring.slots;
   const n = ring.n;
   return {
     deliver(src: number, step: number): void {
       const T = step + d;
-      if (T <= st.lastHook + 1) arrive(st, rule, src, T, t.rowStart, t.target, weight, sign, buf, (T % slots) * n);
+      if (T <= st.lastHook + 1) arriveRule(st, rule, src, T, t.rowStart, t.target, weight, sign, buf, (T % slots) * n, decayFactor);
       else st.enqueue(src, T);
     },
     onPostSpikes(spikes: Int32Array, count: number, step: number): void {
-      if (count > 0) postSpikes(st, rule, spikes, count, step, weight, sign);
+      if (count > 0) postSpikesRule(st, rule, spikes, count, step, weight, sign, decayFactor);
       st.lastHook = step;
       const due = step + 1;
       const off = (due % slots) * n;
       while (st.qHead < st.qTail && st.qStep[st.qHead] <= due) {
-        arrive(st, rule, st.qSrc[st.qHead], st.qStep[st.qHead], t.rowStart, t.target, weight, sign, buf, off);
+        arriveRule(st, rule, st.qSrc[st.qHead], st.qStep[st.qHead], t.rowStart, t.target, weight, sign, buf, off, decayFactor);
         st.qHead++;
       }
       if (st.qHead === st.qTail) st.qHead = st.qTail = 0;

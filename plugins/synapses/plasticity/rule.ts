@@ -30,6 +30,13 @@ export interface StdpRule {
    */
   onPost(w: number, pre: number, postSlowBefore: number): number;
   /**
+   * Optional shortcut for onPost(w, 0, postSlowBefore): a postsynaptic spike that no presynaptic spike
+   * precedes (NEST's first send still runs the facilitation with Kplus = 0, which only clamps w). It
+   * must return the same bits as that call; a rule whose onPost is costly (a power of w) supplies it so
+   * that the handlers skip the pow. Without it the handlers call onPost.
+   */
+  onPostUnpaired?(w: number, postSlowBefore: number): number;
+  /**
    * Weight after a presynaptic spike reaches the synapse, before it is transmitted. `post` is the fast
    * postsynaptic trace then, `preSlowBefore` the slow presynaptic trace just before this spike,
    * `postHom` the postsynaptic rate trace.
