@@ -88,6 +88,10 @@ export const op = {
   f32x4Add: () => [0xfd, ...uleb(0xe4)],
   f32x4Sub: () => [0xfd, ...uleb(0xe5)],
   f32x4Mul: () => [0xfd, ...uleb(0xe6)],
+  f32x4Gt: () => [0xfd, ...uleb(0x44)],
+  f32Const: (v: number) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)],
+  /** Byte shuffle of two vectors: `lanes` are 16 indices into the 32 bytes of (a, b). */
+  i8x16Shuffle: (lanes: number[]) => [0xfd, ...uleb(0x0d), ...lanes],
 };
 
 /**
