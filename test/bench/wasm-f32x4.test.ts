@@ -127,6 +127,49 @@ describe('euler-f32x4-wasm-simd (iaf_cond_exp in float32 arithmetic, four neuron
     expect(maxDiff).toBeLessThan(1e-3);
   });
 
+  it('reads a ring in its own memory (allocateRing) bit-identically to a copied JS ring, and zeroes each row it read', () => {
+    const n = 64;
+    const slots = 9;
+    const params = resolveParams('test', iafCondExp.params, { ...cell, I_e: 150 });
+    const own = iafCondExpF32x4Wasm.create({ n, params, dt: 0.1, firstGid: 1, seed: 1 });
+    const copied = iafCondExpF32x4Wasm.create({ n, params, dt: 0.1, firstGid: 1, seed: 1 });
+    const ringA = own.allocateRing!(slots)!;
+    expect(ringA.readerClears).toBe(true);
+    expect(iafCondExpF32x4Wasm.create({ n: 63, params, dt: 0.1, firstGid: 1, seed: 1 }).allocateRing!(slots)).toBeUndefined();
+    const ringB = new RingBuffer(n, slots);
+    const sa = new Int32Array(n);
+    const sb = new Int32Array(n);
+    const rnd = lcg(17);
+    let spikes = 0;
+    let notCleared = 0;
+    let nextTouched = 0;
+    for (let step = 0; step < 3000; step++) {
+      // input two rows ahead, as propagation writes it, so a row is filled while others wait
+      const w = ringA.offset(step + 2);
+      for (let i = 0; i < n; i++) {
+        ringA.ex[w + i] = ringB.ex[w + i] = rnd() < 0.3 ? 4 : 0;
+        ringA.inh[w + i] = ringB.inh[w + i] = rnd() < 0.05 ? -51 : 0;
+        ringA.cur[w + i] = ringB.cur[w + i] = rnd() < 0.02 ? 40 * (rnd() - 0.5) : 0;
+      }
+      const off = ringA.offset(step);
+      const ca = own.update(step, ringA, off, sa);
+      const cb = copied.update(step, ringB, off, sb);
+      expect(ca).toBe(cb);
+      for (let k = 0; k < ca; k++) expect(sa[k]).toBe(sb[k]);
+      spikes += ca;
+      const next = ringA.offset(step + 1);
+      for (let i = 0; i < n; i++) {
+        if (ringA.ex[off + i] !== 0 || ringA.inh[off + i] !== 0 || ringA.cur[off + i] !== 0) notCleared++;
+        if (ringA.ex[next + i] !== ringB.ex[next + i]) nextTouched++; // the next row was left alone
+      }
+      ringB.clear(off);
+    }
+    expect(notCleared).toBe(0);
+    expect(nextTouched).toBe(0);
+    expect(spikes).toBeGreaterThan(100);
+    for (const v of ['V_m', 'g_ex', 'g_in']) expect(Array.from(own.state[v])).toEqual(Array.from(copied.state[v]));
+  });
+
   it('gives va-coba rates within 2 % of euler-f32 over 10 s (bit-identical f64x2 kernel as the euler-f32 run)', () => {
     const rates = (integrator: string) => {
       const r = runPreset(vaCoba, { simtime: 10000, integrator }, { plugins: builtinPlugins });

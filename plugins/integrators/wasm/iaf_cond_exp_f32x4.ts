@@ -1,5 +1,5 @@
 import type { IntegratorPlugin, NeuronGroup, NeuronGroupContext } from '../../../core/plugin.js';
-import type { RingBuffer } from '../../../core/ringbuffer.js';
+import { RingBuffer } from '../../../core/ringbuffer.js';
 import { refractorySteps } from '../../neurons/propagators.js';
 import { module, op, I32, F32, V128 } from './assembler.js';
 import { wasm, instantiate, RowCopier, keepSpikes } from './runtime.js';
@@ -37,6 +37,7 @@ function buildModule(): Uint8Array {
     ...at32(ptr), op.v128Load(16), op.f32x4DemoteF64x2Zero(),
     op.i8x16Shuffle(LOW_HALVES),
   ];
+  const clearRowQuad = (ptr: number) => [...at32(ptr), get(L.vZero), op.v128Store(0), ...at32(ptr), get(L.vZero), op.v128Store(16)];
   const storeQuad = (ptr: number, value: number[][]) => [...at16(ptr), ...value, op.v128Store()];
   const splat = (param: number, local: number) => [get(param), op.f32x4Splat(), set(local)];
   const pushSpike = (lane: number) => [
@@ -84,6 +85,8 @@ function buildModule(): Uint8Array {
     ...storeQuad(P.pR, [get(L.R)]),
     // the current input acts from the next step
     ...storeQuad(P.pI0, loadRowQuad(P.pCur)),
+    // the rows are read: zero them for their next use, as the simulator's ring.clear would
+    ...clearRowQuad(P.pEx), ...clearRowQuad(P.pInh), ...clearRowQuad(P.pCur),
     get(L.i), op.i32Const(1), op.i32Add(), set(L.i),
     op.br(0),
     op.end(), op.end(),
@@ -103,20 +106,32 @@ export function condExpF32x4Available(): boolean {
   }
 }
 
-/** The f32x4 group of iaf_cond_exp; `inputScale` as in the TypeScript kernel (1: nS; 1000: PyNN's µS). */
+/** Ring rows the group can hold in its own memory (the simulator asks for max delay + min delay + 1). */
+const RING_SLOTS = 64;
+/** ... and at most this many bytes of them (the pages are reserved, and only touched rows take memory). */
+const RING_BYTES = 1 << 28;
+
+/**
+ * The f32x4 group of iaf_cond_exp; `inputScale` as in the TypeScript kernel (1: nS; 1000: PyNN's µS).
+ * The kernel reads its input rows in place from a ring in its own memory (allocateRing) and zeroes them;
+ * handed any other ring (tests, a population whose size is not a multiple of 4 or whose delays need more
+ * rows) it copies the row into scratch rows first.
+ */
 export function createCondExpEulerF32x4Wasm(ctx: NeuronGroupContext, inputScale = 1): NeuronGroup {
   const { n, params: p, dt: h } = ctx;
   compiled ??= new wasm.Module(buildModule());
   const pad = (n + 3) & ~3;
   const A4 = pad * 4;
   const A8 = pad * 8;
-  // V, g_ex, g_in, I0, R (float32); ex, inh, cur rows (float64); the spike list (int32)
+  // V, g_ex, g_in, I0, R (float32); the spike list (int32); scratch ex, inh, cur rows (float64); the ring
   const pR = 4 * A4;
-  const pEx = 5 * A4;
+  const pSpk = 5 * A4;
+  const pEx = 6 * A4;
   const pInh = pEx + A8;
   const pCur = pInh + A8;
-  const pSpk = pCur + A8;
-  const { step, buffer } = instantiate(compiled, pSpk + A4);
+  const pRing = pCur + A8;
+  const ringSlots = n % 4 === 0 && n > 0 ? Math.min(RING_SLOTS, Math.floor(RING_BYTES / (24 * n))) : 0;
+  const { step, buffer } = instantiate(compiled, pRing + 24 * n * ringSlots);
   new Float32Array(buffer, 0, pad).fill(p.E_L);
   const V = new Float32Array(buffer, 0, n);
   const gex = new Float32Array(buffer, A4, n);
@@ -129,16 +144,41 @@ export function createCondExpEulerF32x4Wasm(ctx: NeuronGroupContext, inputScale 
   const refr = refractorySteps(p.t_ref, h);
   const quads = pad >> 2;
   const { E_L, g_L, E_ex, E_in, I_e, V_th, V_reset } = p;
+  let ownRing: RingBuffer | null = null;
+  let ringInhAt = 0;
+  let ringCurAt = 0;
   return {
     n,
     state: { V_m: V, g_ex: gex, g_in: gin },
+    allocateRing(slots: number): RingBuffer | undefined {
+      if (slots > ringSlots) return undefined;
+      const len = n * slots;
+      ringInhAt = pRing + 8 * len;
+      ringCurAt = ringInhAt + 8 * len;
+      ownRing = new RingBuffer(n, slots, {
+        ex: new Float64Array(buffer, pRing, len),
+        inh: new Float64Array(buffer, ringInhAt, len),
+        cur: new Float64Array(buffer, ringCurAt, len),
+        readerClears: true,
+      });
+      return ownRing;
+    },
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       if (n === 0) return 0;
-      rows.copy(ring, off);
-      const count = step(
-        quads, 0, A4, 2 * A4, 3 * A4, pR, pEx, pInh, pCur, pSpk,
-        E_L, g_L, E_ex, E_in, I_e, hOverC, Pex, Pin, inputScale, V_th, V_reset, refr,
-      );
+      let count: number;
+      if (ring === ownRing) {
+        const at = off * 8;
+        count = step(
+          quads, 0, A4, 2 * A4, 3 * A4, pR, pRing + at, ringInhAt + at, ringCurAt + at, pSpk,
+          E_L, g_L, E_ex, E_in, I_e, hOverC, Pex, Pin, inputScale, V_th, V_reset, refr,
+        );
+      } else {
+        rows.copy(ring, off);
+        count = step(
+          quads, 0, A4, 2 * A4, 3 * A4, pR, pEx, pInh, pCur, pSpk,
+          E_L, g_L, E_ex, E_in, I_e, hOverC, Pex, Pin, inputScale, V_th, V_reset, refr,
+        );
+      }
       return keepSpikes(spikeOut, count, n, spikes);
     },
   };
