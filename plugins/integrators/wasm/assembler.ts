@@ -60,6 +60,7 @@ export const op = {
   i32Add: () => [0x6a],
   i32And: () => [0x71],
   i32Shl: () => [0x74],
+  i32ShrU: () => [0x76],
   // SIMD (0xFD prefix, LEB128 sub-opcode)
   v128Load: (offset = 0) => [0xfd, ...uleb(0x00), 4, ...uleb(offset)],
   v128Store: (offset = 0) => [0xfd, ...uleb(0x0b), 4, ...uleb(offset)],

@@ -2,7 +2,7 @@ import type { IntegratorPlugin, NeuronGroup, NeuronGroupContext } from '../../..
 import { RingBuffer } from '../../../core/ringbuffer.js';
 import { refractorySteps } from '../../neurons/propagators.js';
 import { module, op, I32, F32, V128 } from './assembler.js';
-import { wasm, instantiate, RowCopier, keepSpikes } from './runtime.js';
+import { wasm, RowCopier, keepSpikes, type StepFn } from './runtime.js';
 
 /**
  * iaf_cond_exp's Auryn-style step (forward Euler on V_m, exponential conductance decay) computed in single
@@ -14,36 +14,41 @@ import { wasm, instantiate, RowCopier, keepSpikes } from './runtime.js';
  */
 
 const P = {
-  quads: 0, pV: 1, pGex: 2, pGin: 3, pI0: 4, pR: 5, pEx: 6, pInh: 7, pCur: 8, pSpk: 9,
-  E_L: 10, gL: 11, E_ex: 12, E_in: 13, I_e: 14, hOverC: 15, Pex: 16, Pin: 17, scale: 18, theta: 19, Vreset: 20, refr: 21,
+  end: 0, row: 1,
+  E_L: 2, gL: 3, E_ex: 4, E_in: 5, I_e: 6, hOverC: 7, Pex: 8, Pin: 9, scale: 10, theta: 11, Vreset: 12, refr: 13,
 } as const;
 const L = {
-  i: 22, o16: 23, o32: 24, count: 25, mask: 26,
-  vEL: 27, vGL: 28, vEex: 29, vEin: 30, vIe: 31, vHC: 32, vPex: 33, vPin: 34, vScale: 35, vTheta: 36, vReset: 37, vRefr: 38,
-  vOne: 39, vZero: 40, V: 41, R: 42, tmp: 43, sel: 44, spk: 45, gex: 46, gin: 47,
+  o16: 14, o32: 15, count: 16, mask: 17,
+  vEL: 18, vGL: 19, vEex: 20, vEin: 21, vIe: 22, vHC: 23, vPex: 24, vPin: 25, vScale: 26, vTheta: 27, vReset: 28, vRefr: 29,
+  vOne: 30, vZero: 31, V: 32, R: 33, tmp: 34, sel: 35, spk: 36,
 } as const;
 
 /** Lanes 0-1 of each demoted pair: four float32 from two f64x2 halves. */
 const LOW_HALVES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
 
-function buildModule(): Uint8Array {
+/**
+ * One module per memory layout: the state arrays sit `stride` bytes apart from address 0 (V, g_ex, g_in,
+ * I0, R, then the spike list) and the ex, inh, cur input rows `channel` bytes apart from the `row` address
+ * given per step. Both distances are baked into the loads' constant offsets, so the loop carries just two
+ * addresses (state and row) and the compiled code needs no address arithmetic per array.
+ */
+function buildModule(stride: number, channel: number): Uint8Array {
   const { get, set, tee } = op;
-  const at16 = (ptr: number) => [get(ptr), get(L.o16), op.i32Add()];
-  const at32 = (ptr: number) => [get(ptr), get(L.o32), op.i32Add()];
-  const loadQuad = (ptr: number) => [...at16(ptr), op.v128Load()];
+  const state = (k: number) => k * stride;
+  const loadState = (k: number) => [get(L.o16), op.v128Load(state(k))];
+  const storeState = (k: number, value: number[][]) => [get(L.o16), ...value, op.v128Store(state(k))];
   // the ring rows are float64: two f64x2 loads, each demoted, packed into one f32x4
-  const loadRowQuad = (ptr: number) => [
-    ...at32(ptr), op.v128Load(0), op.f32x4DemoteF64x2Zero(),
-    ...at32(ptr), op.v128Load(16), op.f32x4DemoteF64x2Zero(),
+  const loadRowQuad = (c: number) => [
+    get(L.o32), op.v128Load(c * channel), op.f32x4DemoteF64x2Zero(),
+    get(L.o32), op.v128Load(c * channel + 16), op.f32x4DemoteF64x2Zero(),
     op.i8x16Shuffle(LOW_HALVES),
   ];
-  const clearRowQuad = (ptr: number) => [...at32(ptr), get(L.vZero), op.v128Store(0), ...at32(ptr), get(L.vZero), op.v128Store(16)];
-  const storeQuad = (ptr: number, value: number[][]) => [...at16(ptr), ...value, op.v128Store()];
+  const clearRowQuad = (c: number) => [get(L.o32), get(L.vZero), op.v128Store(c * channel), get(L.o32), get(L.vZero), op.v128Store(c * channel + 16)];
   const splat = (param: number, local: number) => [get(param), op.f32x4Splat(), set(local)];
   const pushSpike = (lane: number) => [
     get(L.mask), op.i32Const(1 << lane), op.i32And(), op.if(),
-    get(P.pSpk), get(L.count), op.i32Const(2), op.i32Shl(), op.i32Add(),
-    get(L.i), op.i32Const(2), op.i32Shl(), op.i32Const(lane), op.i32Add(), op.i32Store(),
+    get(L.count), op.i32Const(2), op.i32Shl(),
+    get(L.o16), op.i32Const(2), op.i32ShrU(), op.i32Const(lane), op.i32Add(), op.i32Store(state(5)),
     get(L.count), op.i32Const(1), op.i32Add(), set(L.count),
     op.end(),
   ];
@@ -53,27 +58,22 @@ function buildModule(): Uint8Array {
     ...splat(P.theta, L.vTheta), ...splat(P.Vreset, L.vReset), ...splat(P.refr, L.vRefr),
     op.f32Const(1), op.f32x4Splat(), set(L.vOne),
     op.f32Const(0), op.f32x4Splat(), set(L.vZero),
+    get(P.row), set(L.o32),
     op.block(), op.loop(),
-    get(L.i), get(P.quads), op.i32GeU(), op.brIf(1),
-    get(L.i), op.i32Const(4), op.i32Shl(), set(L.o16),
-    get(L.i), op.i32Const(5), op.i32Shl(), set(L.o32),
-    ...loadQuad(P.pV), set(L.V),
-    ...loadQuad(P.pR), set(L.R),
-    ...loadQuad(P.pGex), set(L.gex),
-    ...loadQuad(P.pGin), set(L.gin),
+    get(L.o16), get(P.end), op.i32GeU(), op.brIf(1),
+    ...loadState(0), set(L.V),
+    ...loadState(4), set(L.R),
     // dV = ((E_L - V) g_L + (E_ex - V) g_ex + (E_in - V) g_in + I0 + I_e) h / C, in euler-f32's order
     get(L.vEL), get(L.V), op.f32x4Sub(), get(L.vGL), op.f32x4Mul(),
-    get(L.vEex), get(L.V), op.f32x4Sub(), get(L.gex), op.f32x4Mul(), op.f32x4Add(),
-    get(L.vEin), get(L.V), op.f32x4Sub(), get(L.gin), op.f32x4Mul(), op.f32x4Add(),
-    ...loadQuad(P.pI0), op.f32x4Add(), get(L.vIe), op.f32x4Add(), get(L.vHC), op.f32x4Mul(), set(L.tmp),
-    // V += dV unless refractory
-    get(L.V), get(L.tmp), get(L.vZero), get(L.R), get(L.vZero), op.f32x4Eq(), op.v128Bitselect(), op.f32x4Add(), set(L.V),
+    get(L.vEex), get(L.V), op.f32x4Sub(), ...loadState(1), op.f32x4Mul(), op.f32x4Add(),
+    get(L.vEin), get(L.V), op.f32x4Sub(), ...loadState(2), op.f32x4Mul(), op.f32x4Add(),
+    ...loadState(3), op.f32x4Add(), get(L.vIe), op.f32x4Add(), get(L.vHC), op.f32x4Mul(), set(L.tmp),
     // conductances decay and take this step's input (the inhibitory row holds a negative sum)
-    ...storeQuad(P.pGex, [get(L.gex), get(L.vPex), op.f32x4Mul(), get(L.vScale), ...loadRowQuad(P.pEx), op.f32x4Mul(), op.f32x4Add()]),
-    ...storeQuad(P.pGin, [get(L.gin), get(L.vPin), op.f32x4Mul(), get(L.vScale), ...loadRowQuad(P.pInh), op.f32x4Mul(), op.f32x4Sub()]),
-    // refractory: clamp to V_reset and count down
+    ...storeState(1, [...loadState(1), get(L.vPex), op.f32x4Mul(), get(L.vScale), ...loadRowQuad(0), op.f32x4Mul(), op.f32x4Add()]),
+    ...storeState(2, [...loadState(2), get(L.vPin), op.f32x4Mul(), get(L.vScale), ...loadRowQuad(1), op.f32x4Mul(), op.f32x4Sub()]),
+    // refractory (R > 0): clamp to V_reset and count down; else V += dV
     get(L.R), get(L.vZero), op.f32x4Gt(), set(L.sel),
-    get(L.vReset), get(L.V), get(L.sel), op.v128Bitselect(), set(L.V),
+    get(L.vReset), get(L.V), get(L.tmp), op.f32x4Add(), get(L.sel), op.v128Bitselect(), set(L.V),
     get(L.R), get(L.vOne), get(L.sel), op.v128And(), op.f32x4Sub(), set(L.R),
     // threshold, for the neurons that were not refractory; a quad with a spike takes the scalar path
     get(L.V), get(L.vTheta), op.f32x4Ge(), get(L.sel), op.v128Andnot(), tee(L.spk), op.i32x4Bitmask(), tee(L.mask), op.if(),
@@ -81,26 +81,36 @@ function buildModule(): Uint8Array {
     get(L.vRefr), get(L.R), get(L.spk), op.v128Bitselect(), set(L.R),
     ...pushSpike(0), ...pushSpike(1), ...pushSpike(2), ...pushSpike(3),
     op.end(),
-    ...storeQuad(P.pV, [get(L.V)]),
-    ...storeQuad(P.pR, [get(L.R)]),
+    ...storeState(0, [get(L.V)]),
+    ...storeState(4, [get(L.R)]),
     // the current input acts from the next step
-    ...storeQuad(P.pI0, loadRowQuad(P.pCur)),
+    ...storeState(3, loadRowQuad(2)),
     // the rows are read: zero them for their next use, as the simulator's ring.clear would
-    ...clearRowQuad(P.pEx), ...clearRowQuad(P.pInh), ...clearRowQuad(P.pCur),
-    get(L.i), op.i32Const(1), op.i32Add(), set(L.i),
+    ...clearRowQuad(0), ...clearRowQuad(1), ...clearRowQuad(2),
+    get(L.o16), op.i32Const(16), op.i32Add(), set(L.o16),
+    get(L.o32), op.i32Const(32), op.i32Add(), set(L.o32),
     op.br(0),
     op.end(), op.end(),
     get(L.count),
   ];
-  const params = [...Array(10).fill(I32), ...Array(12).fill(F32)];
-  return module('step', params, [I32], [[5, I32], [21, V128]], body);
+  const params = [I32, I32, ...Array(12).fill(F32)];
+  return module('step', params, [I32], [[4, I32], [19, V128]], body);
 }
 
-let compiled: object | null = null;
+const modules = new Map<string, object>();
+function compiled(stride: number, channel: number): object {
+  const key = `${stride}/${channel}`;
+  let m = modules.get(key);
+  if (!m) {
+    m = new wasm.Module(buildModule(stride, channel));
+    modules.set(key, m);
+  }
+  return m;
+}
 
 export function condExpF32x4Available(): boolean {
   try {
-    return wasm.validate(buildModule());
+    return wasm.validate(buildModule(16, 32));
   } catch {
     return false;
   }
@@ -119,46 +129,44 @@ const RING_BYTES = 1 << 28;
  */
 export function createCondExpEulerF32x4Wasm(ctx: NeuronGroupContext, inputScale = 1): NeuronGroup {
   const { n, params: p, dt: h } = ctx;
-  compiled ??= new wasm.Module(buildModule());
   const pad = (n + 3) & ~3;
   const A4 = pad * 4;
   const A8 = pad * 8;
   // V, g_ex, g_in, I0, R (float32); the spike list (int32); scratch ex, inh, cur rows (float64); the ring
-  const pR = 4 * A4;
   const pSpk = 5 * A4;
   const pEx = 6 * A4;
-  const pInh = pEx + A8;
-  const pCur = pInh + A8;
-  const pRing = pCur + A8;
+  const pRing = pEx + 3 * A8;
   const ringSlots = n % 4 === 0 && n > 0 ? Math.min(RING_SLOTS, Math.floor(RING_BYTES / (24 * n))) : 0;
-  const { step, buffer } = instantiate(compiled, pRing + 24 * n * ringSlots);
+  const bytes = pRing + 24 * n * ringSlots;
+  const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+  const buffer = memory.buffer;
+  const kernel = (channel: number) => new wasm.Instance(compiled(A4, channel), { env: { mem: memory } }).exports.step as StepFn;
+  const copyStep = kernel(A8);
   new Float32Array(buffer, 0, pad).fill(p.E_L);
   const V = new Float32Array(buffer, 0, n);
   const gex = new Float32Array(buffer, A4, n);
   const gin = new Float32Array(buffer, 2 * A4, n);
-  const rows = new RowCopier(new Float64Array(buffer), n, pEx / 8, pInh / 8, pCur / 8);
+  const rows = new RowCopier(new Float64Array(buffer), n, pEx / 8, pEx / 8 + pad, pEx / 8 + 2 * pad);
   const spikeOut = new Int32Array(buffer, pSpk, pad);
   const Pex = Math.exp(-h / p.tau_syn_ex);
   const Pin = Math.exp(-h / p.tau_syn_in);
   const hOverC = h / p.C_m;
   const refr = refractorySteps(p.t_ref, h);
-  const quads = pad >> 2;
+  const end = pad * 4;
   const { E_L, g_L, E_ex, E_in, I_e, V_th, V_reset } = p;
   let ownRing: RingBuffer | null = null;
-  let ringInhAt = 0;
-  let ringCurAt = 0;
+  let ringStep: StepFn = copyStep;
   return {
     n,
     state: { V_m: V, g_ex: gex, g_in: gin },
     allocateRing(slots: number): RingBuffer | undefined {
       if (slots > ringSlots) return undefined;
       const len = n * slots;
-      ringInhAt = pRing + 8 * len;
-      ringCurAt = ringInhAt + 8 * len;
+      ringStep = kernel(8 * len);
       ownRing = new RingBuffer(n, slots, {
         ex: new Float64Array(buffer, pRing, len),
-        inh: new Float64Array(buffer, ringInhAt, len),
-        cur: new Float64Array(buffer, ringCurAt, len),
+        inh: new Float64Array(buffer, pRing + 8 * len, len),
+        cur: new Float64Array(buffer, pRing + 16 * len, len),
         readerClears: true,
       });
       return ownRing;
@@ -167,17 +175,10 @@ export function createCondExpEulerF32x4Wasm(ctx: NeuronGroupContext, inputScale 
       if (n === 0) return 0;
       let count: number;
       if (ring === ownRing) {
-        const at = off * 8;
-        count = step(
-          quads, 0, A4, 2 * A4, 3 * A4, pR, pRing + at, ringInhAt + at, ringCurAt + at, pSpk,
-          E_L, g_L, E_ex, E_in, I_e, hOverC, Pex, Pin, inputScale, V_th, V_reset, refr,
-        );
+        count = ringStep(end, pRing + off * 8, E_L, g_L, E_ex, E_in, I_e, hOverC, Pex, Pin, inputScale, V_th, V_reset, refr);
       } else {
         rows.copy(ring, off);
-        count = step(
-          quads, 0, A4, 2 * A4, 3 * A4, pR, pEx, pInh, pCur, pSpk,
-          E_L, g_L, E_ex, E_in, I_e, hOverC, Pex, Pin, inputScale, V_th, V_reset, refr,
-        );
+        count = copyStep(end, pEx, E_L, g_L, E_ex, E_in, I_e, hOverC, Pex, Pin, inputScale, V_th, V_reset, refr);
       }
       return keepSpikes(spikeOut, count, n, spikes);
     },
