@@ -13,7 +13,7 @@ export interface ParamSpec {
   exclusiveMin?: boolean;
   exclusiveMax?: boolean;
   integer?: boolean;
-  /** +Infinity is a meaningful value (a device's `stop`). */
+  /** An infinite value is meaningful: +Infinity for a device's `stop`, -Infinity for "no lower bound" (V_min). */
   allowInfinity?: boolean;
 }
 
@@ -24,14 +24,14 @@ export function describeRange(spec: ParamSpec): string {
   const parts: string[] = [];
   if (spec.min !== undefined) parts.push(`${spec.exclusiveMin ? '>' : '>='} ${spec.min}`);
   if (spec.max !== undefined) parts.push(`${spec.exclusiveMax ? '<' : '<='} ${spec.max}`);
-  const kind = spec.integer ? 'an integer' : spec.allowInfinity ? 'a number (Infinity allowed)' : 'a finite number';
+  const kind = spec.integer ? 'an integer' : spec.allowInfinity ? 'a number (infinite values allowed)' : 'a finite number';
   return parts.length ? `${kind} ${parts.join(' and ')}${spec.unit ? ` (${spec.unit})` : ''}` : `${kind}${spec.unit ? ` (${spec.unit})` : ''}`;
 }
 
 export function checkValue(where: string, name: string, spec: ParamSpec, value: unknown): number {
   const bad = () => new ParameterError(where, name, value, describeRange(spec));
   if (typeof value !== 'number' || Number.isNaN(value)) throw bad();
-  if (!Number.isFinite(value) && !(spec.allowInfinity && value === Infinity)) throw bad();
+  if (!Number.isFinite(value) && !spec.allowInfinity) throw bad();
   if (spec.integer && !Number.isInteger(value)) throw bad();
   if (spec.min !== undefined && (spec.exclusiveMin ? value <= spec.min : value < spec.min)) throw bad();
   if (spec.max !== undefined && (spec.exclusiveMax ? value >= spec.max : value > spec.max)) throw bad();

@@ -6,7 +6,7 @@ import { RingBuffer } from './ringbuffer.js';
 import { EdgeBuffer } from './csr.js';
 import { StreamBank } from './rng.js';
 import { isDistribution, makeSampler, type ValueSpec } from './distributions.js';
-import { createSimWorld, addPopulationEntity, addNeuronEntities, addDeviceEntity, type SimWorld } from './world.js';
+import { createSimWorld, addPopulationEntity, addNeuronEntities, addDeviceEntity, deviceEntities, type SimWorld } from './world.js';
 import type {
   Plugin, NeuronModel, NeuronGroup, PopulationHandle, SynapseModel, SynapseRuntime, SynapseTable,
   GeneratorRuntime, RecorderRuntime, CommRuntime, SpikeBatch, StateArray,
@@ -306,13 +306,11 @@ export class Simulator {
       const p = resolveParams(where, m.params, split.numeric);
       m.check?.(p, where);
       device = new Device(gid, model, kind, p, m.create({ ...base, params: p, options: { ...options, ...split.extra } }));
-      this.generators.push(device.runtime as GeneratorRuntime);
     } else {
       const m = this.registry.get('recorder', model);
       const split = splitExtraParams(params, m.extraParams);
       const p = resolveParams(where, m.params, split.numeric);
       device = new Device(gid, model, kind, p, m.create({ ...base, params: p, options: { ...options, ...split.extra } }));
-      this.recorders.push(device.runtime as RecorderRuntime);
     }
     addDeviceEntity(this.world, kind, this.devices.length);
     this.devices.push(device);
@@ -562,6 +560,13 @@ export class Simulator {
       });
     }
     this.pendingLinks = [];
+    // The device systems run over the world's generator and recorder entities, in creation order.
+    const devicesOf = (kind: 'generator' | 'recorder') => {
+      const index = kind === 'generator' ? this.world.components.Generator.deviceIndex : this.world.components.Recorder.deviceIndex;
+      return deviceEntities(this.world, kind).map((eid) => index[eid]).sort((a, b) => a - b).map((i) => this.devices[i].runtime);
+    };
+    this.generators = devicesOf('generator') as GeneratorRuntime[];
+    this.recorders = devicesOf('recorder') as RecorderRuntime[];
     for (const r of this.recorders) r.prepare?.({ nodeCount: this.nextGid - 1 });
     this.samplers = this.recorders.filter((r) => r.sample);
     this.prepared = true;
@@ -673,7 +678,7 @@ export class Simulator {
   }
 
   close(): void {
-    for (const r of this.recorders) r.close?.();
+    for (const d of this.devices) if (d.kind === 'recorder') (d.runtime as RecorderRuntime).close?.();
     this.comm.close();
   }
 }

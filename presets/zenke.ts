@@ -5,7 +5,7 @@ import { scaledProbability } from './va.js';
 
 /**
  * Zenke, Hennequin & Gerstner (2013) background network as Auryn's examples/sim_background.cpp (plastic)
- * and sim_bg_static.cpp (static) build it, written with NEST models.
+ * and sim_bg_static.cpp (static) build it, with Auryn's IFGroup neuron (plugins/neurons/auryn_if.ts).
  */
 export const zenkeParams = {
   ...commonParams,
@@ -22,24 +22,22 @@ export const zenkeParams = {
   eta: { unit: '', default: 1, min: 0, doc: 'learning rate of the triplet rule' },
   A3_plus: { unit: 'g_L', default: 0.0065, min: 0, doc: 'triplet potentiation amplitude, in units of the leak conductance like the weights' },
   kappa: { unit: 'Hz', default: 3, min: 0, exclusiveMin: true, doc: 'target rate of the homeostatic triplet rule' },
-  C_m: { unit: 'pF', default: 200, min: 0, exclusiveMin: true, doc: 'membrane capacitance (Auryn works in units of the leak; any C_m gives the same dynamics)' },
+  C_m: { unit: 'pF', default: 200, min: 0, exclusiveMin: true, doc: 'membrane capacitance: sets only the nS unit of the weights (g_L = C_m / tau_m); Auryn works in units of the leak, so any C_m gives the same dynamics' },
   tau_m_e: { unit: 'ms', default: 20, min: 0, exclusiveMin: true, doc: 'membrane time constant of E neurons' },
   tau_m_i: { unit: 'ms', default: 10, min: 0, exclusiveMin: true, doc: 'membrane time constant of I neurons (set_tau_mem(10e-3))' },
   E_L: { unit: 'mV', default: -70, doc: 'resting potential (u_rest)' },
   V_reset: { unit: 'mV', default: -70, doc: 'reset (u_reset)' },
   V_th: { unit: 'mV', default: -50, doc: 'threshold at rest (thr_rest)' },
-  t_ref: { unit: 'ms', default: 5, min: 0, doc: 'refractory period standing in for Auryn\'s moving threshold (+100 mV decaying with 5 ms)' },
-  E_ex: { unit: 'mV', default: 0, doc: 'excitatory reversal potential' },
-  E_in: { unit: 'mV', default: -80, doc: 'inhibitory reversal potential (u_inh_rev)' },
-  tau_syn_ex: { unit: 'ms', default: 5, min: 0, exclusiveMin: true, doc: 'AMPA time constant; the NMDA half of Auryn\'s input is folded in with the same total charge' },
-  tau_syn_in: { unit: 'ms', default: 10, min: 0, exclusiveMin: true, doc: 'GABA time constant' },
+  dthr: { unit: 'mV', default: 100, min: 0, doc: 'jump of the moving threshold at a spike, Auryn\'s only refractoriness (IFGroup dthr)' },
+  tau_thr: { unit: 'ms', default: 5, min: 0, exclusiveMin: true, doc: 'decay time constant of the moving threshold (IFGroup tau_thr)' },
+  E_in: { unit: 'mV', default: -80, doc: 'inhibitory reversal potential and lower clip of V_m (u_inh_rev); the excitatory reversal is Auryn\'s fixed 0 mV' },
+  tau_syn_ex: { unit: 'ms', default: 5, min: 0, exclusiveMin: true, doc: 'AMPA time constant (tau_ampa); it is also the rise time of the NMDA conductance' },
+  tau_nmda: { unit: 'ms', default: 100, min: 0, exclusiveMin: true, doc: 'NMDA time constant (tau_nmda): NMDA is a low-pass of AMPA with the same integral' },
+  ampa_nmda_ratio: { unit: '', default: 1, min: 0, doc: 'set_ampa_nmda_ratio: excitation is r/(r+1) AMPA + 1/(r+1) NMDA' },
+  tau_syn_in: { unit: 'ms', default: 10, min: 0, exclusiveMin: true, doc: 'GABA time constant (tau_gaba)' },
   V_m_mean: { unit: 'mV', default: -60, doc: 'mean initial membrane potential (random_mem(-60e-3, 10e-3))' },
   V_m_sd: { unit: 'mV', default: 10, min: 0, doc: 'sd of the initial membrane potential' },
   delay: { unit: 'ms', default: 0.8, min: 0, exclusiveMin: true, doc: 'synaptic delay (the paper\'s 0.8 ms)' },
-  integrator: {
-    unit: '', default: 'exact', choices: ['exact', 'euler-f32'] as const,
-    doc: "'exact': iaf_cond_exp's default RKF45; 'euler-f32': Auryn-style forward Euler in single precision",
-  },
   delay_handler: {
     unit: '', default: 'axonal', choices: ['axonal', 'dendritic'] as const,
     doc: "E→E plasticity timing (zenke-25k only): 'axonal' as Auryn applies it (updates at the spike), 'dendritic' as NEST",
@@ -53,16 +51,17 @@ function buildZenke(sim: Simulator, p: PresetValues, plastic: boolean, name: str
   const NI = n('NI');
   const NX = n('N_input');
   const q = scaledProbability(p, 'sparseness', name);
-  const options = p.integrator === 'exact' ? {} : { integrator: p.integrator as string };
   const cm = p.C_m as number;
   const gLe = cm / (p.tau_m_e as number);
   const gLi = cm / (p.tau_m_i as number);
+  // Auryn's weights are in units of the target's leak conductance; the preset passes them in nS, and IFGroup
+  // divides by its g_L, so the nS figures and the triplet rule's nS amplitudes stay NEST-like.
   const common = {
-    C_m: cm, E_L: p.E_L, V_reset: p.V_reset, V_th: p.V_th, t_ref: p.t_ref, E_ex: p.E_ex, E_in: p.E_in,
-    tau_syn_ex: p.tau_syn_ex, tau_syn_in: p.tau_syn_in,
+    u_rest: p.E_L, u_reset: p.V_reset, thr_rest: p.V_th, dthr: p.dthr, tau_thr: p.tau_thr, u_inh_rev: p.E_in,
+    tau_ampa: p.tau_syn_ex, tau_nmda: p.tau_nmda, ampa_nmda_ratio: p.ampa_nmda_ratio, tau_gaba: p.tau_syn_in,
   };
-  const E = sim.create('iaf_cond_exp', NE, { ...common, g_L: gLe }, options);
-  const I = sim.create('iaf_cond_exp', NI, { ...common, g_L: gLi }, options);
+  const E = sim.create('IFGroup', NE, { ...common, tau_mem: p.tau_m_e, g_L: gLe });
+  const I = sim.create('IFGroup', NI, { ...common, tau_mem: p.tau_m_i, g_L: gLi });
   const v0 = { distribution: 'normal' as const, mean: p.V_m_mean as number, std: p.V_m_sd as number };
   E.set('V_m', v0);
   I.set('V_m', v0);
@@ -93,7 +92,8 @@ function buildZenke(sim: Simulator, p: PresetValues, plastic: boolean, name: str
 }
 
 const zenkeDoc =
-  '20000 E + 5000 I conductance-based LIF (iaf_cond_exp; E_L −70, V_th −50, V_reset −70, E_in −80 mV, tau_m 20 ms E / 10 ms I), ' +
+  '20000 E + 5000 I Auryn IFGroup neurons (conductance LIF, AMPA 5 ms + NMDA 100 ms at ratio 1, GABA 10 ms, moving threshold +100 mV / 5 ms, forward Euler in float32; ' +
+  'E_L −70, V_th −50, V_reset −70, E_in −80 mV, tau_m 20 ms E / 10 ms I), ' +
   'every projection Bernoulli with p 0.05, 2500 Poisson inputs at 2 Hz onto E (p 0.05), weights 0.16 g_L excitatory and 1 g_L ' +
   'inhibitory, delay 0.8 ms: ≈ 3.4·10^7 synapses (2·10^7 E→E).';
 

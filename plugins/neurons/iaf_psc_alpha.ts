@@ -5,7 +5,7 @@ import { propagatorAlpha, refractorySteps } from './propagators.js';
 
 /** NEST's lower bound of the membrane potential; the default leaves it unbounded. */
 export const vMinParam = {
-  V_min: { unit: 'mV', default: -Infinity, doc: 'absolute lower bound of the membrane potential (default: none, -Infinity)' },
+  V_min: { unit: 'mV', default: -Infinity, allowInfinity: true, doc: 'absolute lower bound of the membrane potential (default: none, -Infinity)' },
 } as const;
 
 export const pscAlphaParams = { ...pscParams, ...vMinParam } as const;

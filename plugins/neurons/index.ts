@@ -8,6 +8,7 @@ import { aeifCondExp } from './aeif_cond_exp.js';
 import { izhikevich } from './izhikevich.js';
 import { parrotNeuron } from './parrot_neuron.js';
 import { poissonPopulation } from './poisson_population.js';
+import { aurynIF } from './auryn_if.js';
 import { IF_curr_exp, IF_curr_alpha, IF_cond_exp, EIF_cond_exp_isfa_ista, pynnToNest, nestToPynn, pynnSchemas, pynnTarget } from './pynn.js';
 
 export { iafPscExp, iafPscAlpha, iafPscDelta, iafCondExp, iafCondAlpha, aeifCondExp, izhikevich, parrotNeuron, poissonPopulation };
@@ -18,4 +19,5 @@ export { Rkf45, controlY, controlYp, type OdeSystem, type ErrorControl } from '.
 export const neuronPlugins: readonly Plugin[] = [
   iafPscExp, iafPscAlpha, iafPscDelta, iafCondExp, iafCondAlpha, aeifCondExp, izhikevich, parrotNeuron,
   IF_curr_exp, IF_curr_alpha, IF_cond_exp, EIF_cond_exp_isfa_ista, poissonPopulation,
+  aurynIF,
 ];

@@ -10,7 +10,7 @@ export const izhikevichParams = {
   d: { unit: 'mV', default: 8, doc: 'after-spike increment of U_m' },
   I_e: { unit: 'pA', default: 0, doc: 'constant input current (enters dV/dt as is, as in NEST)' },
   V_th: { unit: 'mV', default: 30, doc: 'spike threshold' },
-  V_min: { unit: 'mV', default: -Infinity, doc: 'absolute lower bound of V_m (default: none, -Infinity)' },
+  V_min: { unit: 'mV', default: -Infinity, allowInfinity: true, doc: 'absolute lower bound of V_m (default: none, -Infinity)' },
   consistent_integration: {
     unit: '', default: 1, min: 0, max: 1, integer: true,
     doc: "1 (NEST's default): forward Euler on (V_m, U_m) from the old values; 0: the published scheme (two half steps for V_m, then U_m from the new V_m)",

@@ -69,3 +69,13 @@ describe('bad input is refused with an error naming the parameter, the value and
     expect(() => findPreset(presets, 'cuba-dynamic')).toThrow(/unknown preset 'cuba-dynamic'.*cuba-static/);
   });
 });
+
+describe('infinite values where a parameter means "no bound"', () => {
+  it('V_min accepts -Infinity (NEST: no lower bound) but not NaN; a device stop accepts Infinity but not -Infinity', () => {
+    const sim = createSimulator();
+    expect(sim.create('iaf_psc_alpha', 1, { V_min: -Infinity }).params.V_min).toBe(-Infinity);
+    expectParamError(() => sim.create('iaf_psc_alpha', 1, { V_min: NaN }), 'V_min', 'NaN');
+    expect(sim.create('poisson_generator', 1, { stop: Infinity }).params.stop).toBe(Infinity);
+    expectParamError(() => sim.create('poisson_generator', 1, { stop: -Infinity }), 'stop', '-Infinity');
+  });
+});

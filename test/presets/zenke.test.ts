@@ -7,7 +7,7 @@ const opts = { plugins: builtinPlugins };
 
 describe('zenke-25k-static (seed 003, Auryn sim_bg_static)', () => {
   it('at scale 0.1: 3.375·10^7 × scale synapses, indegrees of the full network, weights in units of g_L', () => {
-    const r = runPreset(findPreset(presets, 'zenke-25k-static'), { scale: 0.1, simtime: 5, integrator: 'euler-f32' }, opts);
+    const r = runPreset(findPreset(presets, 'zenke-25k-static'), { scale: 0.1, simtime: 5 }, opts);
     const { sim, net } = r;
     expect([net.E.size, net.I.size]).toEqual([2000, 500]);
     const input = sim.populations.find((p) => p.model === 'parrot_neuron')!;
@@ -25,12 +25,27 @@ describe('zenke-25k-static (seed 003, Auryn sim_bg_static)', () => {
     expect(w(net.I, net.E)).toBeCloseTo(-10, 5);
     expect(w(net.I, net.I)).toBeCloseTo(-20, 5);
     expect(r.summary.plastic).toBe(0);
+    expect(net.E.model).toBe('IFGroup');
+    expect(net.I.model).toBe('IFGroup');
   });
+
+  it('at scale 0.2 for 1 s fires at Auryn\'s ≈ 3 Hz (seed 003): E rate within 2–5 Hz', () => {
+    // Seed 003 gives ≈ 3 Hz for the full network. At scale 0.2 every E neuron draws its 1000 E inputs from
+    // a quarter of the E population, so shared input makes short population bursts: in 50 ms bins the
+    // E rate swings between ~1 and ~20 Hz, and 1-s means of different seeds and lengths measured 3.3–4.6 Hz.
+    // The band 2–5 Hz takes that spread and still fails for the former stand-in (iaf_cond_exp with t_ref:
+    // 7 Hz exact, ~190 Hz in float32 Euler) and for a silent network.
+    const r = runPreset(findPreset(presets, 'zenke-25k-static'), { scale: 0.2, simtime: 1000 }, opts);
+    expect(r.summary.rate_e_hz).toBeGreaterThan(2);
+    expect(r.summary.rate_e_hz).toBeLessThan(5);
+    expect(r.summary.rate_i_hz).toBeGreaterThan(2);
+    expect(r.summary.rate_i_hz).toBeLessThan(6);
+  }, 30000);
 });
 
 describe('zenke-25k (triplet STDP on E→E)', () => {
   it('E→E uses triplet_auryn with Auryn\'s parameters, in nS like the weights', () => {
-    const r = runPreset(findPreset(presets, 'zenke-25k'), { scale: 0.1, simtime: 2, integrator: 'euler-f32' }, opts);
+    const r = runPreset(findPreset(presets, 'zenke-25k'), { scale: 0.1, simtime: 2 }, opts);
     const ee = r.sim.projections.find((p) => p.source === r.net.E && p.target === r.net.E)!;
     expect(ee.synapseModel.name).toBe('triplet_auryn');
     expect(ee.params).toMatchObject({ tau_hom: 50000, eta: 1, kappa: 3 });
