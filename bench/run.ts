@@ -85,12 +85,15 @@ interface PresetPlan {
 
 const WASM_COBA: Record<string, [string, string]> = { iaf_cond_exp: ['euler-f32', 'euler-f32-wasm-simd'] };
 const WASM_PSC: Record<string, [string, string]> = { iaf_psc_exp: ['exact', 'exact-wasm-simd'] };
+/** float32 arithmetic, four neurons per vector, reading its ring in place (within float32 rounding of euler-f32). */
+const WASM_COBA_F32X4: Record<string, [string, string]> = { iaf_cond_exp: ['euler-f32', 'euler-f32x4-wasm-simd'] };
 
 function presetPlans(): PresetPlan[] {
   if (quick) {
     return [
       { name: 'va-coba', label: 'va-coba (1 s, Euler-f32)', overrides: { simtime: 1000, integrator: 'euler-f32' }, reps: 1, peer: 'coba' },
       { name: 'va-coba', label: 'va-coba (1 s, Euler-f32), WASM SIMD', overrides: { simtime: 1000, integrator: 'euler-f32' }, reps: 1, integrators: WASM_COBA },
+      { name: 'va-coba', label: 'va-coba (1 s, Euler-f32), WASM SIMD f32x4', overrides: { simtime: 1000, integrator: 'euler-f32' }, reps: 1, integrators: WASM_COBA_F32X4 },
       { name: 'va-cuba', label: 'va-cuba (1 s)', overrides: { simtime: 1000 }, reps: 1, peer: 'cuba' },
       { name: 'cuba-static', label: 'cuba-static --scale 0.2 (200 ms)', overrides: { simtime: 200, scale: 0.2 }, reps: 1 },
       { name: 'cuba-static', label: 'cuba-static --scale 0.2 (200 ms), WASM SIMD', overrides: { simtime: 200, scale: 0.2 }, reps: 1, integrators: WASM_PSC },
@@ -101,6 +104,7 @@ function presetPlans(): PresetPlan[] {
   return [
     { name: 'va-coba', label: 'va-coba (60 s, Euler-f32)', overrides: { simtime: 60000, integrator: 'euler-f32' }, reps: 2, peer: 'coba' },
     { name: 'va-coba', label: 'va-coba (60 s, Euler-f32), WASM SIMD', overrides: { simtime: 60000, integrator: 'euler-f32' }, reps: 3, integrators: WASM_COBA },
+    { name: 'va-coba', label: 'va-coba (60 s, Euler-f32), WASM SIMD f32x4', overrides: { simtime: 60000, integrator: 'euler-f32' }, reps: 3, integrators: WASM_COBA_F32X4 },
     { name: 'va-cuba', label: 'va-cuba (10 s)', overrides: { simtime: 10000 }, reps: 3, peer: 'cuba' },
     { name: 'va-cuba', label: 'va-cuba (10 s), WASM SIMD', overrides: { simtime: 10000 }, reps: 3, integrators: WASM_PSC },
     { name: 'cuba-static', label: 'cuba-static (full, 1 s)', overrides: { simtime: 1000 }, reps: 3 },
@@ -371,7 +375,12 @@ md.push('## Targets (issue 8)');
 md.push('');
 md.push('| target | measured | met |');
 md.push('|---|---|---|');
-const find = (label: string, wasmVariant = false) => presetResults.find((p) => p.plan.label.startsWith(label) && !!p.plan.integrators === wasmVariant);
+// Among several WASM variants of a network, the targets take the fastest (lowest median CPU real-time factor).
+const find = (label: string, wasmVariant = false) => {
+  const all = presetResults.filter((p) => p.plan.label.startsWith(label) && !!p.plan.integrators === wasmVariant);
+  const cpu = (p: (typeof all)[number]) => (p.runs.length ? median(p.runs.map((r) => r.rtf_cpu as number)) : Infinity);
+  return all.reduce<(typeof all)[number] | undefined>((best, p) => (!best || cpu(p) < cpu(best) ? p : best), undefined);
+};
 const rtfOf = (label: string, wasmVariant = false) => {
   const p = find(label, wasmVariant);
   return p && p.runs.length ? median(p.runs.map((r) => r.rtf_wall as number)) : null;

@@ -47,6 +47,11 @@ export interface NeuronGroup {
   readonly n: number;
   readonly state: Record<string, StateArray>;
   update(step: number, ring: RingBuffer, offset: number, spikes: Int32Array): number;
+  /**
+   * Optional: the ring buffer of this group's input (n neurons × `slots` rows), in storage the group's kernel
+   * reads directly (WebAssembly memory). Return undefined to get an ordinary ring.
+   */
+  allocateRing?(slots: number): RingBuffer | undefined;
 }
 
 export type NeuronGroupFactory = (ctx: NeuronGroupContext) => NeuronGroup;

@@ -535,7 +535,7 @@ export class Simulator {
     this.minDelaySteps = minD;
     this.maxDelaySteps = maxD;
     const slots = maxD + minD + 1;
-    this.rings = this.populations.map((p) => new RingBuffer(p.localCount, slots));
+    this.rings = this.populations.map((p) => p.group.allocateRing?.(slots) ?? new RingBuffer(p.localCount, slots));
     this.spikeScratch = this.populations.map((p) => new Int32Array(Math.max(1, p.localCount)));
     this.localSpikeCount = new Float64Array(this.populations.length);
     this.popFirstGid = Int32Array.from(this.populations.map((p) => p.firstGid));
@@ -608,7 +608,7 @@ export class Simulator {
         const off = ring.offset(s);
         const spikes = this.spikeScratch[p];
         const count = pop.group.update(s, ring, off, spikes);
-        ring.clear(off);
+        if (!ring.readerClears) ring.clear(off);
         // Every step, spikes or not: axonal-delay plasticity applies pre-spike arrivals due next step here.
         const plastic = this.plasticIncoming[p];
         for (let k = 0; k < plastic.length; k++) plastic[k].onPostSpikes!(spikes, count, s);

@@ -60,6 +60,7 @@ export const op = {
   i32Add: () => [0x6a],
   i32And: () => [0x71],
   i32Shl: () => [0x74],
+  i32ShrU: () => [0x76],
   // SIMD (0xFD prefix, LEB128 sub-opcode)
   v128Load: (offset = 0) => [0xfd, ...uleb(0x00), 4, ...uleb(offset)],
   v128Store: (offset = 0) => [0xfd, ...uleb(0x0b), 4, ...uleb(offset)],
@@ -88,6 +89,10 @@ export const op = {
   f32x4Add: () => [0xfd, ...uleb(0xe4)],
   f32x4Sub: () => [0xfd, ...uleb(0xe5)],
   f32x4Mul: () => [0xfd, ...uleb(0xe6)],
+  f32x4Gt: () => [0xfd, ...uleb(0x44)],
+  f32Const: (v: number) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)],
+  /** Byte shuffle of two vectors: `lanes` are 16 indices into the 32 bytes of (a, b). */
+  i8x16Shuffle: (lanes: number[]) => [0xfd, ...uleb(0x0d), ...lanes],
 };
 
 /**

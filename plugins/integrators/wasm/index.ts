@@ -1,7 +1,8 @@
 import type { Plugin } from '../../../core/plugin.js';
 import { iafPscExpWasm } from './iaf_psc_exp_simd.js';
 import { iafCondExpWasm } from './iaf_cond_exp_simd.js';
+import { iafCondExpF32x4Wasm } from './iaf_cond_exp_f32x4.js';
 
-export { iafPscExpWasm, iafCondExpWasm };
+export { iafPscExpWasm, iafCondExpWasm, iafCondExpF32x4Wasm };
 /** WebAssembly SIMD integrators: extra schemes for existing models, chosen with `{ integrator }` at create. */
-export const wasmIntegratorPlugins: readonly Plugin[] = [iafPscExpWasm, iafCondExpWasm];
+export const wasmIntegratorPlugins: readonly Plugin[] = [iafPscExpWasm, iafCondExpWasm, iafCondExpF32x4Wasm];
