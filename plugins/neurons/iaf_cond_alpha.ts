@@ -2,39 +2,15 @@ import type { NeuronModel, NeuronGroup, NeuronGroupContext } from '../../core/pl
 import type { RingBuffer } from '../../core/ringbuffer.js';
 import type { Params } from '../../core/schema.js';
 import { refractorySteps } from './propagators.js';
-import { condParams, checkCond, COND_EPS_ABS } from './iaf_cond_exp.js';
+import { condParams, checkCond, COND_EPS_ABS, CondSystemBase } from './iaf_cond_exp.js';
 import { Rkf45, controlY, type OdeSystem } from '../integrators/rkf45.js';
 
 /**
  * Right-hand side of iaf_cond_alpha (models/iaf_cond_alpha.cpp): y = (V_m, dg_ex, g_ex, dg_in, g_in),
  * each conductance the alpha response g' = dg − g/τ, dg' = −dg/τ.
  */
-export class CondAlphaSystem implements OdeSystem {
+export class CondAlphaSystem extends CondSystemBase implements OdeSystem {
   readonly dim = 5;
-  refractory = false;
-  Istim = 0;
-  private readonly gL: number;
-  private readonly EL: number;
-  private readonly Eex: number;
-  private readonly Ein: number;
-  private readonly C: number;
-  private readonly Ie: number;
-  private readonly Vth: number;
-  private readonly Vreset: number;
-  private readonly invTauEx: number;
-  private readonly invTauIn: number;
-  constructor(p: Params) {
-    this.gL = p.g_L;
-    this.EL = p.E_L;
-    this.Eex = p.E_ex;
-    this.Ein = p.E_in;
-    this.C = p.C_m;
-    this.Ie = p.I_e;
-    this.Vth = p.V_th;
-    this.Vreset = p.V_reset;
-    this.invTauEx = 1 / p.tau_syn_ex;
-    this.invTauIn = 1 / p.tau_syn_in;
-  }
   derivs(y: Float64Array, f: Float64Array): void {
     const V = this.refractory ? this.Vreset : Math.min(y[0], this.Vth);
     f[0] = this.refractory ? 0 : (-this.gL * (V - this.EL) - y[2] * (V - this.Eex) - y[4] * (V - this.Ein) + this.Istim + this.Ie) / this.C;

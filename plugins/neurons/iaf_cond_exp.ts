@@ -26,24 +26,20 @@ export const condParams = {
 /** NEST's tolerance for the LIF conductance models: control_y_new(1e-3, 0). */
 export const COND_EPS_ABS = 1e-3;
 
-/**
- * Right-hand side of iaf_cond_exp (models/iaf_cond_exp.cpp): while refractory V is held at V_reset and
- * does not move; otherwise V enters the currents bounded above by V_th.
- */
-export class CondExpSystem implements OdeSystem {
-  readonly dim = 3;
+/** The parameters the conductance-LIF right-hand sides (iaf_cond_exp, iaf_cond_alpha) read, unpacked once. */
+export abstract class CondSystemBase {
   refractory = false;
   Istim = 0;
-  private readonly gL: number;
-  private readonly EL: number;
-  private readonly Eex: number;
-  private readonly Ein: number;
-  private readonly C: number;
-  private readonly Ie: number;
-  private readonly Vth: number;
-  private readonly Vreset: number;
-  private readonly invTauEx: number;
-  private readonly invTauIn: number;
+  protected readonly gL: number;
+  protected readonly EL: number;
+  protected readonly Eex: number;
+  protected readonly Ein: number;
+  protected readonly C: number;
+  protected readonly Ie: number;
+  protected readonly Vth: number;
+  protected readonly Vreset: number;
+  protected readonly invTauEx: number;
+  protected readonly invTauIn: number;
   constructor(p: Params) {
     this.gL = p.g_L;
     this.EL = p.E_L;
@@ -56,6 +52,14 @@ export class CondExpSystem implements OdeSystem {
     this.invTauEx = 1 / p.tau_syn_ex;
     this.invTauIn = 1 / p.tau_syn_in;
   }
+}
+
+/**
+ * Right-hand side of iaf_cond_exp (models/iaf_cond_exp.cpp): while refractory V is held at V_reset and
+ * does not move; otherwise V enters the currents bounded above by V_th.
+ */
+export class CondExpSystem extends CondSystemBase implements OdeSystem {
+  readonly dim = 3;
   derivs(y: Float64Array, f: Float64Array): void {
     const V = this.refractory ? this.Vreset : Math.min(y[0], this.Vth);
     f[0] = this.refractory ? 0 : (-this.gL * (V - this.EL) - y[1] * (V - this.Eex) - y[2] * (V - this.Ein) + this.Istim + this.Ie) / this.C;
