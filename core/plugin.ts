@@ -1,5 +1,5 @@
 import type { ParamSchema, Params } from './schema.js';
-import type { RingBuffer } from './ringbuffer.js';
+import type { RingBuffer, AnyRing } from './ringbuffer.js';
 import type { ValueSpec } from './distributions.js';
 
 /**
@@ -46,12 +46,25 @@ export interface NeuronGroupContext {
 export interface NeuronGroup {
   readonly n: number;
   readonly state: Record<string, StateArray>;
+  /**
+   * `ring` is the simulator's float64 ring, or the one this group returned from `allocateRing` (whatever
+   * its storage type).
+   */
   update(step: number, ring: RingBuffer, offset: number, spikes: Int32Array): number;
   /**
    * Optional: the ring buffer of this group's input (n neurons × `slots` rows), in storage the group's kernel
-   * reads directly (WebAssembly memory). Return undefined to get an ordinary ring.
+   * reads directly (WebAssembly memory; float32 rows allowed). Return undefined to get an ordinary ring.
    */
-  allocateRing?(slots: number): RingBuffer | undefined;
+  allocateRing?(slots: number): AnyRing | undefined;
+  /**
+   * Optional: advance every step of a min-delay slice, `from` to `to` (exclusive), in one call. The
+   * simulator calls it only when nothing observes the group within a slice (no multimeter, no plastic
+   * projection onto it), so the kernel may keep each neuron's state in registers across the slice's steps:
+   * all input rows of a slice are complete before it starts, since every delay is >= the slice length.
+   * Writes the local index of every spike to `spikes` and its step minus `from` to `lags`, both with room
+   * for n × (to − from) entries; any order. Clears the rows it read, as `update` does.
+   */
+  updateSlice?(from: number, to: number, ring: AnyRing, spikes: Int32Array, lags: Int32Array): number;
 }
 
 export type NeuronGroupFactory = (ctx: NeuronGroupContext) => NeuronGroup;
@@ -106,7 +119,7 @@ export interface ProjectionInfo {
   readonly seed: number;
   /** The target population's neuron group (plasticity reads the postsynaptic neuron's parameters). */
   readonly targetGroup: NeuronGroup;
-  readonly targetRing: RingBuffer;
+  readonly targetRing: AnyRing;
 }
 
 /** The runtime of one projection: delivers pre spikes, reacts to post spikes if plastic. */
@@ -206,7 +219,7 @@ export interface DeviceTargets {
   readonly local: Int32Array;
   readonly weight: number;
   readonly delaySteps: number;
-  readonly ring: RingBuffer;
+  readonly ring: AnyRing;
   readonly group: NeuronGroup;
 }
 

@@ -1,12 +1,19 @@
+/** A ring's storage: float64 (NEST's double buffers) or float32 (a single-precision kernel's own ring). */
+export type RingRow = Float64Array | Float32Array;
+
 /**
  * Delayed input of one population: one row per future step, one column per local neuron, one array per
  * channel (excitatory and inhibitory spike input — routed by the weight's sign as NEST does — and current).
  * Slot-major, so a step's input for all neurons is one contiguous row and propagation scatters into one row.
+ *
+ * `A` is the storage type. Every ring the simulator makes itself is float64, and a neuron group's `update`
+ * is typed for that; a group that allocates its own ring (NeuronGroup.allocateRing) may hold float32 rows,
+ * and what writes into rings (synapses, generators) takes either.
  */
-export class RingBuffer {
-  readonly ex: Float64Array;
-  readonly inh: Float64Array;
-  readonly cur: Float64Array;
+export class RingBuffer<A extends RingRow = Float64Array> {
+  readonly ex: A;
+  readonly inh: A;
+  readonly cur: A;
   /** The neuron group zeroes each row as it reads it, so the simulator need not clear it. */
   readonly readerClears: boolean;
   /**
@@ -16,16 +23,16 @@ export class RingBuffer {
   constructor(
     readonly n: number,
     readonly slots: number,
-    storage?: { ex: Float64Array; inh: Float64Array; cur: Float64Array; readerClears?: boolean },
+    storage?: { ex: A; inh: A; cur: A; readerClears?: boolean },
   ) {
     if (storage) {
       for (const a of [storage.ex, storage.inh, storage.cur]) {
         if (a.length !== n * slots) throw new RangeError(`RingBuffer storage: ${a.length} elements given, ${n * slots} (n × slots) needed`);
       }
     }
-    this.ex = storage?.ex ?? new Float64Array(n * slots);
-    this.inh = storage?.inh ?? new Float64Array(n * slots);
-    this.cur = storage?.cur ?? new Float64Array(n * slots);
+    this.ex = storage?.ex ?? (new Float64Array(n * slots) as A);
+    this.inh = storage?.inh ?? (new Float64Array(n * slots) as A);
+    this.cur = storage?.cur ?? (new Float64Array(n * slots) as A);
     this.readerClears = storage?.readerClears ?? false;
   }
   /** Offset of the row read in `step`. */
@@ -42,3 +49,6 @@ export class RingBuffer {
     return this.ex.byteLength * 3;
   }
 }
+
+/** A ring as propagation and devices see it: they only add into rows, whatever the storage type. */
+export type AnyRing = RingBuffer<RingRow>;

@@ -2,7 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 import { ParameterError, SpikeworksError, formatValue } from './errors.js';
 import { resolveParams, type Params } from './schema.js';
 import { PluginRegistry } from './registry.js';
-import { RingBuffer } from './ringbuffer.js';
+import { RingBuffer, type AnyRing } from './ringbuffer.js';
 import { EdgeBuffer } from './csr.js';
 import { StreamBank } from './rng.js';
 import { isDistribution, makeSampler, type ValueSpec } from './distributions.js';
@@ -207,7 +207,13 @@ export class Simulator {
   private prepared = false;
   private minDelaySteps = 1;
   private maxDelaySteps = 1;
-  private rings: RingBuffer[] = [];
+  private rings: AnyRing[] = [];
+  /** Whether slices run population by population (NeuronGroup.updateSlice); decided in prepare. */
+  private blockedSlices = false;
+  private sliceSpikes: Int32Array[] = [];
+  private sliceLags: Int32Array[] = [];
+  private sliceCounts = new Int32Array(0);
+  private lagStart = new Int32Array(0);
   private outgoing: SynapseRuntime[][] = [];
   private plasticIncoming: SynapseRuntime[][] = [];
   private generators: GeneratorRuntime[] = [];
@@ -244,6 +250,10 @@ export class Simulator {
   }
   get size(): number {
     return this.comm.size;
+  }
+  /** How slices run: 'blocked' (population by population, NeuronGroup.updateSlice) or NEST's 'stepwise' loop; set by prepare. */
+  get sliceMode(): 'blocked' | 'stepwise' {
+    return this.blockedSlices ? 'blocked' : 'stepwise';
   }
   get delays(): { minDelaySteps: number; maxDelaySteps: number } {
     return { minDelaySteps: this.minDelaySteps, maxDelaySteps: this.maxDelaySteps };
@@ -569,6 +579,17 @@ export class Simulator {
     this.recorders = devicesOf('recorder') as RecorderRuntime[];
     for (const r of this.recorders) r.prepare?.({ nodeCount: this.nextGid - 1 });
     this.samplers = this.recorders.filter((r) => r.sample);
+    // A slice may run one population at a time, all its steps in one kernel call, when nothing looks at a
+    // neuron's state or spikes within the slice: no multimeter, no plastic projection's post-spike hook.
+    // Only worth it where a group has such a kernel; the per-step loop stays the reference everywhere else.
+    this.blockedSlices =
+      this.samplers.length === 0 && this.plasticIncoming.every((l) => l.length === 0) && this.populations.some((p) => p.group.updateSlice);
+    if (this.blockedSlices) {
+      this.sliceSpikes = this.populations.map((p) => new Int32Array(Math.max(1, p.localCount * minD)));
+      this.sliceLags = this.populations.map((p) => new Int32Array(Math.max(1, p.localCount * minD)));
+      this.sliceCounts = new Int32Array(this.populations.length);
+      this.lagStart = new Int32Array(minD + 1);
+    }
     this.prepared = true;
     this.events.emit('prepare', { minDelaySteps: minD, maxDelaySteps: maxD });
   }
@@ -597,6 +618,22 @@ export class Simulator {
 
   private runSlice(from: number, to: number): void {
     const t0 = now();
+    if (this.blockedSlices) this.updateBlocked(from, to);
+    else this.updateStepwise(from, to);
+    const local = this.localSpikes;
+    for (let r = 0; r < this.recorders.length; r++) this.recorders[r].recordSpikes?.(local.gids, local.steps, local.count);
+    const t1 = now();
+    const all = this.comm.exchange(local);
+    const t2 = now();
+    this.propagate(all);
+    const t3 = now();
+    this.times.update += t1 - t0;
+    this.times.exchange += t2 - t1;
+    this.times.propagate += t3 - t2;
+  }
+
+  /** NEST's update loop: every step, generators, then each population in turn. */
+  private updateStepwise(from: number, to: number): void {
     const pops = this.populations;
     const local = this.localSpikes;
     local.count = 0;
@@ -607,7 +644,8 @@ export class Simulator {
         const ring = this.rings[p];
         const off = ring.offset(s);
         const spikes = this.spikeScratch[p];
-        const count = pop.group.update(s, ring, off, spikes);
+        // A group gets back only the ring it allocated itself (whatever its storage) or a float64 one.
+        const count = pop.group.update(s, ring as RingBuffer, off, spikes);
         if (!ring.readerClears) ring.clear(off);
         // Every step, spikes or not: axonal-delay plasticity applies pre-spike arrivals due next step here.
         const plastic = this.plasticIncoming[p];
@@ -626,15 +664,70 @@ export class Simulator {
       }
       for (let r = 0; r < this.samplers.length; r++) this.samplers[r].sample!(s);
     }
-    for (let r = 0; r < this.recorders.length; r++) this.recorders[r].recordSpikes?.(local.gids, local.steps, local.count);
-    const t1 = now();
-    const all = this.comm.exchange(local);
-    const t2 = now();
-    this.propagate(all);
-    const t3 = now();
-    this.times.update += t1 - t0;
-    this.times.exchange += t2 - t1;
-    this.times.propagate += t3 - t2;
+  }
+
+  /**
+   * The same slice population by population: generators first (they read no neuron state and write rows
+   * at least one step ahead, all within the ring's max delay + min delay rows), then each population's
+   * steps in one updateSlice call. No input of this slice arrives within it (every delay is >= the min
+   * delay), so the result is the per-step loop's; the spikes are put back in its order (step, population,
+   * index) so recorders and propagation see the same sequence.
+   */
+  private updateBlocked(from: number, to: number): void {
+    const pops = this.populations;
+    for (let s = from; s < to; s++) {
+      for (let g = 0; g < this.generators.length; g++) this.generators[g].emit(s);
+    }
+    let total = 0;
+    for (let p = 0; p < pops.length; p++) {
+      const group = pops[p].group;
+      const ring = this.rings[p];
+      const spikes = this.sliceSpikes[p];
+      const lags = this.sliceLags[p];
+      let count = 0;
+      if (group.updateSlice) count = group.updateSlice(from, to, ring, spikes, lags);
+      else {
+        const scratch = this.spikeScratch[p];
+        for (let s = from; s < to; s++) {
+          const off = ring.offset(s);
+          const c = group.update(s, ring as RingBuffer, off, scratch);
+          if (!ring.readerClears) ring.clear(off);
+          for (let k = 0; k < c; k++) {
+            spikes[count] = scratch[k];
+            lags[count++] = s - from;
+          }
+        }
+      }
+      this.sliceCounts[p] = count;
+      this.localSpikeCount[p] += count;
+      total += count;
+    }
+    // A stable counting sort by lag over the populations in order.
+    const m = to - from;
+    const start = this.lagStart;
+    start.fill(0, 0, m + 1);
+    for (let p = 0; p < pops.length; p++) {
+      const lags = this.sliceLags[p];
+      for (let k = 0, c = this.sliceCounts[p]; k < c; k++) start[lags[k] + 1]++;
+    }
+    for (let l = 0; l < m; l++) start[l + 1] += start[l];
+    const local = this.localSpikes;
+    local.count = 0;
+    local.ensure(total);
+    const gids = local.gids;
+    const steps = local.steps;
+    for (let p = 0; p < pops.length; p++) {
+      const spikes = this.sliceSpikes[p];
+      const lags = this.sliceLags[p];
+      const gid0 = pops[p].firstGid + pops[p].localStart;
+      for (let k = 0, c = this.sliceCounts[p]; k < c; k++) {
+        const lag = lags[k];
+        const at = start[lag]++;
+        gids[at] = gid0 + spikes[k];
+        steps[at] = from + lag;
+      }
+    }
+    local.count = total;
   }
 
   private propagate(batch: SpikeBatch): void {

@@ -1,4 +1,5 @@
 import type { DeviceTargets } from '../../core/plugin.js';
+import type { RingRow } from '../../core/ringbuffer.js';
 import { ParameterError } from '../../core/errors.js';
 
 /** Offset of the ring row that a device event emitted in `step` reaches (read by the target in step + delay). */
@@ -15,7 +16,7 @@ export function targetGids(t: DeviceTargets): Float64Array {
 }
 
 /** Add `value` to every target's slot of one ring row (current channel or a spike channel). */
-export function addToTargets(buf: Float64Array, off: number, local: Int32Array, value: number): void {
+export function addToTargets(buf: RingRow, off: number, local: Int32Array, value: number): void {
   for (let i = 0; i < local.length; i++) buf[off + local[i]] += value;
 }
 

@@ -1,4 +1,5 @@
 import type { GeneratorModel, DeviceTargets } from '../../core/plugin.js';
+import type { RingRow } from '../../core/ringbuffer.js';
 import { ParameterError } from '../../core/errors.js';
 import { StreamBank, nextUniform } from '../../core/rng.js';
 import { activeSteps, deviceTiming } from './poisson_generator.js';
@@ -19,7 +20,7 @@ function drawAmplitudes(amps: Float64Array, rng: Uint32Array, mean: number, std:
   }
 }
 
-function injectAmplitudes(cur: Float64Array, off: number, local: Int32Array, amps: Float64Array, w: number): void {
+function injectAmplitudes(cur: RingRow, off: number, local: Int32Array, amps: Float64Array, w: number): void {
   for (let i = 0; i < local.length; i++) cur[off + local[i]] += amps[i] * w;
 }
 

@@ -1,4 +1,5 @@
 import type { GeneratorModel, DeviceTargets } from '../../core/plugin.js';
+import type { RingRow } from '../../core/ringbuffer.js';
 import { StreamBank, poissonDraw } from '../../core/rng.js';
 
 /** NEST's device timing parameters (ms): active for spike times in (origin + start, origin + stop]. */
@@ -47,7 +48,7 @@ export function poissonThresholds(lambda: number): Float64Array {
  * P(k = 0) is most of the mass at the rates of the benchmarks, so the first compare usually ends the search.
  */
 export function emitPoissonTable(
-  n: number, local: Int32Array, s: Uint32Array, thresholds: Float64Array, buf: Float64Array, off: number, w: number,
+  n: number, local: Int32Array, s: Uint32Array, thresholds: Float64Array, buf: RingRow, off: number, w: number,
 ): void {
   const t0 = thresholds[0];
   for (let i = 0; i < n; i++) {

@@ -1,4 +1,5 @@
 import type { GeneratorModel, DeviceTargets } from '../../core/plugin.js';
+import type { RingRow } from '../../core/ringbuffer.js';
 import { Stream, StreamBank, poissonDraw } from '../../core/rng.js';
 import { activeSteps, deviceTiming } from './poisson_generator.js';
 import { addToTargets, arrivalRow, booleanOption, targetGids } from './common.js';
@@ -8,7 +9,7 @@ interface Link {
   rng: StreamBank;
 }
 
-function emitIndividual(local: Int32Array, rng: Uint32Array, lambda: number, buf: Float64Array, off: number, w: number): void {
+function emitIndividual(local: Int32Array, rng: Uint32Array, lambda: number, buf: RingRow, off: number, w: number): void {
   for (let i = 0; i < local.length; i++) {
     const k = poissonDraw(rng, i, lambda);
     if (k !== 0) buf[off + local[i]] += k * w;

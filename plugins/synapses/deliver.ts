@@ -1,21 +1,21 @@
 import type { SynapseTable } from '../../core/plugin.js';
-import type { RingBuffer } from '../../core/ringbuffer.js';
+import type { AnyRing, RingRow } from '../../core/ringbuffer.js';
 
 /**
  * Propagation kernels: scatter one source's row of weights into the targets' ring-buffer row at
  * step + delay. Each case is its own small function over typed arrays (see DESIGN.md, "Hot loops").
  */
 
-export function scatterHom(target: Uint32Array, start: number, end: number, buf: Float64Array, off: number, w: number): void {
+export function scatterHom(target: Uint32Array, start: number, end: number, buf: RingRow, off: number, w: number): void {
   for (let k = start; k < end; k++) buf[off + target[k]] += w;
 }
 
-export function scatterWeights(target: Uint32Array, weight: Float32Array, start: number, end: number, buf: Float64Array, off: number): void {
+export function scatterWeights(target: Uint32Array, weight: Float32Array, start: number, end: number, buf: RingRow, off: number): void {
   for (let k = start; k < end; k++) buf[off + target[k]] += weight[k];
 }
 
 /** Mixed signs: each weight goes to the excitatory or inhibitory channel by its sign, as NEST routes it. */
-export function scatterSigned(target: Uint32Array, weight: Float32Array, start: number, end: number, ex: Float64Array, inh: Float64Array, off: number): void {
+export function scatterSigned(target: Uint32Array, weight: Float32Array, start: number, end: number, ex: RingRow, inh: RingRow, off: number): void {
   for (let k = start; k < end; k++) {
     const w = weight[k];
     if (w >= 0) ex[off + target[k]] += w;
@@ -26,7 +26,7 @@ export function scatterSigned(target: Uint32Array, weight: Float32Array, start: 
 /** Per-synapse delays: every synapse finds its own ring row. */
 export function scatterDelayed(
   target: Uint32Array, weight: Float32Array | null, homWeight: number, delay: Uint16Array, start: number, end: number,
-  ex: Float64Array, inh: Float64Array, step: number, slots: number, n: number,
+  ex: RingRow, inh: RingRow, step: number, slots: number, n: number,
 ): void {
   for (let k = start; k < end; k++) {
     const w = weight ? weight[k] : homWeight;
@@ -37,7 +37,7 @@ export function scatterDelayed(
 }
 
 /** Deliver one source's row with the weights as they are now (static, or after a plasticity update). */
-export function deliverRow(t: SynapseTable, weight: Float32Array | null, ring: RingBuffer, src: number, step: number): void {
+export function deliverRow(t: SynapseTable, weight: Float32Array | null, ring: AnyRing, src: number, step: number): void {
   const start = t.rowStart[src];
   const end = t.rowStart[src + 1];
   if (start === end) return;

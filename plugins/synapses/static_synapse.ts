@@ -1,5 +1,5 @@
 import type { SynapseModel, SynapseTable } from '../../core/plugin.js';
-import type { RingBuffer } from '../../core/ringbuffer.js';
+import type { AnyRing } from '../../core/ringbuffer.js';
 import { deliverRow, scatterHom, scatterWeights } from './deliver.js';
 
 /**
@@ -7,7 +7,7 @@ import { deliverRow, scatterHom, scatterWeights } from './deliver.js';
  * one sign) decided once here instead of per spike: short rows (va-coba's 80 targets) spend as much time in
  * that dispatch as in the scatter.
  */
-function staticDeliver(t: SynapseTable, ring: RingBuffer): (src: number, step: number) => void {
+function staticDeliver(t: SynapseTable, ring: AnyRing): (src: number, step: number) => void {
   const { rowStart, target } = t;
   const slots = ring.slots;
   const n = ring.n;

@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import type { RingRow } from '../../core/ringbuffer.js';
 import { createSimulator, RingBuffer, type DeviceTargets, type PopulationHandle, type NeuronGroup } from '../../index.js';
 import { noiseGenerator } from '../../plugins/generators/noise_generator.js';
 import { sinusoidalPoissonGenerator } from '../../plugins/generators/sinusoidal_poisson_generator.js';
@@ -122,7 +123,7 @@ describe('noise_generator', () => {
     const t = bareTargets(n, 1, 2);
     gen.addTargets(t);
     const steps = 500; // 100 noise intervals
-    const values: Float64Array[] = [];
+    const values: RingRow[] = [];
     for (let s = 0; s < steps; s++) {
       gen.emit(s);
       const row = t.ring.cur.slice(t.ring.offset(s + 1), t.ring.offset(s + 1) + n);

@@ -54,11 +54,13 @@ export const op = {
   set: (i: number) => [0x21, ...uleb(i)],
   tee: (i: number) => [0x22, ...uleb(i)],
   i32Const: (v: number) => [0x41, ...sleb(v)],
+  i32Load: (offset = 0) => [0x28, 2, ...uleb(offset)],
   i32Store: (offset = 0) => [0x36, 2, ...uleb(offset)],
   i32Eqz: () => [0x45],
   i32GeU: () => [0x4f],
   i32Add: () => [0x6a],
   i32And: () => [0x71],
+  i32Or: () => [0x72],
   i32Shl: () => [0x74],
   i32ShrU: () => [0x76],
   // SIMD (0xFD prefix, LEB128 sub-opcode)

@@ -1,8 +1,8 @@
 import type { IntegratorPlugin, NeuronGroup, NeuronGroupContext } from '../../../core/plugin.js';
-import { RingBuffer } from '../../../core/ringbuffer.js';
+import { RingBuffer, type AnyRing } from '../../../core/ringbuffer.js';
 import { refractorySteps } from '../../neurons/propagators.js';
-import { module, op, I32, F32, V128 } from './assembler.js';
-import { wasm, RowCopier, keepSpikes, type StepFn } from './runtime.js';
+import { module, op, I32, V128 } from './assembler.js';
+import { wasm, RowCopier, type StepFn } from './runtime.js';
 
 /**
  * iaf_cond_exp's Auryn-style step (forward Euler on V_m, exponential conductance decay) computed in single
@@ -13,96 +13,138 @@ import { wasm, RowCopier, keepSpikes, type StepFn } from './runtime.js';
  * The refractory counter is kept as float32 (small integers are exact).
  */
 
-const P = {
-  end: 0, row: 1,
-  E_L: 2, gL: 3, E_ex: 4, E_in: 5, I_e: 6, hOverC: 7, Pex: 8, Pin: 9, scale: 10, theta: 11, Vreset: 12, refr: 13,
-} as const;
-const L = {
-  o16: 14, o32: 15, count: 16, mask: 17,
-  vEL: 18, vGL: 19, vEex: 20, vEin: 21, vIe: 22, vHC: 23, vPex: 24, vPin: 25, vScale: 26, vTheta: 27, vReset: 28, vRefr: 29,
-  vOne: 30, vZero: 31, V: 32, R: 33, tmp: 34, sel: 35, spk: 36,
-} as const;
+/** Most steps one kernel call advances: the spike lists hold n × this many entries. */
+const CHUNK = 16;
 
-/** Lanes 0-1 of each demoted pair: four float32 from two f64x2 halves. */
-const LOW_HALVES = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+const P = { end: 0, nSteps: 1 } as const;
+
+/**
+ * The kernel's constants, each splatted to four lanes in memory (CONSTS order). Loaded where they are used:
+ * TurboFan does not keep a dozen splat locals in registers across the loop (it re-broadcasts them every
+ * iteration and spills the state), and a load is cheaper than either.
+ */
+const CONSTS = ['E_L', 'gL', 'E_ex', 'E_in', 'I_e', 'hOverC', 'Pex', 'Pin', 'scale', 'theta', 'Vreset', 'refr', 'one'] as const;
+type ConstName = (typeof CONSTS)[number];
+/** Quads each step of the inner loop advances together: independent dependency chains for the CPU to overlap. */
+const QUADS = 3;
+/** Neurons per inner-loop iteration; a group is padded to a multiple of it. */
+const LANES = 4 * QUADS;
+
+const L = {
+  o16: 2, count: 3, mask: 4, k: 5, row: 6,
+  zero: 7, tmp: 8, sel: 9, spk: 10,
+  /** V, R, g_ex, g_in, I0 of quad q are locals quad(q) + 0..4 */
+  quads: 11,
+} as const;
+const quadLocals = (q: number) => {
+  const b = L.quads + 5 * q;
+  return { V: b, R: b + 1, GE: b + 2, GI: b + 3, I0: b + 4 };
+};
+
+/** Byte addresses of the parts of a group's memory (`A4`: bytes of one float32 state array, padded). */
+function layout(A4: number) {
+  const spikeIdx = 5 * A4;
+  const spikeLag = spikeIdx + CHUNK * A4;
+  const rowTable = spikeLag + CHUNK * A4;
+  const consts = rowTable + 4 * CHUNK;
+  const scratch = consts + 16 * CONSTS.length;
+  const ring = scratch + 3 * A4;
+  return { spikeIdx, spikeLag, rowTable, consts, scratch, ring };
+}
 
 /**
  * One module per memory layout: the state arrays sit `stride` bytes apart from address 0 (V, g_ex, g_in,
- * I0, R, then the spike list) and the ex, inh, cur input rows `channel` bytes apart from the `row` address
- * given per step. Both distances are baked into the loads' constant offsets, so the loop carries just two
- * addresses (state and row) and the compiled code needs no address arithmetic per array.
+ * I0, R), then the spike index and spike lag lists and the row table, and the ex, inh, cur rows of a step
+ * sit `channel` bytes apart. These distances are baked into the loads' constant offsets, so the loops carry
+ * just two addresses (state and row) and need no address arithmetic per array.
+ *
+ * The function advances `nSteps` steps: for each group of QUADS quads it loads the state once, runs every
+ * step with the state in registers (the row of step k starts at the byte address rowTable[k]), and stores
+ * it once. A min-delay slice's input rows are all complete before it starts, so the step order inside a
+ * slice is free (NeuronGroup.updateSlice); one step is the per-step `update`. One quad's steps form a
+ * chain of dependent operations about as long as the work in them, hence several quads per step.
  */
-function buildModule(stride: number, channel: number): Uint8Array {
+function buildModule(stride: number, channel: number, scaled: boolean): Uint8Array {
   const { get, set, tee } = op;
-  const state = (k: number) => k * stride;
-  const loadState = (k: number) => [get(L.o16), op.v128Load(state(k))];
-  const storeState = (k: number, value: number[][]) => [get(L.o16), ...value, op.v128Store(state(k))];
-  // the ring rows are float64: two f64x2 loads, each demoted, packed into one f32x4
-  const loadRowQuad = (c: number) => [
-    get(L.o32), op.v128Load(c * channel), op.f32x4DemoteF64x2Zero(),
-    get(L.o32), op.v128Load(c * channel + 16), op.f32x4DemoteF64x2Zero(),
-    op.i8x16Shuffle(LOW_HALVES),
-  ];
-  const clearRowQuad = (c: number) => [get(L.o32), get(L.vZero), op.v128Store(c * channel), get(L.o32), get(L.vZero), op.v128Store(c * channel + 16)];
-  const splat = (param: number, local: number) => [get(param), op.f32x4Splat(), set(local)];
-  const pushSpike = (lane: number) => [
-    get(L.mask), op.i32Const(1 << lane), op.i32And(), op.if(),
-    get(L.count), op.i32Const(2), op.i32Shl(),
-    get(L.o16), op.i32Const(2), op.i32ShrU(), op.i32Const(lane), op.i32Add(), op.i32Store(state(5)),
+  const { spikeIdx, spikeLag, rowTable, consts } = layout(stride);
+  const c = (name: ConstName) => [op.i32Const(0), op.v128Load(consts + 16 * CONSTS.indexOf(name))];
+  const state = (k: number, q: number) => k * stride + 16 * q;
+  const order = ['V', 'GE', 'GI', 'I0', 'R'] as const;
+  const loadStates = (q: number) => order.flatMap((name, k) => [get(L.o16), op.v128Load(state(k, q)), set(quadLocals(q)[name])]);
+  const storeStates = (q: number) => order.flatMap((name, k) => [get(L.o16), get(quadLocals(q)[name]), op.v128Store(state(k, q))]);
+  const loadRow = (c: number, q: number) => [get(L.row), op.v128Load(c * channel + 16 * q)];
+  const clearRow = (c: number, q: number) => [get(L.row), get(L.zero), op.v128Store(c * channel + 16 * q)];
+  // A quad with a spike appends one record: its byte offset in the state arrays (a multiple of 16) ORed
+  // with the 4-bit lane mask, and the step k. Small branch bodies keep the loop's registers unspilled.
+  const recordSpikes = (q: number) => [
+    get(L.count), op.i32Const(2), op.i32Shl(), get(L.o16), op.i32Const(16 * q), op.i32Add(), get(L.mask), op.i32Or(), op.i32Store(spikeIdx),
+    get(L.count), op.i32Const(2), op.i32Shl(), get(L.k), op.i32Store(spikeLag),
     get(L.count), op.i32Const(1), op.i32Add(), set(L.count),
-    op.end(),
   ];
+  const quadStep = (q: number) => {
+    const { V, R, GE, GI, I0 } = quadLocals(q);
+    return [
+      // dV = ((E_L - V) g_L + (E_ex - V) g_ex + (E_in - V) g_in + I0 + I_e) h / C, in euler-f32's order
+      ...c('E_L'), get(V), op.f32x4Sub(), ...c('gL'), op.f32x4Mul(),
+      ...c('E_ex'), get(V), op.f32x4Sub(), get(GE), op.f32x4Mul(), op.f32x4Add(),
+      ...c('E_in'), get(V), op.f32x4Sub(), get(GI), op.f32x4Mul(), op.f32x4Add(),
+      get(I0), op.f32x4Add(), ...c('I_e'), op.f32x4Add(), ...c('hOverC'), op.f32x4Mul(), set(L.tmp),
+      // conductances decay and take this step's input (the inhibitory row holds a negative sum)
+      get(GE), ...c('Pex'), op.f32x4Mul(), ...loadRow(0, q), ...(scaled ? [...c('scale'), op.f32x4Mul()] : []), op.f32x4Add(), set(GE),
+      get(GI), ...c('Pin'), op.f32x4Mul(), ...loadRow(1, q), ...(scaled ? [...c('scale'), op.f32x4Mul()] : []), op.f32x4Sub(), set(GI),
+      // refractory (R > 0): V holds (it is V_reset: clamped at the spike and at every call's start) and R
+      // counts down; else V += dV
+      get(R), get(L.zero), op.f32x4Gt(), set(L.sel),
+      get(V), get(L.tmp), get(L.sel), op.v128Andnot(), op.f32x4Add(), set(V),
+      get(R), ...c('one'), get(L.sel), op.v128And(), op.f32x4Sub(), set(R),
+      // threshold (a held V_reset < V_th never crosses); a quad with a spike resets and records it
+      get(V), ...c('theta'), op.f32x4Ge(), tee(L.spk), op.i32x4Bitmask(), tee(L.mask), op.if(),
+      ...c('Vreset'), get(V), get(L.spk), op.v128Bitselect(), set(V),
+      ...c('refr'), get(R), get(L.spk), op.v128Bitselect(), set(R),
+      ...recordSpikes(q),
+      op.end(),
+      // the current input acts from the next step
+      ...loadRow(2, q), set(I0),
+      // the rows are read: zero them for their next use, as the simulator's ring.clear would
+      ...clearRow(0, q), ...clearRow(1, q), ...clearRow(2, q),
+    ];
+  };
+  /** At a call's start a refractory neuron's V is clamped to V_reset, as the per-step scheme does each step. */
+  const clampRefractory = (q: number) => {
+    const { V, R } = quadLocals(q);
+    return [...c('Vreset'), get(V), get(R), get(L.zero), op.f32x4Gt(), op.v128Bitselect(), set(V)];
+  };
+  const quadIds = Array.from({ length: QUADS }, (_, q) => q);
   const body: number[][] = [
-    ...splat(P.E_L, L.vEL), ...splat(P.gL, L.vGL), ...splat(P.E_ex, L.vEex), ...splat(P.E_in, L.vEin), ...splat(P.I_e, L.vIe),
-    ...splat(P.hOverC, L.vHC), ...splat(P.Pex, L.vPex), ...splat(P.Pin, L.vPin), ...splat(P.scale, L.vScale),
-    ...splat(P.theta, L.vTheta), ...splat(P.Vreset, L.vReset), ...splat(P.refr, L.vRefr),
-    op.f32Const(1), op.f32x4Splat(), set(L.vOne),
-    op.f32Const(0), op.f32x4Splat(), set(L.vZero),
-    get(P.row), set(L.o32),
+    op.f32Const(0), op.f32x4Splat(), set(L.zero),
     op.block(), op.loop(),
     get(L.o16), get(P.end), op.i32GeU(), op.brIf(1),
-    ...loadState(0), set(L.V),
-    ...loadState(4), set(L.R),
-    // dV = ((E_L - V) g_L + (E_ex - V) g_ex + (E_in - V) g_in + I0 + I_e) h / C, in euler-f32's order
-    get(L.vEL), get(L.V), op.f32x4Sub(), get(L.vGL), op.f32x4Mul(),
-    get(L.vEex), get(L.V), op.f32x4Sub(), ...loadState(1), op.f32x4Mul(), op.f32x4Add(),
-    get(L.vEin), get(L.V), op.f32x4Sub(), ...loadState(2), op.f32x4Mul(), op.f32x4Add(),
-    ...loadState(3), op.f32x4Add(), get(L.vIe), op.f32x4Add(), get(L.vHC), op.f32x4Mul(), set(L.tmp),
-    // conductances decay and take this step's input (the inhibitory row holds a negative sum)
-    ...storeState(1, [...loadState(1), get(L.vPex), op.f32x4Mul(), get(L.vScale), ...loadRowQuad(0), op.f32x4Mul(), op.f32x4Add()]),
-    ...storeState(2, [...loadState(2), get(L.vPin), op.f32x4Mul(), get(L.vScale), ...loadRowQuad(1), op.f32x4Mul(), op.f32x4Sub()]),
-    // refractory (R > 0): clamp to V_reset and count down; else V += dV
-    get(L.R), get(L.vZero), op.f32x4Gt(), set(L.sel),
-    get(L.vReset), get(L.V), get(L.tmp), op.f32x4Add(), get(L.sel), op.v128Bitselect(), set(L.V),
-    get(L.R), get(L.vOne), get(L.sel), op.v128And(), op.f32x4Sub(), set(L.R),
-    // threshold, for the neurons that were not refractory; a quad with a spike takes the scalar path
-    get(L.V), get(L.vTheta), op.f32x4Ge(), get(L.sel), op.v128Andnot(), tee(L.spk), op.i32x4Bitmask(), tee(L.mask), op.if(),
-    get(L.vReset), get(L.V), get(L.spk), op.v128Bitselect(), set(L.V),
-    get(L.vRefr), get(L.R), get(L.spk), op.v128Bitselect(), set(L.R),
-    ...pushSpike(0), ...pushSpike(1), ...pushSpike(2), ...pushSpike(3),
-    op.end(),
-    ...storeState(0, [get(L.V)]),
-    ...storeState(4, [get(L.R)]),
-    // the current input acts from the next step
-    ...storeState(3, loadRowQuad(2)),
-    // the rows are read: zero them for their next use, as the simulator's ring.clear would
-    ...clearRowQuad(0), ...clearRowQuad(1), ...clearRowQuad(2),
-    get(L.o16), op.i32Const(16), op.i32Add(), set(L.o16),
-    get(L.o32), op.i32Const(32), op.i32Add(), set(L.o32),
+    ...quadIds.flatMap(loadStates),
+    ...quadIds.flatMap(clampRefractory),
+    op.i32Const(0), set(L.k),
+    op.block(), op.loop(),
+    get(L.k), get(P.nSteps), op.i32GeU(), op.brIf(1),
+    // this step's row: rowTable[k] + the group's offset (state and rows are both 4 bytes per neuron)
+    get(L.k), op.i32Const(2), op.i32Shl(), op.i32Load(rowTable), get(L.o16), op.i32Add(), set(L.row),
+    ...quadIds.flatMap(quadStep),
+    get(L.k), op.i32Const(1), op.i32Add(), set(L.k),
+    op.br(0),
+    op.end(), op.end(),
+    ...quadIds.flatMap(storeStates),
+    get(L.o16), op.i32Const(16 * QUADS), op.i32Add(), set(L.o16),
     op.br(0),
     op.end(), op.end(),
     get(L.count),
   ];
-  const params = [I32, I32, ...Array(12).fill(F32)];
-  return module('step', params, [I32], [[4, I32], [19, V128]], body);
+  return module('step', [I32, I32], [I32], [[5, I32], [4 + 5 * QUADS, V128]], body);
 }
 
 const modules = new Map<string, object>();
-function compiled(stride: number, channel: number): object {
-  const key = `${stride}/${channel}`;
+function compiled(stride: number, channel: number, scaled: boolean): object {
+  const key = `${stride}/${channel}/${scaled}`;
   let m = modules.get(key);
   if (!m) {
-    m = new wasm.Module(buildModule(stride, channel));
+    m = new wasm.Module(buildModule(stride, channel, scaled));
     modules.set(key, m);
   }
   return m;
@@ -110,10 +152,30 @@ function compiled(stride: number, channel: number): object {
 
 export function condExpF32x4Available(): boolean {
   try {
-    return wasm.validate(buildModule(16, 32));
+    return wasm.validate(buildModule(48, 48, true));
   } catch {
     return false;
   }
+}
+
+/**
+ * The kernel's spike records (quad byte offset | lane mask, and step) as neuron indices and lags, appended
+ * at `total`; padding lanes are dropped. Lanes come out ascending, so each step's indices ascend.
+ */
+function unpackSpikes(
+  records: Int32Array, steps: Int32Array, count: number, n: number, lag0: number, spikes: Int32Array, lags: Int32Array | null, total: number,
+): number {
+  for (let j = 0; j < count; j++) {
+    const rec = records[j];
+    const first = (rec & ~15) >> 2;
+    for (let lane = 0; lane < 4; lane++) {
+      if ((rec & (1 << lane)) === 0 || first + lane >= n) continue;
+      spikes[total] = first + lane;
+      if (lags) lags[total] = lag0 + steps[j];
+      total++;
+    }
+  }
+  return total;
 }
 
 /** Ring rows the group can hold in its own memory (the simulator asks for max delay + min delay + 1). */
@@ -123,66 +185,98 @@ const RING_BYTES = 1 << 28;
 
 /**
  * The f32x4 group of iaf_cond_exp; `inputScale` as in the TypeScript kernel (1: nS; 1000: PyNN's µS).
- * The kernel reads its input rows in place from a ring in its own memory (allocateRing) and zeroes them;
- * handed any other ring (tests, a population whose size is not a multiple of 4 or whose delays need more
- * rows) it copies the row into scratch rows first.
+ * The kernel reads its input rows in place from a float32 ring in its own memory (allocateRing) and zeroes
+ * them. Input is summed in float32 there, as Auryn's float state vectors do; the kernel's arithmetic is
+ * float32 anyway. Handed any other ring (tests, a population whose size is not a multiple of 4 or whose
+ * delays need more rows) it copies the step's rows into scratch rows first.
  */
 export function createCondExpEulerF32x4Wasm(ctx: NeuronGroupContext, inputScale = 1): NeuronGroup {
   const { n, params: p, dt: h } = ctx;
-  const pad = (n + 3) & ~3;
+  const pad = Math.ceil(n / LANES) * LANES;
   const A4 = pad * 4;
-  const A8 = pad * 8;
-  // V, g_ex, g_in, I0, R (float32); the spike list (int32); scratch ex, inh, cur rows (float64); the ring
-  const pSpk = 5 * A4;
-  const pEx = 6 * A4;
-  const pRing = pEx + 3 * A8;
-  const ringSlots = n % 4 === 0 && n > 0 ? Math.min(RING_SLOTS, Math.floor(RING_BYTES / (24 * n))) : 0;
-  const bytes = pRing + 24 * n * ringSlots;
+  const at = layout(A4);
+  // ring rows are `pad` long, so the last group of quads reads and clears its own row only
+  const ringSlots = n > 0 ? Math.min(RING_SLOTS, Math.floor(RING_BYTES / (12 * pad))) : 0;
+  const bytes = at.ring + 12 * pad * ringSlots;
   const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
   const buffer = memory.buffer;
-  const kernel = (channel: number) => new wasm.Instance(compiled(A4, channel), { env: { mem: memory } }).exports.step as StepFn;
-  const copyStep = kernel(A8);
+  const kernel = (channel: number) => new wasm.Instance(compiled(A4, channel, inputScale !== 1), { env: { mem: memory } }).exports.step as StepFn;
+  const scratchKernel = kernel(A4);
   new Float32Array(buffer, 0, pad).fill(p.E_L);
   const V = new Float32Array(buffer, 0, n);
   const gex = new Float32Array(buffer, A4, n);
   const gin = new Float32Array(buffer, 2 * A4, n);
-  const rows = new RowCopier(new Float64Array(buffer), n, pEx / 8, pEx / 8 + pad, pEx / 8 + 2 * pad);
-  const spikeOut = new Int32Array(buffer, pSpk, pad);
+  const spikeIdx = new Int32Array(buffer, at.spikeIdx, pad * CHUNK);
+  const spikeLag = new Int32Array(buffer, at.spikeLag, pad * CHUNK);
+  const rowTable = new Int32Array(buffer, at.rowTable, CHUNK);
+  const rows = new RowCopier(new Float32Array(buffer), n, at.scratch / 4, at.scratch / 4 + pad, at.scratch / 4 + 2 * pad);
   const Pex = Math.exp(-h / p.tau_syn_ex);
   const Pin = Math.exp(-h / p.tau_syn_in);
   const hOverC = h / p.C_m;
   const refr = refractorySteps(p.t_ref, h);
-  const end = pad * 4;
+  const end = A4;
   const { E_L, g_L, E_ex, E_in, I_e, V_th, V_reset } = p;
-  let ownRing: RingBuffer | null = null;
-  let ringStep: StepFn = copyStep;
-  return {
+  let ownRing: RingBuffer<Float32Array> | null = null;
+  let ringKernel: StepFn = scratchKernel;
+  const constValues: Record<ConstName, number> = {
+    E_L, gL: g_L, E_ex, E_in, I_e, hOverC, Pex, Pin, scale: inputScale, theta: V_th, Vreset: V_reset, refr, one: 1,
+  };
+  const constMemory = new Float32Array(buffer, at.consts, 4 * CONSTS.length);
+  CONSTS.forEach((name, i) => constMemory.fill(constValues[name], 4 * i, 4 * i + 4));
+  const run = (k: StepFn, nSteps: number) => k(end, nSteps);
+  const fallback = new Int32Array(Math.max(1, n));
+  const group: NeuronGroup = {
     n,
     state: { V_m: V, g_ex: gex, g_in: gin },
-    allocateRing(slots: number): RingBuffer | undefined {
+    allocateRing(slots: number): RingBuffer<Float32Array> | undefined {
       if (slots > ringSlots) return undefined;
-      const len = n * slots;
-      ringStep = kernel(8 * len);
-      ownRing = new RingBuffer(n, slots, {
-        ex: new Float64Array(buffer, pRing, len),
-        inh: new Float64Array(buffer, pRing + 8 * len, len),
-        cur: new Float64Array(buffer, pRing + 16 * len, len),
+      const len = pad * slots;
+      ringKernel = kernel(4 * len);
+      ownRing = new RingBuffer(pad, slots, {
+        ex: new Float32Array(buffer, at.ring, len),
+        inh: new Float32Array(buffer, at.ring + 4 * len, len),
+        cur: new Float32Array(buffer, at.ring + 8 * len, len),
         readerClears: true,
       });
       return ownRing;
     },
-    update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
+    update(_step: number, ring: AnyRing, off: number, spikes: Int32Array): number {
       if (n === 0) return 0;
       let count: number;
       if (ring === ownRing) {
-        count = ringStep(end, pRing + off * 8, E_L, g_L, E_ex, E_in, I_e, hOverC, Pex, Pin, inputScale, V_th, V_reset, refr);
+        rowTable[0] = at.ring + 4 * off;
+        count = run(ringKernel, 1);
       } else {
         rows.copy(ring, off);
-        count = copyStep(end, pEx, E_L, g_L, E_ex, E_in, I_e, hOverC, Pex, Pin, inputScale, V_th, V_reset, refr);
+        rowTable[0] = at.scratch;
+        count = run(scratchKernel, 1);
       }
-      return keepSpikes(spikeOut, count, n, spikes);
+      return unpackSpikes(spikeIdx, spikeLag, count, n, 0, spikes, null, 0);
+    },
+    updateSlice(from: number, to: number, ring: AnyRing, spikes: Int32Array, lags: Int32Array): number {
+      let total = 0;
+      if (ring !== ownRing || n === 0) {
+        for (let s = from; s < to; s++) {
+          const off = ring.offset(s);
+          const count = group.update(s, ring as RingBuffer, off, fallback);
+          if (!ring.readerClears) ring.clear(off);
+          for (let j = 0; j < count; j++) {
+            spikes[total] = fallback[j];
+            lags[total++] = s - from;
+          }
+        }
+        return total;
+      }
+      for (let s0 = from; s0 < to; s0 += CHUNK) {
+        const nSteps = Math.min(CHUNK, to - s0);
+        for (let k = 0; k < nSteps; k++) rowTable[k] = at.ring + 4 * ownRing.offset(s0 + k);
+        const count = run(ringKernel, nSteps);
+        total = unpackSpikes(spikeIdx, spikeLag, count, n, s0 - from, spikes, lags, total);
+      }
+      return total;
     },
   };
+  return group;
 }
 
 export const iafCondExpF32x4Wasm: IntegratorPlugin = {

@@ -1,4 +1,4 @@
-import type { RingBuffer } from '../../../core/ringbuffer.js';
+import type { AnyRing, RingRow } from '../../../core/ringbuffer.js';
 
 /** The part of the WebAssembly JS API used here (the project's TS lib settings carry no WebAssembly types). */
 interface WasmApi {
@@ -19,23 +19,23 @@ export function instantiate(compiled: object, bytes: number): { step: StepFn; bu
 }
 
 /**
- * Copies a step's ring-buffer rows (ex, inh, cur; float64) into module memory at `exAt`, `inhAt`, `curAt`
- * (float64 indices). A ring is plain JS memory the module cannot read; the views of every row are made once
- * per ring so the copy allocates nothing per step.
+ * Copies a step's ring-buffer rows (ex, inh, cur) into module memory at `exAt`, `inhAt`, `curAt`, element
+ * indices of `mem` (a float64 or float32 view: the copy converts). A ring is plain JS memory the module
+ * cannot read; the views of every row are made once per ring so the copy allocates nothing per step.
  */
 export class RowCopier {
-  private ring: RingBuffer | null = null;
-  private ex: Float64Array[] = [];
-  private inh: Float64Array[] = [];
-  private cur: Float64Array[] = [];
+  private ring: AnyRing | null = null;
+  private ex: RingRow[] = [];
+  private inh: RingRow[] = [];
+  private cur: RingRow[] = [];
   constructor(
-    private readonly mem: Float64Array,
+    private readonly mem: RingRow,
     private readonly n: number,
     private readonly exAt: number,
     private readonly inhAt: number,
     private readonly curAt: number,
   ) {}
-  copy(ring: RingBuffer, off: number): void {
+  copy(ring: AnyRing, off: number): void {
     if (this.ring !== ring) {
       this.ring = ring;
       this.ex = [];

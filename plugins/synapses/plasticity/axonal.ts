@@ -1,4 +1,5 @@
 import { ParameterError } from '../../../core/errors.js';
+import type { RingRow } from '../../../core/ringbuffer.js';
 import type { ProjectionInfo, SynapseRuntime } from '../../../core/plugin.js';
 import type { StdpRule } from './rule.js';
 import { DecayTable, decayFactor } from './decay.js';
@@ -97,7 +98,7 @@ class AxonalState {
 /** A presynaptic spike of `src` reaches its synapses at step T: depress, store, transmit into row T. */
 function arrive(
   st: AxonalState, rule: StdpRule, src: number, T: number,
-  rowStart: Uint32Array, target: Uint32Array, weight: Float32Array, sign: number, buf: Float64Array, off: number, decay: typeof decayFactor,
+  rowStart: Uint32Array, target: Uint32Array, weight: Float32Array, sign: number, buf: RingRow, off: number, decay: typeof decayFactor,
 ): void {
   const start = rowStart[src];
   const end = rowStart[src + 1];

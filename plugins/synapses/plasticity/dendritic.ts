@@ -1,4 +1,5 @@
 import type { ProjectionInfo, SynapseRuntime } from '../../../core/plugin.js';
+import type { RingRow } from '../../../core/ringbuffer.js';
 import type { StdpRule } from './rule.js';
 import { DecayTable, decayFactor } from './decay.js';
 import { plasticTarget, type DelayHandler } from './handler.js';
@@ -284,7 +285,7 @@ function flushStaleSources(st: DendriticState, syn: SynapseArrays, rule: StdpRul
 function preSpike(
   st: DendriticState, rule: StdpRule, src: number, t: number,
   rowStart: Uint32Array, target: Uint32Array, weight: Float32Array, delay: Uint16Array | null, homDelay: number,
-  sign: number, buf: Float64Array, slots: number, nRing: number, decay: typeof decayFactor,
+  sign: number, buf: RingRow, slots: number, nRing: number, decay: typeof decayFactor,
 ): void {
   const start = rowStart[src];
   const end = rowStart[src + 1];
@@ -431,7 +432,7 @@ function queryPost(st: DendriticState, j: number, T: number): void {
 function preSpikeHom(
   st: DendriticState, rule: StdpRule, src: number, t: number,
   rowStart: Uint32Array, target: Uint32Array, weight: Float32Array, d: number,
-  sign: number, buf: Float64Array, off: number, decay: typeof decayFactor, query: typeof queryPost,
+  sign: number, buf: RingRow, off: number, decay: typeof decayFactor, query: typeof queryPost,
 ): void {
   const start = rowStart[src];
   const end = rowStart[src + 1];

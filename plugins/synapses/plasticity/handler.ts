@@ -1,6 +1,6 @@
 import { ParameterError } from '../../../core/errors.js';
 import type { ProjectionInfo, SynapseRuntime } from '../../../core/plugin.js';
-import type { RingBuffer } from '../../../core/ringbuffer.js';
+import type { AnyRing, RingRow } from '../../../core/ringbuffer.js';
 import type { StdpRule } from './rule.js';
 
 /**
@@ -15,8 +15,8 @@ export interface PlasticTarget {
   weight: Float32Array;
   /** +1 for excitatory projections, -1 for inhibitory ones (rules see magnitudes). */
   sign: number;
-  buf: Float64Array;
-  ring: RingBuffer;
+  buf: RingRow;
+  ring: AnyRing;
   maxDelay: number;
 }
 
