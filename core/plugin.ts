@@ -65,6 +65,20 @@ export interface NeuronGroup {
    * for n × (to − from) entries; any order. Clears the rows it read, as `update` does.
    */
   updateSlice?(from: number, to: number, ring: AnyRing, spikes: Int32Array, lags: Int32Array): number;
+  /**
+   * Optional: take over the delivery of a static table with one weight and one delay into this group's own
+   * ring (`ring`, from allocateRing): the group copies the table into its kernel's memory and returns the
+   * delivery, or undefined (no room, not its ring) so the synapse model scatters in TypeScript.
+   */
+  adoptStaticTable?(table: SynapseTable, ring: AnyRing): AdoptedTable | undefined;
+}
+
+/** A static table a neuron group delivers itself (NeuronGroup.adoptStaticTable). */
+export interface AdoptedTable {
+  deliver(src: number, step: number): void;
+  deliverBatch(srcs: Int32Array, steps: Int32Array, count: number): void;
+  /** The copy, as a table (target and rowStart are views into the kernel's memory). */
+  readonly table: SynapseTable;
 }
 
 export type NeuronGroupFactory = (ctx: NeuronGroupContext) => NeuronGroup;
@@ -126,6 +140,17 @@ export interface ProjectionInfo {
 export interface SynapseRuntime {
   /** Deliver the spike of source neuron `src` (local index in the source population) emitted in `step`. */
   deliver(src: number, step: number): void;
+  /**
+   * Optional: deliver `count` spikes at once (sources and emission steps, in time order), e.g. in one
+   * WebAssembly call. When a runtime has it, the simulator hands each projection its source population's
+   * spikes of a slice together, projection by projection, instead of spike by spike.
+   */
+  deliverBatch?(srcs: Int32Array, steps: Int32Array, count: number): void;
+  /**
+   * Optional: the table this runtime keeps instead of the one it was built from (a copy in a kernel's
+   * memory), so the projection drops the original and its memory is counted once.
+   */
+  readonly table?: SynapseTable;
   /**
    * Post spikes of the target population in `step` (local indices), called every step after that population's
    * update (count may be 0), before the next step's ring row is read; only plastic rules need it.

@@ -13,7 +13,12 @@ export type RingRow = Float64Array | Float32Array;
 export class RingBuffer<A extends RingRow = Float64Array> {
   readonly ex: A;
   readonly inh: A;
-  readonly cur: A;
+  private readonly curRows: A;
+  /**
+   * Whether anything has asked for the current channel (to write it). A kernel may skip reading rows
+   * nobody can have written; every writer goes through `cur`, so nothing can be skipped that was written.
+   */
+  currentUsed = false;
   /** The neuron group zeroes each row as it reads it, so the simulator need not clear it. */
   readonly readerClears: boolean;
   /**
@@ -32,8 +37,13 @@ export class RingBuffer<A extends RingRow = Float64Array> {
     }
     this.ex = storage?.ex ?? (new Float64Array(n * slots) as A);
     this.inh = storage?.inh ?? (new Float64Array(n * slots) as A);
-    this.cur = storage?.cur ?? (new Float64Array(n * slots) as A);
+    this.curRows = storage?.cur ?? (new Float64Array(n * slots) as A);
     this.readerClears = storage?.readerClears ?? false;
+  }
+  /** The current channel (pA), rows as for ex and inh. */
+  get cur(): A {
+    this.currentUsed = true;
+    return this.curRows;
   }
   /** Offset of the row read in `step`. */
   offset(step: number): number {
@@ -43,7 +53,7 @@ export class RingBuffer<A extends RingRow = Float64Array> {
     const end = offset + this.n;
     this.ex.fill(0, offset, end);
     this.inh.fill(0, offset, end);
-    this.cur.fill(0, offset, end);
+    if (this.currentUsed) this.curRows.fill(0, offset, end);
   }
   get bytes(): number {
     return this.ex.byteLength * 3;

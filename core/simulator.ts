@@ -112,6 +112,7 @@ export class Device {
 
 export class Projection {
   runtime: SynapseRuntime | null = null;
+  private tableNow: SynapseTable;
   constructor(
     readonly id: number,
     readonly source: Population,
@@ -120,8 +121,19 @@ export class Projection {
     readonly synapseModel: SynapseModel,
     readonly params: Params,
     readonly options: Readonly<Record<string, string>>,
-    readonly table: SynapseTable,
-  ) {}
+    table: SynapseTable,
+  ) {
+    this.tableNow = table;
+  }
+  /** The connections in CSR form (after prepare, the runtime's own copy where it keeps one). */
+  get table(): SynapseTable {
+    return this.tableNow;
+  }
+  /** Called once by prepare: from now on the runtime's table is the projection's. */
+  adoptRuntime(rt: SynapseRuntime): void {
+    this.runtime = rt;
+    if (rt.table) this.tableNow = rt.table;
+  }
   get count(): number {
     return this.table.count;
   }
@@ -214,6 +226,9 @@ export class Simulator {
   private sliceLags: Int32Array[] = [];
   private sliceCounts = new Int32Array(0);
   private lagStart = new Int32Array(0);
+  /** Whether propagation hands each projection its source population's spikes at once (deliverBatch). */
+  private batchedPropagation = false;
+  private popSpikes: SpikeList[] = [];
   private outgoing: SynapseRuntime[][] = [];
   private plasticIncoming: SynapseRuntime[][] = [];
   private generators: GeneratorRuntime[] = [];
@@ -556,7 +571,7 @@ export class Simulator {
         id: pr.id, source: pr.source, target: pr.target, table: pr.table, params: pr.params, options: pr.options, dt: this.dt, seed: this.seed,
         targetGroup: pr.target.group, targetRing: this.rings[pr.target.id],
       });
-      pr.runtime = rt;
+      pr.adoptRuntime(rt);
       this.outgoing[pr.source.id].push(rt);
       if (rt.onPostSpikes) this.plasticIncoming[pr.target.id].push(rt);
     }
@@ -579,6 +594,8 @@ export class Simulator {
     this.recorders = devicesOf('recorder') as RecorderRuntime[];
     for (const r of this.recorders) r.prepare?.({ nodeCount: this.nextGid - 1 });
     this.samplers = this.recorders.filter((r) => r.sample);
+    this.batchedPropagation = this.outgoing.some((list) => list.some((rt) => rt.deliverBatch));
+    if (this.batchedPropagation) this.popSpikes = this.populations.map(() => new SpikeList());
     // A slice may run one population at a time, all its steps in one kernel call, when nothing looks at a
     // neuron's state or spikes within the slice: no multimeter, no plastic projection's post-spike hook.
     // Only worth it where a group has such a kernel; the per-step loop stays the reference everywhere else.
@@ -731,6 +748,10 @@ export class Simulator {
   }
 
   private propagate(batch: SpikeBatch): void {
+    if (this.batchedPropagation) {
+      this.propagateBatched(batch);
+      return;
+    }
     const firsts = this.popFirstGid;
     const nPops = firsts.length;
     for (let k = 0; k < batch.count; k++) {
@@ -742,6 +763,38 @@ export class Simulator {
       const src = gid - firsts[p];
       const step = batch.steps[k];
       for (let j = 0; j < out.length; j++) out[j].deliver(src, step);
+    }
+  }
+
+  /**
+   * The slice's spikes split by source population (in time order), then delivered projection by
+   * projection: a runtime with deliverBatch takes them in one call. Each projection still sees its spikes
+   * in time order; only the interleaving of different projections' additions into a ring differs from the
+   * spike-by-spike loop.
+   */
+  private propagateBatched(batch: SpikeBatch): void {
+    const firsts = this.popFirstGid;
+    const nPops = firsts.length;
+    const lists = this.popSpikes;
+    for (let p = 0; p < nPops; p++) lists[p].count = 0;
+    for (let k = 0; k < batch.count; k++) {
+      const gid = batch.gids[k];
+      let p = nPops - 1;
+      while (p > 0 && firsts[p] > gid) p--;
+      const list = lists[p];
+      list.ensure(1);
+      list.gids[list.count] = gid - firsts[p];
+      list.steps[list.count++] = batch.steps[k];
+    }
+    for (let p = 0; p < nPops; p++) {
+      const list = lists[p];
+      if (list.count === 0) continue;
+      const out = this.outgoing[p];
+      for (let j = 0; j < out.length; j++) {
+        const rt = out[j];
+        if (rt.deliverBatch) rt.deliverBatch(list.gids, list.steps, list.count);
+        else for (let k = 0; k < list.count; k++) rt.deliver(list.gids[k], list.steps[k]);
+      }
     }
   }
 

@@ -37,6 +37,18 @@ export const staticSynapse: SynapseModel = {
   create(p) {
     const t = p.table;
     const ring = p.targetRing;
+    // A group with its own kernel memory may deliver a homogeneous table itself (WebAssembly scatter).
+    const adopted = !t.weight && !t.delay ? p.targetGroup.adoptStaticTable?.(t, ring) : undefined;
+    if (adopted) {
+      const own = adopted.table;
+      return {
+        deliver: adopted.deliver,
+        deliverBatch: adopted.deliverBatch,
+        table: own,
+        bytesPerSynapse: () => own.target.BYTES_PER_ELEMENT,
+        weights: () => new Float32Array(own.count).fill(own.homWeight),
+      };
+    }
     return {
       deliver: staticDeliver(t, ring),
       bytesPerSynapse: () => t.target.BYTES_PER_ELEMENT + (t.weight ? 4 : 0) + (t.delay ? 2 : 0),

@@ -1,8 +1,9 @@
-import type { IntegratorPlugin, NeuronGroup, NeuronGroupContext } from '../../../core/plugin.js';
+import type { AdoptedTable, IntegratorPlugin, NeuronGroup, NeuronGroupContext, SynapseTable } from '../../../core/plugin.js';
 import { RingBuffer, type AnyRing } from '../../../core/ringbuffer.js';
 import { refractorySteps } from '../../neurons/propagators.js';
 import { module, op, I32, V128 } from './assembler.js';
 import { wasm, RowCopier, type StepFn } from './runtime.js';
+import { scatterKernel } from './scatter.js';
 
 /**
  * iaf_cond_exp's Auryn-style step (forward Euler on V_m, exponential conductance decay) computed in single
@@ -64,7 +65,7 @@ function layout(A4: number) {
  * slice is free (NeuronGroup.updateSlice); one step is the per-step `update`. One quad's steps form a
  * chain of dependent operations about as long as the work in them, hence several quads per step.
  */
-function buildModule(stride: number, channel: number, scaled: boolean): Uint8Array {
+function buildModule(stride: number, channel: number, scaled: boolean, current: boolean): Uint8Array {
   const { get, set, tee } = op;
   const { spikeIdx, spikeLag, rowTable, consts } = layout(stride);
   const c = (name: ConstName) => [op.i32Const(0), op.v128Load(consts + 16 * CONSTS.indexOf(name))];
@@ -103,10 +104,10 @@ function buildModule(stride: number, channel: number, scaled: boolean): Uint8Arr
       ...c('refr'), get(R), get(L.spk), op.v128Bitselect(), set(R),
       ...recordSpikes(q),
       op.end(),
-      // the current input acts from the next step
-      ...loadRow(2, q), set(I0),
+      // the current input acts from the next step (a ring whose current channel nobody asked for: I0 stays)
+      ...(current ? [...loadRow(2, q), set(I0)] : []),
       // the rows are read: zero them for their next use, as the simulator's ring.clear would
-      ...clearRow(0, q), ...clearRow(1, q), ...clearRow(2, q),
+      ...clearRow(0, q), ...clearRow(1, q), ...(current ? clearRow(2, q) : []),
     ];
   };
   /** At a call's start a refractory neuron's V is clamped to V_reset, as the per-step scheme does each step. */
@@ -140,11 +141,11 @@ function buildModule(stride: number, channel: number, scaled: boolean): Uint8Arr
 }
 
 const modules = new Map<string, object>();
-function compiled(stride: number, channel: number, scaled: boolean): object {
-  const key = `${stride}/${channel}/${scaled}`;
+function compiled(stride: number, channel: number, scaled: boolean, current: boolean): object {
+  const key = `${stride}/${channel}/${scaled}/${current}`;
   let m = modules.get(key);
   if (!m) {
-    m = new wasm.Module(buildModule(stride, channel, scaled));
+    m = new wasm.Module(buildModule(stride, channel, scaled, current));
     modules.set(key, m);
   }
   return m;
@@ -152,7 +153,7 @@ function compiled(stride: number, channel: number, scaled: boolean): object {
 
 export function condExpF32x4Available(): boolean {
   try {
-    return wasm.validate(buildModule(48, 48, true));
+    return wasm.validate(buildModule(48, 48, true, true));
   } catch {
     return false;
   }
@@ -182,6 +183,13 @@ function unpackSpikes(
 const RING_SLOTS = 64;
 /** ... and at most this many bytes of them (the pages are reserved, and only touched rows take memory). */
 const RING_BYTES = 1 << 28;
+/**
+ * Room for static tables the group delivers itself (adoptStaticTable), reserved like the ring: a table that
+ * does not fit is scattered by the synapse model in TypeScript instead. 64 MiB is 16 million synapses.
+ */
+const TABLE_BYTES = 1 << 26;
+/** Spikes one scatter call takes (sources and steps, int32). */
+const BATCH = 4096;
 
 /**
  * The f32x4 group of iaf_cond_exp; `inputScale` as in the TypeScript kernel (1: nS; 1000: PyNN's µS).
@@ -197,10 +205,13 @@ export function createCondExpEulerF32x4Wasm(ctx: NeuronGroupContext, inputScale 
   const at = layout(A4);
   // ring rows are `pad` long, so the last group of quads reads and clears its own row only
   const ringSlots = n > 0 ? Math.min(RING_SLOTS, Math.floor(RING_BYTES / (12 * pad))) : 0;
-  const bytes = at.ring + 12 * pad * ringSlots;
+  const batchAt = at.ring + 12 * pad * ringSlots;
+  const tablesAt = batchAt + 8 * BATCH;
+  const bytes = tablesAt + TABLE_BYTES;
   const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
   const buffer = memory.buffer;
-  const kernel = (channel: number) => new wasm.Instance(compiled(A4, channel, inputScale !== 1), { env: { mem: memory } }).exports.step as StepFn;
+  const kernel = (channel: number, current = true) =>
+    new wasm.Instance(compiled(A4, channel, inputScale !== 1, current), { env: { mem: memory } }).exports.step as StepFn;
   const scratchKernel = kernel(A4);
   new Float32Array(buffer, 0, pad).fill(p.E_L);
   const V = new Float32Array(buffer, 0, n);
@@ -218,6 +229,7 @@ export function createCondExpEulerF32x4Wasm(ctx: NeuronGroupContext, inputScale 
   const { E_L, g_L, E_ex, E_in, I_e, V_th, V_reset } = p;
   let ownRing: RingBuffer<Float32Array> | null = null;
   let ringKernel: StepFn = scratchKernel;
+  let ringKernelNoCurrent: StepFn = scratchKernel;
   const constValues: Record<ConstName, number> = {
     E_L, gL: g_L, E_ex, E_in, I_e, hOverC, Pex, Pin, scale: inputScale, theta: V_th, Vreset: V_reset, refr, one: 1,
   };
@@ -225,6 +237,10 @@ export function createCondExpEulerF32x4Wasm(ctx: NeuronGroupContext, inputScale 
   CONSTS.forEach((name, i) => constMemory.fill(constValues[name], 4 * i, 4 * i + 4));
   const run = (k: StepFn, nSteps: number) => k(end, nSteps);
   const fallback = new Int32Array(Math.max(1, n));
+  let tablesUsed = 0;
+  let scatter: StepFn | null = null;
+  const batchSrc = new Int32Array(buffer, batchAt, BATCH);
+  const batchStep = new Int32Array(buffer, batchAt + 4 * BATCH, BATCH);
   const group: NeuronGroup = {
     n,
     state: { V_m: V, g_ex: gex, g_in: gin },
@@ -232,6 +248,7 @@ export function createCondExpEulerF32x4Wasm(ctx: NeuronGroupContext, inputScale 
       if (slots > ringSlots) return undefined;
       const len = pad * slots;
       ringKernel = kernel(4 * len);
+      ringKernelNoCurrent = kernel(4 * len, false);
       ownRing = new RingBuffer(pad, slots, {
         ex: new Float32Array(buffer, at.ring, len),
         inh: new Float32Array(buffer, at.ring + 4 * len, len),
@@ -240,12 +257,52 @@ export function createCondExpEulerF32x4Wasm(ctx: NeuronGroupContext, inputScale 
       });
       return ownRing;
     },
+    adoptStaticTable(table: SynapseTable, ring: AnyRing): AdoptedTable | undefined {
+      if (!ownRing || ring !== ownRing || table.weight || table.delay) return undefined;
+      const rowStartBytes = 4 * (table.sourceCount + 1);
+      const bytesNeeded = rowStartBytes + 4 * table.count + 15;
+      if (tablesUsed + bytesNeeded > TABLE_BYTES) return undefined;
+      const rowStartAt = tablesAt + tablesUsed;
+      const targetAt = (rowStartAt + rowStartBytes + 15) & ~15;
+      tablesUsed = targetAt + 4 * table.count - tablesAt;
+      const rowStart = new Uint32Array(buffer, rowStartAt, table.sourceCount + 1);
+      const target = new Uint32Array(buffer, targetAt, table.count);
+      rowStart.set(table.rowStart);
+      target.set(table.target);
+      scatter ??= scatterKernel(memory);
+      const kernel = scatter;
+      const len = ownRing.n * ownRing.slots;
+      const channelAt = at.ring + (table.homWeight >= 0 ? 0 : 4 * len);
+      const { slots } = ownRing;
+      const rowBytes = 4 * ownRing.n;
+      const delay = table.homDelay;
+      const w = table.homWeight;
+      const run = (count: number) => kernel(batchAt, batchAt + 4 * BATCH, count, rowStartAt, targetAt, channelAt, slots, rowBytes, delay, w);
+      return {
+        table: { ...table, rowStart, target },
+        deliver(src: number, step: number) {
+          batchSrc[0] = src;
+          batchStep[0] = step;
+          run(1);
+        },
+        deliverBatch(srcs: Int32Array, steps: Int32Array, count: number) {
+          for (let done = 0; done < count; done += BATCH) {
+            const m = Math.min(BATCH, count - done);
+            for (let j = 0; j < m; j++) {
+              batchSrc[j] = srcs[done + j];
+              batchStep[j] = steps[done + j];
+            }
+            run(m);
+          }
+        },
+      };
+    },
     update(_step: number, ring: AnyRing, off: number, spikes: Int32Array): number {
       if (n === 0) return 0;
       let count: number;
       if (ring === ownRing) {
         rowTable[0] = at.ring + 4 * off;
-        count = run(ringKernel, 1);
+        count = run(ring.currentUsed ? ringKernel : ringKernelNoCurrent, 1);
       } else {
         rows.copy(ring, off);
         rowTable[0] = at.scratch;
@@ -270,7 +327,7 @@ export function createCondExpEulerF32x4Wasm(ctx: NeuronGroupContext, inputScale 
       for (let s0 = from; s0 < to; s0 += CHUNK) {
         const nSteps = Math.min(CHUNK, to - s0);
         for (let k = 0; k < nSteps; k++) rowTable[k] = at.ring + 4 * ownRing.offset(s0 + k);
-        const count = run(ringKernel, nSteps);
+        const count = run(ownRing.currentUsed ? ringKernel : ringKernelNoCurrent, nSteps);
         total = unpackSpikes(spikeIdx, spikeLag, count, n, s0 - from, spikes, lags, total);
       }
       return total;
