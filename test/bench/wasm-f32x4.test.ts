@@ -3,7 +3,8 @@ import { RingBuffer } from '../../core/ringbuffer.js';
 import { resolveParams } from '../../core/schema.js';
 import { iafCondExp } from '../../plugins/neurons/iaf_cond_exp.js';
 import { createCondExpEulerF32 } from '../../plugins/integrators/euler_f32.js';
-import { iafCondExpF32x4Wasm, condExpF32x4Available } from '../../plugins/integrators/wasm/iaf_cond_exp_f32x4.js';
+import { iafCondExpF32x4Wasm, iafCondExpF32Native, condExpF32x4Available } from '../../plugins/integrators/wasm/iaf_cond_exp_f32x4.js';
+import { loadKernelAddon } from '../../plugins/integrators/native.js';
 import { runPreset } from '../../presets/preset.js';
 import { vaCoba } from '../../presets/va.js';
 import { builtinPlugins } from '../../index.js';
@@ -262,6 +263,66 @@ describe('euler-f32x4-wasm-simd (iaf_cond_exp in float32 arithmetic, four neuron
     expect(Array.from(ring.inh)).toEqual(Array.from(refInh));
     expect(refEx.some((v) => v > 1)).toBe(true);
   });
+
+  it('euler-f32-native (the kernel compiled for this machine, 16 lanes) is bit-identical to euler-f32x4-wasm-simd: state and spikes, per step and per slice', () => {
+    const addon = loadKernelAddon();
+    expect(['avx512f', 'avx2', 'baseline']).toContain(addon.isa);
+    const n = 150;
+    const slots = 17;
+    const m = 8;
+    const params = resolveParams('test', iafCondExp.params, { ...cell, I_e: 180 });
+    const wa = iafCondExpF32x4Wasm.create({ n, params, dt: 0.1, firstGid: 1, seed: 1 });
+    const na = iafCondExpF32Native.create({ n, params, dt: 0.1, firstGid: 1, seed: 1 });
+    const ringW = wa.allocateRing!(slots)!;
+    const ringN = na.allocateRing!(slots)!;
+    const rnd = lcg(53);
+    const sW = new Int32Array(n * m);
+    const lW = new Int32Array(n * m);
+    const sN = new Int32Array(n * m);
+    const lN = new Int32Array(n * m);
+    let spikes = 0;
+    for (let slice = 0; slice < 1250; slice++) {
+      const from = slice * m;
+      for (let k = 0; k < m; k++) {
+        const w = ringW.offset(from + m + k);
+        for (let i = 0; i < n; i++) {
+          ringW.ex[w + i] = ringN.ex[w + i] = rnd() < 0.15 ? 4 * rnd() : 0;
+          ringW.inh[w + i] = ringN.inh[w + i] = rnd() < 0.03 ? -51 * rnd() : 0;
+          // the current channel in the second half, so both kernel variants run
+          if (slice >= 625) ringW.cur[w + i] = ringN.cur[w + i] = rnd() < 0.05 ? 60 * (rnd() - 0.5) : 0;
+        }
+      }
+      let cW: number;
+      let cN: number;
+      if (slice % 2 === 0) {
+        cW = wa.updateSlice!(from, from + m, ringW, sW, lW);
+        cN = na.updateSlice!(from, from + m, ringN, sN, lN);
+      } else {
+        cW = cN = 0;
+        for (let k = 0; k < m; k++) {
+          const a = wa.update(from + k, ringW as RingBuffer, ringW.offset(from + k), sW.subarray(cW));
+          const b = na.update(from + k, ringN as RingBuffer, ringN.offset(from + k), sN.subarray(cN));
+          lW.fill(k, cW, cW + a);
+          lN.fill(k, cN, cN + b);
+          cW += a;
+          cN += b;
+        }
+      }
+      expect(cN).toBe(cW);
+      // updateSlice lists spikes in its own block order (16-lane blocks vs 4-lane quads): compare as sets
+      const pairs = (sp: Int32Array, lg: Int32Array, c: number) => Array.from({ length: c }, (_, j) => lg[j] * 100000 + sp[j]).sort((a, b) => a - b);
+      expect(pairs(sN, lN, cN)).toEqual(pairs(sW, lW, cW));
+      spikes += cW;
+    }
+    expect(spikes).toBeGreaterThan(1000);
+    for (const v of ['V_m', 'g_ex', 'g_in']) expect(Array.from(na.state[v])).toEqual(Array.from(wa.state[v]));
+    expect(Array.from(ringN.ex)).toEqual(Array.from(ringW.ex));
+  });
+
+  it('va-coba with euler-f32-native gives the spike digest of euler-f32x4-wasm-simd (1 s)', () => {
+    const digest = (integrator: string) => runPreset(vaCoba, { simtime: 1000, integrator }, { plugins: builtinPlugins }).summary.spike_digest;
+    expect(digest('euler-f32-native')).toBe(digest('euler-f32x4-wasm-simd'));
+  }, 30000);
 
   it('gives va-coba rates within 2 % of euler-f32 over 10 s (bit-identical f64x2 kernel as the euler-f32 run)', () => {
     const rates = (integrator: string) => {

@@ -4,6 +4,7 @@ import { refractorySteps } from '../../neurons/propagators.js';
 import { module, op, I32, V128 } from './assembler.js';
 import { wasm, RowCopier, type StepFn } from './runtime.js';
 import { scatterKernel } from './scatter.js';
+import { loadKernelAddon, type KernelAddon } from '../native.js';
 
 /**
  * iaf_cond_exp's Auryn-style step (forward Euler on V_m, exponential conductance decay) computed in single
@@ -28,8 +29,11 @@ const CONSTS = ['E_L', 'gL', 'E_ex', 'E_in', 'I_e', 'hOverC', 'Pex', 'Pin', 'sca
 type ConstName = (typeof CONSTS)[number];
 /** Quads each step of the inner loop advances together: independent dependency chains for the CPU to overlap. */
 const QUADS = 3;
-/** Neurons per inner-loop iteration; a group is padded to a multiple of it. */
-const LANES = 4 * QUADS;
+/**
+ * A group is padded to a multiple of this many neurons: whole inner-loop iterations of this kernel (4 ×
+ * QUADS neurons) and of the native one (three 16-lane vectors).
+ */
+const PAD_TO = 48;
 
 const L = {
   o16: 2, count: 3, mask: 4, k: 5, row: 6,
@@ -198,9 +202,9 @@ const BATCH = 4096;
  * float32 anyway. Handed any other ring (tests, a population whose size is not a multiple of 4 or whose
  * delays need more rows) it copies the step's rows into scratch rows first.
  */
-export function createCondExpEulerF32x4Wasm(ctx: NeuronGroupContext, inputScale = 1): NeuronGroup {
+export function createCondExpEulerF32x4Wasm(ctx: NeuronGroupContext, inputScale = 1, native: KernelAddon | null = null): NeuronGroup {
   const { n, params: p, dt: h } = ctx;
-  const pad = Math.ceil(n / LANES) * LANES;
+  const pad = Math.ceil(n / PAD_TO) * PAD_TO;
   const A4 = pad * 4;
   const at = layout(A4);
   // ring rows are `pad` long, so the last group of quads reads and clears its own row only
@@ -210,8 +214,13 @@ export function createCondExpEulerF32x4Wasm(ctx: NeuronGroupContext, inputScale 
   const bytes = tablesAt + TABLE_BYTES;
   const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
   const buffer = memory.buffer;
-  const kernel = (channel: number, current = true) =>
-    new wasm.Instance(compiled(A4, channel, inputScale !== 1, current), { env: { mem: memory } }).exports.step as StepFn;
+  const scaled = inputScale !== 1;
+  // The native kernel (same memory, same operations, wider vectors) when given one; else WebAssembly's.
+  const kernel = (channel: number, current = true): StepFn =>
+    native
+      ? (end: number, nSteps: number) =>
+          native.condExpSlice(buffer, end, nSteps, A4, channel, at.spikeIdx, at.spikeLag, at.rowTable, at.consts, current, scaled)
+      : (new wasm.Instance(compiled(A4, channel, scaled, current), { env: { mem: memory } }).exports.step as StepFn);
   const scratchKernel = kernel(A4);
   new Float32Array(buffer, 0, pad).fill(p.E_L);
   const V = new Float32Array(buffer, 0, n);
@@ -342,4 +351,16 @@ export const iafCondExpF32x4Wasm: IntegratorPlugin = {
   model: 'iaf_cond_exp',
   doc: 'iaf_cond_exp with Auryn-style Euler integration in float32 arithmetic, four neurons per WebAssembly f32x4 (within float32 rounding of euler-f32)',
   create: (ctx) => createCondExpEulerF32x4Wasm(ctx),
+};
+
+/**
+ * The same kernel compiled for this machine's vector unit (native/kernels, -march=native: 16 lanes per
+ * AVX-512 vector here), over the same memory and with bit-identical results; built by `npm run build:native`.
+ */
+export const iafCondExpF32Native: IntegratorPlugin = {
+  kind: 'integrator',
+  name: 'euler-f32-native',
+  model: 'iaf_cond_exp',
+  doc: "iaf_cond_exp's euler-f32x4-wasm-simd kernel compiled natively for this machine (-march=native; 16 float32 lanes with AVX-512), bit-identical to it; needs `npm run build:native`",
+  create: (ctx) => createCondExpEulerF32x4Wasm(ctx, 1, loadKernelAddon()),
 };
