@@ -87,6 +87,8 @@ const WASM_COBA: Record<string, [string, string]> = { iaf_cond_exp: ['euler-f32'
 const WASM_PSC: Record<string, [string, string]> = { iaf_psc_exp: ['exact', 'exact-wasm-simd'] };
 /** float32 arithmetic, four neurons per vector, reading its ring in place (within float32 rounding of euler-f32). */
 const WASM_COBA_F32X4: Record<string, [string, string]> = { iaf_cond_exp: ['euler-f32', 'euler-f32x4-wasm-simd'] };
+/** The f32x4 kernel compiled for this machine (native/kernels, npm run build:native; bit-identical to it). */
+const NATIVE_COBA: Record<string, [string, string]> = { iaf_cond_exp: ['euler-f32', 'euler-f32-native'] };
 
 function presetPlans(): PresetPlan[] {
   if (quick) {
@@ -94,6 +96,7 @@ function presetPlans(): PresetPlan[] {
       { name: 'va-coba', label: 'va-coba (1 s, Euler-f32)', overrides: { simtime: 1000, integrator: 'euler-f32' }, reps: 1, peer: 'coba' },
       { name: 'va-coba', label: 'va-coba (1 s, Euler-f32), WASM SIMD', overrides: { simtime: 1000, integrator: 'euler-f32' }, reps: 1, integrators: WASM_COBA },
       { name: 'va-coba', label: 'va-coba (1 s, Euler-f32), WASM SIMD f32x4', overrides: { simtime: 1000, integrator: 'euler-f32' }, reps: 1, integrators: WASM_COBA_F32X4 },
+      { name: 'va-coba', label: 'va-coba (1 s, Euler-f32), native f32 (-march=native)', overrides: { simtime: 1000, integrator: 'euler-f32' }, reps: 1, integrators: NATIVE_COBA },
       { name: 'va-cuba', label: 'va-cuba (1 s)', overrides: { simtime: 1000 }, reps: 1, peer: 'cuba' },
       { name: 'cuba-static', label: 'cuba-static --scale 0.2 (200 ms)', overrides: { simtime: 200, scale: 0.2 }, reps: 1 },
       { name: 'cuba-static', label: 'cuba-static --scale 0.2 (200 ms), WASM SIMD', overrides: { simtime: 200, scale: 0.2 }, reps: 1, integrators: WASM_PSC },
@@ -105,6 +108,7 @@ function presetPlans(): PresetPlan[] {
     { name: 'va-coba', label: 'va-coba (60 s, Euler-f32)', overrides: { simtime: 60000, integrator: 'euler-f32' }, reps: 2, peer: 'coba' },
     { name: 'va-coba', label: 'va-coba (60 s, Euler-f32), WASM SIMD', overrides: { simtime: 60000, integrator: 'euler-f32' }, reps: 3, integrators: WASM_COBA },
     { name: 'va-coba', label: 'va-coba (60 s, Euler-f32), WASM SIMD f32x4', overrides: { simtime: 60000, integrator: 'euler-f32' }, reps: 3, integrators: WASM_COBA_F32X4 },
+    { name: 'va-coba', label: 'va-coba (60 s, Euler-f32), native f32 (-march=native)', overrides: { simtime: 60000, integrator: 'euler-f32' }, reps: 3, integrators: NATIVE_COBA },
     { name: 'va-cuba', label: 'va-cuba (10 s)', overrides: { simtime: 10000 }, reps: 3, peer: 'cuba' },
     { name: 'va-cuba', label: 'va-cuba (10 s), WASM SIMD', overrides: { simtime: 10000 }, reps: 3, integrators: WASM_PSC },
     { name: 'cuba-static', label: 'cuba-static (full, 1 s)', overrides: { simtime: 1000 }, reps: 3 },
@@ -319,10 +323,18 @@ md.push('## Networks: wall seconds per simulated second (real-time factor)');
 md.push('');
 md.push('| network | RTF wall | spread | RTF CPU | build s | synapses | B/synapse | build s per 10^6 syn | rate Hz (E / I) | peak RSS MiB | Brian2 C++ standalone RTF | Brian2 compile s | ours vs Brian2 |');
 md.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+// The peer's figure of a network, for its integrator variants too (same network, same simulated time).
+const peerOf = (pr: PresetResult) =>
+  pr.peer ?? presetResults.find((q) => q.peer && q.plan.name === pr.plan.name && q.plan.overrides.simtime === pr.plan.overrides.simtime)?.peer;
 for (const pr of presetResults) {
   const { plan, runs } = pr;
   let peerCells = '– | – | –';
-  if (pr.peer) {
+  const peer = peerOf(pr);
+  if (peer && !pr.peer && !peer.error) {
+    const b = median(peer.sim_s!) / ((Number(plan.overrides.simtime) || 1000) / 1000);
+    const ours = runs.length ? median(runs.map((r) => r.rtf_cpu as number)) : NaN;
+    peerCells = `(as above) | – | ${Number.isFinite(ours) ? (b / ours >= 1 ? `ours ${fmt(b / ours, 2)}× faster` : `Brian2 ${fmt(ours / b, 2)}× faster`) : '–'}`;
+  } else if (pr.peer) {
     if (pr.peer.error) peerCells = `${pr.peer.error} | – | –`;
     else {
       const simS = (Number(plan.overrides.simtime) || 1000) / 1000;
@@ -397,17 +409,23 @@ const target = (what: string, value: number | null, limit: number, unit: string,
   const shown = has(value) ? `${fmt(value)} ${unit}` : note || '–';
   md.push(`| ${what} ≤ ${limit} ${unit} | ${shown}${has(wasmValue) ? `; WASM SIMD integrator ${fmt(wasmValue)} ${unit}` : ''}${has(value) && note ? ` (${note})` : ''} | ${ok} |`);
 };
-target('va-coba real-time factor (wall)', rtfOf('va-coba'), 0.1, '', missingNote('va-coba'), rtfOf('va-coba', true));
-target('va-coba real-time factor (CPU)', cpuRtfOf('va-coba'), 0.1, '', missingNote('va-coba'), cpuRtfOf('va-coba', true));
-const coba = find('va-coba');
-const cobaWasm = find('va-coba', true);
-if (coba?.peer && !coba.peer.error && coba.runs.length) {
-  const b = median(coba.peer.sim_s!) / ((Number(coba.plan.overrides.simtime) || 1000) / 1000);
-  const ratio = b / median(coba.runs.map((r) => r.rtf_cpu as number));
-  const ratioW = cobaWasm?.runs.length ? b / median(cobaWasm.runs.map((r) => r.rtf_cpu as number)) : NaN;
-  const best = Math.max(ratio, Number.isFinite(ratioW) ? ratioW : -Infinity);
-  md.push(`| va-coba ≥ 2× faster than Brian2 C++ standalone COBA (CPU time both) | ${fmt(ratio, 2)}×${Number.isFinite(ratioW) ? `; WASM SIMD integrator ${fmt(ratioW, 2)}×` : ''} | ${best >= 2 ? 'yes' : 'no'} |`);
-} else md.push(`| va-coba ≥ 2× faster than Brian2 C++ standalone COBA | ${coba?.peer?.error ?? (missingNote('va-coba') || '–')} | not measured |`);
+// va-coba: every integrator variant, each named, against the Brian2 figure of the same run.
+const cobaRuns = presetResults.filter((p) => p.plan.name === 'va-coba' && p.runs.length);
+const cobaPeer = presetResults.find((p) => p.plan.name === 'va-coba' && p.peer)?.peer;
+const variantName = (p: PresetResult) => p.plan.label.replace(/^va-coba \([^)]*\)(, )?/, '') || 'TypeScript euler-f32';
+const cobaCpu = (p: PresetResult) => median(p.runs.map((r) => r.rtf_cpu as number));
+const cobaWall = (p: PresetResult) => median(p.runs.map((r) => r.rtf_wall as number));
+if (cobaRuns.length) {
+  for (const [what, of] of [['wall', cobaWall], ['CPU', cobaCpu]] as const) {
+    const best = cobaRuns.reduce((a, b) => (of(b) < of(a) ? b : a));
+    md.push(`| va-coba real-time factor (${what}) ≤ 0.1 | ${cobaRuns.map((p) => `${variantName(p)} ${fmt(of(p))}`).join('; ')} | ${of(best) <= 0.1 ? `yes (${variantName(best)})` : 'no'} |`);
+  }
+  if (cobaPeer && !cobaPeer.error) {
+    const b = median(cobaPeer.sim_s!) / ((Number(cobaRuns[0].plan.overrides.simtime) || 1000) / 1000);
+    const best = cobaRuns.reduce((x, y) => (cobaCpu(y) < cobaCpu(x) ? y : x));
+    md.push(`| va-coba ≥ 2× faster than Brian2 C++ standalone COBA (CPU time both; Brian2 ${fmt(b)}) | ${cobaRuns.map((p) => `${variantName(p)} ${fmt(b / cobaCpu(p), 2)}×`).join('; ')} | ${b / cobaCpu(best) >= 2 ? `yes (${variantName(best)})` : 'no'} |`);
+  } else md.push(`| va-coba ≥ 2× faster than Brian2 C++ standalone COBA | ${cobaPeer?.error ?? '–'} | not measured |`);
+} else md.push(`| va-coba | ${missingNote('va-coba') || 'not run'} | not measured |`);
 target('cuba-static wall s per simulated s', quick ? null : rtfOf('cuba-static'), 7, 's', quick ? 'full size only' : missingNote('cuba-static'), quick ? null : rtfOf('cuba-static', true));
 target('cuba-stdp wall s per simulated s', quick ? null : rtfOf('cuba-stdp'), 13, 's', quick ? 'full size only' : missingNote('cuba-stdp'), quick ? null : rtfOf('cuba-stdp', true));
 const hpc1 = find('hpc-benchmark --scale 1');
