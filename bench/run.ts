@@ -296,7 +296,7 @@ for (const r of neuronRows) {
   md.push(`| ${r.model} | ${r.integrator} | ${fmt(1e9 / m)} | ${fmt(m)} | ${spread(ns)} | ${r.est_bytes_per_neuron} | ${fmt(floor)} | ${fmt(m / floor, 2)} |`);
 }
 md.push('');
-md.push(`Groups of ${neuronRows.find((r) => r.n)?.n ?? '?'} neurons without input, ring-buffer row read and cleared every step, CPU time; floor = estimated bytes per neuron at the JS in-cache triad bandwidth.`);
+md.push(`Groups of ${neuronRows.find((r) => r.n)?.n ?? '?'} neurons without input, one update() call per step with the ring-buffer row read and cleared (the group's own ring where it allocates one), CPU time; floor = estimated bytes per neuron at the JS in-cache triad bandwidth.`);
 md.push('');
 
 md.push('## Spike propagation and synapse tables');

@@ -3,6 +3,7 @@ import { ParameterError, SpikeworksError, formatValue } from './errors.js';
 import { resolveParams, type Params } from './schema.js';
 import { PluginRegistry } from './registry.js';
 import { RingBuffer, type AnyRing } from './ringbuffer.js';
+import { stepThrough } from './slices.js';
 import { EdgeBuffer } from './csr.js';
 import { StreamBank } from './rng.js';
 import { isDistribution, makeSampler, type ValueSpec } from './distributions.js';
@@ -701,20 +702,9 @@ export class Simulator {
       const ring = this.rings[p];
       const spikes = this.sliceSpikes[p];
       const lags = this.sliceLags[p];
-      let count = 0;
-      if (group.updateSlice) count = group.updateSlice(from, to, ring, spikes, lags);
-      else {
-        const scratch = this.spikeScratch[p];
-        for (let s = from; s < to; s++) {
-          const off = ring.offset(s);
-          const c = group.update(s, ring as RingBuffer, off, scratch);
-          if (!ring.readerClears) ring.clear(off);
-          for (let k = 0; k < c; k++) {
-            spikes[count] = scratch[k];
-            lags[count++] = s - from;
-          }
-        }
-      }
+      const count = group.updateSlice
+        ? group.updateSlice(from, to, ring, spikes, lags)
+        : stepThrough(group, ring, from, to, this.spikeScratch[p], spikes, lags);
       this.sliceCounts[p] = count;
       this.localSpikeCount[p] += count;
       total += count;

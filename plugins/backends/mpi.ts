@@ -1,10 +1,7 @@
-import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join, resolve } from 'node:path';
 import type { CommBackend, CommRuntime, SpikeBatch } from '../../core/plugin.js';
 import { SpikeworksError } from '../../core/errors.js';
 import { GrowableBatch, mergeCanonical } from './merge.js';
+import { addonLoader } from '../addon.js';
 
 /** The functions of native/mpi (node-addon-api over Open MPI). */
 export interface MpiAddon {
@@ -23,34 +20,16 @@ export const MPI_INSTALL_HINT =
   'then `npm run build:mpi` (builds native/mpi/build/Release/spikeworks_mpi.node), and start the ranks with ' +
   '`mpirun -np N node bin/spikeworks.js run <preset> --comm mpi`';
 
-/** Where the built addon may lie: from sources (plugins/backends) or from the bundle (dist/). */
-function candidates(): string[] {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const rel = join('native', 'mpi', 'build', 'Release', 'spikeworks_mpi.node');
-  // An explicit path (SPIKEWORKS_MPI_ADDON) is the only candidate: a wrong one must not fall back silently.
-  if (process.env.SPIKEWORKS_MPI_ADDON) return [resolve(process.env.SPIKEWORKS_MPI_ADDON)];
-  return [resolve(here, '..', '..', rel), resolve(here, '..', rel)];
-}
-
-let cached: MpiAddon | null = null;
+const mpiAddon = addonLoader<MpiAddon>('mpi', 'spikeworks_mpi.node', 'SPIKEWORKS_MPI_ADDON', () => MPI_INSTALL_HINT);
 
 /** Load the addon, or throw a SpikeworksError saying what to install and run. */
 export function loadMpiAddon(): MpiAddon {
-  if (cached) return cached;
-  const paths = candidates();
-  const found = paths.find((p) => existsSync(p));
-  if (!found) throw new SpikeworksError(`${MPI_INSTALL_HINT}. No built addon at ${paths.join(' or ')}`);
-  try {
-    cached = createRequire(import.meta.url)(found) as MpiAddon;
-  } catch (e) {
-    throw new SpikeworksError(`${MPI_INSTALL_HINT}. Loading ${found} failed: ${(e as Error).message}`);
-  }
-  return cached;
+  return mpiAddon.load();
 }
 
 /** Whether the addon is built here (the CLI and tests use it to explain what is missing). */
 export function mpiAddonAvailable(): boolean {
-  return candidates().some((p) => existsSync(p));
+  return mpiAddon.available();
 }
 
 /**

@@ -1,8 +1,4 @@
-import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join, resolve } from 'node:path';
-import { SpikeworksError } from '../../core/errors.js';
+import { addonLoader } from '../addon.js';
 
 /** The functions of native/kernels (node-addon-api, built for this machine with -march=native). */
 export interface KernelAddon {
@@ -22,31 +18,13 @@ export const KERNELS_BUILD_HINT =
   'the native integrators need their addon, built on the machine that runs it: `npm run build:native` ' +
   '(node-gyp with g++, make and python3; builds native/kernels/build/Release/spikeworks_kernels.node)';
 
-/** Where the built addon may lie: from sources (plugins/integrators) or from the bundle (dist/). */
-function candidates(): string[] {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const rel = join('native', 'kernels', 'build', 'Release', 'spikeworks_kernels.node');
-  // An explicit path is the only candidate: a wrong one must not fall back silently.
-  if (process.env.SPIKEWORKS_KERNELS_ADDON) return [resolve(process.env.SPIKEWORKS_KERNELS_ADDON)];
-  return [resolve(here, '..', '..', rel), resolve(here, '..', rel)];
-}
-
-let cached: KernelAddon | null = null;
+const kernelAddon = addonLoader<KernelAddon>('kernels', 'spikeworks_kernels.node', 'SPIKEWORKS_KERNELS_ADDON', () => KERNELS_BUILD_HINT);
 
 /** Load the addon, or throw a SpikeworksError saying how to build it. */
 export function loadKernelAddon(): KernelAddon {
-  if (cached) return cached;
-  const paths = candidates();
-  const found = paths.find((p) => existsSync(p));
-  if (!found) throw new SpikeworksError(`${KERNELS_BUILD_HINT}. No built addon at ${paths.join(' or ')}`);
-  try {
-    cached = createRequire(import.meta.url)(found) as KernelAddon;
-  } catch (e) {
-    throw new SpikeworksError(`${KERNELS_BUILD_HINT}. Loading ${found} failed: ${(e as Error).message}`);
-  }
-  return cached;
+  return kernelAddon.load();
 }
 
 export function kernelAddonAvailable(): boolean {
-  return candidates().some((p) => existsSync(p));
+  return kernelAddon.available();
 }

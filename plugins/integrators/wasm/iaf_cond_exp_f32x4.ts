@@ -4,6 +4,7 @@ import { refractorySteps } from '../../neurons/propagators.js';
 import { module, op, I32, V128 } from './assembler.js';
 import { wasm, RowCopier, type StepFn } from './runtime.js';
 import { scatterKernel } from './scatter.js';
+import { stepThrough } from '../../../core/slices.js';
 import { loadKernelAddon, type KernelAddon } from '../native.js';
 
 /**
@@ -320,19 +321,8 @@ export function createCondExpEulerF32x4Wasm(ctx: NeuronGroupContext, inputScale 
       return unpackSpikes(spikeIdx, spikeLag, count, n, 0, spikes, null, 0);
     },
     updateSlice(from: number, to: number, ring: AnyRing, spikes: Int32Array, lags: Int32Array): number {
+      if (ring !== ownRing || n === 0) return stepThrough(group, ring, from, to, fallback, spikes, lags);
       let total = 0;
-      if (ring !== ownRing || n === 0) {
-        for (let s = from; s < to; s++) {
-          const off = ring.offset(s);
-          const count = group.update(s, ring as RingBuffer, off, fallback);
-          if (!ring.readerClears) ring.clear(off);
-          for (let j = 0; j < count; j++) {
-            spikes[total] = fallback[j];
-            lags[total++] = s - from;
-          }
-        }
-        return total;
-      }
       for (let s0 = from; s0 < to; s0 += CHUNK) {
         const nSteps = Math.min(CHUNK, to - s0);
         for (let k = 0; k < nSteps; k++) rowTable[k] = at.ring + 4 * ownRing.offset(s0 + k);
