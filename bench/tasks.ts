@@ -109,17 +109,24 @@ export function propagationTask(opts: { quick: boolean }): Row[] {
   const sim = createSimulator({ seed: 5 });
   const src = sim.create('iaf_psc_exp', nSource);
   const tgt = sim.create('iaf_psc_exp', nTarget);
+  // A group that delivers homogeneous static tables itself: WebAssembly scatter into its float32 ring.
+  const tgtWasm = sim.create('iaf_cond_exp', nTarget, {}, { integrator: 'euler-f32x4-wasm-simd' });
   const conn = { rule: 'fixed_indegree', indegree: nSource };
-  const cases: { name: string; syn: Record<string, unknown>; build_s?: number; error?: string }[] = [
+  const cases: { name: string; syn: Record<string, unknown>; target?: typeof tgt; build_s?: number; error?: string }[] = [
     { name: 'static_synapse, homogeneous weight', syn: { synapse_model: 'static_synapse', weight: 1, delay: 1.5 } },
     { name: 'static_synapse, weight per synapse', syn: { synapse_model: 'static_synapse', weight: { distribution: 'normal', mean: 1, std: 0.1 }, delay: 1.5 } },
+    {
+      name: 'static_synapse, homogeneous weight, WebAssembly scatter (f32x4 group, float32 ring)',
+      syn: { synapse_model: 'static_synapse', weight: 1, delay: 1.5 },
+      target: tgtWasm,
+    },
   ];
   for (const m of sim.registry.all('synapse')) if (m.plastic) cases.push({ name: m.name, syn: { synapse_model: m.name, weight: 1, delay: 1.5 } });
   const projections = [];
   for (const c of cases) {
     const t0 = cpuMs();
     try {
-      projections.push({ c, proj: sim.connect(src, tgt, conn, c.syn) });
+      projections.push({ c, proj: sim.connect(src, c.target ?? tgt, conn, c.syn) });
       c.build_s = (cpuMs() - t0) / 1000;
     } catch (e) {
       c.error = e instanceof Error ? e.message : String(e);
