@@ -16,6 +16,11 @@ const L = { i: 10, k: 11, end: 12, base: 13, addr: 14, src: 15 } as const;
 
 function buildScatter(): Uint8Array {
   const { get, set, tee } = op;
+  /** ring[base + target[k + at/4]] += weight */
+  const addAt = (at: number) => [
+    get(L.k), op.i32Load(at), op.i32Const(2), op.i32Shl(), get(L.base), op.i32Add(), tee(L.addr),
+    get(L.addr), op.f32Load(), get(A.weight), op.f32Add(), op.f32Store(),
+  ];
   const body: number[][] = [
     op.i32Const(0), set(L.i),
     op.block(), op.loop(),
@@ -27,10 +32,16 @@ function buildScatter(): Uint8Array {
     get(L.i), op.i32Const(2), op.i32Shl(), get(A.srcAt), op.i32Add(), op.i32Load(), op.i32Const(2), op.i32Shl(), get(A.rowStartAt), op.i32Add(), tee(L.src),
     op.i32Load(), op.i32Const(2), op.i32Shl(), get(A.targetAt), op.i32Add(), set(L.k),
     get(L.src), op.i32Load(4), op.i32Const(2), op.i32Shl(), get(A.targetAt), op.i32Add(), set(L.end),
+    // four synapses per iteration while four remain (a row's targets are distinct: no two alias), then one
+    op.block(), op.loop(),
+    get(L.end), get(L.k), op.i32Sub(), op.i32Const(16), op.i32LtU(), op.brIf(1),
+    ...[0, 4, 8, 12].flatMap((at) => addAt(at)),
+    get(L.k), op.i32Const(16), op.i32Add(), set(L.k),
+    op.br(0),
+    op.end(), op.end(),
     op.block(), op.loop(),
     get(L.k), get(L.end), op.i32GeU(), op.brIf(1),
-    get(L.k), op.i32Load(), op.i32Const(2), op.i32Shl(), get(L.base), op.i32Add(), tee(L.addr),
-    get(L.addr), op.f32Load(), get(A.weight), op.f32Add(), op.f32Store(),
+    ...addAt(0),
     get(L.k), op.i32Const(4), op.i32Add(), set(L.k),
     op.br(0),
     op.end(), op.end(),
