@@ -193,6 +193,9 @@ function isNumberArray(v: unknown): v is ArrayLike<number> {
   return typeof v === 'object' && v !== null && !isDistribution(v) && typeof (v as ArrayLike<number>).length === 'number';
 }
 
+/** Most steps one updateSlice call advances (a longer min-delay slice runs in several blocks). */
+const MAX_BLOCK_STEPS = 32;
+
 function now(): number {
   return performance.now() / 1000;
 }
@@ -227,6 +230,7 @@ export class Simulator {
   private sliceLags: Int32Array[] = [];
   private sliceCounts = new Int32Array(0);
   private lagStart = new Int32Array(0);
+  private blockSteps = 1;
   /** Whether propagation hands each projection its source population's spikes at once (deliverBatch). */
   private batchedPropagation = false;
   private popSpikes: SpikeList[] = [];
@@ -603,10 +607,12 @@ export class Simulator {
     this.blockedSlices =
       this.samplers.length === 0 && this.plasticIncoming.every((l) => l.length === 0) && this.populations.some((p) => p.group.updateSlice);
     if (this.blockedSlices) {
-      this.sliceSpikes = this.populations.map((p) => new Int32Array(Math.max(1, p.localCount * minD)));
-      this.sliceLags = this.populations.map((p) => new Int32Array(Math.max(1, p.localCount * minD)));
+      // Long slices (large min delays) run in blocks, so the spike lists stay n × MAX_BLOCK_STEPS at most.
+      this.blockSteps = Math.min(minD, MAX_BLOCK_STEPS);
+      this.sliceSpikes = this.populations.map((p) => new Int32Array(Math.max(1, p.localCount * this.blockSteps)));
+      this.sliceLags = this.populations.map((p) => new Int32Array(Math.max(1, p.localCount * this.blockSteps)));
       this.sliceCounts = new Int32Array(this.populations.length);
-      this.lagStart = new Int32Array(minD + 1);
+      this.lagStart = new Int32Array(this.blockSteps + 1);
     }
     this.prepared = true;
     this.events.emit('prepare', { minDelaySteps: minD, maxDelaySteps: maxD });
@@ -692,6 +698,15 @@ export class Simulator {
    * index) so recorders and propagation see the same sequence.
    */
   private updateBlocked(from: number, to: number): void {
+    this.localSpikes.count = 0;
+    for (let a = from; a < to; a += this.blockSteps) this.updateBlock(a, Math.min(to, a + this.blockSteps));
+  }
+
+  /**
+   * One block of a slice (at most blockSteps steps): generators, each population's steps in one call, then
+   * the block's spikes appended to the slice's list in the per-step order by a stable counting sort on the lag.
+   */
+  private updateBlock(from: number, to: number): void {
     const pops = this.populations;
     for (let s = from; s < to; s++) {
       for (let g = 0; g < this.generators.length; g++) this.generators[g].emit(s);
@@ -709,17 +724,17 @@ export class Simulator {
       this.localSpikeCount[p] += count;
       total += count;
     }
-    // A stable counting sort by lag over the populations in order.
     const m = to - from;
+    const local = this.localSpikes;
+    const base = local.count;
     const start = this.lagStart;
     start.fill(0, 0, m + 1);
+    start[0] = base;
     for (let p = 0; p < pops.length; p++) {
       const lags = this.sliceLags[p];
       for (let k = 0, c = this.sliceCounts[p]; k < c; k++) start[lags[k] + 1]++;
     }
     for (let l = 0; l < m; l++) start[l + 1] += start[l];
-    const local = this.localSpikes;
-    local.count = 0;
     local.ensure(total);
     const gids = local.gids;
     const steps = local.steps;
@@ -734,7 +749,7 @@ export class Simulator {
         steps[at] = from + lag;
       }
     }
-    local.count = total;
+    local.count = base + total;
   }
 
   private propagate(batch: SpikeBatch): void {
