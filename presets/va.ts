@@ -193,6 +193,10 @@ export const vaCobaPynnParams = {
   Ginh: { unit: 'nS', default: 51, min: 0, doc: 'inhibitory conductance (w_inh = Ginh × 1e-3 µS)' },
   Erev_exc: { unit: 'mV', default: 0, doc: 'e_rev_E' },
   Erev_inh: { unit: 'mV', default: -80, doc: 'e_rev_I' },
+  integrator: {
+    unit: '', default: 'rkf45', choices: ['rkf45', 'euler-f32', 'euler-f32x4-wasm-simd', 'euler-f32-native'] as const,
+    doc: "IF_cond_exp's integrator: 'rkf45' (NEST's adaptive scheme, as pyNN.nest runs it), or Auryn's forward Euler in single precision ('euler-f32'; float32 arithmetic four neurons per WebAssembly vector: 'euler-f32x4-wasm-simd'; the same kernel compiled for this machine: 'euler-f32-native', after npm run build:native)",
+  },
 } as const;
 
 /**
@@ -234,8 +238,9 @@ function buildVaCobaPynn(sim: Simulator, p: PresetValues) {
     tau_m: p.tau_m, tau_syn_E: p.tau_exc, tau_syn_I: p.tau_inh, v_rest: p.E_leak, v_reset: p.v_reset, v_thresh: p.v_thresh,
     cm: d.cmNf, tau_refrac: p.t_refrac, e_rev_E: p.Erev_exc, e_rev_I: p.Erev_inh,
   };
-  const E = sim.create('IF_cond_exp', d.nExc, cell);
-  const I = sim.create('IF_cond_exp', d.nInh, cell);
+  const options = { integrator: p.integrator as string };
+  const E = sim.create('IF_cond_exp', d.nExc, cell, options);
+  const I = sim.create('IF_cond_exp', d.nInh, cell, options);
   // all_cells.initialize(v=RandomDistribution('uniform', low=v_reset, high=v_thresh))
   const v0 = { distribution: 'uniform' as const, min: p.v_reset as number, max: p.v_thresh as number };
   E.set('v', v0);

@@ -6,6 +6,8 @@ import { createPscAlphaExact } from './iaf_psc_alpha.js';
 import { createCondExpRkf45 } from './iaf_cond_exp.js';
 import { createAeifRkf45 } from './aeif_cond_exp.js';
 import { createPscExpEulerF32, createCondExpEulerF32 } from '../integrators/euler_f32.js';
+import { createCondExpEulerF32x4Wasm } from '../integrators/wasm/iaf_cond_exp_f32x4.js';
+import { loadKernelAddon } from '../integrators/native.js';
 
 /**
  * PyNN's standard cell types with PyNN's names, units (nF, µS, nA, mV, ms) and defaults, mapped onto the
@@ -179,7 +181,13 @@ export const IF_cond_exp: NeuronModel = {
   doc: 'PyNN IF_cond_exp: PyNN names and units (weights in µS) on NEST iaf_cond_exp',
   params: pynnSchemas.IF_cond_exp,
   state: { ...vState, g_ex: { unit: 'nS', doc: 'excitatory conductance', initial: () => 0 }, g_in: { unit: 'nS', doc: 'inhibitory conductance', initial: () => 0 } },
-  integrators: { rkf45: viaNest('IF_cond_exp', createCondExpRkf45), 'euler-f32': viaNest('IF_cond_exp', createCondExpEulerF32) },
+  integrators: {
+    rkf45: viaNest('IF_cond_exp', createCondExpRkf45),
+    'euler-f32': viaNest('IF_cond_exp', createCondExpEulerF32),
+    // iaf_cond_exp's float32 kernels (docs/wasm-f32x4.md); the native one loads its addon at create
+    'euler-f32x4-wasm-simd': viaNest('IF_cond_exp', (ctx, inputScale) => createCondExpEulerF32x4Wasm(ctx, inputScale)),
+    'euler-f32-native': viaNest('IF_cond_exp', (ctx, inputScale) => createCondExpEulerF32x4Wasm(ctx, inputScale, loadKernelAddon())),
+  },
   defaultIntegrator: 'rkf45',
   check: checkPynn('IF_cond_exp'),
 };

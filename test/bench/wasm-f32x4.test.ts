@@ -4,6 +4,7 @@ import { resolveParams } from '../../core/schema.js';
 import { iafCondExp } from '../../plugins/neurons/iaf_cond_exp.js';
 import { createCondExpEulerF32 } from '../../plugins/integrators/euler_f32.js';
 import { iafCondExpF32x4Wasm, iafCondExpF32Native, condExpF32x4Available } from '../../plugins/integrators/wasm/iaf_cond_exp_f32x4.js';
+import { IF_cond_exp } from '../../plugins/neurons/pynn.js';
 import { loadKernelAddon } from '../../plugins/integrators/native.js';
 import { runPreset } from '../../presets/preset.js';
 import { vaCoba } from '../../presets/va.js';
@@ -323,6 +324,63 @@ describe('euler-f32x4-wasm-simd (iaf_cond_exp in float32 arithmetic, four neuron
     const digest = (integrator: string) => runPreset(vaCoba, { simtime: 1000, integrator }, { plugins: builtinPlugins }).summary.spike_digest;
     expect(digest('euler-f32-native')).toBe(digest('euler-f32x4-wasm-simd'));
   }, 30000);
+
+  it("PyNN's IF_cond_exp on both kernels (weights in µS, scaled by 1000): native bit-identical to WebAssembly, both within 1e-3 mV of euler-f32", () => {
+    const n = 300;
+    const slots = 17;
+    const m = 8;
+    const pynnCell = { tau_m: 20, cm: 0.2, v_rest: -60, v_reset: -60, v_thresh: -50, tau_refrac: 5, tau_syn_E: 5, tau_syn_I: 10, e_rev_E: 0, e_rev_I: -80, i_offset: 0.15 };
+    const params = resolveParams('test', IF_cond_exp.params, pynnCell);
+    const ctx = { n, params, dt: 0.1, firstGid: 1, seed: 1 };
+    const ts = IF_cond_exp.integrators['euler-f32'](ctx);
+    const wa = IF_cond_exp.integrators['euler-f32x4-wasm-simd'](ctx);
+    const na = IF_cond_exp.integrators['euler-f32-native'](ctx);
+    expect(wa.state.v).toBe(wa.state.V_m);
+    const ringT = new RingBuffer(n, slots);
+    const ringW = wa.allocateRing!(slots)!;
+    const ringN = na.allocateRing!(slots)!;
+    const rnd = lcg(71);
+    const sp = { W: new Int32Array(n * m), N: new Int32Array(n * m), T: new Int32Array(n) };
+    const lg = { W: new Int32Array(n * m), N: new Int32Array(n * m) };
+    const firedT = new Float64Array(n);
+    const firedW = new Float64Array(n);
+    for (let slice = 0; slice < 1250; slice++) {
+      const from = slice * m;
+      for (let k = 0; k < m; k++) {
+        const [wT, wW] = [ringT.offset(from + m + k), ringW.offset(from + m + k)];
+        for (let i = 0; i < n; i++) {
+          const ex = rnd() < 0.2 ? 0.004 : 0; // 4 nS
+          const inh = rnd() < 0.03 ? -0.051 : 0; // 51 nS
+          ringT.ex[wT + i] = ringW.ex[wW + i] = ringN.ex[wW + i] = ex;
+          ringT.inh[wT + i] = ringW.inh[wW + i] = ringN.inh[wW + i] = inh;
+        }
+      }
+      const cW = wa.updateSlice!(from, from + m, ringW, sp.W, lg.W);
+      const cN = na.updateSlice!(from, from + m, ringN, sp.N, lg.N);
+      const pairs = (s: Int32Array, l: Int32Array, c: number) => Array.from({ length: c }, (_, j) => l[j] * 100000 + s[j]).sort((a, b) => a - b);
+      expect(pairs(sp.N, lg.N, cN)).toEqual(pairs(sp.W, lg.W, cW));
+      for (let j = 0; j < cW; j++) firedW[sp.W[j]] += from + lg.W[j];
+      for (let k = 0; k < m; k++) {
+        const off = ringT.offset(from + k);
+        const c = ts.update(from + k, ringT, off, sp.T);
+        for (let j = 0; j < c; j++) firedT[sp.T[j]] += from + k;
+        ringT.clear(off);
+      }
+    }
+    for (const v of ['V_m', 'g_ex', 'g_in']) expect(Array.from(na.state[v])).toEqual(Array.from(wa.state[v]));
+    let same = 0;
+    let spiking = 0;
+    let maxDiff = 0;
+    for (let i = 0; i < n; i++) {
+      if (firedT[i] !== firedW[i]) continue;
+      same++;
+      if (firedT[i] > 0) spiking++;
+      maxDiff = Math.max(maxDiff, Math.abs(ts.state.V_m[i] - wa.state.V_m[i]));
+    }
+    expect(same).toBeGreaterThan(0.9 * n);
+    expect(spiking).toBeGreaterThan(0.5 * n);
+    expect(maxDiff).toBeLessThan(1e-3);
+  });
 
   it('gives va-coba rates within 2 % of euler-f32 over 10 s (bit-identical f64x2 kernel as the euler-f32 run)', () => {
     const rates = (integrator: string) => {
