@@ -781,13 +781,16 @@ export class Simulator {
     const firsts = this.popFirstGid;
     const nPops = firsts.length;
     const lists = this.popSpikes;
-    for (let p = 0; p < nPops; p++) lists[p].count = 0;
+    // Room for the whole batch in every list up front: no capacity check per spike.
+    for (let p = 0; p < nPops; p++) {
+      lists[p].count = 0;
+      lists[p].ensure(batch.count);
+    }
     for (let k = 0; k < batch.count; k++) {
       const gid = batch.gids[k];
       let p = nPops - 1;
       while (p > 0 && firsts[p] > gid) p--;
       const list = lists[p];
-      list.ensure(1);
       list.gids[list.count] = gid - firsts[p];
       list.steps[list.count++] = batch.steps[k];
     }
