@@ -102,6 +102,7 @@ function presetPlans(): PresetPlan[] {
       { name: 'cuba-static', label: 'cuba-static --scale 0.2 (200 ms), WASM SIMD', overrides: { simtime: 200, scale: 0.2 }, reps: 1, integrators: WASM_PSC },
       { name: 'cuba-stdp', label: 'cuba-stdp --scale 0.2 (200 ms)', overrides: { simtime: 200, scale: 0.2 }, reps: 1 },
       { name: 'hpc-benchmark', label: 'hpc-benchmark --scale 0.05 (10 ms after 10 ms presim)', overrides: { scale: 0.05, simtime: 10, presimtime: 10, Nrec: 100 }, reps: 1 },
+      { name: 'zenke-25k', label: 'zenke-25k --scale 0.1 (200 ms)', overrides: { simtime: 200, scale: 0.1 }, reps: 1 },
     ];
   }
   return [
@@ -120,6 +121,9 @@ function presetPlans(): PresetPlan[] {
     // A shortened run keeps the suite inside its 15 minutes; the rate column shows the regime.
     { name: 'hpc-benchmark', label: 'hpc-benchmark --scale 0.2 (100 ms after 50 ms presim)', overrides: { scale: 0.2, simtime: 100 }, reps: 1 },
     { name: 'hpc-benchmark', label: 'hpc-benchmark --scale 1', overrides: { scale: 1 }, reps: 1 },
+    // Auryn's sim_background (plastic) and sim_bg_static: the peer figures are in docs/presets/zenke-25k.md.
+    { name: 'zenke-25k-static', label: 'zenke-25k-static (full, 1 s)', overrides: { simtime: 1000 }, reps: 1 },
+    { name: 'zenke-25k', label: 'zenke-25k (full, 1 s)', overrides: { simtime: 1000 }, reps: 1 },
   ];
 }
 

@@ -225,7 +225,7 @@ function shortRows(quick: boolean): Row {
 
 // ---------------------------------------------------------------- presets
 
-export const PRESETS_WANTED = ['va-coba', 'va-cuba', 'cuba-static', 'cuba-stdp', 'hpc-benchmark'] as const;
+export const PRESETS_WANTED = ['va-coba', 'va-cuba', 'cuba-static', 'cuba-stdp', 'hpc-benchmark', 'zenke-25k', 'zenke-25k-static'] as const;
 
 export function presetNames(): string[] {
   return presets.map((p) => p.name);
