@@ -6,7 +6,7 @@
  * updates per second, the kernel's ring clearing and spike propagation excluded.
  */
 import { pathToFileURL } from 'node:url';
-import { createSimulator } from '../index.js';
+import { createSimulator, CoreComponents } from '../index.js';
 import { RingBuffer } from '../core/ringbuffer.js';
 
 export interface NeuronBenchCase {
@@ -104,7 +104,8 @@ export function benchNeuronUpdate(options: NeuronBenchOptions = {}): NeuronBench
     const steps = c.slow ? slowSteps : fastSteps;
     const sim = createSimulator({ dt });
     const pop = sim.create(c.model, n, c.params, { integrator: c.integrator });
-    const group = pop.group;
+    sim.prepare();
+    const group = sim.world.get(pop.eid, CoreComponents.kernel);
     const ring = new RingBuffer(n, slots);
     const rand = lcg(12345);
     for (let k = 0; k < n * slots; k++) {

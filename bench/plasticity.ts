@@ -174,9 +174,9 @@ export function benchKernels(opts: { n?: number; rate?: number; steps?: number }
       count: target.length, sourceCount: n, sign: 'ex',
     } as unknown as SynapseTable;
     const info = {
-      id: 0, source: { id: 0 }, target: { id: 1, params: { tau_minus: 30, tau_minus_triplet: 110 } }, table,
+      id: 0, source: { id: 0 }, target: { id: 1, localCount: n, params: { tau_minus: 30, tau_minus_triplet: 110 } }, table,
       params: resolveParams(name, model.params, params), options: { delay_handler: handler }, dt: 0.1, seed: 1,
-      targetGroup: { n }, targetRing: ring,
+      targetParams: { tau_minus: 30, tau_minus_triplet: 110 }, targetKernel: { update: () => 0 }, targetRing: ring,
     } as unknown as ProjectionInfo;
     const rt = model.create(info) as SynapseRuntime;
     let events = 0;

@@ -13,7 +13,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { availableParallelism, loadavg } from 'node:os';
-import { runPresetWorkers } from '../plugins/backends/workers.js';
+import { runPresetWorkers } from '../parallel/workers.js';
 import { runPreset, findPreset } from '../presets/preset.js';
 import { presets } from '../presets/index.js';
 import { builtinPlugins } from '../plugins/index.js';

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import path from 'node:path';
-import { createSimulator } from '../index.js';
+import { createSimulator, kernelContext } from '../index.js';
 import { RingBuffer } from '../core/ringbuffer.js';
 import { resolveParams } from '../core/schema.js';
 import { Simulator } from '../core/simulator.js';
@@ -50,8 +50,8 @@ export function neuronUpdateTask(opts: { quick: boolean }): Row[] {
   const reps = opts.quick ? 2 : 3;
   const rows: Row[] = [];
   for (const model of reg.all('neuron')) {
-    const integrators = reg.integratorsOf(model);
-    for (const [name, factory] of Object.entries(integrators)) {
+    for (const name of reg.integratorsOf(model)) {
+      const scheme = reg.scheme(model, name)!.scheme;
       let params;
       try {
         params = resolveParams(model.name, model.params, {});
@@ -59,15 +59,17 @@ export function neuronUpdateTask(opts: { quick: boolean }): Row[] {
         rows.push({ model: model.name, integrator: name, error: String(e) });
         continue;
       }
-      const group = factory({ n, params, dt: 0.1, firstGid: 1, seed: 1 });
-      // The ring the simulator would give it: the group's own where it allocates one (read in place).
-      const ring = (group.allocateRing?.(16) ?? new RingBuffer(n, 16)) as RingBuffer;
+      const context = kernelContext(model, scheme, { n, params, dt: 0.1, firstGid: 1, seed: 1 });
+      const group = scheme.create(context);
+      // The ring the simulator would give it: the kernel's own where it has one (read in place).
+      const ring = (group.capabilities?.ownRing?.(16) ?? new RingBuffer(n, 16)) as RingBuffer;
       const spikes = new Int32Array(n);
+      // Every per-neuron array the state component holds: the model's variables and the scheme's own.
       let stateBytes = 0;
-      for (const arr of Object.values(group.state)) stateBytes += arr.BYTES_PER_ELEMENT;
+      for (const arr of Object.values(context.state)) stateBytes += arr.BYTES_PER_ELEMENT;
       const bytes = 2 * stateBytes + 2 * 3 * 8;
       const times: number[] = [];
-      // Per-step updates; the slice kernels (updateSlice) are measured in the network rows.
+      // Per-step updates; the slice kernels (the slice capability) are measured in the network rows.
       // Warm-up, and a step count that gives each repetition about `budgetMs` of CPU (RKF45 models are 100× slower).
       const w0 = cpuMs();
       for (let s = 0; s < 5; s++) group.update(s, ring, ring.offset(s), spikes);

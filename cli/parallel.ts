@@ -6,9 +6,9 @@ import { presets } from '../presets/index.js';
 import { findPreset, runPreset, resolvePresetParams, type RunSummary } from '../presets/preset.js';
 import { ParameterError, SpikeworksError } from '../core/errors.js';
 import { spikeDigest } from '../core/digest.js';
-import { runPresetWorkers } from '../plugins/backends/workers.js';
+import { runPresetWorkers } from '../parallel/workers.js';
 import { mpiWorld, type MpiComm } from '../plugins/backends/mpi.js';
-import { localSpikeRecords } from '../plugins/backends/gather.js';
+import { localSpikeRecords } from '../parallel/gather.js';
 
 /** The options `spikeworks run` gets for parallel runs. */
 export interface ParallelCliOptions {

@@ -7,7 +7,7 @@ export type RingRow = Float64Array | Float32Array;
  * Slot-major, so a step's input for all neurons is one contiguous row and propagation scatters into one row.
  *
  * `A` is the storage type. Every ring the simulator makes itself is float64, and a neuron group's `update`
- * is typed for that; a group that allocates its own ring (NeuronGroup.allocateRing) may hold float32 rows,
+ * is typed for that; a kernel that allocates its own ring (its ownRing capability) may hold float32 rows,
  * and what writes into rings (synapses, generators) takes either.
  */
 export class RingBuffer<A extends RingRow = Float64Array> {
@@ -23,7 +23,7 @@ export class RingBuffer<A extends RingRow = Float64Array> {
   readonly readerClears: boolean;
   /**
    * `storage` (optional): arrays of n × slots elements the ring uses instead of its own, e.g. views into a
-   * WebAssembly memory so a kernel reads its input rows in place (NeuronGroup.allocateRing).
+   * WebAssembly memory so a kernel reads its input rows in place (the ownRing capability of a kernel).
    */
   constructor(
     readonly n: number,

@@ -1,6 +1,7 @@
 import { ParameterError, UnknownNameError } from '../core/errors.js';
 import { checkValue, type ParamSpec } from '../core/schema.js';
-import { Simulator, type Population, type Device } from '../core/simulator.js';
+import { Simulator } from '../core/simulator.js';
+import type { Population, Device } from '../core/handles.js';
 import { spikeDigest } from '../core/digest.js';
 import type { Plugin, CommRuntime } from '../core/plugin.js';
 import type { SpikeEvents } from '../plugins/recorders/spike_recorder.js';

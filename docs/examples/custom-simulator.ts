@@ -1,8 +1,8 @@
-// A simulator composed from six plugins: nothing else is loaded or registered.
-import { Simulator, iafPscExp, staticSynapse, fixedIndegree, poissonGenerator, spikeRecorder, localBackend } from '../../index.js';
+// A simulator composed from seven plugins: nothing else is loaded or registered.
+import { Simulator, iafPscExp, staticSynapse, allToAll, fixedIndegree, poissonGenerator, spikeRecorder, localBackend } from '../../index.js';
 
 export function runSmallBalancedNetwork(seed = 1) {
-  const sim = new Simulator({ plugins: [iafPscExp, staticSynapse, fixedIndegree, poissonGenerator, spikeRecorder, localBackend], dt: 0.1, seed });
+  const sim = new Simulator({ plugins: [iafPscExp, staticSynapse, allToAll, fixedIndegree, poissonGenerator, spikeRecorder, localBackend], dt: 0.1, seed });
   const E = sim.create('iaf_psc_exp', 1000, { E_L: 0, V_reset: 0, V_th: 20, tau_m: 20 });
   const I = sim.create('iaf_psc_exp', 250, { E_L: 0, V_reset: 0, V_th: 20, tau_m: 20 });
   E.set('V_m', { distribution: 'normal', mean: 7, std: 5, max: 19.9 });

@@ -4,9 +4,7 @@ import { workersBackend } from './workers.js';
 import { mpiBackend } from './mpi.js';
 
 export { localBackend, workersBackend, mpiBackend };
-export { runWorkers, runPresetWorkers, launchWorkers, combineSummaries, type RunWorkersOptions, type PresetWorkersResult, type LaunchOptions } from './workers.js';
 export { SharedComm, createSharedCommBuffers, abortSharedComm, CommAbortedError, type SharedCommBuffers, type SharedCommOptions } from './shared_comm.js';
 export { MpiComm, mpiWorld, loadMpiAddon, mpiAddonAvailable, MPI_INSTALL_HINT, type MpiAddon } from './mpi.js';
 export { mergeCanonical, GrowableBatch } from './merge.js';
-export { collectRankResult, mergeRankResults, localSpikeRecords, localProjectionWeights, type RankResult, type MergedResult, type SpikeRecord, type ProjectionWeights } from './gather.js';
 export const backendPlugins: readonly Plugin[] = [localBackend, workersBackend, mpiBackend];

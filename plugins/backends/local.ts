@@ -5,6 +5,7 @@ export const localBackend: CommBackend = {
   kind: 'backend',
   name: 'local',
   doc: 'Single process, no communication',
+  isDefault: true,
   create() {
     return {
       rank: 0,

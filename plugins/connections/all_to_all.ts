@@ -11,6 +11,9 @@ export const allToAll: ConnectionRule = {
   name: 'all_to_all',
   doc: 'Every source connects to every target (NEST all_to_all; PyNN AllToAllConnector)',
   params: {},
+  // NEST's default conn_spec, and the rule devices connect with.
+  isDefault: true,
+  connectsAll: true,
   arrayLength: (ctx) => ctx.target.size * ctx.source.size,
   connect(ctx) {
     const N = ctx.source.size;

@@ -17,11 +17,16 @@ export const dcGenerator: GeneratorModel = {
   },
   create(ctx) {
     const links: DeviceTargets[] = [];
-    const amplitude = ctx.params.amplitude;
-    const [first, last] = activeSteps(ctx.params as { start: number; stop: number; origin: number }, ctx.dt);
+    let amplitude = ctx.params.amplitude;
+    let [first, last] = activeSteps(ctx.params as { start: number; stop: number; origin: number }, ctx.dt);
     return {
       addTargets(t) {
         links.push(t);
+      },
+      // NEST's SetStatus on a running dc_generator: the new amplitude from the next emitted step on.
+      set(p) {
+        amplitude = p.amplitude;
+        [first, last] = activeSteps(p as { start: number; stop: number; origin: number }, ctx.dt);
       },
       emit(step) {
         if (step < first || step >= last || amplitude === 0) return;

@@ -7,3 +7,13 @@ import { sinusoidalPoissonGenerator } from './sinusoidal_poisson_generator.js';
 
 export { poissonGenerator, dcGenerator, spikeGenerator, noiseGenerator, sinusoidalPoissonGenerator };
 export const generatorPlugins: readonly Plugin[] = [poissonGenerator, dcGenerator, spikeGenerator, noiseGenerator, sinusoidalPoissonGenerator];
+
+declare module '../../core/handles.js' {
+  interface DeviceModels {
+    poisson_generator: true;
+    dc_generator: true;
+    spike_generator: true;
+    noise_generator: true;
+    sinusoidal_poisson_generator: true;
+  }
+}

@@ -64,7 +64,7 @@ export const noiseGenerator: GeneratorModel = {
     let nextDraw = 0;
     return {
       addTargets(t) {
-        links.push({ t, rng: new StreamBank(ctx.seed, `noise/${ctx.gid}`, targetGids(t)), amps: new Float64Array(t.local.length) });
+        links.push({ t, rng: ctx.services.random.banks(`noise/${ctx.gid}`, targetGids(t)), amps: new Float64Array(t.local.length) });
       },
       emit(step) {
         if (step < first || step >= last) return;

@@ -97,7 +97,7 @@ export const poissonGenerator: GeneratorModel = {
         const gids = new Float64Array(t.local.length);
         for (let i = 0; i < gids.length; i++) gids[i] = t.population.firstGid + t.population.localStart + t.local[i];
         // Streams keyed by (generator, target gid): the same train whatever rank the target lives on.
-        links.push({ t, rng: new StreamBank(ctx.seed, `poisson/${ctx.gid}`, gids) });
+        links.push({ t, rng: ctx.services.random.banks(`poisson/${ctx.gid}`, gids) });
       },
       emit(step) {
         if (step < first || step >= last || lambda === 0) return;

@@ -42,10 +42,10 @@ export const sinusoidalPoissonGenerator: GeneratorModel = {
     const phi = (phase * Math.PI) / 180;
     const [first, last] = activeSteps(ctx.params as { start: number; stop: number; origin: number }, ctx.dt);
     const links: Link[] = [];
-    const shared = new Stream(ctx.seed, `sinusoidal_poisson/${ctx.gid}/shared`);
+    const shared = ctx.services.random.stream(`sinusoidal_poisson/${ctx.gid}/shared`);
     return {
       addTargets(t) {
-        links.push({ t, rng: new StreamBank(ctx.seed, `sinusoidal_poisson/${ctx.gid}`, targetGids(t)) });
+        links.push({ t, rng: ctx.services.random.banks(`sinusoidal_poisson/${ctx.gid}`, targetGids(t)) });
       },
       emit(step) {
         if (step < first || step >= last) return;

@@ -1,6 +1,7 @@
-import type { NeuronGroup, NeuronGroupContext } from '../../core/plugin.js';
+import type { NeuronKernel, KernelContext } from '../../core/plugin.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
 import { refractorySteps } from '../neurons/propagators.js';
+import { REFRACTORY_COUNT, type SchemeDef } from '../neurons/scheme.js';
 
 /**
  * Auryn-style fast integration (Zenke & Gerstner 2014): forward Euler on the membrane, exact exponential
@@ -54,14 +55,14 @@ function thresholdPsc(lo: number, hi: number, V: Float32Array, r: Int32Array, th
 }
 
 /** iaf_psc_exp, Euler on V_m in single precision. `inputScale` as in the exact model (1000 for PyNN nA). */
-export function createPscExpEulerF32(ctx: NeuronGroupContext, inputScale = 1): NeuronGroup {
+export function createPscExpEulerF32(ctx: KernelContext, inputScale = 1): NeuronKernel {
   const { n, params: p, dt: h } = ctx;
-  const V = new Float32Array(n).fill(p.E_L);
-  const Iex = new Float32Array(n);
-  const Iin = new Float32Array(n);
-  const I0 = new Float32Array(n);
+  const V = ctx.state.V_m as Float32Array;
+  const Iex = ctx.state.I_syn_ex as Float32Array;
+  const Iin = ctx.state.I_syn_in as Float32Array;
+  const I0 = ctx.state.I0 as Float32Array;
   const tmp = new Float32Array(n);
-  const r = new Int32Array(n);
+  const r = ctx.state.r as Int32Array;
   const P11ex = Math.exp(-h / p.tau_syn_ex);
   const P11in = Math.exp(-h / p.tau_syn_in);
   const hOverTau = h / p.tau_m;
@@ -69,8 +70,6 @@ export function createPscExpEulerF32(ctx: NeuronGroupContext, inputScale = 1): N
   const refr = refractorySteps(p.t_ref, h);
   const { E_L, I_e, V_th, V_reset } = p;
   return {
-    n,
-    state: { V_m: V, I_syn_ex: Iex, I_syn_in: Iin },
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       let count = 0;
       for (let lo = 0; lo < n; lo += BLOCK) {
@@ -122,22 +121,20 @@ function refractoryAndThresholdCond(lo: number, hi: number, V: Float32Array, r: 
 }
 
 /** iaf_cond_exp, Euler on V_m with exact conductance decay, single precision (Auryn's IFGroup scheme). */
-export function createCondExpEulerF32(ctx: NeuronGroupContext, inputScale = 1): NeuronGroup {
+export function createCondExpEulerF32(ctx: KernelContext, inputScale = 1): NeuronKernel {
   const { n, params: p, dt: h } = ctx;
-  const V = new Float32Array(n).fill(p.E_L);
-  const gex = new Float32Array(n);
-  const gin = new Float32Array(n);
-  const I0 = new Float32Array(n);
+  const V = ctx.state.V_m as Float32Array;
+  const gex = ctx.state.g_ex as Float32Array;
+  const gin = ctx.state.g_in as Float32Array;
+  const I0 = ctx.state.I0 as Float32Array;
   const tmp = new Float32Array(n);
-  const r = new Int32Array(n);
+  const r = ctx.state.r as Int32Array;
   const Pex = Math.exp(-h / p.tau_syn_ex);
   const Pin = Math.exp(-h / p.tau_syn_in);
   const hOverC = h / p.C_m;
   const refr = refractorySteps(p.t_ref, h);
   const { E_L, g_L, E_ex, E_in, I_e, V_th, V_reset } = p;
   return {
-    n,
-    state: { V_m: V, g_ex: gex, g_in: gin },
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       let count = 0;
       for (let lo = 0; lo < n; lo += BLOCK) {
@@ -156,3 +153,11 @@ export function createCondExpEulerF32(ctx: NeuronGroupContext, inputScale = 1): 
     },
   };
 }
+
+const F32_CURRENT_INPUT = { type: 'f32', unit: 'pA', doc: 'current input of the previous step, acting in this one' } as const;
+
+/** iaf_psc_exp under Euler in float32 (state in Float32Array). */
+export const pscExpEulerF32: SchemeDef = { precision: 'f32', internal: { I0: F32_CURRENT_INPUT, r: REFRACTORY_COUNT }, kernel: createPscExpEulerF32 };
+
+/** iaf_cond_exp under Euler in float32 (Auryn's IFGroup scheme). */
+export const condExpEulerF32: SchemeDef = { precision: 'f32', internal: { I0: F32_CURRENT_INPUT, r: REFRACTORY_COUNT }, kernel: createCondExpEulerF32 };

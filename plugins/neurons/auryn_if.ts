@@ -1,4 +1,4 @@
-import type { NeuronModel, NeuronGroup, NeuronGroupContext } from '../../core/plugin.js';
+import type { NeuronModel, NeuronKernel, KernelContext } from '../../core/plugin.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
 import type { Params } from '../../core/schema.js';
 import { ParameterError } from '../../core/errors.js';
@@ -80,14 +80,14 @@ export function stepAurynIF(
   return count;
 }
 
-export function createAurynIF(ctx: NeuronGroupContext): NeuronGroup {
+export function createAurynIF(ctx: KernelContext): NeuronKernel {
   const { n, params: p, dt: h } = ctx;
   const f = Math.fround;
-  const V = new Float32Array(n).fill(p.u_rest);
-  const thr = new Float32Array(n);
-  const gAmpa = new Float32Array(n);
-  const gNmda = new Float32Array(n);
-  const gGaba = new Float32Array(n);
+  const V = ctx.state.V_m as Float32Array;
+  const thr = ctx.state.thr as Float32Array;
+  const gAmpa = ctx.state.g_ampa as Float32Array;
+  const gNmda = ctx.state.g_nmda as Float32Array;
+  const gGaba = ctx.state.g_gaba as Float32Array;
   const r = p.ampa_nmda_ratio;
   // Auryn stores its constants as AurynFloat: the same rounding here.
   const negAmpa = f(-f(r / (r + 1)));
@@ -104,8 +104,6 @@ export function createAurynIF(ctx: NeuronGroupContext): NeuronGroup {
   const dthr = f(p.dthr);
   const invGL = 1 / p.g_L;
   return {
-    n,
-    state: { V_m: V, thr, g_ampa: gAmpa, g_nmda: gNmda, g_gaba: gGaba },
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       return stepAurynIF(n, V, thr, gAmpa, gNmda, gGaba, ring.ex, ring.inh, off, spikes,
         negAmpa, negNmda, mulNmda, -mulNmda, scaleAmpa, scaleGaba, scaleThr, mulTauMem, -mulTauMem,
@@ -133,7 +131,8 @@ export const aurynIF: NeuronModel = {
     g_nmda: { unit: 'g_L', doc: 'NMDA conductance in units of the leak', initial: () => 0 },
     g_gaba: { unit: 'g_L', doc: 'GABA conductance in units of the leak', initial: () => 0 },
   },
-  integrators: { 'euler-f32': createAurynIF },
+  // Auryn's AurynFloat state: float32 throughout.
+  integrators: { 'euler-f32': { precision: 'f32', create: createAurynIF } },
   defaultIntegrator: 'euler-f32',
   check: checkAurynIF,
 };

@@ -1,9 +1,10 @@
-import type { NeuronModel, NeuronGroup, NeuronGroupContext } from '../../core/plugin.js';
+import type { NeuronModel, NeuronKernel, KernelContext } from '../../core/plugin.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
 import type { Params } from '../../core/schema.js';
 import { refractorySteps } from './propagators.js';
 import { condParams, checkCond, COND_EPS_ABS, CondSystemBase } from './iaf_cond_exp.js';
 import { Rkf45, controlY, type OdeSystem } from '../integrators/rkf45.js';
+import { defineScheme, CURRENT_INPUT, REFRACTORY_COUNT, type SchemeDef } from './scheme.js';
 
 /**
  * Right-hand side of iaf_cond_alpha (models/iaf_cond_alpha.cpp): y = (V_m, dg_ex, g_ex, dg_in, g_in),
@@ -59,15 +60,15 @@ function stepCondAlpha(
 }
 
 /** The RKF45 group of iaf_cond_alpha. A weight w gives a conductance peaking at w nS, τ after the spike. */
-export function createCondAlphaRkf45(ctx: NeuronGroupContext, inputScale = 1, reuseDerivative = true): NeuronGroup {
+export function createCondAlphaRkf45(ctx: KernelContext, inputScale = 1, reuseDerivative = true): NeuronKernel & { integrator: Rkf45 } {
   const { n, params: p, dt: h } = ctx;
-  const V = new Float64Array(n).fill(p.E_L);
-  const dgex = new Float64Array(n);
-  const gex = new Float64Array(n);
-  const dgin = new Float64Array(n);
-  const gin = new Float64Array(n);
-  const Istim = new Float64Array(n);
-  const r = new Int32Array(n);
+  const V = ctx.state.V_m as Float64Array;
+  const dgex = ctx.state.dg_ex as Float64Array;
+  const gex = ctx.state.g_ex as Float64Array;
+  const dgin = ctx.state.dg_in as Float64Array;
+  const gin = ctx.state.g_in as Float64Array;
+  const Istim = ctx.state.I0 as Float64Array;
+  const r = ctx.state.r as Int32Array;
   const sys = new CondAlphaSystem(p);
   const rk = new Rkf45(sys, n, h, controlY(COND_EPS_ABS, 0), reuseDerivative);
   const refr = refractorySteps(p.t_ref, h);
@@ -76,9 +77,7 @@ export function createCondAlphaRkf45(ctx: NeuronGroupContext, inputScale = 1, re
   const initIn = -(Math.E / p.tau_syn_in) * inputScale;
   const { V_reset, V_th } = p;
   const group = {
-    n,
-    state: { V_m: V, g_ex: gex, dg_ex: dgex, g_in: gin, dg_in: dgin },
-    /** The integrator's per-neuron state and step counts (diagnostics). */
+    /** The integrator's per-neuron state (its carried step and derivative) and step counts (diagnostics). */
     integrator: rk,
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       return stepCondAlpha(n, V, dgex, gex, dgin, gin, Istim, r, ring.ex, ring.inh, ring.cur, off, spikes, rk, sys, h, V_reset, V_th, refr, initEx, initIn);
@@ -86,6 +85,12 @@ export function createCondAlphaRkf45(ctx: NeuronGroupContext, inputScale = 1, re
   };
   return group;
 }
+
+/** RKF45 through the generic driver, which carries each neuron's step size and last derivative itself. */
+function condAlphaRkf45(reuse: boolean): SchemeDef {
+  return { internal: { I0: CURRENT_INPUT, r: REFRACTORY_COUNT }, kernel: (ctx, inputScale) => createCondAlphaRkf45(ctx, inputScale, reuse) };
+}
+export const condAlphaRkf45Scheme = condAlphaRkf45(true);
 
 export const iafCondAlpha: NeuronModel = {
   kind: 'neuron',
@@ -99,7 +104,7 @@ export const iafCondAlpha: NeuronModel = {
     g_in: { unit: 'nS', doc: 'inhibitory conductance', initial: () => 0 },
     dg_in: { unit: 'nS/ms', doc: 'derivative of the inhibitory conductance', initial: () => 0 },
   },
-  integrators: { rkf45: (ctx) => createCondAlphaRkf45(ctx), 'rkf45-fresh': (ctx) => createCondAlphaRkf45(ctx, 1, false) },
+  integrators: { rkf45: defineScheme(condAlphaRkf45Scheme), 'rkf45-fresh': defineScheme(condAlphaRkf45(false)) },
   defaultIntegrator: 'rkf45',
   check: checkCond,
 };

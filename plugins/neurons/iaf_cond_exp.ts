@@ -1,11 +1,12 @@
-import type { NeuronModel, NeuronGroup, NeuronGroupContext } from '../../core/plugin.js';
+import type { NeuronModel, NeuronKernel, KernelContext } from '../../core/plugin.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
 import type { Params } from '../../core/schema.js';
 import { archivingParams, checkResetBelowThreshold } from './iaf_psc_exp.js';
 import { refractorySteps } from './propagators.js';
 import { Rkf45, controlY, type OdeSystem } from '../integrators/rkf45.js';
-import { createCondExpEulerF32 } from '../integrators/euler_f32.js';
+import { condExpEulerF32 } from '../integrators/euler_f32.js';
 import { stepCondExpRkf45 } from './iaf_cond_exp_rkf45.js';
+import { defineScheme, CURRENT_INPUT, REFRACTORY_COUNT, type SchemeDef } from './scheme.js';
 
 /** Parameters of NEST's conductance-based LIF models (iaf_cond_exp, iaf_cond_alpha), names, units, defaults. */
 export const condParams = {
@@ -72,21 +73,19 @@ export class CondExpSystem extends CondSystemBase implements OdeSystem {
  * The RKF45 group of iaf_cond_exp through the generic driver (`Rkf45` + `CondExpSystem`): the reference
  * the specialised kernel is tested against, and the pattern for a user's own ODE model.
  */
-export function createCondExpRkf45Generic(ctx: NeuronGroupContext, inputScale = 1, reuseDerivative = true): NeuronGroup {
+export function createCondExpRkf45Generic(ctx: KernelContext, inputScale = 1, reuseDerivative = true): NeuronKernel & { integrator: Rkf45 } {
   const { n, params: p, dt: h } = ctx;
-  const V = new Float64Array(n).fill(p.E_L);
-  const gex = new Float64Array(n);
-  const gin = new Float64Array(n);
-  const Istim = new Float64Array(n);
-  const r = new Int32Array(n);
+  const V = ctx.state.V_m as Float64Array;
+  const gex = ctx.state.g_ex as Float64Array;
+  const gin = ctx.state.g_in as Float64Array;
+  const Istim = ctx.state.I0 as Float64Array;
+  const r = ctx.state.r as Int32Array;
   const sys = new CondExpSystem(p);
   const rk = new Rkf45(sys, n, h, controlY(COND_EPS_ABS, 0), reuseDerivative);
   const y = rk.y;
   const refr = refractorySteps(p.t_ref, h);
   const { V_reset, V_th } = p;
   const group = {
-    n,
-    state: { V_m: V, g_ex: gex, g_in: gin } as Record<string, Float64Array>,
     integrator: rk,
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       const ex = ring.ex;
@@ -126,33 +125,53 @@ export function createCondExpRkf45Generic(ctx: NeuronGroupContext, inputScale = 
  * The RKF45 group of iaf_cond_exp (specialised kernel). `inputScale` multiplies spike input (1: nS;
  * 1000: PyNN's µS); `reuseDerivative` as in `Rkf45` (true: GSL's and NEST's behaviour).
  */
-export function createCondExpRkf45(ctx: NeuronGroupContext, inputScale = 1, reuseDerivative = true): NeuronGroup {
+export function createCondExpRkf45(ctx: KernelContext, inputScale = 1, reuseDerivative = true): NeuronKernel & { stats: Float64Array } {
   const { n, params: p, dt: h } = ctx;
-  const V = new Float64Array(n).fill(p.E_L);
-  const gex = new Float64Array(n);
-  const gin = new Float64Array(n);
-  const Istim = new Float64Array(n);
-  const r = new Int32Array(n);
-  const hCarry = new Float64Array(n).fill(h);
-  const dV = new Float64Array(n);
-  const dGe = new Float64Array(n);
-  const dGi = new Float64Array(n);
-  const started = new Uint8Array(n);
+  const V = ctx.state.V_m as Float64Array;
+  const gex = ctx.state.g_ex as Float64Array;
+  const gin = ctx.state.g_in as Float64Array;
+  const Istim = ctx.state.I0 as Float64Array;
+  const r = ctx.state.r as Int32Array;
+  const hCarry = ctx.state.h_step as Float64Array;
+  const dV = ctx.state.dV_m as Float64Array;
+  const dGe = ctx.state.dg_ex as Float64Array;
+  const dGi = ctx.state.dg_in as Float64Array;
+  const started = ctx.state.started as Uint8Array;
   /** Accepted and rejected RKF45 steps so far. */
   const stats = new Float64Array(2);
   const refr = refractorySteps(p.t_ref, h);
   const invTauEx = 1 / p.tau_syn_ex;
   const invTauIn = 1 / p.tau_syn_in;
   return {
-    n,
-    state: { V_m: V, g_ex: gex, g_in: gin },
     stats,
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       return stepCondExpRkf45(n, V, gex, gin, Istim, r, hCarry, dV, dGe, dGi, started, ring.ex, ring.inh, ring.cur, off, spikes,
         h, p.g_L, p.E_L, p.E_ex, p.E_in, p.C_m, p.I_e, p.V_th, p.V_reset, invTauEx, invTauIn, COND_EPS_ABS, refr, inputScale, reuseDerivative, stats);
     },
-  } as NeuronGroup;
+  };
 }
+
+/**
+ * The adaptive RKF45 step as GSL's evolve carries it from one step to the next (NEST keeps the same per
+ * neuron): the step size, and the derivative at the end of the last step, reused as the next first stage.
+ */
+export const RKF45_CARRY = {
+  h_step: { unit: 'ms', doc: 'integration step size carried to the next step', initial: (_p: Params, dt: number) => dt },
+  started: { type: 'u8', doc: '1 once the carried derivative holds a value' },
+} as const;
+
+/** The scheme of iaf_cond_exp's specialised RKF45 kernel; `reuse` false evaluates the first stage afresh each step. */
+function condExpRkf45(reuse: boolean): SchemeDef {
+  return {
+    internal: {
+      I0: CURRENT_INPUT, r: REFRACTORY_COUNT, ...RKF45_CARRY,
+      dV_m: { unit: 'mV/ms', doc: 'carried derivative of V_m' }, dg_ex: { unit: 'nS/ms', doc: 'carried derivative of g_ex' }, dg_in: { unit: 'nS/ms', doc: 'carried derivative of g_in' },
+    },
+    kernel: (ctx, inputScale) => createCondExpRkf45(ctx, inputScale, reuse),
+  };
+}
+export const condExpRkf45Scheme = condExpRkf45(true);
+export const condExpRkf45FreshScheme = condExpRkf45(false);
 
 export function checkCond(p: Params, where: string): void {
   checkResetBelowThreshold(p, where);
@@ -170,7 +189,7 @@ export const iafCondExp: NeuronModel = {
   doc: 'Leaky integrate-and-fire, exponential conductance synapses, adaptive RKF45 (NEST iaf_cond_exp; PyNN IF_cond_exp)',
   params: condParams,
   state: condExpState,
-  integrators: { rkf45: (ctx) => createCondExpRkf45(ctx), 'rkf45-fresh': (ctx) => createCondExpRkf45(ctx, 1, false), 'euler-f32': (ctx) => createCondExpEulerF32(ctx) },
+  integrators: { rkf45: defineScheme(condExpRkf45Scheme), 'rkf45-fresh': defineScheme(condExpRkf45FreshScheme), 'euler-f32': defineScheme(condExpEulerF32) },
   defaultIntegrator: 'rkf45',
   check: checkCond,
 };

@@ -1,7 +1,8 @@
-import type { NeuronModel, NeuronGroup, NeuronGroupContext } from '../../core/plugin.js';
+import type { NeuronModel, NeuronKernel, KernelContext } from '../../core/plugin.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
 import { pscParams, checkResetBelowThreshold } from './iaf_psc_exp.js';
 import { propagatorAlpha, refractorySteps } from './propagators.js';
+import { defineScheme, CURRENT_INPUT, REFRACTORY_COUNT, type SchemeDef } from './scheme.js';
 
 /** NEST's lower bound of the membrane potential; the default leaves it unbounded. */
 export const vMinParam = {
@@ -49,15 +50,15 @@ function stepPscAlpha(
  * The exact group, parameterised by NEST names. `inputScale` multiplies spike input (1 for NEST's pA;
  * 1000 for PyNN's nA weights).
  */
-export function createPscAlphaExact(ctx: NeuronGroupContext, inputScale = 1): NeuronGroup {
+export function createPscAlphaExact(ctx: KernelContext, inputScale = 1): NeuronKernel {
   const { n, params: p, dt: h } = ctx;
-  const V = new Float64Array(n).fill(p.E_L);
-  const Iex = new Float64Array(n);
-  const dIex = new Float64Array(n);
-  const Iin = new Float64Array(n);
-  const dIin = new Float64Array(n);
-  const I0 = new Float64Array(n);
-  const r = new Int32Array(n);
+  const V = ctx.state.V_m as Float64Array;
+  const Iex = ctx.state.I_syn_ex as Float64Array;
+  const dIex = ctx.state.dI_syn_ex as Float64Array;
+  const Iin = ctx.state.I_syn_in as Float64Array;
+  const dIin = ctx.state.dI_syn_in as Float64Array;
+  const I0 = ctx.state.I0 as Float64Array;
+  const r = ctx.state.r as Int32Array;
   const P11ex = Math.exp(-h / p.tau_syn_ex);
   const P11in = Math.exp(-h / p.tau_syn_in);
   const P21ex = h * P11ex;
@@ -73,8 +74,6 @@ export function createPscAlphaExact(ctx: NeuronGroupContext, inputScale = 1): Ne
   const resetRel = p.V_reset - p.E_L;
   const refr = refractorySteps(p.t_ref, h);
   return {
-    n,
-    state: { V_m: V, I_syn_ex: Iex, I_syn_in: Iin, dI_syn_ex: dIex, dI_syn_in: dIin },
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       return stepPscAlpha(n, V, Iex, dIex, Iin, dIin, I0, r, ring.ex, ring.inh, ring.cur, off, spikes,
         p.E_L, p.I_e, P30, ex.P31, ex.P32, inh.P31, inh.P32, expm1TauM, P11ex, P21ex, P11in, P21in, initEx, initIn,
@@ -82,6 +81,9 @@ export function createPscAlphaExact(ctx: NeuronGroupContext, inputScale = 1): Ne
     },
   };
 }
+
+/** The exact scheme: NEST's propagators, float64. */
+export const pscAlphaExact: SchemeDef = { internal: { I0: CURRENT_INPUT, r: REFRACTORY_COUNT }, kernel: createPscAlphaExact };
 
 export const pscAlphaState = {
   V_m: { unit: 'mV', doc: 'membrane potential', initial: (p: Record<string, number>) => p.E_L },
@@ -97,7 +99,7 @@ export const iafPscAlpha: NeuronModel = {
   doc: 'Leaky integrate-and-fire, alpha-shaped current synapses, exact integration (NEST iaf_psc_alpha; PyNN IF_curr_alpha)',
   params: pscAlphaParams,
   state: pscAlphaState,
-  integrators: { exact: (ctx) => createPscAlphaExact(ctx) },
+  integrators: { exact: defineScheme(pscAlphaExact) },
   defaultIntegrator: 'exact',
   check: checkResetBelowThreshold,
 };

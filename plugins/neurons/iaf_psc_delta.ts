@@ -1,8 +1,9 @@
-import type { NeuronModel, NeuronGroup, NeuronGroupContext } from '../../core/plugin.js';
+import type { NeuronModel, NeuronKernel, KernelContext } from '../../core/plugin.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
 import { archivingParams, checkResetBelowThreshold } from './iaf_psc_exp.js';
 import { vMinParam } from './iaf_psc_alpha.js';
 import { refractorySteps } from './propagators.js';
+import { defineScheme, CURRENT_INPUT, REFRACTORY_COUNT, type SchemeDef } from './scheme.js';
 
 export const pscDeltaParams = {
   E_L: { unit: 'mV', default: -70, doc: 'resting membrane potential' },
@@ -57,19 +58,17 @@ function stepPscDelta(
   return count;
 }
 
-export function createPscDeltaExact(ctx: NeuronGroupContext, inputScale = 1): NeuronGroup {
+export function createPscDeltaExact(ctx: KernelContext, inputScale = 1): NeuronKernel {
   const { n, params: p, dt: h } = ctx;
-  const V = new Float64Array(n).fill(p.E_L);
-  const I0 = new Float64Array(n);
-  const r = new Int32Array(n);
-  const refrBuffer = new Float64Array(n);
+  const V = ctx.state.V_m as Float64Array;
+  const I0 = ctx.state.I0 as Float64Array;
+  const r = ctx.state.r as Int32Array;
+  const refrBuffer = ctx.state.refractory_buffer as Float64Array;
   const P33 = Math.exp(-h / p.tau_m);
   const P30 = (-p.tau_m / p.C_m) * Math.expm1(-h / p.tau_m);
   const refr = refractorySteps(p.t_ref, h);
   const withRefrInput = p.refractory_input === 1;
   return {
-    n,
-    state: { V_m: V },
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       return stepPscDelta(n, V, I0, r, refrBuffer, ring.ex, ring.inh, ring.cur, off, spikes,
         p.E_L, p.I_e, P30, P33, p.V_th - p.E_L, p.V_min - p.E_L, p.V_reset - p.E_L, refr, withRefrInput, P33, inputScale);
@@ -77,13 +76,19 @@ export function createPscDeltaExact(ctx: NeuronGroupContext, inputScale = 1): Ne
   };
 }
 
+/** The exact scheme, float64; input arriving while refractory is kept discounted when refractory_input is 1. */
+export const pscDeltaExact: SchemeDef = {
+  internal: { I0: CURRENT_INPUT, r: REFRACTORY_COUNT, refractory_buffer: { unit: 'mV', doc: 'input received while refractory, discounted to its end' } },
+  kernel: createPscDeltaExact,
+};
+
 export const iafPscDelta: NeuronModel = {
   kind: 'neuron',
   name: 'iaf_psc_delta',
   doc: 'Leaky integrate-and-fire, delta synapses (a spike moves V_m by its weight in mV), exact integration (NEST iaf_psc_delta)',
   params: pscDeltaParams,
   state: { V_m: { unit: 'mV', doc: 'membrane potential', initial: (p) => p.E_L } },
-  integrators: { exact: (ctx) => createPscDeltaExact(ctx) },
+  integrators: { exact: defineScheme(pscDeltaExact) },
   defaultIntegrator: 'exact',
   check: checkResetBelowThreshold,
 };

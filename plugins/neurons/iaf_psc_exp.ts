@@ -1,9 +1,10 @@
-import type { NeuronModel, NeuronGroup, NeuronGroupContext } from '../../core/plugin.js';
+import type { NeuronModel, NeuronKernel, KernelContext } from '../../core/plugin.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
 import { ParameterError } from '../../core/errors.js';
 import type { Params } from '../../core/schema.js';
 import { propagatorExp, refractorySteps } from './propagators.js';
-import { createPscExpEulerF32 } from '../integrators/euler_f32.js';
+import { pscExpEulerF32 } from '../integrators/euler_f32.js';
+import { defineScheme, CURRENT_INPUT, REFRACTORY_COUNT, type SchemeDef } from './scheme.js';
 
 /**
  * NEST's ArchivingNode parameters, present on every neuron model: the time constants of the
@@ -60,16 +61,16 @@ function stepPscExp(
 }
 
 /**
- * The exact group, parameterised by NEST names. `inputScale` multiplies spike input (1 for NEST's pA;
+ * The exact kernel, parameterised by NEST names. `inputScale` multiplies spike input (1 for NEST's pA;
  * 1000 for PyNN's nA weights).
  */
-export function createPscExpExact(ctx: NeuronGroupContext, inputScale = 1): NeuronGroup {
+export function createPscExpExact(ctx: KernelContext, inputScale = 1): NeuronKernel {
   const { n, params: p, dt: h } = ctx;
-  const V = new Float64Array(n).fill(p.E_L);
-  const Iex = new Float64Array(n);
-  const Iin = new Float64Array(n);
-  const I0 = new Float64Array(n);
-  const r = new Int32Array(n);
+  const V = ctx.state.V_m as Float64Array;
+  const Iex = ctx.state.I_syn_ex as Float64Array;
+  const Iin = ctx.state.I_syn_in as Float64Array;
+  const I0 = ctx.state.I0 as Float64Array;
+  const r = ctx.state.r as Int32Array;
   const P11ex = Math.exp(-h / p.tau_syn_ex);
   const P11in = Math.exp(-h / p.tau_syn_in);
   const P22 = Math.exp(-h / p.tau_m);
@@ -78,14 +79,15 @@ export function createPscExpExact(ctx: NeuronGroupContext, inputScale = 1): Neur
   const P20 = (-p.tau_m / p.C_m) * Math.expm1(-h / p.tau_m);
   const refr = refractorySteps(p.t_ref, h);
   return {
-    n,
-    state: { V_m: V, I_syn_ex: Iex, I_syn_in: Iin },
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       return stepPscExp(n, V, Iex, Iin, I0, r, ring.ex, ring.inh, ring.cur, off, spikes,
         p.E_L, P22, P21ex, P21in, P20, p.I_e, P11ex, P11in, p.V_th, p.V_reset, refr, inputScale);
     },
   };
 }
+
+/** The exact scheme: NEST's propagators, float64. */
+export const pscExpExact: SchemeDef = { internal: { I0: CURRENT_INPUT, r: REFRACTORY_COUNT }, kernel: createPscExpExact };
 
 export const iafPscExp: NeuronModel = {
   kind: 'neuron',
@@ -97,7 +99,7 @@ export const iafPscExp: NeuronModel = {
     I_syn_ex: { unit: 'pA', doc: 'excitatory synaptic current', initial: () => 0 },
     I_syn_in: { unit: 'pA', doc: 'inhibitory synaptic current', initial: () => 0 },
   },
-  integrators: { exact: (ctx) => createPscExpExact(ctx), 'euler-f32': (ctx) => createPscExpEulerF32(ctx) },
+  integrators: { exact: defineScheme(pscExpExact), 'euler-f32': defineScheme(pscExpEulerF32) },
   defaultIntegrator: 'exact',
   check: checkResetBelowThreshold,
 };

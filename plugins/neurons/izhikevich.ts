@@ -1,5 +1,6 @@
-import type { NeuronModel, NeuronGroup, NeuronGroupContext } from '../../core/plugin.js';
+import type { NeuronModel, NeuronKernel, KernelContext } from '../../core/plugin.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
+import { defineScheme, CURRENT_INPUT, type SchemeDef } from './scheme.js';
 import { archivingParams } from './iaf_psc_exp.js';
 
 /** NEST's izhikevich (Izhikevich 2003): names, units, defaults (regular spiking). */
@@ -56,21 +57,21 @@ function stepIzhikevich(
   return count;
 }
 
-export function createIzhikevich(ctx: NeuronGroupContext, inputScale = 1): NeuronGroup {
+export function createIzhikevich(ctx: KernelContext, inputScale = 1): NeuronKernel {
   const { n, params: p, dt: h } = ctx;
-  // NEST's initial state: V_m = -65 mV, U_m = 0.
-  const V = new Float64Array(n).fill(-65);
-  const U = new Float64Array(n);
-  const I = new Float64Array(n);
+  const V = ctx.state.V_m as Float64Array;
+  const U = ctx.state.U_m as Float64Array;
+  const I = ctx.state.I0 as Float64Array;
   const consistent = p.consistent_integration === 1;
   return {
-    n,
-    state: { V_m: V, U_m: U },
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       return stepIzhikevich(n, V, U, I, ring.ex, ring.inh, ring.cur, off, spikes, h, p.a, p.b, p.c, p.d, p.I_e, p.V_th, p.V_min, consistent, inputScale);
     },
   };
 }
+
+/** Forward Euler at the simulation step, as NEST integrates it. */
+export const izhikevichEuler: SchemeDef = { internal: { I0: CURRENT_INPUT }, kernel: createIzhikevich };
 
 export const izhikevich: NeuronModel = {
   kind: 'neuron',
@@ -78,9 +79,10 @@ export const izhikevich: NeuronModel = {
   doc: 'Izhikevich (2003) simple model, forward Euler at the simulation step as NEST integrates it (NEST izhikevich; PyNN Izhikevich)',
   params: izhikevichParams,
   state: {
+    // NEST's initial state: V_m = -65 mV, U_m = 0.
     V_m: { unit: 'mV', doc: 'membrane potential', initial: () => -65 },
     U_m: { unit: 'mV', doc: 'recovery variable', initial: () => 0 },
   },
-  integrators: { euler: (ctx) => createIzhikevich(ctx) },
+  integrators: { euler: defineScheme(izhikevichEuler) },
   defaultIntegrator: 'euler',
 };

@@ -1,4 +1,4 @@
-import type { NeuronModel, NeuronGroup, NeuronGroupContext } from '../../core/plugin.js';
+import type { NeuronModel, NeuronKernel, KernelContext, NeuronScheme } from '../../core/plugin.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
 import { archivingParams } from './iaf_psc_exp.js';
 
@@ -17,12 +17,10 @@ function stepParrot(n: number, input: Float64Array, ex: Float64Array, inh: Float
   return count;
 }
 
-export function createParrot(ctx: NeuronGroupContext): NeuronGroup {
+export function createParrot(ctx: KernelContext): NeuronKernel {
   const { n } = ctx;
-  const input = new Float64Array(n);
+  const input = ctx.state.input as Float64Array;
   return {
-    n,
-    state: { input },
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       return stepParrot(n, input, ring.ex, ring.inh, off, spikes);
     },
@@ -42,6 +40,6 @@ export const parrotNeuron: NeuronModel = {
   doc: 'Repeats its input: one spike in every step in which spikes arrived (NEST parrot_neuron, without multiplicity)',
   params: { ...archivingParams },
   state: { input: { unit: '', doc: 'summed weight of the spikes that arrived in the last step', initial: () => 0 } },
-  integrators: { none: createParrot },
+  integrators: { none: { create: createParrot } satisfies NeuronScheme },
   defaultIntegrator: 'none',
 };

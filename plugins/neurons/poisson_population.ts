@@ -1,4 +1,4 @@
-import type { NeuronModel, NeuronGroup, NeuronGroupContext } from '../../core/plugin.js';
+import type { NeuronModel, NeuronKernel, KernelContext } from '../../core/plugin.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
 import { ParameterError } from '../../core/errors.js';
 import { StreamBank, nextUniform } from '../../core/rng.js';
@@ -33,10 +33,9 @@ function stepChunks(
   return count;
 }
 
-function createAuryn(ctx: NeuronGroupContext): NeuronGroup {
+function createAuryn(ctx: KernelContext): NeuronKernel {
   const { n, params: p, dt } = ctx;
   const prob = p.rate * dt * 1e-3;
-  if (prob >= 1) throw new ParameterError('create poisson_population', 'rate', p.rate, `less than 1/dt = ${1000 / dt} Hz (at most one spike per neuron and step)`);
   const firstChunk = Math.floor(ctx.firstGid / CHUNK);
   const lastChunk = n > 0 ? Math.floor((ctx.firstGid + n - 1) / CHUNK) : firstChunk - 1;
   const nChunks = lastChunk - firstChunk + 1;
@@ -48,8 +47,6 @@ function createAuryn(ctx: NeuronGroupContext): NeuronGroup {
   // The first position of each chunk's walk is drawn like every later gap (the process has no memory).
   for (let c = 0; c < nChunks; c++) next[c] = prob > 0 ? Math.floor(Math.log(nextUniform(bank.state, c)) * invLogQ) : Infinity;
   return {
-    n,
-    state: {},
     update(_step: number, _ring: RingBuffer, _off: number, spikes: Int32Array): number {
       if (prob === 0) return 0;
       return stepChunks(nChunks, firstChunk * CHUNK, ctx.firstGid, n, next, bank.state, invLogQ, spikes);
@@ -71,6 +68,9 @@ export const poissonPopulation: NeuronModel = {
     rate: { unit: 'Hz', default: 5, min: 0, doc: 'firing rate of every neuron' },
   },
   state: {},
-  integrators: { auryn: createAuryn },
+  integrators: { auryn: { create: createAuryn } },
   defaultIntegrator: 'auryn',
+  check(p, where, dt) {
+    if (p.rate * dt * 1e-3 >= 1) throw new ParameterError(where, 'rate', p.rate, `less than 1/dt = ${1000 / dt} Hz (at most one spike per neuron and step)`);
+  },
 };

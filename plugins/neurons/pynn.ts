@@ -1,13 +1,14 @@
-import type { NeuronModel, NeuronGroup, NeuronGroupContext, NeuronGroupFactory } from '../../core/plugin.js';
+import type { NeuronModel, NeuronScheme } from '../../core/plugin.js';
 import type { ParamSchema, Params } from '../../core/schema.js';
 import { ParameterError } from '../../core/errors.js';
-import { archivingParams, createPscExpExact } from './iaf_psc_exp.js';
-import { createPscAlphaExact } from './iaf_psc_alpha.js';
-import { createCondExpRkf45 } from './iaf_cond_exp.js';
-import { createAeifRkf45 } from './aeif_cond_exp.js';
-import { createPscExpEulerF32, createCondExpEulerF32 } from '../integrators/euler_f32.js';
-import { createCondExpEulerF32x4Wasm } from '../integrators/wasm/iaf_cond_exp_f32x4.js';
-import { loadKernelAddon } from '../integrators/native.js';
+import { archivingParams, pscExpExact } from './iaf_psc_exp.js';
+import { pscAlphaExact, pscAlphaState } from './iaf_psc_alpha.js';
+import { condExpRkf45Scheme } from './iaf_cond_exp.js';
+import { aeifRkf45Scheme } from './aeif_cond_exp.js';
+import { pscExpEulerF32, condExpEulerF32 } from '../integrators/euler_f32.js';
+import { f32x4Scheme } from '../integrators/wasm/iaf_cond_exp_f32x4.js';
+import { loadKernelAddon, type KernelAddon } from '../integrators/native.js';
+import { rescaled, type SchemeDef } from './scheme.js';
 
 /**
  * PyNN's standard cell types with PyNN's names, units (nF, µS, nA, mV, ms) and defaults, mapped onto the
@@ -139,19 +140,16 @@ function checkPynn(model: PynnModelName) {
   };
 }
 
-/** Wrap a NEST group factory: convert the parameters once, read weights in PyNN units, alias `v`. */
-function viaNest(model: PynnModelName, factory: (ctx: NeuronGroupContext, inputScale: number) => NeuronGroup): NeuronGroupFactory {
-  return (ctx) => {
-    const group = factory({ ...ctx, params: pynnToNest(model, ctx.params) }, 1000);
-    group.state.v = group.state.V_m;
-    return group;
-  };
+/** A NEST scheme behind a PyNN cell type: parameters converted once, weights read in PyNN's nA or µS. */
+function viaNest(model: PynnModelName, def: SchemeDef): NeuronScheme {
+  return rescaled(def, 1000, (p) => pynnToNest(model, p));
 }
 
 const vState = {
   V_m: { unit: 'mV', doc: 'membrane potential', initial: (p: Params) => p.v_rest },
-  v: { unit: 'mV', doc: 'membrane potential (PyNN name; the same array as V_m)', initial: (p: Params) => p.v_rest },
 };
+/** PyNN's name of the membrane potential: the same array as V_m. */
+const vAlias = { v: 'V_m' };
 
 export const IF_curr_exp: NeuronModel = {
   kind: 'neuron',
@@ -159,7 +157,8 @@ export const IF_curr_exp: NeuronModel = {
   doc: 'PyNN IF_curr_exp: PyNN names and units (weights in nA) on NEST iaf_psc_exp',
   params: pynnSchemas.IF_curr_exp,
   state: { ...vState, I_syn_ex: { unit: 'pA', doc: 'excitatory synaptic current', initial: () => 0 }, I_syn_in: { unit: 'pA', doc: 'inhibitory synaptic current', initial: () => 0 } },
-  integrators: { exact: viaNest('IF_curr_exp', createPscExpExact), 'euler-f32': viaNest('IF_curr_exp', createPscExpEulerF32) },
+  aliases: vAlias,
+  integrators: { exact: viaNest('IF_curr_exp', pscExpExact), 'euler-f32': viaNest('IF_curr_exp', pscExpEulerF32) },
   defaultIntegrator: 'exact',
   check: checkPynn('IF_curr_exp'),
 };
@@ -169,8 +168,9 @@ export const IF_curr_alpha: NeuronModel = {
   name: 'IF_curr_alpha',
   doc: 'PyNN IF_curr_alpha: PyNN names and units (weights in nA) on NEST iaf_psc_alpha',
   params: pynnSchemas.IF_curr_alpha,
-  state: { ...vState, I_syn_ex: { unit: 'pA', doc: 'excitatory synaptic current', initial: () => 0 }, I_syn_in: { unit: 'pA', doc: 'inhibitory synaptic current', initial: () => 0 } },
-  integrators: { exact: viaNest('IF_curr_alpha', createPscAlphaExact) },
+  state: { ...pscAlphaState, ...vState },
+  aliases: vAlias,
+  integrators: { exact: viaNest('IF_curr_alpha', pscAlphaExact) },
   defaultIntegrator: 'exact',
   check: checkPynn('IF_curr_alpha'),
 };
@@ -181,12 +181,13 @@ export const IF_cond_exp: NeuronModel = {
   doc: 'PyNN IF_cond_exp: PyNN names and units (weights in µS) on NEST iaf_cond_exp',
   params: pynnSchemas.IF_cond_exp,
   state: { ...vState, g_ex: { unit: 'nS', doc: 'excitatory conductance', initial: () => 0 }, g_in: { unit: 'nS', doc: 'inhibitory conductance', initial: () => 0 } },
+  aliases: vAlias,
   integrators: {
-    rkf45: viaNest('IF_cond_exp', createCondExpRkf45),
-    'euler-f32': viaNest('IF_cond_exp', createCondExpEulerF32),
+    rkf45: viaNest('IF_cond_exp', condExpRkf45Scheme),
+    'euler-f32': viaNest('IF_cond_exp', condExpEulerF32),
     // iaf_cond_exp's float32 kernels (docs/wasm-f32x4.md); the native one loads its addon at create
-    'euler-f32x4-wasm-simd': viaNest('IF_cond_exp', (ctx, inputScale) => createCondExpEulerF32x4Wasm(ctx, inputScale)),
-    'euler-f32-native': viaNest('IF_cond_exp', (ctx, inputScale) => createCondExpEulerF32x4Wasm(ctx, inputScale, loadKernelAddon())),
+    'euler-f32x4-wasm-simd': f32x4IfCondExp(null),
+    'euler-f32-native': f32x4IfCondExp(loadKernelAddon),
   },
   defaultIntegrator: 'rkf45',
   check: checkPynn('IF_cond_exp'),
@@ -203,9 +204,16 @@ export const EIF_cond_exp_isfa_ista: NeuronModel = {
     g_in: { unit: 'nS', doc: 'inhibitory conductance', initial: () => 0 },
     w: { unit: 'pA', doc: 'adaptation current', initial: () => 0 },
   },
-  integrators: { rkf45: viaNest('EIF_cond_exp_isfa_ista', createAeifRkf45) },
+  aliases: vAlias,
+  integrators: { rkf45: viaNest('EIF_cond_exp_isfa_ista', aeifRkf45Scheme) },
   defaultIntegrator: 'rkf45',
   check: checkPynn('EIF_cond_exp_isfa_ista'),
 };
+
+/** iaf_cond_exp's f32x4 kernel under IF_cond_exp's parameters and µS weights. */
+function f32x4IfCondExp(native: (() => KernelAddon) | null): NeuronScheme {
+  const base = f32x4Scheme(1000, native);
+  return { ...base, create: (ctx) => base.create({ ...ctx, params: pynnToNest('IF_cond_exp', ctx.params) }) };
+}
 
 export const pynnModels: readonly NeuronModel[] = [IF_curr_exp, IF_curr_alpha, IF_cond_exp, EIF_cond_exp_isfa_ista];

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Field, Float64, Int32, RecordBatch, RecordBatchStreamWriter, Schema, Struct, makeData, tableFromIPC } from 'apache-arrow';
-import type { ChunkedFile } from './files.js';
+import type { OutputFile } from '../../core/output.js';
 
 /** Columns of spikeworks' Arrow spike files: NEST's names, sender gid and time in ms. */
 export const SPIKE_ARROW_SCHEMA = new Schema([new Field('sender', new Int32(), false), new Field('time_ms', new Float64(), false)]);
@@ -15,7 +15,7 @@ function firstMessageLength(bytes: Uint8Array): number {
 }
 
 /**
- * Writes spikes as an Apache Arrow IPC stream, one record batch per chunk, straight to a ChunkedFile: the
+ * Writes spikes as an Apache Arrow IPC stream, one record batch per chunk, straight to an output file: the
  * schema message once, then batches, then the end-of-stream marker at close. A stream cut off between batches
  * (an interrupted run) is still a valid stream for Arrow readers, which treat the end of input as its end.
  */
@@ -26,7 +26,7 @@ export class ArrowSpikeWriter {
   private wroteSchema = false;
   private lastFlush = performance.now();
   constructor(
-    private readonly file: ChunkedFile,
+    private readonly file: OutputFile,
     private readonly batchRows = 1 << 16,
     private readonly flushMs = 200,
   ) {
@@ -72,7 +72,12 @@ export class ArrowSpikeWriter {
 
 /** Read a spikeworks Arrow spike file (an IPC stream with columns sender, time_ms). */
 export function readSpikeArrow(filename: string): { senders: Int32Array; times: Float64Array } {
-  const table = tableFromIPC(readFileSync(filename));
+  return parseSpikeArrow(readFileSync(filename), filename);
+}
+
+/** Parse the bytes of a spikeworks Arrow spike file. */
+export function parseSpikeArrow(bytes: Uint8Array, filename: string): { senders: Int32Array; times: Float64Array } {
+  const table = tableFromIPC(bytes);
   const senders = table.getChild('sender');
   const times = table.getChild('time_ms');
   if (!senders || !times) throw new Error(`${filename}: not a spikeworks Arrow spike file (columns sender, time_ms)`);

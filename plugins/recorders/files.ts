@@ -1,6 +1,9 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { ParameterError } from '../../core/errors.js';
+import { ParameterError, SpikeworksError } from '../../core/errors.js';
+import { SERVICE } from '../../core/services.js';
+import type { OutputFile, OutputSink } from '../../core/output.js';
+import type { ServicePlugin } from '../../core/plugin.js';
 
 /** NEST's ASCII backend writes this version number in its header. */
 export const ASCII_BACKEND_VERSION = 2;
@@ -52,7 +55,7 @@ export function fileOptions(where: string, model: string, o: Record<string, unkn
  * `flushBytes` or `flushMs` of wall time has passed since the last write, so memory stays bounded and an
  * interrupted run leaves every complete chunk on disk (each chunk ends at a record boundary).
  */
-export class ChunkedFile {
+export class ChunkedFile implements OutputFile {
   private fd: number;
   private queue: (string | Uint8Array)[] = [];
   private queued = 0;
@@ -119,9 +122,9 @@ export interface SpikeFile {
   times: Float64Array;
 }
 
-/** Read a spike file NEST's ASCII backend format (header lines, then sender and time_ms per line). */
-export function readSpikeAscii(filename: string): SpikeFile {
-  const lines = readFileSync(filename, 'utf8').split('\n');
+/** Parse a spike file in NEST's ASCII backend format (header lines, then sender and time_ms per line). */
+export function parseSpikeAscii(text: string, filename: string): SpikeFile {
+  const lines = text.split('\n');
   let i = 0;
   while (i < lines.length && lines[i].startsWith('#')) i++;
   if (!lines[i]?.startsWith('sender\ttime_ms')) throw new Error(`${filename}: not a NEST ASCII spike file (no 'sender\ttime_ms' header)`);
@@ -137,10 +140,14 @@ export function readSpikeAscii(filename: string): SpikeFile {
   return { senders: Int32Array.from(senders), times: Float64Array.from(times) };
 }
 
-/** Read a spikeworks binary spike file: header, then (int32 sender, int32 step) records; time = (step+1)·dt. */
-export function readSpikeBinary(filename: string): SpikeFile & { steps: Int32Array; dt: number; recorder: number } {
-  const buf = readFileSync(filename);
-  const magic = buf.subarray(0, 8).toString('latin1');
+/** Read a spike file in NEST's ASCII backend format from disk. */
+export function readSpikeAscii(filename: string): SpikeFile {
+  return parseSpikeAscii(readFileSync(filename, 'utf8'), filename);
+}
+
+/** Parse a spikeworks binary spike file: header, then (int32 sender, int32 step) records; time = (step+1)·dt. */
+export function parseSpikeBinary(buf: Uint8Array, filename: string): SpikeFile & { steps: Int32Array; dt: number; recorder: number } {
+  const magic = String.fromCharCode(...buf.subarray(0, 8));
   if (magic !== SPIKE_BINARY_MAGIC) throw new Error(`${filename}: not a spikeworks binary spike file (magic ${JSON.stringify(magic)})`);
   const v = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const recorder = v.getInt32(12, true);
@@ -158,9 +165,14 @@ export function readSpikeBinary(filename: string): SpikeFile & { steps: Int32Arr
   return { senders, times, steps, dt, recorder };
 }
 
+/** Read a spikeworks binary spike file from disk. */
+export function readSpikeBinary(filename: string): SpikeFile & { steps: Int32Array; dt: number; recorder: number } {
+  return parseSpikeBinary(readFileSync(filename), filename);
+}
+
 /** Columns of any NEST ASCII recorder file (spike_recorder, multimeter), by header name. */
-export function readNestAscii(filename: string): Record<string, Float64Array> {
-  const lines = readFileSync(filename, 'utf8').split('\n');
+export function parseNestColumns(text: string, filename: string): Record<string, Float64Array> {
+  const lines = text.split('\n');
   let i = 0;
   while (i < lines.length && lines[i].startsWith('#')) i++;
   const names = (lines[i] ?? '').split('\t');
@@ -173,4 +185,40 @@ export function readNestAscii(filename: string): Record<string, Float64Array> {
     for (let c = 0; c < names.length; c++) out[names[c]][r] = Number(cells[c]);
   });
   return out;
+}
+
+/** Columns of a NEST ASCII recorder file on disk. */
+export function readNestAscii(filename: string): Record<string, Float64Array> {
+  return parseNestColumns(readFileSync(filename, 'utf8'), filename);
+}
+
+/** The file system as the output sink: recorders' files written in chunks, read back whole. */
+export class FileSink implements OutputSink {
+  open(filename: string, where: string, overwrite: boolean): OutputFile {
+    return new ChunkedFile(filename, where, overwrite);
+  }
+  read(filename: string): Uint8Array {
+    return readFileSync(filename);
+  }
+}
+
+/** Registers the file sink as the OUTPUT service (recorders with record_to 'ascii', 'binary' or 'arrow'). */
+export const fileSink: ServicePlugin = {
+  kind: 'service',
+  name: 'file_sink',
+  doc: "recorders' files on the local file system",
+  token: SERVICE.output,
+  create: () => new FileSink(),
+};
+
+/** The output sink of a recorder that writes files, or a clear error when the simulator has none. */
+export function sinkFor(where: string, sink: OutputSink | undefined, recordTo: string): OutputSink {
+  if (!sink) throw new SpikeworksError(`${where}: record_to '${recordTo}' writes files, but this simulator has no output sink; add the fileSink plugin or pass one in createSimulator({ services })`);
+  return sink;
+}
+
+const decoder = new TextDecoder();
+/** Bytes of a sink's file as text. */
+export function textOf(bytes: Uint8Array): string {
+  return decoder.decode(bytes);
 }

@@ -1,19 +1,21 @@
-import type { RecorderModel, RecordSource, StateArray } from '../../core/plugin.js';
+import type { RecorderModel, RecordSource } from '../../core/plugin.js';
+import type { FieldArray } from '../../core/component.js';
+import type { OutputFile } from '../../core/output.js';
 import { ParameterError } from '../../core/errors.js';
 import { deviceTiming } from '../generators/poisson_generator.js';
 import { Int32Column } from './spike_recorder.js';
 import { Float64Column, samplingClock, samplingParams } from './sampling.js';
-import { ChunkedFile, asciiHeader, fileOptions, nestFileName, readNestAscii } from './files.js';
+import { asciiHeader, fileOptions, nestFileName, parseNestColumns, sinkFor, textOf } from './files.js';
 
 interface Watched {
-  arrays: StateArray[];
+  arrays: FieldArray[];
   /** Local indices into the model's state arrays, and the neurons' gids. */
   local: Int32Array;
   gids: Int32Array;
 }
 
 /** One ASCII line per watched neuron: sender, time, then the values, as NEST's ASCII backend writes them. */
-function asciiSampleLines(arrays: StateArray[], local: Int32Array, gids: Int32Array, time: string, precision: number): string {
+function asciiSampleLines(arrays: FieldArray[], local: Int32Array, gids: Int32Array, time: string, precision: number): string {
   let out = '';
   for (let i = 0; i < local.length; i++) {
     out += `${gids[i]}\t${time}`;
@@ -23,7 +25,7 @@ function asciiSampleLines(arrays: StateArray[], local: Int32Array, gids: Int32Ar
   return out;
 }
 
-function sampleInto(arrays: StateArray[], local: Int32Array, columns: Float64Column[]): void {
+function sampleInto(arrays: FieldArray[], local: Int32Array, columns: Float64Column[]): void {
   for (let v = 0; v < arrays.length; v++) {
     const a = arrays[v];
     const col = columns[v];
@@ -54,7 +56,8 @@ export const multimeter: RecorderModel = {
     const where = `create multimeter (node ${ctx.gid})`;
     const o = ctx.options;
     const fo = fileOptions(where, 'multimeter', o, ['memory', 'ascii']);
-    let file: ChunkedFile | null = null;
+    const sink = fo.recordTo === 'memory' ? null : sinkFor(where, ctx.services.output, fo.recordTo);
+    let file: OutputFile | null = null;
     const recordFrom = o.record_from ?? [];
     if (!Array.isArray(recordFrom) || recordFrom.some((v) => typeof v !== 'string')) throw new ParameterError(where, 'record_from', recordFrom, 'an array of state variable names');
     const names = recordFrom as string[];
@@ -67,8 +70,9 @@ export const multimeter: RecorderModel = {
     return {
       addSources(src: RecordSource) {
         const arrays = names.map((name) => {
-          const a = src.group.state[name];
-          if (!a) throw new ParameterError(`connect multimeter (node ${ctx.gid})`, 'record_from', name, `a state variable of ${src.pop.model}: ${Object.keys(src.group.state).join(', ') || '(none)'}`);
+          // Through the population's components: any model's state, or `component.field` for any other.
+          const a = src.field(name);
+          if (!a) throw new ParameterError(`connect multimeter (node ${ctx.gid})`, 'record_from', name, `a state variable of ${src.pop.model}: ${src.fieldNames().join(', ') || '(none)'}`);
           return a;
         });
         const lo = Math.max(src.start, src.pop.localStart);
@@ -84,7 +88,7 @@ export const multimeter: RecorderModel = {
       },
       prepare({ nodeCount }: { nodeCount: number }) {
         if (fo.recordTo !== 'ascii' || file) return;
-        file = new ChunkedFile(nestFileName(fo.path, fo.label, ctx.gid, nodeCount, ctx.rank, ctx.size, 'dat'), where, fo.overwrite);
+        file = sink!.open(nestFileName(fo.path, fo.label, ctx.gid, nodeCount, ctx.rank, ctx.size, 'dat'), where, fo.overwrite);
         file.write(asciiHeader(names));
         file.flush();
       },
@@ -93,7 +97,7 @@ export const multimeter: RecorderModel = {
         const t = (step + 1) * ctx.dt;
         if (file) {
           const stamp = t.toFixed(fo.precision);
-          for (const w of watched) (file as ChunkedFile).write(asciiSampleLines(w.arrays, w.local, w.gids, stamp, fo.precision));
+          for (const w of watched) (file as OutputFile).write(asciiSampleLines(w.arrays, w.local, w.gids, stamp, fo.precision));
           return;
         }
         for (const w of watched) {
@@ -105,15 +109,15 @@ export const multimeter: RecorderModel = {
         }
       },
       get filename(): string | null {
-        return file ? (file as ChunkedFile).filename : null;
+        return file ? (file as OutputFile).filename : null;
       },
       close() {
-        if (file) (file as ChunkedFile).close();
+        if (file) (file as OutputFile).close();
       },
       events(): MultimeterEvents {
         if (file) {
-          (file as ChunkedFile).flush();
-          const cols = readNestAscii((file as ChunkedFile).filename);
+          (file as OutputFile).flush();
+          const cols = parseNestColumns(textOf(sink!.read((file as OutputFile).filename)), (file as OutputFile).filename);
           const ev: MultimeterEvents = { senders: Int32Array.from(cols.sender), times: cols.time_ms };
           for (const name of names) ev[name] = cols[name];
           return ev;

@@ -1,7 +1,8 @@
-import type { RecorderModel, RecordSource, RecorderRuntime } from '../../core/plugin.js';
+import type { RecorderModel, RecordSource, RecorderRuntime, RecordedSpikes } from '../../core/plugin.js';
+import type { OutputFile } from '../../core/output.js';
 import { activeSteps, deviceTiming } from '../generators/poisson_generator.js';
-import { ChunkedFile, asciiHeader, binaryHeader, fileOptions, nestFileName, readSpikeAscii, readSpikeBinary } from './files.js';
-import { ArrowSpikeWriter, readSpikeArrow } from './arrow.js';
+import { asciiHeader, binaryHeader, fileOptions, nestFileName, parseSpikeAscii, parseSpikeBinary, sinkFor, textOf } from './files.js';
+import { ArrowSpikeWriter, parseSpikeArrow } from './arrow.js';
 
 /** Growable Int32 column. */
 export class Int32Column {
@@ -28,6 +29,7 @@ export interface SpikeEvents {
 export interface SpikeRecorderRuntime extends RecorderRuntime {
   events(): SpikeEvents;
   steps(): Int32Array;
+  spikeRecord(): RecordedSpikes;
   readonly n_events: number;
   /** The file written by the ascii and binary backends (null for memory, or before the network is prepared). */
   readonly filename: string | null;
@@ -87,6 +89,7 @@ export const spikeRecorder: RecorderModel = {
   create(ctx) {
     const where = `create spike_recorder (node ${ctx.gid})`;
     const fo = fileOptions(where, 'spike_recorder', ctx.options, ['memory', 'ascii', 'binary', 'arrow']);
+    const sink = fo.recordTo === 'memory' ? null : sinkFor(where, ctx.services.output, fo.recordTo);
     // Which gids are recorded: a bitmap over the gid range seen so far.
     let recorded = new Uint8Array(0);
     let gidOffset = Infinity;
@@ -95,13 +98,13 @@ export const spikeRecorder: RecorderModel = {
     let scratchGids = new Int32Array(1024);
     let scratchSteps = new Int32Array(1024);
     let nEvents = 0;
-    let file: ChunkedFile | null = null;
+    let file: OutputFile | null = null;
     let arrow: ArrowSpikeWriter | null = null;
     const [first, last] = activeSteps(ctx.params as { start: number; stop: number; origin: number }, ctx.dt);
     const open = (nodeCount: number) => {
       if (fo.recordTo === 'memory' || file) return;
       const ext = fo.recordTo === 'ascii' ? 'dat' : fo.recordTo === 'binary' ? 'bin' : 'arrow';
-      const f = new ChunkedFile(nestFileName(fo.path, fo.label, ctx.gid, nodeCount, ctx.rank, ctx.size, ext), where, fo.overwrite);
+      const f = sink!.open(nestFileName(fo.path, fo.label, ctx.gid, nodeCount, ctx.rank, ctx.size, ext), where, fo.overwrite);
       file = f;
       if (fo.recordTo === 'arrow') arrow = new ArrowSpikeWriter(f);
       else f.write(fo.recordTo === 'ascii' ? asciiHeader() : binaryHeader(ctx.gid, ctx.dt));
@@ -110,7 +113,7 @@ export const spikeRecorder: RecorderModel = {
     const runtime: SpikeRecorderRuntime = {
       record_to: fo.recordTo,
       get filename() {
-        return file ? (file as ChunkedFile).filename : null;
+        return file ? (file as OutputFile).filename : null;
       },
       addSources(src: RecordSource) {
         const lo = src.pop.firstGid + src.start;
@@ -143,7 +146,7 @@ export const spikeRecorder: RecorderModel = {
           return;
         }
         open(ctx.gid);
-        const f = file as unknown as ChunkedFile;
+        const f = file as unknown as OutputFile;
         if (fo.recordTo === 'ascii') f.write(asciiLines(scratchGids, scratchSteps, n, ctx.dt, fo.precision));
         else if (fo.recordTo === 'binary') f.write(binaryRecords(scratchGids, scratchSteps, n));
         else (arrow as unknown as ArrowSpikeWriter).push(scratchGids, scratchSteps, n, ctx.dt);
@@ -152,11 +155,12 @@ export const spikeRecorder: RecorderModel = {
       events(): SpikeEvents {
         if (fo.recordTo !== 'memory') {
           if (!file) return { senders: new Int32Array(0), times: new Float64Array(0) };
-          const f = file as ChunkedFile;
+          const f = file as OutputFile;
           (arrow as ArrowSpikeWriter | null)?.flush();
           f.flush();
-          if (fo.recordTo === 'arrow') return readSpikeArrow(f.filename);
-          return fo.recordTo === 'ascii' ? readSpikeAscii(f.filename) : readSpikeBinary(f.filename);
+          const bytes = sink!.read(f.filename);
+          if (fo.recordTo === 'arrow') return parseSpikeArrow(bytes, f.filename);
+          return fo.recordTo === 'ascii' ? parseSpikeAscii(textOf(bytes), f.filename) : parseSpikeBinary(bytes, f.filename);
         }
         const st = steps.view();
         const times = new Float64Array(st.length);
@@ -166,19 +170,22 @@ export const spikeRecorder: RecorderModel = {
       /** Steps at which each spike was emitted (its time is (step + 1) * dt). */
       steps(): Int32Array {
         if (fo.recordTo === 'binary' && file) {
-          (file as ChunkedFile).flush();
-          return readSpikeBinary((file as ChunkedFile).filename).steps;
+          (file as OutputFile).flush();
+          return parseSpikeBinary(sink!.read((file as OutputFile).filename), (file as OutputFile).filename).steps;
         }
         if (fo.recordTo === 'ascii' || fo.recordTo === 'arrow') return Int32Array.from(runtime.events().times, (t) => Math.round(t / ctx.dt) - 1);
         return steps.view().slice();
+      },
+      spikeRecord(): RecordedSpikes {
+        return { senders: runtime.events().senders, steps: runtime.steps() };
       },
       get n_events(): number {
         return nEvents;
       },
       close() {
-        if (!file || (file as ChunkedFile).closed) return;
+        if (!file || (file as OutputFile).closed) return;
         (arrow as ArrowSpikeWriter | null)?.close();
-        (file as ChunkedFile).close();
+        (file as OutputFile).close();
       },
     };
     return runtime;

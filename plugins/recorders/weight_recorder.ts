@@ -1,5 +1,5 @@
 import type { RecorderModel, RecorderRuntime } from '../../core/plugin.js';
-import type { Projection } from '../../core/simulator.js';
+import type { Projection } from '../../core/handles.js';
 import { ParameterError, SpikeworksError } from '../../core/errors.js';
 import { deviceTiming } from '../generators/poisson_generator.js';
 import { Int32Column } from './spike_recorder.js';
@@ -54,8 +54,9 @@ function describeSynapses(p: Projection, index: Uint32Array): { senders: Int32Ar
 function readWeights(w: Watch, out: Float64Column): void {
   const p = w.projection;
   const rt = p.runtime;
-  if (rt?.weightAt) {
-    for (let i = 0; i < w.index.length; i++) out.push(rt.weightAt(w.index[i]));
+  const weightAt = rt?.capabilities?.weightAt;
+  if (weightAt) {
+    for (let i = 0; i < w.index.length; i++) out.push(weightAt(w.index[i]));
   } else if (!p.synapseModel.plastic) {
     const t = p.table;
     for (let i = 0; i < w.index.length; i++) out.push(t.weight ? t.weight[w.index[i]] : t.homWeight);

@@ -34,17 +34,17 @@ export const staticSynapse: SynapseModel = {
   params: {},
   plastic: false,
   perSynapseWeight: false,
+  isDefault: true,
   create(p) {
     const t = p.table;
     const ring = p.targetRing;
     // A group with its own kernel memory may deliver a homogeneous table itself (WebAssembly scatter).
-    const adopted = !t.weight && !t.delay ? p.targetGroup.adoptStaticTable?.(t, ring) : undefined;
+    const adopted = !t.weight && !t.delay ? p.targetKernel.capabilities?.adoptTable?.(t, ring) : undefined;
     if (adopted) {
       const own = adopted.table;
       return {
         deliver: adopted.deliver,
-        deliverBatch: adopted.deliverBatch,
-        table: own,
+        capabilities: { batch: adopted.deliverBatch, ownTable: own },
         bytesPerSynapse: () => own.target.BYTES_PER_ELEMENT,
         weights: () => new Float32Array(own.count).fill(own.homWeight),
       };

@@ -35,21 +35,22 @@ export const inputCounter: NeuronModel = {
   state: { total: { unit: '', doc: 'sum of input', initial: () => 0 }, sumSquares: { unit: '', doc: 'sum of squared per-step input', initial: () => 0 } },
   defaultIntegrator: 'count',
   integrators: {
-    count(ctx) {
-      const total = new Float64Array(ctx.n);
-      const sumSquares = new Float64Array(ctx.n);
-      return {
-        n: ctx.n,
-        state: { total, sumSquares },
-        update(_s, ring, off) {
-          for (let i = 0; i < ctx.n; i++) {
-            const x = ring.ex[off + i];
-            total[i] += x;
-            sumSquares[i] += x * x;
-          }
-          return 0;
-        },
-      };
+    count: {
+      create(ctx) {
+        // The core allocated both from the declaration above.
+        const total = ctx.state.total;
+        const sumSquares = ctx.state.sumSquares;
+        return {
+          update(_s, ring, off) {
+            for (let i = 0; i < ctx.n; i++) {
+              const x = ring.ex[off + i];
+              total[i] += x;
+              sumSquares[i] += x * x;
+            }
+            return 0;
+          },
+        };
+      },
     },
   },
 };

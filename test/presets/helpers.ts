@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import type { Simulator, Population } from '../../core/simulator.js';
+import type { Simulator } from '../../core/simulator.js';
+import type { Population } from '../../core/handles.js';
 
 /** Indegree of every target neuron of the projections from `pre` to `post` (summed over them). */
 export function indegrees(sim: Simulator, pre: Population, post: Population): Int32Array {

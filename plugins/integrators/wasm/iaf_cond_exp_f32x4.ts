@@ -1,8 +1,8 @@
-import type { AdoptedTable, IntegratorPlugin, NeuronGroup, NeuronGroupContext, SynapseTable } from '../../../core/plugin.js';
+import type { AdoptedTable, IntegratorPlugin, NeuronKernel, KernelContext, NeuronGroupContext, SynapseTable } from '../../../core/plugin.js';
 import { RingBuffer, type AnyRing } from '../../../core/ringbuffer.js';
 import { refractorySteps } from '../../neurons/propagators.js';
 import { module, op, I32, V128 } from './assembler.js';
-import { wasm, RowCopier, type StepFn } from './runtime.js';
+import { wasm, KernelMemory, RowCopier, type StepFn } from './runtime.js';
 import { scatterKernel } from './scatter.js';
 import { stepThrough } from '../../../core/slices.js';
 import { loadKernelAddon, type KernelAddon } from '../native.js';
@@ -67,7 +67,7 @@ function layout(A4: number) {
  * The function advances `nSteps` steps: for each group of QUADS quads it loads the state once, runs every
  * step with the state in registers (the row of step k starts at the byte address rowTable[k]), and stores
  * it once. A min-delay slice's input rows are all complete before it starts, so the step order inside a
- * slice is free (NeuronGroup.updateSlice); one step is the per-step `update`. One quad's steps form a
+ * slice is free (the slice capability); one step is the per-step `update`. One quad's steps form a
  * chain of dependent operations about as long as the work in them, hence several quads per step.
  */
 function buildModule(stride: number, channel: number, scaled: boolean, current: boolean): Uint8Array {
@@ -189,22 +189,15 @@ const RING_SLOTS = 64;
 /** ... and at most this many bytes of them (the pages are reserved, and only touched rows take memory). */
 const RING_BYTES = 1 << 28;
 /**
- * Room for static tables the group delivers itself (adoptStaticTable), reserved like the ring: a table that
+ * Room for static tables the group delivers itself (the adoptTable capability), reserved like the ring: a table that
  * does not fit is scattered by the synapse model in TypeScript instead. 64 MiB is 16 million synapses.
  */
 const TABLE_BYTES = 1 << 26;
 /** Spikes one scatter call takes (sources and steps, int32). */
 const BATCH = 4096;
 
-/**
- * The f32x4 group of iaf_cond_exp; `inputScale` as in the TypeScript kernel (1: nS; 1000: PyNN's µS).
- * The kernel reads its input rows in place from a float32 ring in its own memory (allocateRing) and zeroes
- * them. Input is summed in float32 there, as Auryn's float state vectors do; the kernel's arithmetic is
- * float32 anyway. Handed any other ring (tests, a population whose size is not a multiple of 4 or whose
- * delays need more rows) it copies the step's rows into scratch rows first.
- */
-export function createCondExpEulerF32x4Wasm(ctx: NeuronGroupContext, inputScale = 1, native: KernelAddon | null = null): NeuronGroup {
-  const { n, params: p, dt: h } = ctx;
+/** Where everything of a group of n neurons sits in its memory, and how big the memory is. */
+function groupLayout(n: number) {
   const pad = Math.ceil(n / PAD_TO) * PAD_TO;
   const A4 = pad * 4;
   const at = layout(A4);
@@ -212,9 +205,28 @@ export function createCondExpEulerF32x4Wasm(ctx: NeuronGroupContext, inputScale 
   const ringSlots = n > 0 ? Math.min(RING_SLOTS, Math.floor(RING_BYTES / (12 * pad))) : 0;
   const batchAt = at.ring + 12 * pad * ringSlots;
   const tablesAt = batchAt + 8 * BATCH;
-  const bytes = tablesAt + TABLE_BYTES;
-  const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
-  const buffer = memory.buffer;
+  return { pad, A4, at, ringSlots, batchAt, tablesAt, bytes: tablesAt + TABLE_BYTES };
+}
+
+/** The memory of a group, with its state (V, g_ex, g_in, I0, R: float32) at `A4` bytes apart from address 0. */
+export function f32x4Memory(n: number): KernelMemory {
+  const g = groupLayout(n);
+  return new KernelMemory(g.bytes, [0, 1, 2, 3, 4].map((k) => k * g.A4));
+}
+
+/**
+ * The f32x4 kernel of iaf_cond_exp; `inputScale` as in the TypeScript kernel (1: nS; 1000: PyNN's µS).
+ * The kernel reads its input rows in place from a float32 ring in its own memory (the ownRing capability)
+ * and zeroes them. Input is summed in float32 there, as Auryn's float state vectors do; the kernel's
+ * arithmetic is float32 anyway. Handed any other ring (tests, a population whose delays need more rows)
+ * it copies the step's rows into scratch rows first.
+ */
+export function createCondExpEulerF32x4Wasm(ctx: KernelContext, inputScale = 1, native: KernelAddon | null = null): NeuronKernel {
+  const { n, params: p, dt: h } = ctx;
+  const { pad, A4, at, ringSlots, batchAt, tablesAt } = groupLayout(n);
+  const mem = ctx.arena as KernelMemory;
+  const memory = mem.memory;
+  const buffer = mem.buffer;
   const scaled = inputScale !== 1;
   // The native kernel (same memory, same operations, wider vectors) when given one; else WebAssembly's.
   const kernel = (channel: number, current = true): StepFn =>
@@ -223,10 +235,8 @@ export function createCondExpEulerF32x4Wasm(ctx: NeuronGroupContext, inputScale 
           native.condExpSlice(buffer, end, nSteps, A4, channel, at.spikeIdx, at.spikeLag, at.rowTable, at.consts, current, scaled)
       : (new wasm.Instance(compiled(A4, channel, scaled, current), { env: { mem: memory } }).exports.step as StepFn);
   const scratchKernel = kernel(A4);
-  new Float32Array(buffer, 0, pad).fill(p.E_L);
-  const V = new Float32Array(buffer, 0, n);
-  const gex = new Float32Array(buffer, A4, n);
-  const gin = new Float32Array(buffer, 2 * A4, n);
+  // Padding lanes stay at rest.
+  new Float32Array(buffer, 0, pad).fill(p.E_L, n);
   const spikeIdx = new Int32Array(buffer, at.spikeIdx, pad * CHUNK);
   const spikeLag = new Int32Array(buffer, at.spikeLag, pad * CHUNK);
   const rowTable = new Int32Array(buffer, at.rowTable, CHUNK);
@@ -251,62 +261,60 @@ export function createCondExpEulerF32x4Wasm(ctx: NeuronGroupContext, inputScale 
   let scatter: StepFn | null = null;
   const batchSrc = new Int32Array(buffer, batchAt, BATCH);
   const batchStep = new Int32Array(buffer, batchAt + 4 * BATCH, BATCH);
-  const group: NeuronGroup = {
-    n,
-    state: { V_m: V, g_ex: gex, g_in: gin },
-    allocateRing(slots: number): RingBuffer<Float32Array> | undefined {
-      if (slots > ringSlots) return undefined;
-      const len = pad * slots;
-      ringKernel = kernel(4 * len);
-      ringKernelNoCurrent = kernel(4 * len, false);
-      ownRing = new RingBuffer(pad, slots, {
-        ex: new Float32Array(buffer, at.ring, len),
-        inh: new Float32Array(buffer, at.ring + 4 * len, len),
-        cur: new Float32Array(buffer, at.ring + 8 * len, len),
-        readerClears: true,
-      });
-      return ownRing;
-    },
-    adoptStaticTable(table: SynapseTable, ring: AnyRing): AdoptedTable | undefined {
-      if (!ownRing || ring !== ownRing || table.weight || table.delay) return undefined;
-      const rowStartBytes = 4 * (table.sourceCount + 1);
-      const bytesNeeded = rowStartBytes + 4 * table.count + 15;
-      if (tablesUsed + bytesNeeded > TABLE_BYTES) return undefined;
-      const rowStartAt = tablesAt + tablesUsed;
-      const targetAt = (rowStartAt + rowStartBytes + 15) & ~15;
-      tablesUsed = targetAt + 4 * table.count - tablesAt;
-      const rowStart = new Uint32Array(buffer, rowStartAt, table.sourceCount + 1);
-      const target = new Uint32Array(buffer, targetAt, table.count);
-      rowStart.set(table.rowStart);
-      target.set(table.target);
-      scatter ??= scatterKernel(memory);
-      const kernel = scatter;
-      const len = ownRing.n * ownRing.slots;
-      const channelAt = at.ring + (table.homWeight >= 0 ? 0 : 4 * len);
-      const { slots } = ownRing;
-      const rowBytes = 4 * ownRing.n;
-      const delay = table.homDelay;
-      const w = table.homWeight;
-      const run = (count: number) => kernel(batchAt, batchAt + 4 * BATCH, count, rowStartAt, targetAt, channelAt, slots, rowBytes, delay, w);
-      return {
-        table: { ...table, rowStart, target },
-        deliver(src: number, step: number) {
-          batchSrc[0] = src;
-          batchStep[0] = step;
-          run(1);
-        },
-        deliverBatch(srcs: Int32Array, steps: Int32Array, count: number) {
-          for (let done = 0; done < count; done += BATCH) {
-            const m = Math.min(BATCH, count - done);
-            for (let j = 0; j < m; j++) {
-              batchSrc[j] = srcs[done + j];
-              batchStep[j] = steps[done + j];
-            }
-            run(m);
+  const ownRingOf = (slots: number): RingBuffer<Float32Array> | undefined => {
+    if (slots > ringSlots) return undefined;
+    const len = pad * slots;
+    ringKernel = kernel(4 * len);
+    ringKernelNoCurrent = kernel(4 * len, false);
+    ownRing = new RingBuffer(pad, slots, {
+      ex: new Float32Array(buffer, at.ring, len),
+      inh: new Float32Array(buffer, at.ring + 4 * len, len),
+      cur: new Float32Array(buffer, at.ring + 8 * len, len),
+      readerClears: true,
+    });
+    return ownRing;
+  };
+  const adoptTable = (table: SynapseTable, ring: AnyRing): AdoptedTable | undefined => {
+    if (!ownRing || ring !== ownRing || table.weight || table.delay) return undefined;
+    const rowStartBytes = 4 * (table.sourceCount + 1);
+    const bytesNeeded = rowStartBytes + 4 * table.count + 15;
+    if (tablesUsed + bytesNeeded > TABLE_BYTES) return undefined;
+    const rowStartAt = tablesAt + tablesUsed;
+    const targetAt = (rowStartAt + rowStartBytes + 15) & ~15;
+    tablesUsed = targetAt + 4 * table.count - tablesAt;
+    const rowStart = new Uint32Array(buffer, rowStartAt, table.sourceCount + 1);
+    const target = new Uint32Array(buffer, targetAt, table.count);
+    rowStart.set(table.rowStart);
+    target.set(table.target);
+    scatter ??= scatterKernel(memory);
+    const kernel = scatter;
+    const len = ownRing.n * ownRing.slots;
+    const channelAt = at.ring + (table.homWeight >= 0 ? 0 : 4 * len);
+    const { slots } = ownRing;
+    const rowBytes = 4 * ownRing.n;
+    const delay = table.homDelay;
+    const w = table.homWeight;
+    const run = (count: number) => kernel(batchAt, batchAt + 4 * BATCH, count, rowStartAt, targetAt, channelAt, slots, rowBytes, delay, w);
+    return {
+      table: { ...table, rowStart, target },
+      deliver(src: number, step: number) {
+        batchSrc[0] = src;
+        batchStep[0] = step;
+        run(1);
+      },
+      deliverBatch(srcs: Int32Array, steps: Int32Array, count: number) {
+        for (let done = 0; done < count; done += BATCH) {
+          const m = Math.min(BATCH, count - done);
+          for (let j = 0; j < m; j++) {
+            batchSrc[j] = srcs[done + j];
+            batchStep[j] = steps[done + j];
           }
-        },
-      };
-    },
+          run(m);
+        }
+      },
+    };
+  };
+  const kernelObj: NeuronKernel = {
     update(_step: number, ring: AnyRing, off: number, spikes: Int32Array): number {
       if (n === 0) return 0;
       let count: number;
@@ -320,19 +328,19 @@ export function createCondExpEulerF32x4Wasm(ctx: NeuronGroupContext, inputScale 
       }
       return unpackSpikes(spikeIdx, spikeLag, count, n, 0, spikes, null, 0);
     },
-    updateSlice(from: number, to: number, ring: AnyRing, spikes: Int32Array, lags: Int32Array): number {
-      if (ring !== ownRing || n === 0) return stepThrough(group, ring, from, to, fallback, spikes, lags);
-      let total = 0;
-      for (let s0 = from; s0 < to; s0 += CHUNK) {
-        const nSteps = Math.min(CHUNK, to - s0);
-        for (let k = 0; k < nSteps; k++) rowTable[k] = at.ring + 4 * ownRing.offset(s0 + k);
-        const count = run(ownRing.currentUsed ? ringKernel : ringKernelNoCurrent, nSteps);
-        total = unpackSpikes(spikeIdx, spikeLag, count, n, s0 - from, spikes, lags, total);
-      }
-      return total;
-    },
   };
-  return group;
+  const slice = (from: number, to: number, ring: AnyRing, spikes: Int32Array, lags: Int32Array): number => {
+    if (ring !== ownRing || n === 0) return stepThrough(kernelObj, ring, from, to, fallback, spikes, lags);
+    let total = 0;
+    for (let s0 = from; s0 < to; s0 += CHUNK) {
+      const nSteps = Math.min(CHUNK, to - s0);
+      for (let k = 0; k < nSteps; k++) rowTable[k] = at.ring + 4 * ownRing.offset(s0 + k);
+      const count = run(ownRing.currentUsed ? ringKernel : ringKernelNoCurrent, nSteps);
+      total = unpackSpikes(spikeIdx, spikeLag, count, n, s0 - from, spikes, lags, total);
+    }
+    return total;
+  };
+  return { update: kernelObj.update, capabilities: { ownRing: ownRingOf, slice, adoptTable } };
 }
 
 export const iafCondExpF32x4Wasm: IntegratorPlugin = {
@@ -340,8 +348,23 @@ export const iafCondExpF32x4Wasm: IntegratorPlugin = {
   name: 'euler-f32x4-wasm-simd',
   model: 'iaf_cond_exp',
   doc: 'iaf_cond_exp with Auryn-style Euler integration in float32 arithmetic, four neurons per WebAssembly f32x4 (within float32 rounding of euler-f32)',
-  create: (ctx) => createCondExpEulerF32x4Wasm(ctx),
+  ...f32x4Scheme(1, null),
 };
+
+/** The scheme for a weight unit (1: nS; 1000: PyNN's µS), on the WebAssembly kernel or the native one. */
+export function f32x4Scheme(inputScale: number, native: (() => KernelAddon) | null) {
+  return {
+    precision: 'f32' as const,
+    // I0 and the refractory count are float32 lanes beside the state (small integers are exact).
+    internal: { I0: { type: 'f32' as const, unit: 'pA', doc: 'current input acting this step' }, r: { type: 'f32' as const, unit: 'steps', doc: 'refractory steps left' } },
+    arena: (ctx: NeuronGroupContext) => {
+      // The addon is loaded when the population is created, so a missing build fails before anything runs.
+      if (native) native();
+      return f32x4Memory(ctx.n);
+    },
+    create: (ctx: KernelContext) => createCondExpEulerF32x4Wasm(ctx, inputScale, native ? native() : null),
+  };
+}
 
 /**
  * The same kernel compiled for this machine's vector unit (native/kernels, -march=native: 16 lanes per
@@ -352,5 +375,5 @@ export const iafCondExpF32Native: IntegratorPlugin = {
   name: 'euler-f32-native',
   model: 'iaf_cond_exp',
   doc: "iaf_cond_exp's euler-f32x4-wasm-simd kernel compiled natively for this machine (-march=native; 16 float32 lanes with AVX-512), bit-identical to it; needs `npm run build:native`",
-  create: (ctx) => createCondExpEulerF32x4Wasm(ctx, 1, loadKernelAddon()),
+  ...f32x4Scheme(1, loadKernelAddon),
 };

@@ -1,8 +1,8 @@
-import type { IntegratorPlugin, NeuronGroup, NeuronGroupContext } from '../../../core/plugin.js';
+import type { IntegratorPlugin, NeuronKernel, KernelContext, NeuronGroupContext } from '../../../core/plugin.js';
 import type { RingBuffer } from '../../../core/ringbuffer.js';
 import { refractorySteps } from '../../neurons/propagators.js';
 import { module, op, I32, F64, V128 } from './assembler.js';
-import { wasm, instantiate, RowCopier, keepSpikes } from './runtime.js';
+import { wasm, KernelMemory, RowCopier, keepSpikes } from './runtime.js';
 
 /**
  * iaf_cond_exp's Auryn-style step (forward Euler on V_m, exact conductance decay, single-precision state:
@@ -96,24 +96,28 @@ export function condExpSimdAvailable(): boolean {
   }
 }
 
-/** The WASM group of iaf_cond_exp; `inputScale` as in the TypeScript kernel (1: nS; 1000: PyNN's µS). */
-export function createCondExpEulerF32Wasm(ctx: NeuronGroupContext, inputScale = 1): NeuronGroup {
-  const { n, params: p, dt: h } = ctx;
-  compiled ??= new wasm.Module(buildModule());
+/** V, g_ex, g_in, I0 (float32); R, ex, inh, cur rows (float64); the spike list (int32). */
+function layoutFor(n: number) {
   const pad = n + (n & 1);
   const A4 = pad * 4;
   const A8 = pad * 8;
-  // V, g_ex, g_in, I0 (float32); R, ex, inh, cur rows (float64); the spike list (int32)
   const pR = 4 * A4;
   const pEx = pR + A8;
   const pInh = pEx + A8;
   const pCur = pInh + A8;
   const pSpk = pCur + A8;
-  const { step, buffer } = instantiate(compiled, pSpk + A4);
-  const V = new Float32Array(buffer, 0, n).fill(p.E_L);
-  const gex = new Float32Array(buffer, A4, n);
-  const gin = new Float32Array(buffer, 2 * A4, n);
-  new Float32Array(buffer, 0, pad).fill(p.E_L);
+  return { pad, A4, pR, pEx, pInh, pCur, pSpk, bytes: pSpk + A4 };
+}
+
+/** The WASM kernel of iaf_cond_exp; `inputScale` as in the TypeScript kernel (1: nS; 1000: PyNN's µS). */
+export function createCondExpEulerF32Wasm(ctx: KernelContext, inputScale = 1): NeuronKernel {
+  const { n, params: p, dt: h } = ctx;
+  compiled ??= new wasm.Module(buildModule());
+  const { pad, A4, pR, pEx, pInh, pCur, pSpk } = layoutFor(n);
+  const mem = ctx.arena as KernelMemory;
+  const step = mem.instantiate(compiled);
+  const buffer = mem.buffer;
+  new Float32Array(buffer, 0, pad).fill(p.E_L, n);
   const rows = new RowCopier(new Float64Array(buffer), n, pEx / 8, pInh / 8, pCur / 8);
   const spikeOut = new Int32Array(buffer, pSpk, pad);
   const Pex = Math.exp(-h / p.tau_syn_ex);
@@ -122,8 +126,6 @@ export function createCondExpEulerF32Wasm(ctx: NeuronGroupContext, inputScale = 
   const refr = refractorySteps(p.t_ref, h);
   const VresetF32 = Math.fround(p.V_reset);
   return {
-    n,
-    state: { V_m: V, g_ex: gex, g_in: gin },
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       if (n === 0) return 0;
       rows.copy(ring, off);
@@ -141,5 +143,18 @@ export const iafCondExpWasm: IntegratorPlugin = {
   name: 'euler-f32-wasm-simd',
   model: 'iaf_cond_exp',
   doc: 'iaf_cond_exp with Auryn-style Euler/float32 integration as one WebAssembly SIMD pass, bit-identical to euler-f32',
-  create: (ctx) => createCondExpEulerF32Wasm(ctx),
+  ...condExpF32WasmScheme(1),
 };
+
+/** The scheme's state layout in its memory and its kernel, for a weight unit (1: nS; 1000: PyNN's µS). */
+export function condExpF32WasmScheme(inputScale: number) {
+  return {
+    precision: 'f32' as const,
+    internal: { I0: { type: 'f32' as const, unit: 'pA', doc: 'current input acting this step' }, r: { unit: 'steps', doc: 'refractory steps left (a float64 lane)' } },
+    arena: (ctx: NeuronGroupContext) => {
+      const l = layoutFor(ctx.n);
+      return new KernelMemory(l.bytes, [0, l.A4, 2 * l.A4, 3 * l.A4, l.pR]);
+    },
+    create: (ctx: KernelContext) => createCondExpEulerF32Wasm(ctx, inputScale),
+  };
+}

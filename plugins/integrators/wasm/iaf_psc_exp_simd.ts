@@ -1,8 +1,8 @@
-import type { IntegratorPlugin, NeuronGroup, NeuronGroupContext } from '../../../core/plugin.js';
+import type { IntegratorPlugin, NeuronKernel, KernelContext, NeuronGroupContext } from '../../../core/plugin.js';
 import type { RingBuffer } from '../../../core/ringbuffer.js';
 import { propagatorExp, refractorySteps } from '../../neurons/propagators.js';
 import { module, op, I32, F64, V128 } from './assembler.js';
-import { wasm, instantiate, RowCopier, keepSpikes } from './runtime.js';
+import { wasm, KernelMemory, RowCopier, keepSpikes } from './runtime.js';
 
 /**
  * iaf_psc_exp's exact step as WebAssembly SIMD, two neurons per f64x2 lane pair: the same operations in the
@@ -90,20 +90,22 @@ export function wasmSimdAvailable(): boolean {
   }
 }
 
-function createExactWasm(ctx: NeuronGroupContext): NeuronGroup {
+/** V, Iex, Iin, I0, R (float64, the state), the ex, inh, cur rows (float64), then the spike list (int32). */
+function memoryFor(n: number): KernelMemory {
+  const bytesPerArray = (n + (n & 1)) * 8;
+  return new KernelMemory(8 * bytesPerArray + (n + 1) * 4, [0, 1, 2, 3, 4].map((k) => k * bytesPerArray));
+}
+
+function createExactWasm(ctx: KernelContext): NeuronKernel {
   const { n, params: p, dt: h } = ctx;
   compiled ??= new wasm.Module(buildModule());
   const pad = n + (n & 1);
   const bytesPerArray = pad * 8;
-  // V, Iex, Iin, I0, R, ex, inh, cur rows (float64), then the spike list (int32)
-  const total = 8 * bytesPerArray + pad * 4;
-  const { step, buffer } = instantiate(compiled, total);
-  const f64 = (k: number) => new Float64Array(buffer, k * bytesPerArray, n);
-  const V = f64(0).fill(p.E_L);
-  const Iex = f64(1);
-  const Iin = f64(2);
+  const mem = ctx.arena as KernelMemory;
+  const step = mem.instantiate(compiled);
+  const buffer = mem.buffer;
   // Padding neurons of an odd n stay at rest (V = E_L) and are dropped from the spike list.
-  new Float64Array(buffer, 0, pad).fill(p.E_L);
+  new Float64Array(buffer, 0, pad).fill(p.E_L, n);
   const rows = new RowCopier(new Float64Array(buffer), n, (5 * bytesPerArray) / 8, (6 * bytesPerArray) / 8, (7 * bytesPerArray) / 8);
   const spikeOut = new Int32Array(buffer, 8 * bytesPerArray, pad);
   const P11ex = Math.exp(-h / p.tau_syn_ex);
@@ -114,8 +116,6 @@ function createExactWasm(ctx: NeuronGroupContext): NeuronGroup {
   const P20 = (-p.tau_m / p.C_m) * Math.expm1(-h / p.tau_m);
   const refr = refractorySteps(p.t_ref, h);
   return {
-    n,
-    state: { V_m: V, I_syn_ex: Iex, I_syn_in: Iin },
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       if (n === 0) return 0;
       rows.copy(ring, off);
@@ -134,5 +134,8 @@ export const iafPscExpWasm: IntegratorPlugin = {
   name: 'exact-wasm-simd',
   model: 'iaf_psc_exp',
   doc: 'iaf_psc_exp exact integration as WebAssembly SIMD (f64x2), bit-identical to the TypeScript kernel',
+  // The refractory count is a float64 lane like the rest of the state.
+  internal: { I0: { unit: 'pA', doc: 'current input acting this step' }, r: { unit: 'steps', doc: 'refractory steps left' } },
+  arena: (ctx: NeuronGroupContext) => memoryFor(ctx.n),
   create: createExactWasm,
 };

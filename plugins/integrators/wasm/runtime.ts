@@ -1,4 +1,5 @@
 import type { AnyRing, RingRow } from '../../../core/ringbuffer.js';
+import { BYTES_PER, viewOf, type Arena, type FieldArray, type FieldType } from '../../../core/component.js';
 
 /** The part of the WebAssembly JS API used here (the project's TS lib settings carry no WebAssembly types). */
 interface WasmApi {
@@ -11,11 +12,33 @@ export const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssem
 
 export type StepFn = (...args: number[]) => number;
 
-/** Instantiate a compiled kernel module over a fresh memory of at least `bytes`. */
-export function instantiate(compiled: object, bytes: number): { step: StepFn; buffer: ArrayBuffer } {
-  const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
-  const step = new wasm.Instance(compiled, { env: { mem: memory } }).exports.step as StepFn;
-  return { step, buffer: memory.buffer };
+/**
+ * A kernel's WebAssembly memory and the arena the core allocates the population's state in: the k-th
+ * field allocated (the model's state variables in declaration order, then the scheme's internal ones)
+ * lands at byte `offsets[k]`, where the kernel's loads expect it.
+ */
+export class KernelMemory implements Arena {
+  readonly memory: { buffer: ArrayBuffer };
+  readonly buffer: ArrayBuffer;
+  private next = 0;
+  constructor(
+    bytes: number,
+    private readonly offsets: readonly number[],
+  ) {
+    this.memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+    this.buffer = this.memory.buffer;
+  }
+  allocate(type: FieldType, length: number, field: string): FieldArray {
+    const k = this.next++;
+    if (k >= this.offsets.length) throw new RangeError(`kernel memory: no place for state field '${field}' (${this.offsets.length} laid out)`);
+    const end = this.offsets[k] + length * BYTES_PER[type];
+    if (end > this.buffer.byteLength) throw new RangeError(`kernel memory: field '${field}' ends at byte ${end}, past the memory`);
+    return viewOf(type, this.buffer, this.offsets[k], length);
+  }
+  /** An instance of a compiled kernel module over this memory. */
+  instantiate(compiled: object): StepFn {
+    return new wasm.Instance(compiled, { env: { mem: this.memory } }).exports.step as StepFn;
+  }
 }
 
 /**

@@ -170,7 +170,7 @@ export const axonalHandler: DelayHandler = (info: ProjectionInfo, rule: StdpRule
   }
   const pt = plasticTarget(info, where);
   const { weight, sign, buf, ring } = pt;
-  const st = new AxonalState(t.rowStart, t.target, t.sourceCount, info.targetGroup.n, rule, info.dt);
+  const st = new AxonalState(t.rowStart, t.target, t.sourceCount, info.target.localCount, rule, info.dt);
   const d = t.homDelay;
   const arriveRule = kernelFor(arrive, rule);
   const postSpikesRule = kernelFor(postSpikes, rule);
@@ -196,6 +196,6 @@ export const axonalHandler: DelayHandler = (info: ProjectionInfo, rule: StdpRule
     bytesPerSynapse: () => t.target.BYTES_PER_ELEMENT + weight.BYTES_PER_ELEMENT + st.revSyn.BYTES_PER_ELEMENT + st.revSrc.BYTES_PER_ELEMENT,
     weights: () => weight.slice(),
     /** Per-neuron traces and the arrival queue: memory that does not scale with the synapse count. */
-    neuronBytes: () => t.sourceCount * 20 + info.targetGroup.n * 36 + (t.target.length > 0 ? 4 : 0) * (info.targetGroup.n + 1) + st.qSrc.byteLength * 2,
-  } as SynapseRuntime & { neuronBytes(): number };
+    neuronBytes: () => t.sourceCount * 20 + info.target.localCount * 36 + (t.target.length > 0 ? 4 : 0) * (info.target.localCount + 1) + st.qSrc.byteLength * 2,
+  };
 };

@@ -498,7 +498,7 @@ function preSpikeHom(
 export const dendriticHandler: DelayHandler = (info: ProjectionInfo, rule: StdpRule, where: string): SynapseRuntime => {
   const t = info.table;
   const pt = plasticTarget(info, where);
-  const st = new DendriticState(t.sourceCount, info.targetGroup.n, pt.maxDelay, rule, info.dt);
+  const st = new DendriticState(t.sourceCount, info.target.localCount, pt.maxDelay, rule, info.dt);
   const { weight, sign, buf, ring } = pt;
   const syn: SynapseArrays = { rowStart: t.rowStart, target: t.target, weight, delay: t.delay, homDelay: t.homDelay, sign };
   const meanRow = t.sourceCount > 0 ? t.count / t.sourceCount : 0;
@@ -534,5 +534,5 @@ export const dendriticHandler: DelayHandler = (info: ProjectionInfo, rule: StdpR
     bytesPerSynapse: () => t.target.BYTES_PER_ELEMENT + weight.BYTES_PER_ELEMENT + (t.delay ? t.delay.BYTES_PER_ELEMENT : 0),
     weights: () => weight.slice(),
     neuronBytes: () => st.neuronBytes,
-  } as SynapseRuntime & { neuronBytes(): number };
+  };
 };

@@ -37,8 +37,7 @@ export function plasticSynapse(def: StdpRuleDefinition, handlers: Readonly<Recor
     create(info: ProjectionInfo) {
       const where = `${def.name} (projection ${info.id}: population ${info.source.id} -> ${info.target.id})`;
       def.check?.(info.params, where);
-      const targetParams = ((info.target as { params?: Params }).params ?? {}) as Params;
-      const rule = def.build(info.params, targetParams, where);
+      const rule = def.build(info.params, info.targetParams, where);
       const handler = handlers[info.options.delay_handler ?? names[0]];
       if (!handler) throw new ParameterError(where, 'delay_handler', info.options.delay_handler, `one of ${names.join(', ')}`);
       return handler(info, rule, where);

@@ -1,0 +1,118 @@
+import { ParameterError } from './errors.js';
+import type { Params } from './schema.js';
+import { EdgeBuffer } from './csr.js';
+import { delayToSteps, resolveEdgeValue } from './values.js';
+import type { ValueSpec } from './distributions.js';
+import type { PluginRegistry } from './registry.js';
+import type { RandomStreams } from './services.js';
+import type { ConnectionRule } from './contracts/connection.js';
+import type { SynapseModel, SynapseTable } from './contracts/synapse.js';
+import type { PopulationHandle } from './contracts/base.js';
+
+export type ConnSpec = string | ({ rule: string; allow_autapses?: boolean; allow_multapses?: boolean } & Record<string, unknown>);
+export type SynSpec = string | ({ synapse_model?: string; weight?: ValueSpec; delay?: ValueSpec } & Record<string, unknown>);
+
+export interface ParsedConn {
+  rule: ConnectionRule;
+  rest: Record<string, unknown>;
+  allowAutapses: boolean;
+  allowMultapses: boolean;
+}
+
+export interface ParsedSyn {
+  model: SynapseModel;
+  weight: ValueSpec;
+  delay: ValueSpec;
+  rest: Record<string, unknown>;
+}
+
+/** A conn_spec: a rule name or NEST's dict; without one, the plugin set's default rule. */
+export function parseConn(registry: PluginRegistry, conn: ConnSpec | undefined): ParsedConn {
+  if (conn === undefined) return { rule: registry.defaultOf('connection', 'connect'), rest: {}, allowAutapses: true, allowMultapses: true };
+  if (typeof conn === 'string') return { rule: registry.get('connection', conn), rest: {}, allowAutapses: true, allowMultapses: true };
+  if (!conn || typeof conn !== 'object' || Array.isArray(conn)) throw new ParameterError('connect', 'conn_spec', conn, 'a rule name or { rule: <name>, <its parameters> }');
+  const { rule, allow_autapses, allow_multapses, ...rest } = conn;
+  for (const [k, v] of [['allow_autapses', allow_autapses], ['allow_multapses', allow_multapses]] as const) {
+    if (v !== undefined && typeof v !== 'boolean') throw new ParameterError(`connect ${rule}`, k, v, 'true or false');
+  }
+  return { rule: registry.get('connection', rule), rest, allowAutapses: allow_autapses ?? true, allowMultapses: allow_multapses ?? true };
+}
+
+/** A syn_spec: a synapse model name or NEST's dict; without a model, the plugin set's default synapse (weight 1, delay 1 ms as NEST). */
+export function parseSyn(registry: PluginRegistry, syn: SynSpec | undefined): ParsedSyn {
+  if (syn === undefined) syn = {};
+  if (typeof syn === 'string') syn = { synapse_model: syn };
+  if (!syn || typeof syn !== 'object' || Array.isArray(syn)) throw new ParameterError('connect', 'syn_spec', syn, 'a synapse model name or { synapse_model, weight, delay, ... }');
+  const { synapse_model, weight, delay, ...rest } = syn;
+  const model = synapse_model === undefined ? registry.defaultOf('synapse', 'connect') : registry.get('synapse', synapse_model as string);
+  return { model, weight: weight ?? 1.0, delay: delay ?? 1.0, rest };
+}
+
+/** The synapse model's string options (delay_handler, ...) out of the rest of a syn_spec. */
+export function synapseOptions(where: string, model: SynapseModel, rest: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, spec] of Object.entries(model.options ?? {})) {
+    const v = rest[key];
+    delete rest[key];
+    if (v === undefined) out[key] = spec.default;
+    else if (typeof v === 'string' && spec.allowed.includes(v)) out[key] = v;
+    else throw new ParameterError(where, key, v, `one of ${spec.allowed.map((a) => `'${a}'`).join(', ')}`);
+  }
+  return out;
+}
+
+export interface ProjectionDraw {
+  readonly id: number;
+  readonly pre: PopulationHandle;
+  readonly post: PopulationHandle;
+  readonly conn: ParsedConn;
+  readonly ruleParams: Params;
+  readonly syn: ParsedSyn;
+  readonly random: RandomStreams;
+  readonly dt: number;
+  readonly seed: number;
+  readonly where: string;
+}
+
+/**
+ * Draw a projection's edges whose targets are local to this rank and freeze them into CSR. Weights and
+ * delays drawn per edge come from a stream per target neuron (keyed by its gid), so they do not depend on
+ * how targets are split over ranks; arrays are indexed by the rule's `index` argument (NEST's layout).
+ */
+export function drawProjection(d: ProjectionDraw): SynapseTable {
+  const { pre, post, conn, syn, where, ruleParams } = d;
+  const rule = conn.rule;
+  const baseCtx = {
+    source: pre, target: post, params: ruleParams, allowAutapses: conn.allowAutapses, allowMultapses: conn.allowMultapses,
+    samePopulation: pre === post, seed: d.seed, projectionId: d.id, where,
+  };
+  rule.check?.(baseCtx);
+  const edges = new EdgeBuffer(pre.size, post.localStart, post.localCount);
+  const checkArray = (name: string) => (a: ArrayLike<number>): void => {
+    if (!rule.arrayLength) throw new ParameterError(where, name, `an array of length ${a.length}`, `a number or a distribution: rule '${rule.name}' takes no arrays (only rules with an array layout do)`);
+    const n = rule.arrayLength(baseCtx);
+    if (a.length !== n) throw new ParameterError(where, name, `an array of length ${a.length}`, `an array of length ${n} (NEST's layout for '${rule.name}')`);
+  };
+  const check = syn.model.checkWeight;
+  const weight = resolveEdgeValue('weight', syn.weight, {
+    where, random: d.random, purpose: `weight/${d.id}`, post,
+    allowed: 'a number, an array or a distribution ({ distribution: "normal", mean, std, ... })',
+    convert(w, element) {
+      if (typeof w !== 'number' || !Number.isFinite(w)) throw new ParameterError(where, element ?? 'weight', w, 'a finite number');
+      check?.(w, element ? `${where} ${element}` : where);
+      return w;
+    },
+    checkArray: checkArray('weight'),
+  });
+  const delay = resolveEdgeValue('delay', syn.delay, {
+    where, random: d.random, purpose: `delay/${d.id}`, post,
+    allowed: 'a number (ms), an array or a distribution',
+    convert: (ms, element) => delayToSteps(element ? `${where} ${element}` : where, ms, d.dt),
+    checkArray: checkArray('delay'),
+  });
+  if (weight.hom !== null && syn.model.perSynapseWeight) edges.fillWeight = weight.hom;
+  edges.weightOf = weight.perEdge;
+  edges.delayOf = delay.perEdge;
+  rule.connect({ ...baseCtx, sink: edges });
+  return edges.freeze(weight.hom ?? 0, delay.hom ?? 0);
+}

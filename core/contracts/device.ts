@@ -1,0 +1,87 @@
+import type { ParamSchema, Params } from '../schema.js';
+import type { AnyRing } from '../ringbuffer.js';
+import type { FieldArray } from '../component.js';
+import type { Services } from '../services.js';
+import type { PluginBase, PopulationHandle } from './base.js';
+
+/** One connection of a generator to (this rank's part of) a population. */
+export interface DeviceTargets {
+  readonly population: PopulationHandle;
+  /** Local indices of the targets on this rank. */
+  readonly local: Int32Array;
+  readonly weight: number;
+  readonly delaySteps: number;
+  readonly ring: AnyRing;
+}
+
+export interface GeneratorRuntime {
+  /** Add connections to neurons (called when the network is compiled). */
+  addTargets(t: DeviceTargets): void;
+  /** Called once per step before the neurons update; writes into target ring buffers at step + delay. */
+  emit(step: number): void;
+  /** Optional: take new parameter values while the simulation runs (NEST's SetStatus on a device), already checked against the schema. */
+  set?(params: Params): void;
+}
+
+export interface DeviceContext {
+  readonly gid: number;
+  readonly params: Params;
+  readonly dt: number;
+  readonly seed: number;
+  readonly rank: number;
+  readonly size: number;
+  /** Non-numeric settings: the 4th argument of create() plus the params named in the model's `extraParams`. */
+  readonly options: Record<string, unknown>;
+  readonly services: Services;
+}
+
+export interface GeneratorModel extends PluginBase {
+  readonly kind: 'generator';
+  readonly params: ParamSchema;
+  /** Parameters that are not single numbers (spike_times, booleans): passed unchecked in `options`; create() checks them. */
+  readonly extraParams?: readonly string[];
+  check?(p: Params, where: string): void;
+  create(ctx: DeviceContext): GeneratorRuntime;
+}
+
+/** Neurons a recorder records, and the way to their state (through the components of their population). */
+export interface RecordSource {
+  readonly pop: PopulationHandle;
+  readonly start: number;
+  readonly end: number;
+  /** A state variable of the population (`V_m`, or `component.field`), whatever model or scheme holds it. */
+  field(name: string): FieldArray | undefined;
+  /** Every name `field` finds. */
+  fieldNames(): string[];
+}
+
+/** A recorder's spikes of this rank, in recording order (by step, then sender). */
+export interface RecordedSpikes {
+  senders: Int32Array;
+  steps: Int32Array;
+}
+
+export interface RecorderRuntime {
+  /** Record from neurons [start, end) of a population (indices within the population). */
+  addSources(src: RecordSource): void;
+  /** Spikes of the local neurons of one min-delay slice: global ids and steps, in step-then-gid order. */
+  recordSpikes?(gids: Int32Array, steps: Int32Array, count: number): void;
+  /** Called after every step (multimeters). */
+  sample?(step: number): void;
+  /** Called once when the network is frozen; `nodeCount` is the number of nodes (NEST file names pad node ids to it). */
+  prepare?(info: { nodeCount: number }): void;
+  /** Flush and close files at the end of a run. */
+  close?(): void;
+  /** What the recorder holds, in NEST's events layout (a record of arrays). */
+  events?(): object;
+  /** Recorded spikes with their steps (spike recorders): what parallel runs gather. */
+  spikeRecord?(): RecordedSpikes;
+}
+
+export interface RecorderModel extends PluginBase {
+  readonly kind: 'recorder';
+  readonly params: ParamSchema;
+  /** Parameters that are not single numbers (record_from, record_to, label): moved from params into `options`. */
+  readonly extraParams?: readonly string[];
+  create(ctx: DeviceContext): RecorderRuntime;
+}

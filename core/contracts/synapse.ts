@@ -1,0 +1,95 @@
+import type { ParamSchema, Params } from '../schema.js';
+import type { AnyRing } from '../ringbuffer.js';
+import type { Services } from '../services.js';
+import type { PluginBase, PopulationHandle } from './base.js';
+import type { NeuronKernel } from './neuron.js';
+
+/** A projection's connections of one rank, frozen into CSR by source neuron. */
+export interface SynapseTable {
+  /** rowStart[s]..rowStart[s+1] index the synapses of source neuron s (local index within the source population). */
+  readonly rowStart: Uint32Array;
+  /** Target neuron, as index into the target population's local arrays. Sorted within each row. */
+  readonly target: Uint32Array;
+  /** Per-synapse weight, or null when every synapse carries `homWeight`. */
+  readonly weight: Float32Array | null;
+  readonly homWeight: number;
+  /** Per-synapse delay in steps, or null when every synapse has `homDelay`. */
+  readonly delay: Uint16Array | null;
+  readonly homDelay: number;
+  readonly count: number;
+  readonly sourceCount: number;
+  /** Which ring-buffer channel the weights go to: all excitatory, all inhibitory, or by sign per synapse. */
+  readonly sign: 'ex' | 'in' | 'mixed';
+}
+
+/** A static table a neuron kernel delivers itself (KernelCapabilities.adoptTable). */
+export interface AdoptedTable {
+  deliver(src: number, step: number): void;
+  deliverBatch(srcs: Int32Array, steps: Int32Array, count: number): void;
+  /** The copy, as a table (target and rowStart are views into the kernel's memory). */
+  readonly table: SynapseTable;
+}
+
+/** Everything a synapse model gets to build one projection's runtime. */
+export interface ProjectionInfo {
+  readonly id: number;
+  readonly source: PopulationHandle;
+  readonly target: PopulationHandle;
+  readonly table: SynapseTable;
+  readonly params: Params;
+  /** Resolved values of the synapse model's `options`. */
+  readonly options: Readonly<Record<string, string>>;
+  readonly dt: number;
+  readonly seed: number;
+  /** The target population's parameters (plasticity reads NEST's archiving-node time constants there). */
+  readonly targetParams: Params;
+  /** The target population's kernel (a static table may be delivered by it) and input ring. */
+  readonly targetKernel: NeuronKernel;
+  readonly targetRing: AnyRing;
+  readonly services?: Services;
+}
+
+/** The runtime of one projection: delivers pre spikes, reacts to post spikes if plastic. */
+export interface SynapseRuntime {
+  /** Deliver the spike of source neuron `src` (local index in the source population) emitted in `step`. */
+  deliver(src: number, step: number): void;
+  /**
+   * Post spikes of the target population in `step` (local indices), called every step after the update
+   * (count may be 0), before the next step's ring row is read; only plastic rules have it.
+   */
+  onPostSpikes?(spikes: Int32Array, count: number, step: number): void;
+  /** Memory per synapse, everything that scales with the synapse count included. */
+  bytesPerSynapse(): number;
+  /** Memory that scales with the neuron counts (plastic traces and histories), in bytes. */
+  neuronBytes?(): number;
+  /** Current weights in CSR order (a copy for homogeneous tables). */
+  weights(): Float32Array;
+  readonly capabilities?: SynapseCapabilities;
+}
+
+/** Fast paths a synapse runtime offers. */
+export interface SynapseCapabilities {
+  /**
+   * Deliver `count` spikes at once (sources and emission steps, in time order), e.g. in one WebAssembly call:
+   * propagation then hands the projection its source population's spikes of a slice together.
+   */
+  batch?(srcs: Int32Array, steps: Int32Array, count: number): void;
+  /** The table the runtime keeps instead of the one it was built from (a copy in a kernel's memory). */
+  readonly ownTable?: SynapseTable;
+  /** Current weight of synapse k (CSR order) without copying the table. */
+  weightAt?(k: number): number;
+}
+
+export interface SynapseModel extends PluginBase {
+  readonly kind: 'synapse';
+  /** Parameters beyond weight and delay, shared by the projection (homogeneous, as NEST's *_hom models). */
+  readonly params: ParamSchema;
+  readonly plastic: boolean;
+  /** Non-numeric choices in the synapse spec (e.g. the delay handler: 'dendritic' or 'axonal'). */
+  readonly options?: Record<string, { default: string; allowed: readonly string[]; doc: string }>;
+  /** Whether weights must be stored per synapse even when given as a scalar (plastic rules change them). */
+  readonly perSynapseWeight: boolean;
+  /** Checks on weight values that the model forbids (e.g. negative weights for STDP). */
+  checkWeight?(w: number, where: string): void;
+  create(p: ProjectionInfo): SynapseRuntime;
+}

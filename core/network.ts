@@ -1,0 +1,277 @@
+import { inject, injectable, type DependencyContainer } from 'tsyringe';
+import type { EventEmitter } from 'eventemitter3';
+import { ParameterError, SpikeworksError, formatValue } from './errors.js';
+import { resolveParams, type Params } from './schema.js';
+import { allocateState, heapArena } from './component.js';
+import { C, type DeviceLink } from './components.js';
+import { SERVICE, servicesOf, type Clock, type RandomStreams, type Services } from './services.js';
+import { blockOf } from './partition.js';
+import { assignState, delayToSteps } from './values.js';
+import { drawProjection, parseConn, parseSyn, synapseOptions, type ConnSpec, type SynSpec } from './connect.js';
+import { Population, PopulationView, Device, Projection, type HandleOwner, type Node } from './handles.js';
+import type { ValueSpec } from './distributions.js';
+import type { SimWorld } from './world.js';
+import type { PluginRegistry } from './registry.js';
+import type { RunStats } from './stats.js';
+import type { NeuronModel, StateArray } from './contracts/neuron.js';
+import type { CommRuntime } from './contracts/backend.js';
+import type { RecorderRuntime } from './contracts/device.js';
+import type { SimEvents } from './events.js';
+
+/** Move a device's non-numeric parameters (arrays, booleans, names) out of the numbers resolveParams checks. */
+function splitExtraParams(params: Record<string, unknown> | undefined, names: readonly string[] | undefined): { numeric: Record<string, unknown> | undefined; extra: Record<string, unknown> } {
+  if (!names || !params || typeof params !== 'object') return { numeric: params, extra: {} };
+  const numeric: Record<string, unknown> = {};
+  const extra: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params)) (names.includes(k) ? extra : numeric)[k] = v;
+  return { numeric, extra };
+}
+
+function now(): number {
+  return performance.now() / 1000;
+}
+
+/**
+ * The build-time network: creates populations, projections and devices as entities of the world, checks
+ * every argument before anything is built, and hands out handles that only this network accepts back.
+ */
+@injectable()
+export class Network implements HandleOwner {
+  readonly populations: Population[] = [];
+  readonly projections: Projection[] = [];
+  readonly devices: Device[] = [];
+  private nextGid = 1;
+  private frozen = false;
+  private services: Services | null = null;
+
+  constructor(
+    @inject(SERVICE.registry) readonly registry: PluginRegistry,
+    @inject(SERVICE.world) readonly world: SimWorld,
+    @inject(SERVICE.clock) readonly clock: Clock,
+    @inject(SERVICE.random) readonly random: RandomStreams,
+    @inject(SERVICE.transport) readonly transport: CommRuntime,
+    @inject(SERVICE.events) readonly events: EventEmitter<SimEvents>,
+    @inject(SERVICE.stats) readonly stats: RunStats,
+    @inject(SERVICE.container) private readonly container: DependencyContainer,
+  ) {}
+
+  private get svc(): Services {
+    return (this.services ??= servicesOf(this.container));
+  }
+
+  /** Nodes created so far (neurons and devices): NEST's node count. */
+  get nodeCount(): number {
+    return this.nextGid - 1;
+  }
+
+  /** No more create or connect: the network is being compiled. */
+  freeze(): void {
+    this.frozen = true;
+  }
+
+  private assertBuilding(what: string): void {
+    if (this.frozen) throw new SpikeworksError(`${what}: the network is frozen once simulate() has run; build everything first`);
+  }
+
+  create(model: string, n = 1, params?: Record<string, unknown>, options: Record<string, unknown> = {}): Population | Device {
+    this.assertBuilding('create');
+    if (typeof model !== 'string') throw new ParameterError('create', 'model', model, 'a model name (string)');
+    const kind = this.registry.kindOf(model);
+    if (kind === 'neuron') return this.createPopulation(this.registry.get('neuron', model), n, params, options);
+    if (kind === 'generator' || kind === 'recorder') {
+      if (n !== 1) throw new ParameterError(`create ${model}`, 'n', n, '1 (create one device and connect it to many neurons)');
+      return this.createDevice(kind, model, params, options);
+    }
+    this.registry.get('neuron', model); // not found: the registry names what exists
+    throw new SpikeworksError(`unreachable: ${model}`);
+  }
+
+  private createPopulation(model: NeuronModel, n: number, params: Record<string, unknown> | undefined, options: Record<string, unknown>): Population {
+    const t0 = now();
+    const where = `create ${model.name}`;
+    if (!Number.isInteger(n) || n < 1 || n > 2 ** 31 - 1) throw new ParameterError(where, 'n', n, 'an integer >= 1');
+    const p = resolveParams(where, model.params, params);
+    model.check?.(p, where, this.clock.dt);
+    const integrator = (options.integrator as string | undefined) ?? model.defaultIntegrator;
+    const scheme = typeof integrator === 'string' ? this.registry.scheme(model, integrator) : undefined;
+    if (!scheme) throw new ParameterError(where, 'integrator', integrator, `one of ${this.registry.integratorsOf(model).join(', ')}`);
+    const id = this.populations.length;
+    const firstGid = this.nextGid;
+    this.nextGid += n;
+    const block = blockOf(n, this.transport.rank, this.transport.size);
+    const eid = this.world.create('population', `population ${id} (${model.name})`);
+    const pop = new Population(this, eid, id, model.name, n, firstGid, block.start, block.count, p, integrator);
+    const dt = this.clock.dt;
+    const arena = scheme.scheme.arena?.({ n: block.count, params: p, dt, firstGid: firstGid + block.start, seed: this.random.seed }) ?? heapArena;
+    this.world.attach(eid, C.population, pop);
+    this.world.attach(eid, C.scheme, scheme);
+    this.world.attach(eid, C.arena, arena);
+    this.world.attach(eid, scheme.component, allocateState(scheme.component, block.count, p, dt, arena));
+    this.populations.push(pop);
+    this.stats.buildTimeNodes += now() - t0;
+    this.events.emit('build', { kind: 'population', name: model.name });
+    return pop;
+  }
+
+  private createDevice(kind: 'generator' | 'recorder', model: string, params: Record<string, unknown> | undefined, options: Record<string, unknown>): Device {
+    const where = `create ${model}`;
+    const m = kind === 'generator' ? this.registry.get('generator', model) : this.registry.get('recorder', model);
+    const split = splitExtraParams(params, m.extraParams);
+    const p = resolveParams(where, m.params, split.numeric);
+    if (m.kind === 'generator') m.check?.(p, where);
+    const gid = this.nextGid++;
+    const eid = this.world.create('device', `device ${gid} (${model})`);
+    const device = new Device(this, eid, gid, model, kind, p);
+    const ctx = {
+      gid, dt: this.clock.dt, seed: this.random.seed, rank: this.transport.rank, size: this.transport.size,
+      params: p, options: { ...options, ...split.extra }, services: this.svc,
+    };
+    this.world.attach(eid, C.device, device);
+    if (m.kind === 'generator') {
+      this.world.attach(eid, C.generator, m.create(ctx));
+      this.world.attach(eid, C.links, []);
+    } else this.world.attach(eid, C.recorder, m.create(ctx));
+    this.devices.push(device);
+    this.events.emit('build', { kind: 'device', name: model });
+    return device;
+  }
+
+  /** The array of a state variable of the population (or one of its aliases). */
+  getState(pop: Population, variable: string): StateArray {
+    this.own(pop, 'population', 'get');
+    const model = this.registry.get('neuron', pop.model);
+    const name = model.aliases?.[variable] ?? variable;
+    const arr = name in model.state ? this.world.get(pop.eid, this.world.get(pop.eid, C.scheme).component)[name] : undefined;
+    if (!arr) {
+      const names = [...Object.keys(model.state), ...Object.keys(model.aliases ?? {})];
+      throw new ParameterError(`${pop.model} population ${pop.id}`, 'variable', variable, `a state variable of ${pop.model}: ${names.join(', ')}`);
+    }
+    return arr as StateArray;
+  }
+
+  /** Set a state variable: scalar, array over the whole population, or a distribution drawn per neuron. */
+  setState(pop: Population, variable: string, value: ValueSpec): void {
+    assignState(`${pop.model} population ${pop.id}`, variable, this.getState(pop, variable), value, this.random, pop);
+  }
+
+  setDevice(device: Device, params: Record<string, unknown>): void {
+    this.own(device, 'device', 'set');
+    const where = `set ${device.model} (node ${device.gid})`;
+    const m = device.kind === 'generator' ? this.registry.get('generator', device.model) : this.registry.get('recorder', device.model);
+    if (!params || typeof params !== 'object') throw new ParameterError(where, 'params', params, 'an object mapping parameter names to numbers');
+    for (const k of Object.keys(params)) if (!(k in m.params)) throw new ParameterError(where, k, params[k], `one of the model's parameters: ${Object.keys(m.params).join(', ')}`);
+    const p = resolveParams(where, m.params, { ...device.params, ...params });
+    if (m.kind === 'generator') m.check?.(p, where);
+    const rt = device.runtime as { set?(p: Params): void };
+    if (!rt.set) throw new SpikeworksError(`${where}: ${device.model} takes no new parameters while the simulation runs`);
+    rt.set(p);
+    (device as { params: Readonly<Params> }).params = p;
+  }
+
+  /**
+   * A handle this network made, or a clear error: a handle of another simulator, a plain object or undefined
+   * would otherwise land on whatever entity its id happens to name here.
+   */
+  private own<T extends Population | Device>(x: T, role: string, what: string): T {
+    if (x?.owner !== this) {
+      const other = x instanceof Population || x instanceof Device || x instanceof PopulationView;
+      throw new ParameterError(what, role, other ? `a ${role} of another simulator` : formatValue(x), `a ${role} created by this simulator`);
+    }
+    return x;
+  }
+
+  private node(x: unknown, role: 'pre' | 'post'): Node {
+    const allowed = 'a population, a population slice or a device created by this simulator';
+    if (x instanceof PopulationView) {
+      if (x.population.owner !== this) throw new ParameterError('connect', role, 'a population slice of another simulator', allowed);
+      return x;
+    }
+    if (x instanceof Population || x instanceof Device) {
+      if (x.owner !== this) throw new ParameterError('connect', role, `a ${x instanceof Device ? 'device' : 'population'} of another simulator`, allowed);
+      return x;
+    }
+    throw new ParameterError('connect', role, formatValue(x), allowed);
+  }
+
+  /**
+   * NEST's Connect. Neurons to neurons make a projection; a generator to neurons connects it to every one of
+   * them; neurons to a recorder (or a multimeter to neurons) makes it record them.
+   */
+  connect(preIn: unknown, postIn: unknown, conn?: ConnSpec, syn?: SynSpec): Projection | null {
+    this.assertBuilding('connect');
+    const pre = this.node(preIn, 'pre');
+    const post = this.node(postIn, 'post');
+    if (pre instanceof Device && pre.kind === 'recorder') return this.linkRecorder(pre, post);
+    if (post instanceof Device && post.kind === 'recorder') return this.linkRecorder(post, pre);
+    if (pre instanceof Device) return this.linkGenerator(pre, post, conn, syn);
+    if (post instanceof Device) throw new ParameterError('connect', 'post', post.model, 'a population or a recorder (generators only send)');
+    if (pre instanceof PopulationView || post instanceof PopulationView) {
+      throw new ParameterError('connect', 'pre/post', 'a population slice', 'whole populations between neurons (slices are for devices); create separate populations instead');
+    }
+    return this.connectPopulations(pre, post, conn, syn);
+  }
+
+  private connectPopulations(pre: Population, post: Population, connSpec: ConnSpec | undefined, synSpec: SynSpec | undefined): Projection {
+    const t0 = now();
+    const conn = parseConn(this.registry, connSpec);
+    const syn = parseSyn(this.registry, synSpec);
+    const where = `connect ${conn.rule.name}/${syn.model.name} (population ${pre.id} -> ${post.id})`;
+    const ruleParams = resolveParams(where, conn.rule.params, conn.rest);
+    const options = synapseOptions(where, syn.model, syn.rest);
+    const synParams = resolveParams(where, syn.model.params, syn.rest);
+    const id = this.projections.length;
+    const table = drawProjection({ id, pre, post, conn, ruleParams, syn, random: this.random, dt: this.clock.dt, seed: this.random.seed, where });
+    const eid = this.world.create('projection', `projection ${id} (${syn.model.name}, population ${pre.id} -> ${post.id})`);
+    const proj = new Projection(this, eid, id, pre, post, conn.rule.name, syn.model, synParams, options);
+    this.world.attach(eid, C.projection, proj);
+    this.world.attach(eid, C.synapses, table);
+    this.world.relate(eid, this.world.Pre, pre.eid);
+    this.world.relate(eid, this.world.Post, post.eid);
+    this.projections.push(proj);
+    this.stats.buildEdgeTime += now() - t0;
+    this.events.emit('build', { kind: 'projection', name: syn.model.name });
+    return proj;
+  }
+
+  private range(x: Population | PopulationView): { pop: Population; start: number; end: number } {
+    return x instanceof PopulationView ? { pop: x.population, start: x.start, end: x.end } : { pop: x, start: 0, end: x.size };
+  }
+
+  private linkGenerator(gen: Device, post: Node, connSpec: ConnSpec | undefined, synSpec: SynSpec | undefined): null {
+    const where = `connect ${gen.model}`;
+    if (post instanceof Device) throw new ParameterError(where, 'post', post.model, 'neurons');
+    const conn = parseConn(this.registry, connSpec);
+    if (!conn.rule.connectsAll) {
+      const all = this.registry.all('connection').filter((r) => r.connectsAll).map((r) => `'${r.name}'`);
+      throw new ParameterError(where, 'conn_spec.rule', conn.rule.name, `${all.join(' or ') || 'a rule that connects every source to every target'} (a generator feeds every target; create one generator per group for other patterns)`);
+    }
+    const syn = parseSyn(this.registry, synSpec);
+    if (typeof syn.weight !== 'number' || !Number.isFinite(syn.weight)) throw new ParameterError(where, 'weight', formatValue(syn.weight), 'a finite number');
+    if (typeof syn.delay !== 'number') throw new ParameterError(where, 'delay', formatValue(syn.delay), 'a number (ms)');
+    const r = this.range(post);
+    const link: DeviceLink = { population: r.pop, start: r.start, end: r.end, weight: syn.weight, delaySteps: this.delayToSteps(where, syn.delay) };
+    this.world.get(gen.eid, C.links).push(link);
+    this.world.relate(gen.eid, this.world.Targets, r.pop.eid);
+    return null;
+  }
+
+  private linkRecorder(rec: Device, other: Node): null {
+    if (other instanceof Device) throw new ParameterError(`connect ${rec.model}`, 'nodes', other.model, 'neurons');
+    const r = this.range(other);
+    const model = this.registry.get('neuron', r.pop.model);
+    const world = this.world;
+    const eid = r.pop.eid;
+    const aliases = model.aliases ?? {};
+    (rec.runtime as RecorderRuntime).addSources({
+      pop: r.pop, start: r.start, end: r.end,
+      field: (name) => world.findField(eid, aliases[name] ?? name),
+      fieldNames: () => [...world.fieldNames(eid), ...Object.keys(aliases)],
+    });
+    this.world.relate(rec.eid, this.world.Targets, eid);
+    return null;
+  }
+
+  delayToSteps(where: string, delayMs: number): number {
+    return delayToSteps(where, delayMs, this.clock.dt);
+  }
+}

@@ -1,0 +1,25 @@
+/** Phase timers of seed 003's Evolve / Propagate / sync split (plus user control systems), in seconds of wall time. */
+export interface PhaseTimes {
+  update: number;
+  propagate: number;
+  exchange: number;
+  control: number;
+}
+
+/** What a run has counted so far on this rank. */
+export class RunStats {
+  readonly times: PhaseTimes = { update: 0, propagate: 0, exchange: 0, control: 0 };
+  /** Spikes per population (by population id) of this rank's neurons. */
+  localSpikes = new Float64Array(0);
+  /** Build timers (NEST's build_time_nodes / build_edge_time), seconds. */
+  buildTimeNodes = 0;
+  buildEdgeTime = 0;
+
+  /** Make room for `populations` counters (called when the network is compiled). */
+  size(populations: number): void {
+    if (this.localSpikes.length === populations) return;
+    const next = new Float64Array(populations);
+    next.set(this.localSpikes.subarray(0, Math.min(populations, this.localSpikes.length)));
+    this.localSpikes = next;
+  }
+}

@@ -1,0 +1,131 @@
+import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ParameterError, SpikeworksError } from '../core/errors.js';
+import type { RunSummary } from '../presets/preset.js';
+import { createSharedCommBuffers, abortSharedComm, type SharedCommBuffers, type SharedCommOptions } from '../plugins/backends/shared_comm.js';
+import type { RankResult } from './gather.js';
+
+/** What a worker thread is asked to do (structured-cloned into it). */
+export type WorkerJob = {
+  rank: number;
+  buffers: SharedCommBuffers;
+  commOptions: SharedCommOptions;
+  /** Extra plugins: an ES module (path or URL) and the name of its exported plugin array. */
+  plugins?: { module: string; export: string };
+  weights: boolean;
+} & (
+  | { kind: 'preset'; preset: string; overrides: Record<string, unknown> }
+  | { kind: 'module'; module: string; export: string; params: unknown; simtime: number; seed: number; dt: number }
+);
+
+export type WorkerReply =
+  | { type: 'result'; result: RankResult; summary?: RunSummary }
+  | { type: 'error'; name: string; message: string; stack?: string; spikeworks: boolean };
+
+export interface LaunchOptions {
+  /** Spikes per worker per exchange round (more spikes in a slice take several rounds). */
+  spikeCapacity?: number;
+  /** Longest wait at one barrier before the run fails, ms (default 10 min: builds of big networks are slow). */
+  barrierTimeoutMs?: number;
+  /** Busy-wait iterations at a barrier before sleeping. */
+  spin?: number;
+  /** Heap limits per worker (a worker past them fails with ERR_WORKER_OUT_OF_MEMORY, and the run with it). */
+  resourceLimits?: ResourceLimits;
+}
+
+export function toUrl(m: string | URL): string {
+  if (m instanceof URL) return m.href;
+  if (/^[a-z]+:/i.test(m) && !/^[a-z]:[\\/]/i.test(m)) return m;
+  return pathToFileURL(m).href;
+}
+
+/**
+ * Start one worker thread. Built code (dist/) starts `worker.js` next to itself; run from TypeScript
+ * sources (vitest, tsx), the worker first registers tsx's loader and then imports `worker_entry.ts`.
+ */
+function spawn(job: WorkerJob, limits: ResourceLimits | undefined): Worker {
+  const here = import.meta.url;
+  const fromSource = /\.[cm]?ts$/.test(new URL(here).pathname);
+  const entry = new URL(fromSource ? './worker_entry.ts' : './worker.js', here).href;
+  const userTs = [job.kind === 'module' ? job.module : '', job.plugins?.module ?? ''].some((m) => /\.[cm]?ts$/.test(m));
+  if (!fromSource && !userTs) return new Worker(new URL(entry), { workerData: job, resourceLimits: limits });
+  let tsx: string;
+  try {
+    // The ESM build of tsx's API (require.resolve would give the CommonJS one).
+    const pkgPath = createRequire(here).resolve('tsx/package.json');
+    const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+    tsx = pathToFileURL(join(dirname(pkgPath), pkg.exports['./esm/api'].import.default)).href;
+  } catch {
+    throw new SpikeworksError('worker threads: a TypeScript module was given, but the tsx package (its loader) is not installed; install tsx or pass compiled JavaScript');
+  }
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+  return new Worker(boot, { eval: true, workerData: job, resourceLimits: limits });
+}
+
+/**
+ * Run one job per rank in worker threads and collect their replies. The first failure (an error a worker
+ * reports, an uncaught error, an out-of-memory, an unexpected exit) raises the abort flag, which makes
+ * every rank waiting at a barrier throw, and terminates every worker; the promise settles only once all
+ * workers have exited, so none outlives the call.
+ */
+export function launchWorkers(
+  size: number,
+  makeJob: (rank: number, buffers: SharedCommBuffers) => WorkerJob,
+  options: LaunchOptions = {},
+): Promise<Extract<WorkerReply, { type: 'result' }>[]> {
+  if (!Number.isInteger(size) || size < 1 || size > 256) throw new ParameterError('workers', 'workers', size, 'an integer in [1, 256]');
+  const buffers = createSharedCommBuffers(size, options.spikeCapacity ?? 1 << 16);
+  return new Promise((resolve, reject) => {
+    const replies: Extract<WorkerReply, { type: 'result' }>[] = new Array(size);
+    const workers: Worker[] = [];
+    let failure: Error | null = null;
+    let exited = 0;
+    const fail = (err: Error) => {
+      if (failure) return;
+      failure = err;
+      abortSharedComm(buffers);
+      for (const w of workers) void w.terminate();
+    };
+    for (let rank = 0; rank < size; rank++) {
+      let w: Worker;
+      try {
+        w = spawn(makeJob(rank, buffers), options.resourceLimits);
+      } catch (e) {
+        fail(e as Error);
+        // Workers already started still exit through the handlers below.
+        if (workers.length === 0) reject(e);
+        break;
+      }
+      workers.push(w);
+      w.on('message', (m: WorkerReply) => {
+        if (m.type === 'result') {
+          replies[rank] = m;
+          void w.terminate();
+        } else {
+          const e = m.spikeworks ? new SpikeworksError(`worker ${rank} of ${size}: ${m.message}`) : new Error(`worker ${rank} of ${size}: ${m.message}`);
+          e.name = m.name;
+          if (m.stack) e.stack = `${e.name}: ${e.message}\n${m.stack.split('\n').slice(1).join('\n')}`;
+          fail(e);
+        }
+      });
+      w.on('error', (e: Error) => {
+        const err = new Error(`worker ${rank} of ${size}: ${e.message}`);
+        err.name = e.name;
+        (err as Error & { code?: unknown }).code = (e as Error & { code?: unknown }).code;
+        fail(err);
+      });
+      w.on('exit', (code) => {
+        exited++;
+        if (!replies[rank] && !failure) fail(new Error(`worker ${rank} of ${size} exited with code ${code} before reporting a result`));
+        if (exited === workers.length) {
+          if (failure) reject(failure);
+          else resolve(replies);
+        }
+      });
+    }
+  });
+}
+

@@ -1,0 +1,58 @@
+import { describe, it, expect } from 'vitest';
+import { runWorkers } from '../../parallel/workers.js';
+import { builtinPlugins } from '../../plugins/index.js';
+import type { SynapseModel } from '../../core/plugin.js';
+import { build, type NetParams } from './fixtures/network.js';
+import { runSingle, spikePairs } from './helpers.js';
+
+const fixture = new URL('./fixtures/network.ts', import.meta.url);
+
+describe('workers backend: weights, delays and plasticity', () => {
+  const stdp = builtinPlugins.find((p) => p.kind === 'synapse' && p.name === 'stdp_synapse') as SynapseModel | undefined;
+  // With stdp_synapse registered: E→E STDP under each delay handler it offers (NEST's dendritic, Auryn's axonal).
+  const variants: { label: string; params: NetParams; workers: number[] }[] = stdp
+    ? (stdp.options?.delay_handler?.allowed ?? ['dendritic']).map((h, i) => ({
+        label: `E→E stdp_synapse (${h} delay${h === 'axonal' ? ', E→E delay 1.5 ms' : ''})`,
+        params: {
+          NE: 400, NI: 100, eeModel: 'stdp_synapse', eeParams: { alpha: 1.05, Wmax: 90, lambda: 0.01, ...(stdp.options?.delay_handler ? { delay_handler: h } : {}) },
+          // The axonal handler queues arrivals in emission order and so takes one delay per projection.
+          eeDelay: h === 'axonal' ? 1.5 : undefined,
+        },
+        workers: i === 0 ? [2, 3] : [3],
+      }))
+    : [{ label: 'static E→E (stdp_synapse not registered)', params: { NE: 400, NI: 100, eeModel: 'static_synapse' }, workers: [2, 3] }];
+
+  for (const v of variants) {
+    it(`distributed weights and delays (0.5–3 ms), ${v.label}: spikes and final weights identical for 1 process and ${v.workers.join(', ')} workers`, async () => {
+      const simtime = 300;
+      const single = runSingle(build, v.params, simtime, { seed: 7, weights: true });
+      const ref = spikePairs(single);
+      expect(ref.length / 2).toBeGreaterThan(300);
+      const ee = single.weights![0];
+      expect(ee.weights.length).toBe(400 * 40);
+      for (const workers of v.workers) {
+        const r = await runWorkers({ workers, module: fixture, params: v.params, simtime, seed: 7, weights: true });
+        expect(spikePairs(r)).toEqual(ref);
+        expect(Array.from(r.spikeCounts)).toEqual(Array.from(single.spikeCounts));
+        expect(r.weights!.length).toBe(single.weights!.length);
+        for (let k = 0; k < single.weights!.length; k++) {
+          const a = single.weights![k];
+          const b = r.weights![k];
+          expect(b.sources).toEqual(a.sources);
+          expect(b.targets).toEqual(a.targets);
+          // Bit for bit: compare the float32 patterns, not values within a tolerance.
+          expect(new Uint32Array(b.weights.buffer, b.weights.byteOffset, b.weights.length)).toEqual(new Uint32Array(a.weights.buffer, a.weights.byteOffset, a.weights.length));
+        }
+        expect(r.times).toHaveLength(workers);
+      }
+      if (v.params.eeModel !== 'static_synapse') {
+        // The E→E weights must actually have moved, or the comparison says nothing about plasticity.
+        const init = runSingle(build, v.params, 0, { seed: 7, weights: true }).weights![0].weights;
+        let changed = 0;
+        for (let i = 0; i < init.length; i++) if (init[i] !== ee.weights[i]) changed++;
+        expect(changed).toBeGreaterThan(init.length / 10);
+      }
+    });
+  }
+});
+

@@ -1,0 +1,151 @@
+import { describe, it, expect } from 'vitest';
+import { aurynIF } from '../../../plugins/neurons/auryn_if.js';
+import { RingBuffer } from '../../../core/ringbuffer.js';
+import { resolveParams } from '../../../core/schema.js';
+import { ParameterError } from '../../../core/errors.js';
+import { createSimulator } from '../../../index.js';
+import { kernelOf } from '../../support/kernels.js';
+
+const dt = 0.1;
+
+function makeGroup(n: number, given: Record<string, number> = {}) {
+  const params = resolveParams('IFGroup', aurynIF.params, given);
+  aurynIF.check!(params, 'IFGroup', dt);
+  const group = kernelOf(aurynIF, aurynIF.integrators['euler-f32'], { n, params, dt, firstGid: 1, seed: 1 });
+  const ring = new RingBuffer(n, 1);
+  return { params, group, ring, spikes: new Int32Array(n) };
+}
+
+/** Runs one neuron for `steps` steps with input `exAt(step)` nS / `inhAt(step)` nS (negative) delivered in that step. */
+function run(given: Record<string, number>, v0: number, steps: number, exAt: (s: number) => number, inhAt: (s: number) => number = () => 0) {
+  const { group, ring, spikes } = makeGroup(1, given);
+  group.state.V_m[0] = v0;
+  const trace: { V: number; thr: number; ga: number; gn: number; gg: number; spike: boolean }[] = [];
+  for (let s = 0; s < steps; s++) {
+    ring.clear(0);
+    ring.ex[0] = exAt(s);
+    ring.inh[0] = inhAt(s);
+    const c = group.update(s, ring, 0, spikes);
+    const st = group.state;
+    trace.push({ V: st.V_m[0], thr: st.thr[0], ga: st.g_ampa[0], gn: st.g_nmda[0], gg: st.g_gaba[0], spike: c === 1 });
+  }
+  return trace;
+}
+
+/**
+ * Auryn's IFGroup::evolve written out in double precision from its equations (integrate_linear_nmda_synapses,
+ * integrate_membrane, check_thresholds, then the spikes propagated in this step), in mV, ms and g_L units.
+ */
+function reference(v0: number, steps: number, exAt: (s: number) => number, inhAt: (s: number) => number, gL: number, ratio = 1) {
+  const Aa = ratio / (ratio + 1);
+  const An = 1 / (ratio + 1);
+  const mulN = 1 - Math.exp(-dt / 100);
+  let v = v0, thr = 0, ga = 0, gn = 0, gg = 0;
+  const out: { V: number; thr: number; ga: number; gn: number; gg: number; spike: boolean }[] = [];
+  for (let s = 0; s < steps; s++) {
+    const tExc = -(Aa * ga + An * gn) * v;
+    const tInh = (v - -80) * gg;
+    gn += mulN * ga;
+    gn -= mulN * gn;
+    ga *= Math.exp(-dt / 5);
+    gg *= Math.exp(-dt / 10);
+    thr *= Math.exp(-dt / 5);
+    const tLeak = v - -70;
+    v += (dt / 20) * (tExc - tInh - tLeak);
+    v = Math.min(0, Math.max(-80, v));
+    let spike = false;
+    if (v > -50 + thr) {
+      spike = true;
+      v = -70;
+      thr = 100;
+    }
+    ga += exAt(s) / gL;
+    gg += -inhAt(s) / gL;
+    out.push({ V: v, thr, ga, gn, gg, spike });
+  }
+  return out;
+}
+
+describe('IFGroup (Auryn) single neuron', () => {
+  it('membrane, threshold and conductances follow Auryn\'s Euler sequence to 1e-4 mV in float32', () => {
+    // 0.8 g_L every 2 ms for 60 ms (several spikes), inhibition of 0.3 g_L every 5 ms, then free decay.
+    const exAt = (s: number) => (s < 600 && s % 20 === 0 ? 8 : 0);
+    const inhAt = (s: number) => (s < 600 && s % 50 === 25 ? -3 : 0);
+    const got = run({}, -60, 1500, exAt, inhAt);
+    const want = reference(-60, 1500, exAt, inhAt, 10);
+    const spikeSteps = want.flatMap((x, s) => (x.spike ? [s] : []));
+    expect(spikeSteps.length).toBeGreaterThanOrEqual(3);
+    expect(got.flatMap((x, s) => (x.spike ? [s] : []))).toEqual(spikeSteps);
+    let maxV = 0, maxThr = 0, maxG = 0;
+    for (let s = 0; s < want.length; s++) {
+      maxV = Math.max(maxV, Math.abs(got[s].V - want[s].V));
+      maxThr = Math.max(maxThr, Math.abs(got[s].thr - want[s].thr));
+      maxG = Math.max(maxG, Math.abs(got[s].ga - want[s].ga), Math.abs(got[s].gn - want[s].gn), Math.abs(got[s].gg - want[s].gg));
+    }
+    expect(maxV).toBeLessThan(1e-4);
+    expect(maxThr).toBeLessThan(1e-4);
+    // Conductances reach a few g_L; float32 keeps ~7 digits, so 1e-5 g_L.
+    expect(maxG).toBeLessThan(1e-5);
+  });
+
+  it('the moving threshold jumps by dthr at a spike, decays with tau_thr, and holds off the next spike', () => {
+    // A neuron pinned far above threshold by a large AMPA drive fires as soon as the threshold allows.
+    const exAt = (s: number) => (s % 5 === 0 ? 200 : 0);
+    const t = run({ ampa_nmda_ratio: 1e9 }, -70, 400, exAt);
+    const spikes = t.flatMap((x, s) => (x.spike ? [s] : []));
+    expect(spikes.length).toBeGreaterThan(2);
+    const s0 = spikes[0];
+    expect(t[s0].thr).toBe(100);
+    expect(t[s0].V).toBe(-70);
+    for (let k = 1; k < spikes[1] - s0; k++) {
+      expect(Math.abs(t[s0 + k].thr - 100 * Math.exp((-k * dt) / 5))).toBeLessThan(1e-4 * 100);
+    }
+    // V is clipped at 0 mV, so the next spike needs thr < 50 mV: at least 5 ln 2 = 3.47 ms after the first.
+    const isi = (spikes[1] - s0) * dt;
+    expect(isi).toBeGreaterThanOrEqual(5 * Math.log(2));
+    expect(isi).toBeLessThan(5 * Math.log(2) + 1);
+    expect(t.every((x) => x.V <= 0 && x.V >= -80)).toBe(true);
+  });
+
+  it('one input of w nS: AMPA jumps by w/g_L and decays with tau_ampa; NMDA is its low-pass with the same integral', () => {
+    const w = 2; // nS onto g_L 10 nS: 0.2 g_L
+    const t = run({}, -70, 10000, (s) => (s === 0 ? w : 0));
+    expect(t[0].ga).toBeCloseTo(0.2, 6);
+    expect(t[0].gn).toBe(0);
+    for (const k of [10, 50, 200]) expect(Math.abs(t[k].ga - 0.2 * Math.exp((-k * dt) / 5))).toBeLessThan(1e-6);
+    const intA = t.reduce((a, x) => a + x.ga, 0) * dt;
+    const intN = t.reduce((a, x) => a + x.gn, 0) * dt;
+    // Continuous integral w/g_L · tau_ampa = 1 g_L·ms; the discrete sums agree to O(dt/tau).
+    expect(Math.abs(intA - 1) / 1).toBeLessThan(0.011);
+    expect(Math.abs(intN - intA) / intA).toBeLessThan(0.002);
+    // g_nmda is the difference of exponentials 0.2·tau_a/(tau_n − tau_a)·(e^−t/tau_n − e^−t/tau_a): peak 0.0322 g_L at 15.8 ms.
+    const tPeak = ((5 * 100) / (100 - 5)) * Math.log(100 / 5);
+    const peak = ((0.2 * 5) / 95) * (Math.exp(-tPeak / 100) - Math.exp(-tPeak / 5));
+    const got = Math.max(...t.map((x) => x.gn));
+    expect(Math.abs(got - peak) / peak).toBeLessThan(0.02);
+    // 100 ms later both decay as NMDA alone: ratio e^-1 per tau_nmda.
+    expect(Math.abs(t[3000].gn / t[2000].gn - Math.exp(-1))).toBeLessThan(0.005);
+  });
+
+  it('ampa_nmda_ratio splits one input into A_ampa = r/(r+1) and A_nmda = 1/(r+1) of the membrane drive', () => {
+    const exAt = (s: number) => (s === 0 ? 20 : 0);
+    for (const r of [1, 3]) {
+      const got = run({ ampa_nmda_ratio: r }, -70, 800, exAt);
+      const want = reference(-70, 800, exAt, () => 0, 10, r);
+      for (let s = 0; s < 800; s += 37) expect(Math.abs(got[s].V - want[s].V)).toBeLessThan(1e-4);
+    }
+    // More NMDA (r = 1 vs 3) gives a longer, later depolarisation at 50 ms.
+    const v1 = run({ ampa_nmda_ratio: 1 }, -70, 800, exAt)[500].V;
+    const v3 = run({ ampa_nmda_ratio: 3 }, -70, 800, exAt)[500].V;
+    expect(v1).toBeGreaterThan(v3);
+  });
+
+  it('is registered as IFGroup and rejects tau_nmda below tau_ampa by name', () => {
+    const sim = createSimulator({ seed: 1 });
+    const pop = sim.create('IFGroup', 3, { tau_mem: 10 });
+    expect(pop.model).toBe('IFGroup');
+    expect(() => sim.create('IFGroup', 1, { tau_nmda: 2 })).toThrow(ParameterError);
+    expect(() => sim.create('IFGroup', 1, { tau_nmda: 2 })).toThrow(/tau_nmda/);
+    expect(() => sim.create('IFGroup', 1, { u_reset: -40 })).toThrow(/u_reset/);
+  });
+});
