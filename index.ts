@@ -13,7 +13,7 @@ export { SimWorld, type EntityKind } from './core/world.js';
 export { C as CoreComponents, type DeviceLink } from './core/components.js';
 export { SERVICE, Clock, RandomStreams, type Services } from './core/services.js';
 export { MemorySink, type OutputSink, type OutputFile } from './core/output.js';
-export { RunStats, type PhaseTimes } from './core/stats.js';
+export { RunStats, localSynapses, meanBytesPerSynapse, type PhaseTimes } from './core/stats.js';
 export { SliceSpikes, SpikeList, type Fired } from './core/spikes.js';
 export { coreSystems, MAX_BLOCK_STEPS } from './core/systems/index.js';
 export { kernelContext, standaloneKernel, schemeComponent } from './core/kernels.js';

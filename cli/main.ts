@@ -4,6 +4,7 @@ import { builtinPlugins } from '../plugins/index.js';
 import { presets } from '../presets/index.js';
 import { findPreset, runPreset, resolvePresetParams, type RunSummary } from '../presets/preset.js';
 import { PluginRegistry } from '../core/registry.js';
+import { Simulator } from '../core/simulator.js';
 import { schemaRows } from '../core/schema.js';
 import { SpikeworksError } from '../core/errors.js';
 import type { PluginKind } from '../core/plugin.js';
@@ -119,10 +120,23 @@ program
 
 program
   .command('describe')
-  .description("a preset's network, source and parameters")
+  .description("a preset's network, source and parameters; --schedule builds it and prints its systems by phase")
   .argument('<preset>')
-  .action((name: string) => {
+  .option('--schedule', 'build the network (not run it) and print the phases, systems and entities of its schedule')
+  .option('--scale <x>', 'with --schedule: multiply the neuron counts')
+  .option('--set <key=value>', 'with --schedule: override a preset parameter (repeatable)', collect, [])
+  .action((name: string, opts: { schedule?: boolean; scale?: string; set: string[] }) => {
     const p = findPreset(presets, name);
+    if (opts.schedule) {
+      const overrides: Record<string, unknown> = parseSets(opts.set);
+      if (opts.scale !== undefined) overrides.scale = opts.scale;
+      const values = resolvePresetParams(p, overrides);
+      const sim = new Simulator({ plugins: builtinPlugins, dt: values.dt as number, seed: values.seed as number });
+      p.build(sim, values);
+      console.log(`${p.name}: schedule\n${sim.schedule()}`);
+      sim.close();
+      return;
+    }
     console.log(`${p.name}: ${p.title}\n\n${p.doc}\n\nsource: ${p.source}`);
     if (p.reference) console.log(`reference: E ${p.reference.rate_e_hz ?? '-'} Hz, I ${p.reference.rate_i_hz ?? '-'} Hz (tolerance ±${p.reference.tolerance * 100} %; ${p.reference.source})`);
     console.log('\nparameters (override with --set key=value):');
@@ -143,7 +157,7 @@ program
   .argument('[name]')
   .action((name?: string) => {
     const reg = new PluginRegistry(builtinPlugins);
-    const kinds: PluginKind[] = ['neuron', 'integrator', 'synapse', 'connection', 'generator', 'recorder', 'backend'];
+    const kinds: PluginKind[] = ['neuron', 'integrator', 'synapse', 'connection', 'generator', 'recorder', 'backend', 'system', 'service'];
     if (!name) {
       for (const k of kinds) {
         const all = reg.all(k);
@@ -165,7 +179,7 @@ program
       if (k === 'neuron' && 'state' in p) {
         console.log('state:');
         for (const [sn, sv] of Object.entries(p.state)) console.log(`  ${sn.padEnd(18)} ${sv.unit.padEnd(4)} ${sv.doc}`);
-        console.log(`integrators: ${Object.keys(reg.integratorsOf(p)).join(', ')} (default ${p.defaultIntegrator})`);
+        console.log(`integrators: ${reg.integratorsOf(p).join(', ')} (default ${p.defaultIntegrator})`);
       }
       return;
     }

@@ -2,7 +2,7 @@ import { inject, injectable, type DependencyContainer } from 'tsyringe';
 import type { EventEmitter } from 'eventemitter3';
 import { ParameterError, SpikeworksError, formatValue } from './errors.js';
 import { resolveParams, type Params } from './schema.js';
-import { allocateState, heapArena } from './component.js';
+import { allocateState, heapArena, type ResourceComponent } from './component.js';
 import { C, type DeviceLink } from './components.js';
 import { SERVICE, servicesOf, type Clock, type RandomStreams, type Services } from './services.js';
 import { blockOf } from './partition.js';
@@ -175,7 +175,7 @@ export class Network implements HandleOwner {
   private own<T extends Population | Device>(x: T, role: string, what: string): T {
     if (x?.owner !== this) {
       const other = x instanceof Population || x instanceof Device || x instanceof PopulationView;
-      throw new ParameterError(what, role, other ? `a ${role} of another simulator` : formatValue(x), `a ${role} created by this simulator`);
+      throw new ParameterError(what, role, other ? `a ${role} of another simulator` : x, `a ${role} created by this simulator`);
     }
     return x;
   }
@@ -190,7 +190,7 @@ export class Network implements HandleOwner {
       if (x.owner !== this) throw new ParameterError('connect', role, `a ${x instanceof Device ? 'device' : 'population'} of another simulator`, allowed);
       return x;
     }
-    throw new ParameterError('connect', role, formatValue(x), allowed);
+    throw new ParameterError('connect', role, x, allowed);
   }
 
   /**
@@ -269,6 +269,15 @@ export class Network implements HandleOwner {
     });
     this.world.relate(rec.eid, this.world.Targets, eid);
     return null;
+  }
+
+  /** Give a population, projection or device of this network a component (a user system's settings). */
+  attach<T>(handle: unknown, c: ResourceComponent<T>, value: T): void {
+    this.assertBuilding(`attach ${c?.name}`);
+    if (!(handle instanceof Population || handle instanceof Projection || handle instanceof Device) || handle.owner !== this) {
+      throw new ParameterError(`attach ${c?.name}`, 'handle', handle instanceof Population || handle instanceof Device || handle instanceof Projection ? 'a handle of another simulator' : handle, 'a population, projection or device created by this simulator');
+    }
+    this.world.attach(handle.eid, c, value);
   }
 
   delayToSteps(where: string, delayMs: number): number {

@@ -6,13 +6,14 @@ import { ParameterError } from './errors.js';
 import { PluginRegistry, type Plugin } from './registry.js';
 import { SimWorld } from './world.js';
 import { Clock, RandomStreams, SERVICE, servicesOf, type Services } from './services.js';
-import { RunStats, type PhaseTimes } from './stats.js';
+import { RunStats, localSynapses, meanBytesPerSynapse, type PhaseTimes } from './stats.js';
 import { SliceSpikes } from './spikes.js';
 import { Network } from './network.js';
 import { compile } from './compile.js';
 import { Scheduler } from './scheduler.js';
 import { coreSystems } from './systems/index.js';
 import type { ConnSpec, SynSpec } from './connect.js';
+import type { ResourceComponent } from './component.js';
 import type { Device, NodeOf, Population, PopulationView, Projection } from './handles.js';
 import type { CommRuntime } from './contracts/backend.js';
 import type { SimEvents } from './events.js';
@@ -131,6 +132,12 @@ export class Simulator {
     return this.network.connect(pre, post, conn, syn);
   }
 
+  /** Give a population, projection or device a component, before the first simulate (the settings a user system queries). */
+  attach<T>(handle: Population | Projection | Device, component: ResourceComponent<T>, value: T): this {
+    this.network.attach(handle, component, value);
+    return this;
+  }
+
   /** Compile the network and schedule its systems. Runs once; simulate() calls it. */
   prepare(): void {
     if (this.scheduler) return;
@@ -173,20 +180,12 @@ export class Simulator {
 
   /** Synapses (neuron to neuron) over all ranks (collective). */
   synapseCount(): number {
-    let n = 0;
-    for (const p of this.projections) n += p.table.count;
-    return this.comm.allreduceSum(Float64Array.of(n))[0];
+    return this.comm.allreduceSum(Float64Array.of(localSynapses(this.projections)))[0];
   }
 
   /** Mean bytes per synapse over all projections (weighted by count), from what the runtimes hold. */
   bytesPerSynapse(): number {
-    let bytes = 0;
-    let n = 0;
-    for (const p of this.projections) {
-      bytes += p.bytesPerSynapse() * p.table.count;
-      n += p.table.count;
-    }
-    return n ? bytes / n : 0;
+    return meanBytesPerSynapse(this.projections);
   }
 
   close(): void {

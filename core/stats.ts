@@ -1,3 +1,5 @@
+import type { Projection } from './handles.js';
+
 /** Phase timers of seed 003's Evolve / Propagate / sync split (plus user control systems), in seconds of wall time. */
 export interface PhaseTimes {
   update: number;
@@ -22,4 +24,22 @@ export class RunStats {
     next.set(this.localSpikes.subarray(0, Math.min(populations, this.localSpikes.length)));
     this.localSpikes = next;
   }
+}
+
+/** Synapses of this rank over all projections. */
+export function localSynapses(projections: readonly Projection[]): number {
+  let n = 0;
+  for (const p of projections) n += p.table.count;
+  return n;
+}
+
+/** Mean bytes per synapse over the projections (weighted by count), from what their runtimes hold. */
+export function meanBytesPerSynapse(projections: readonly Projection[]): number {
+  let bytes = 0;
+  let n = 0;
+  for (const p of projections) {
+    bytes += p.bytesPerSynapse() * p.table.count;
+    n += p.table.count;
+  }
+  return n ? bytes / n : 0;
 }

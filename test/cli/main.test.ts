@@ -40,4 +40,11 @@ describe('spikeworks CLI: run --out, compare, describe', () => {
     for (const k of ['regime', 'g', 'eta', 'order', 'epsilon', 'J', 'delay', 'simtime', 'seed', 'scale', 'dt']) expect(d).toMatch(new RegExp(`\\n  ${k}\\s`));
     expect(d).toContain('docs/presets/brunel.md');
   });
+
+  it('describe --schedule builds the preset and prints its systems by phase with the entities they run over', () => {
+    const text = cli(['describe', 'va-coba', '--schedule', '--scale', '0.1', '--set', 'integrator=euler-f32x4-wasm-simd']);
+    expect(text).toMatch(/^va-coba: schedule\nslices of 8 steps \(min delay 0\.8 ms at dt 0\.1 ms\), run in blocks of up to 8 steps per call/);
+    expect(text).toMatch(/update\s+neuron-update \[slice\]\n\s+population 0 iaf_cond_exp\/euler-f32x4-wasm-simd, 320 neurons here \[ownRing, slice, adoptTable\]/);
+    expect(text).toMatch(/propagate\s+propagate \[batch\]/);
+  });
 });

@@ -53,3 +53,26 @@ describe('weight and delay arrays on two ranks', () => {
     expect(union).toEqual(single);
   });
 });
+
+describe('blocks of a population over ranks', () => {
+  it('are contiguous, ordered, cover every neuron once, and differ in size by at most one', async () => {
+    const { blockOf, localRange } = await import('../../core/partition.js');
+    for (const n of [1, 7, 10, 11250]) {
+      for (const size of [1, 2, 3, 7]) {
+        let next = 0;
+        const counts: number[] = [];
+        for (let r = 0; r < size; r++) {
+          const b = blockOf(n, r, size);
+          expect(b.start).toBe(next);
+          next += b.count;
+          counts.push(b.count);
+        }
+        expect(next).toBe(n);
+        expect(Math.max(...counts) - Math.min(...counts)).toBeLessThanOrEqual(1);
+      }
+    }
+    // A device on neurons [3, 8) of a population whose block here is [5, 10): local 0..3.
+    expect(localRange(3, 8, 5, 5)).toEqual({ lo: 0, hi: 3 });
+    expect(localRange(0, 4, 5, 5)).toEqual({ lo: 0, hi: 0 });
+  });
+});

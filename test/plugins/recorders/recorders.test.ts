@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, readFileSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSimulator, builtinPlugins, type Device, type SynapseModel } from '../../../index.js';
+import { createSimulator, builtinPlugins, type Device, type SynapseModel, type NeuronModel } from '../../../index.js';
 import { readSpikeAscii, readSpikeBinary, readSpikeArrow, type SpikeRecorderRuntime, type WeightRecorderRuntime, type MultimeterEvents, type WeightEvents } from '../../../plugins/recorders/index.js';
 import type { SpikeEvents } from '../../../plugins/recorders/spike_recorder.js';
 import { ChunkedFile } from '../../../plugins/recorders/files.js';
@@ -268,5 +268,56 @@ describe('ChunkedFile', () => {
     }
     f.close();
     expect(statSync(join(dir, 'c.txt')).size).toBe(written);
+  });
+});
+
+describe('multimeter through components', () => {
+  /** A user model: x relaxes to its input sum with time constant 1 ms (forward Euler), y counts steps. */
+  const relax: NeuronModel = {
+    kind: 'neuron', name: 'test_relax', doc: 'test', params: {},
+    state: { x: { unit: '', doc: 'relaxing variable', initial: () => 0 } },
+    defaultIntegrator: 'euler',
+    integrators: {
+      euler: {
+        internal: { steps: { type: 'i32', doc: 'steps taken' } },
+        create({ n, dt, state }) {
+          const x = state.x;
+          const steps = state.steps;
+          return {
+            update(_s, ring, off) {
+              for (let i = 0; i < n; i++) {
+                x[i] += dt * (ring.ex[off + i] - x[i]);
+                steps[i]++;
+              }
+              return 0;
+            },
+          };
+        },
+      },
+    },
+  };
+
+  it("records a user model's state and a scheme's internal variable (component.field) without knowing the model", () => {
+    const sim = createSimulator({ plugins: [...builtinPlugins, relax] });
+    const pop = sim.create('test_relax', 2);
+    const lif = sim.create('iaf_psc_exp', 1, { I_e: 1000 });
+    const mm = sim.create('multimeter', 1, { interval: 0.1, record_from: ['x', 'test_relax/euler.steps'] });
+    sim.connect(mm, pop);
+    const mm2 = sim.create('multimeter', 1, { interval: 0.5, record_from: ['iaf_psc_exp/exact.r', 'V_m'] });
+    sim.connect(mm2, lif);
+    sim.simulate(10);
+    const ev = mm.events<MultimeterEvents>();
+    expect(ev.times.length).toBe(2 * 100);
+    // Sample k (time (k+1)·dt) sees k + 1 steps.
+    expect(Array.from(ev['test_relax/euler.steps'].slice(0, 4))).toEqual([1, 1, 2, 2]);
+    expect(Array.from(ev.x.slice(0, 2))).toEqual([0, 0]);
+    // The LIF's refractory count is nonzero right after each spike: the internal counter is what is sampled.
+    const r = mm2.events<MultimeterEvents>()['iaf_psc_exp/exact.r'];
+    expect(Math.max(...r)).toBeGreaterThan(0);
+    expect(() => {
+      const s2 = createSimulator();
+      const p2 = s2.create('iaf_psc_exp', 1);
+      s2.connect(s2.create('multimeter', 1, { record_from: ['nope'] }), p2);
+    }).toThrow(/record_from' = "nope" is invalid; allowed: a state variable of iaf_psc_exp: V_m, I_syn_ex, I_syn_in, I0, r/);
   });
 });
