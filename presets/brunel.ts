@@ -154,7 +154,7 @@ function buildBrunelStdp(sim: Simulator, p: PresetValues) {
 export const brunelStdp: Preset = {
   name: 'brunel-stdp',
   title: 'Brunel-type 10k network with weight-dependent STDP (Zenke & Gerstner 2014 §2.3.3)',
-  source: '../shared/seeds/003_1eec25f9047c4d60.txt §2.3.3 (NEST LeNovere_2012 example, Auryn examples/sim_brunel2k_pl.cpp)',
+  source: 'Zenke & Gerstner 2014 §2.3.3 (NEST LeNovere_2012 example, Auryn examples/sim_brunel2k_pl.cpp)',
   doc:
     '8000 E + 2000 I iaf_psc_delta (tau_m 20 ms, t_ref 2 ms, V_th 20, V_reset 10 mV), every projection Bernoulli with p 0.1 ' +
     '(10^7 synapses), J 0.1 mV for every excitatory synapse, inhibition −5 J, independent 20 kHz Poisson input of weight J per neuron, ' +

@@ -10,8 +10,8 @@ import { buildCuba, cubaParams } from './cuba.js';
  */
 export const cubaStdp: Preset = {
   name: 'cuba-stdp',
-  title: 'Brette et al. 2007 CUBA-STDP (seed 002): multiplicative STDP on E→E',
-  source: '../shared/seeds/002_7b291121c8882198.txt (NEST example brette_et_al_2007/cuba_stdp.py, plastic_synapses = True)',
+  title: 'Brette et al. 2007 CUBA-STDP (NEST cuba_stdp.py): multiplicative STDP on E→E',
+  source: 'Brette et al. 2007 benchmark 5 (NEST example brette_et_al_2007/cuba_stdp.py, plastic_synapses = True)',
   doc: 'cuba-static with E→E stdp_synapse (alpha 1.05, Wmax 70 pA = 2 JE, weights normal(35, 3) pA, delay 1.5 ms); delay_handler dendritic (NEST) or axonal (Auryn).',
   params: {
     ...cubaParams,

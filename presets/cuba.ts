@@ -60,10 +60,10 @@ export function buildCuba(sim: Simulator, p: PresetValues, eeSynapse: Record<str
 
 export const cubaStatic: Preset = {
   name: 'cuba-static',
-  title: 'Brette et al. 2007 CUBA (seed 002) with static E→E synapses',
-  source: '../shared/seeds/002_7b291121c8882198.txt (NEST example brette_et_al_2007/cuba_stdp.py, plastic_synapses = False)',
+  title: 'Brette et al. 2007 CUBA (NEST cuba_stdp.py) with static E→E synapses',
+  source: 'Brette et al. 2007 benchmark 5 (NEST example brette_et_al_2007/cuba_stdp.py, plastic_synapses = False)',
   doc: '9000 E + 2250 I iaf_psc_exp (E_L 0, V_th 20, V_reset 0, C_m 250 pF, tau_m 20 ms), fixed indegree 900 + 225, JE 35 pA, g 5, delay 1.5 ms, Poisson 4050 Hz to every neuron, E→E weights normal(35, 3) pA.',
   params: cubaParams,
-  reference: { rate_e_hz: 7.48, rate_i_hz: 7.5, tolerance: 0.2, source: '../shared/reference/cuba-static.json (NEST 3.9, 1 s)' },
+  reference: { rate_e_hz: 7.48, rate_i_hz: 7.5, tolerance: 0.2, source: 'presets/reference/cuba-static.json (NEST 3.9, 1 s)' },
   build: (sim, p) => buildCuba(sim, p, { weight: { distribution: 'normal', mean: p.JE as number, std: p.sigma_w as number } }),
 };

@@ -132,8 +132,8 @@ function round6(x: number): number {
 
 export const hpcBenchmark: Preset = {
   name: 'hpc-benchmark',
-  title: 'NEST hpc_benchmark: balanced random network with power-law STDP (seed 000)',
-  source: '../shared/seeds/000_7cf6cac219836f57.txt (NEST examples/hpc_benchmark.py; Morrison et al. 2007, Helias et al. 2012, Kunkel et al. 2014)',
+  title: 'NEST hpc_benchmark: balanced random network with power-law STDP',
+  source: 'NEST examples/hpc_benchmark.py (Morrison et al. 2007, Helias et al. 2012, Kunkel et al. 2014)',
   doc:
     'scale × 11250 iaf_psc_alpha neurons (9000 E + 2250 I per unit scale), fixed indegree 9000 E + 2250 I whatever the scale ' +
     '(no autapses, multapses allowed), E→E stdp_pl_synapse_hom (alpha 0.0513, lambda 0.1, mu 0.4, tau_plus 15, tau_minus 30), ' +

@@ -148,7 +148,7 @@ function buildVaCoba(sim: Simulator, p: PresetValues) {
 export const vaCoba: Preset = {
   name: 'va-coba',
   title: 'Vogels–Abbott COBA benchmark (Zenke & Gerstner 2014, Auryn sim_coba_benchmark)',
-  source: '../shared/seeds/003_1eec25f9047c4d60.txt §2.3.1 and Auryn examples/sim_coba_benchmark.cpp; every parameter in ../shared/reference/va-coba.json',
+  source: 'Zenke & Gerstner 2014 §2.3.1 and Auryn examples/sim_coba_benchmark.cpp; every parameter in presets/reference/va-coba.json',
   doc:
     '3200 E + 800 I conductance-based LIF (iaf_cond_exp: C_m 200 pF, g_L 10 nS, E_L −60, V_th −50, V_reset −60 mV, t_ref 5 ms, ' +
     'E_ex 0, E_in −80 mV, tau_syn 5/10 ms), p 0.02 for all four projections, w_ex 4 nS, w_in 51 nS, delay 0.8 ms, 200 pA background ' +
@@ -158,7 +158,7 @@ export const vaCoba: Preset = {
     rate_e_hz: 17.16,
     rate_i_hz: 17.28,
     tolerance: 0.15,
-    source: '../shared/reference/va-coba.json (Auryn 0.8.4, Euler, 60 s: 17.16 / 17.28 Hz; NEST 3.9 RKF45, 10 s: 15.83 / 16.77 Hz — the integrator shifts the rate by about 10 %)',
+    source: 'presets/reference/va-coba.json (Auryn 0.8.4, Euler, 60 s: 17.16 / 17.28 Hz; NEST 3.9 RKF45, 10 s: 15.83 / 16.77 Hz — the integrator shifts the rate by about 10 %)',
   },
   build: buildVaCoba,
 };
@@ -274,8 +274,8 @@ function buildVaCobaPynn(sim: Simulator, p: PresetValues) {
 
 export const vaCobaPynn: Preset = {
   name: 'va-coba-pynn',
-  title: 'Vogels–Abbott COBA as seed 001\'s PyNN notebook writes it (IF_cond_exp, pconn 0.01, Poisson kick-start)',
-  source: '../shared/seeds/001_775305f90925dc3a.txt (PyNN VAbenchmarks adapted for NEST / SpiNNaker)',
+  title: 'Vogels–Abbott COBA as the PyNN VAbenchmarks notebook writes it (IF_cond_exp, pconn 0.01, Poisson kick-start)',
+  source: 'the PyNN VAbenchmarks notebook adapted for NEST / SpiNNaker (Vogels & Abbott 2005)',
   doc:
     'N_pop = 4000 IF_cond_exp cells (r_ei 4: 3200 E + 800 I; cm 0.2 nF, tau_m 20 ms, v_rest −60, v_thresh −50, v_reset −60 mV, ' +
     'tau_refrac 5 ms, tau_syn 5/10 ms, e_rev 0/−80 mV; PyNN names and units on NEST iaf_cond_exp), ' +

@@ -99,8 +99,8 @@ const zenkeDoc =
 
 export const zenke25k: Preset = {
   name: 'zenke-25k',
-  title: 'Zenke et al. 2013 25k-neuron network with triplet STDP on E→E (seed 003)',
-  source: '../shared/seeds/003_1eec25f9047c4d60.txt §2.3.2; Auryn examples/sim_background.cpp',
+  title: 'Zenke et al. 2013 25k-neuron network with triplet STDP on E→E (Zenke & Gerstner 2014)',
+  source: 'Zenke & Gerstner 2014 §2.3.2; Auryn examples/sim_background.cpp',
   doc: `${zenkeDoc} E→E: Auryn's homeostatic triplet rule (triplet_auryn: tau_hom 50 s, eta 1, kappa 3 Hz, wmax 1 g_L).`,
   params: zenkeParams,
   build: (sim, p) => buildZenke(sim, p, true, 'zenke-25k'),
@@ -108,8 +108,8 @@ export const zenke25k: Preset = {
 
 export const zenke25kStatic: Preset = {
   name: 'zenke-25k-static',
-  title: 'Zenke et al. 2013 25k-neuron network, static synapses (seed 003; Auryn sim_bg_static)',
-  source: '../shared/seeds/003_1eec25f9047c4d60.txt §2.3.2; Auryn examples/sim_bg_static.cpp',
+  title: 'Zenke et al. 2013 25k-neuron network, static synapses (Zenke & Gerstner 2014; Auryn sim_bg_static)',
+  source: 'Zenke & Gerstner 2014 §2.3.2; Auryn examples/sim_bg_static.cpp',
   doc: `${zenkeDoc} Every synapse static.`,
   params: zenkeParams,
   build: (sim, p) => buildZenke(sim, p, false, 'zenke-25k-static'),

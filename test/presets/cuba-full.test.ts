@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { builtinPlugins, presets, findPreset, runPreset } from '../../index.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const reference = JSON.parse(readFileSync(new URL('../../../shared/reference/cuba-static.json', import.meta.url), 'utf8'));
+const reference = JSON.parse(readFileSync(new URL('../../presets/reference/cuba-static.json', import.meta.url), 'utf8'));
 
 describe('cuba-static (seed 002, static E→E) against NEST 3.9', () => {
   it('full size, 1 s: 12.66 M synapses, ≤ 8 bytes each, E and I rates within ±20 % of the NEST reference', () => {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Simulator } from '../../core/simulator.js';
 import type { Population } from '../../core/handles.js';
 
@@ -43,14 +43,7 @@ export function expectBinomial(count: number, trials: number, p: number, k = 5):
   if (Math.abs(count - mu) > k * sd) throw new Error(`count ${count} is more than ${k} sd (${sd.toFixed(1)}) from ${mu}`);
 }
 
-/**
- * A reference file of ../shared/reference: next to the repository in the main checkout (/work/main →
- * /work/shared), one level further up from a helper's worktree (/work/wt/<name>).
- */
+/** A reference file of the presets (presets/reference/): figures measured with NEST, Auryn or Brian2. */
 export function referenceJson<T = Record<string, unknown>>(name: string): T {
-  for (const rel of ['../../../shared/reference/', '../../../../shared/reference/']) {
-    const url = new URL(rel + name, import.meta.url);
-    if (existsSync(url)) return JSON.parse(readFileSync(url, 'utf8')) as T;
-  }
-  throw new Error(`reference file ${name} not found next to the repository (../shared/reference)`);
+  return JSON.parse(readFileSync(new URL(`../../presets/reference/${name}`, import.meta.url), 'utf8')) as T;
 }

