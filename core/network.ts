@@ -1,10 +1,11 @@
-import { inject, injectable, type DependencyContainer } from 'tsyringe';
+import { inject, injectable } from 'tsyringe';
 import type { EventEmitter } from 'eventemitter3';
 import { ParameterError, SpikeworksError, formatValue } from './errors.js';
 import { resolveParams, type Params } from './schema.js';
-import { allocateState, heapArena, type ResourceComponent } from './component.js';
+import { allocateState, heapArena, isStateComponent, type ResourceComponent } from './component.js';
+import { SpecLog } from './spec-log.js';
 import { C, type DeviceLink } from './components.js';
-import { SERVICE, servicesOf, type Clock, type RandomStreams, type Services } from './services.js';
+import { SERVICE, type Clock, type RandomStreams, type Services } from './services.js';
 import { blockOf } from './partition.js';
 import { assignState, delayToSteps } from './values.js';
 import { drawProjection, parseConn, parseSyn, synapseOptions, type ConnSpec, type SynSpec } from './connect.js';
@@ -17,6 +18,7 @@ import type { NeuronModel, StateArray } from './contracts/neuron.js';
 import type { CommRuntime } from './contracts/backend.js';
 import type { RecorderRuntime } from './contracts/device.js';
 import type { SimEvents } from './events.js';
+import type { NetworkSpec } from './spec.js';
 
 /** Move a device's non-numeric parameters (arrays, booleans, names) out of the numbers resolveParams checks. */
 function splitExtraParams(params: Record<string, unknown> | undefined, names: readonly string[] | undefined): { numeric: Record<string, unknown> | undefined; extra: Record<string, unknown> } {
@@ -40,9 +42,10 @@ export class Network implements HandleOwner {
   readonly populations: Population[] = [];
   readonly projections: Projection[] = [];
   readonly devices: Device[] = [];
+  /** What the network is built from, as data (Simulator.toSpec). */
+  readonly log = new SpecLog();
   private nextGid = 1;
   private frozen = false;
-  private services: Services | null = null;
 
   constructor(
     @inject(SERVICE.registry) readonly registry: PluginRegistry,
@@ -52,12 +55,8 @@ export class Network implements HandleOwner {
     @inject(SERVICE.transport) readonly transport: CommRuntime,
     @inject(SERVICE.events) readonly events: EventEmitter<SimEvents>,
     @inject(SERVICE.stats) readonly stats: RunStats,
-    @inject(SERVICE.container) private readonly container: DependencyContainer,
+    @inject(SERVICE.services) private readonly services: Services,
   ) {}
-
-  private get svc(): Services {
-    return (this.services ??= servicesOf(this.container));
-  }
 
   /** Nodes created so far (neurons and devices): NEST's node count. */
   get nodeCount(): number {
@@ -108,6 +107,7 @@ export class Network implements HandleOwner {
     this.world.attach(eid, C.arena, arena);
     this.world.attach(eid, scheme.component, allocateState(scheme.component, block.count, p, dt, arena));
     this.populations.push(pop);
+    this.log.addPopulation(pop, model.name, n, params, options.integrator as string | undefined);
     this.stats.buildTimeNodes += now() - t0;
     this.events.emit('build', { kind: 'population', name: model.name });
     return pop;
@@ -124,7 +124,7 @@ export class Network implements HandleOwner {
     const device = new Device(this, eid, gid, model, kind, p);
     const ctx = {
       gid, dt: this.clock.dt, seed: this.random.seed, rank: this.transport.rank, size: this.transport.size,
-      params: p, options: { ...options, ...split.extra }, services: this.svc,
+      params: p, options: { ...options, ...split.extra }, services: this.services,
     };
     this.world.attach(eid, C.device, device);
     if (m.kind === 'generator') {
@@ -132,6 +132,7 @@ export class Network implements HandleOwner {
       this.world.attach(eid, C.links, []);
     } else this.world.attach(eid, C.recorder, m.create(ctx));
     this.devices.push(device);
+    this.log.addDevice(device, model, params, options);
     this.events.emit('build', { kind: 'device', name: model });
     return device;
   }
@@ -152,6 +153,7 @@ export class Network implements HandleOwner {
   /** Set a state variable: scalar, array over the whole population, or a distribution drawn per neuron. */
   setState(pop: Population, variable: string, value: ValueSpec): void {
     assignState(`${pop.model} population ${pop.id}`, variable, this.getState(pop, variable), value, this.random, pop);
+    if (!this.frozen) this.log.setState(pop, variable, value);
   }
 
   setDevice(device: Device, params: Record<string, unknown>): void {
@@ -166,6 +168,7 @@ export class Network implements HandleOwner {
     if (!rt.set) throw new SpikeworksError(`${where}: ${device.model} takes no new parameters while the simulation runs`);
     rt.set(p);
     (device as { params: Readonly<Params> }).params = p;
+    if (!this.frozen) this.log.setDevice(device, params);
   }
 
   /**
@@ -201,6 +204,12 @@ export class Network implements HandleOwner {
     this.assertBuilding('connect');
     const pre = this.node(preIn, 'pre');
     const post = this.node(postIn, 'post');
+    const made = this.link(pre, post, conn, syn);
+    this.log.connect(pre, post, conn, syn, made);
+    return made;
+  }
+
+  private link(pre: Node, post: Node, conn: ConnSpec | undefined, syn: SynSpec | undefined): Projection | null {
     if (pre instanceof Device && pre.kind === 'recorder') return this.linkRecorder(pre, post);
     if (post instanceof Device && post.kind === 'recorder') return this.linkRecorder(post, pre);
     if (pre instanceof Device) return this.linkGenerator(pre, post, conn, syn);
@@ -278,6 +287,21 @@ export class Network implements HandleOwner {
       throw new ParameterError(`attach ${c?.name}`, 'handle', handle instanceof Population || handle instanceof Device || handle instanceof Projection ? 'a handle of another simulator' : handle, 'a population, projection or device created by this simulator');
     }
     this.world.attach(handle.eid, c, value);
+    this.log.attach(handle, c as ResourceComponent<unknown>, value);
+  }
+
+  /** A component by name among those the simulator's systems query (a spec names components so). */
+  component(name: string): ResourceComponent<unknown> | undefined {
+    for (const s of this.registry.all('system')) for (const c of s.query) if (c.name === name && !isStateComponent(c)) return c as ResourceComponent<unknown>;
+    return undefined;
+  }
+
+  /** The spec of what was built so far (Simulator.toSpec). */
+  spec(options: { modules?: { url: string; export?: string }[]; run?: NetworkSpec['run'] }): NetworkSpec {
+    const names = this.registry.plugins().map((p) => ({ kind: p.kind, name: p.name }));
+    const spec = this.log.spec({ dt: this.clock.dt, seed: this.random.seed }, { names, ...(options.modules ? { modules: options.modules } : {}) });
+    if (options.run) spec.run = options.run;
+    return spec;
   }
 
   delayToSteps(where: string, delayMs: number): number {

@@ -99,6 +99,11 @@ export class PluginRegistry {
     return [...(this.byKind.get(kind)?.values() ?? [])] as KindMap[K][];
   }
 
+  /** Every registered plugin, kind by kind in registration order. */
+  plugins(): Plugin[] {
+    return [...this.byKind.values()].flatMap((m) => [...m.values()]);
+  }
+
   find<K extends PluginKind>(kind: K, name: string): KindMap[K] | undefined {
     return this.byKind.get(kind)?.get(name) as KindMap[K] | undefined;
   }

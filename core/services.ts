@@ -18,6 +18,8 @@ export const SERVICE = {
   spikes: Symbol.for('spikeworks.service.SliceSpikes'),
   /** The simulator's own container (for services that resolve others lazily). */
   container: Symbol.for('spikeworks.service.Container'),
+  /** The Services object of the simulator: the standard services, each resolved once. */
+  services: Symbol.for('spikeworks.service.Services'),
 } as const;
 
 /** Simulated time: the resolution, the step reached, and the min-delay slice length once compiled. */

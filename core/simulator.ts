@@ -13,6 +13,8 @@ import { compile } from './compile.js';
 import { Scheduler } from './scheduler.js';
 import { coreSystems } from './systems/index.js';
 import type { ConnSpec, SynSpec } from './connect.js';
+import { validateSpec, type NetworkSpec } from './spec.js';
+import { replaySpec } from './spec-log.js';
 import type { ResourceComponent } from './component.js';
 import type { Device, NodeOf, Population, PopulationView, Projection } from './handles.js';
 import type { CommRuntime } from './contracts/backend.js';
@@ -59,65 +61,38 @@ export class Simulator {
     const c = (this.container = rootContainer.createChildContainer());
     this.registry = new PluginRegistry(options.plugins, c);
     this.clock = new Clock(dt);
+    // Resolved lazily, so it can be made before the services it resolves are registered.
+    this.services = servicesOf(c);
     const values: [symbol, unknown][] = [
       [SERVICE.registry, this.registry], [SERVICE.world, this.world], [SERVICE.clock, this.clock], [SERVICE.random, new RandomStreams(seed)],
-      [SERVICE.events, this.events], [SERVICE.stats, this.stats], [SERVICE.spikes, this.spikes], [SERVICE.container, c],
+      [SERVICE.events, this.events], [SERVICE.stats, this.stats], [SERVICE.spikes, this.spikes], [SERVICE.container, c], [SERVICE.services, this.services],
     ];
     for (const [token, value] of values) c.register(token, { useValue: value });
-    for (const s of this.registry.all('service')) c.register(s.token, { useFactory: instanceCachingFactory(() => s.create(servicesOf(c))) });
+    for (const s of this.registry.all('service')) c.register(s.token, { useFactory: instanceCachingFactory(() => s.create(this.services)) });
     for (const s of options.services ?? []) c.register(s.token, { useValue: s.value });
     if (!options.services?.some((s) => s.token === SERVICE.transport)) {
       const backend = options.backend === undefined ? this.registry.defaultOf('backend', 'simulator') : this.registry.get('backend', options.backend);
       c.register(SERVICE.transport, { useValue: options.comm ?? backend.create(options.backendOptions ?? {}) });
     }
-    this.services = servicesOf(c);
     this.network = c.resolve(Network);
   }
 
-  get dt(): number {
-    return this.clock.dt;
-  }
-  get seed(): number {
-    return this.services.random.seed;
-  }
+  get dt(): number { return this.clock.dt; }
+  get seed(): number { return this.services.random.seed; }
   /** Simulated time in ms. */
-  get time(): number {
-    return this.clock.time;
-  }
-  get currentStep(): number {
-    return this.clock.step;
-  }
-  get comm(): CommRuntime {
-    return this.services.transport;
-  }
-  get rank(): number {
-    return this.comm.rank;
-  }
-  get size(): number {
-    return this.comm.size;
-  }
-  get populations(): readonly Population[] {
-    return this.network.populations;
-  }
-  get projections(): readonly Projection[] {
-    return this.network.projections;
-  }
-  get devices(): readonly Device[] {
-    return this.network.devices;
-  }
-  get times(): PhaseTimes {
-    return this.stats.times;
-  }
-  get buildTimeNodes(): number {
-    return this.stats.buildTimeNodes;
-  }
-  get buildEdgeTime(): number {
-    return this.stats.buildEdgeTime;
-  }
+  get time(): number { return this.clock.time; }
+  get currentStep(): number { return this.clock.step; }
+  get comm(): CommRuntime { return this.services.transport; }
+  get rank(): number { return this.comm.rank; }
+  get size(): number { return this.comm.size; }
+  get populations(): readonly Population[] { return this.network.populations; }
+  get projections(): readonly Projection[] { return this.network.projections; }
+  get devices(): readonly Device[] { return this.network.devices; }
+  get times(): PhaseTimes { return this.stats.times; }
+  get buildTimeNodes(): number { return this.stats.buildTimeNodes; }
+  get buildEdgeTime(): number { return this.stats.buildEdgeTime; }
   /** How slices run: 'blocked' (a block of steps per kernel call) or NEST's 'stepwise' loop; known once prepared. */
-  get sliceMode(): 'blocked' | 'stepwise' {
-    return this.scheduler?.blocked ? 'blocked' : 'stepwise';
-  }
+  get sliceMode(): 'blocked' | 'stepwise' { return this.scheduler?.blocked ? 'blocked' : 'stepwise'; }
   get delays(): { minDelaySteps: number; maxDelaySteps: number } {
     return { minDelaySteps: this.clock.minDelaySteps, maxDelaySteps: this.clock.maxDelaySteps };
   }
@@ -136,6 +111,19 @@ export class Simulator {
   attach<T>(handle: Population | Projection | Device, component: ResourceComponent<T>, value: T): this {
     this.network.attach(handle, component, value);
     return this;
+  }
+
+  /** The network as data: what it was built from (nodes, connections, components), its options and plugin set. */
+  toSpec(options: { modules?: { url: string; export?: string }[]; run?: NetworkSpec['run'] } = {}): NetworkSpec {
+    return this.network.spec(options);
+  }
+
+  /** A simulator built from a spec with the given plugins (the spec's plugin set, loaded by the caller). */
+  static fromSpec(spec: NetworkSpec, plugins: readonly Plugin[], options: Omit<SimulatorOptions, 'plugins' | 'dt' | 'seed'> = {}): Simulator {
+    const s = validateSpec(spec);
+    const sim = new Simulator({ ...options, plugins, dt: s.simulator.dt, seed: s.simulator.seed });
+    replaySpec(s, sim.network);
+    return sim;
   }
 
   /** Compile the network and schedule its systems. Runs once; simulate() calls it. */

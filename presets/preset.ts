@@ -1,9 +1,9 @@
-import { ParameterError, UnknownNameError } from '../core/errors.js';
+import { ParameterError, SpikeworksError, UnknownNameError } from '../core/errors.js';
 import { checkValue, type ParamSpec } from '../core/schema.js';
 import { Simulator } from '../core/simulator.js';
 import type { Population, Device } from '../core/handles.js';
 import { spikeDigest } from '../core/digest.js';
-import type { Plugin, CommRuntime } from '../core/plugin.js';
+import type { Plugin, CommRuntime, RecorderRuntime } from '../core/plugin.js';
 import type { SpikeEvents } from '../plugins/recorders/spike_recorder.js';
 import { spikeStatistics, type SpikeStatistics } from '../analysis/spikestats.js';
 import { virtualMemoryKiB } from '../analysis/memory.js';
@@ -219,11 +219,11 @@ export function runPreset(preset: Preset, overrides: Record<string, unknown>, op
   let recordedNeurons = 0;
   let recordedEvents = 0;
   for (const r of net.recorders) {
-    const ev = r.events<SpikeEvents>();
-    const st = (r.runtime as unknown as { steps(): Int32Array }).steps();
-    for (let i = 0; i < ev.senders.length; i++) {
-      senders.push(ev.senders[i]);
-      steps.push(st[i]);
+    const rec = (r.runtime as RecorderRuntime).spikeRecord?.();
+    if (!rec) throw new SpikeworksError(`preset ${preset.name}: recorder ${r.model} (node ${r.gid}) keeps no spikes to digest`);
+    for (let i = 0; i < rec.senders.length; i++) {
+      senders.push(rec.senders[i]);
+      steps.push(rec.steps[i]);
     }
   }
   for (const g of recorded) {

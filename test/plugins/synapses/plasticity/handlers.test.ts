@@ -65,9 +65,9 @@ describe('dendritic history of a neuron whose source falls silent', () => {
     const syn = { synapse_model: 'stdp_synapse', weight: 50, delay: 1.5, lambda: 0.1, alpha: 1.05, Wmax: 100 };
     const net = pairNet({ dt, pre, post, synapse: syn });
     net.sim.simulate(10010);
-    const rt = net.sim.projections[0].runtime as unknown as { neuronBytes(): number };
+    const rt = net.sim.projections[0].runtime!;
     // 600 post spikes would need a 1024-entry history (28 kB); the flush keeps it at 32 entries.
-    expect(rt.neuronBytes()).toBeLessThan(2000);
+    expect(rt.neuronBytes!()).toBeLessThan(2000);
     const ref = referenceWeight(nestStdp({ tau_plus: 20, tau_minus: 20, lambda: 0.1, alpha: 1.05, mu_plus: 1, mu_minus: 1, Wmax: 100 }), 'dendritic', pre, post, 15, 50, dt);
     const w = net.weights()[0];
     expect(w).toBeGreaterThan(50);
