@@ -14,7 +14,8 @@
 import { pathToFileURL } from 'node:url';
 import { availableParallelism, loadavg } from 'node:os';
 import { runPresetWorkers } from '../parallel/workers.js';
-import { runPreset, findPreset } from '../presets/preset.js';
+import { findPreset } from '../presets/preset.js';
+import { runPreset } from '../presets/run.js';
 import { presets } from '../presets/index.js';
 import { builtinPlugins } from '../plugins/index.js';
 import type { Simulator } from '../core/simulator.js';

@@ -249,7 +249,7 @@ export function presetTask(opts: { name: string; overrides: Record<string, unkno
   const buildS = (performance.now() - tb) / 1000;
   const rssAfterBuild = peakRssMiB();
   // As runPreset: a preset with `presimtime` presimulates first (timed apart, not in the real-time factor).
-  const presim = !preset.simulate && typeof p.presimtime === 'number' ? p.presimtime : 0;
+  const presim = typeof p.presimtime === 'number' ? p.presimtime : 0;
   let presimWall = 0;
   let before: Float64Array = new Float64Array(sim.populations.length);
   if (presim > 0) {
@@ -261,8 +261,7 @@ export function presetTask(opts: { name: string; overrides: Record<string, unkno
   const startStep = sim.currentStep;
   const c0 = cpuSeconds();
   const w0 = performance.now();
-  if (preset.simulate) preset.simulate(sim, p, net);
-  else sim.simulate(p.simtime as number);
+  sim.simulate(p.simtime as number);
   const wall = (performance.now() - w0) / 1000;
   const cpu = cpuSeconds() - c0;
   const simulatedS = (sim.currentStep - startStep) * sim.dt * 1e-3;

@@ -2,7 +2,9 @@ import { Command, Option } from 'commander';
 import cliProgress from 'cli-progress';
 import { builtinPlugins } from '../plugins/index.js';
 import { presets } from '../presets/index.js';
-import { findPreset, runPreset, resolvePresetParams, type RunSummary } from '../presets/preset.js';
+import { findPreset, resolvePresetParams } from '../presets/preset.js';
+import { runPreset, type RunSummary, type RunOutput } from '../presets/run.js';
+import { loadTarget } from './targets.js';
 import { PluginRegistry } from '../core/registry.js';
 import { Simulator } from '../core/simulator.js';
 import { schemaRows } from '../core/schema.js';
@@ -52,8 +54,8 @@ program.name('spikeworks').description('Spiking neural network simulator: run th
 
 program
   .command('run')
-  .description('build and simulate a preset network, then print its summary')
-  .argument('<preset>', 'preset name (see `spikeworks list`)')
+  .description('build and simulate a preset network, a spec file (.json) or a network module (.ts, .js), then print its summary')
+  .argument('<network>', 'preset name (see `spikeworks list`), spec file or module')
   .option('--simtime <ms>', 'simulated time in ms')
   .option('--seed <n>', 'seed of every random stream')
   .option('--scale <x>', 'multiply the neuron counts')
@@ -66,49 +68,74 @@ program
   .addOption(new Option('--comm <backend>', 'communication backend; mpi: start with mpirun -np N').choices(COMM_CHOICES))
   .option('--spike-dir <dir>', 'with --comm mpi: where each rank writes its spike file (default out/)')
   .action(async (name: string, opts: { simtime?: string; seed?: string; scale?: string; set: string[]; json?: boolean; progress: boolean; out?: string | boolean; workers?: string; comm?: string; spikeDir?: string }) => {
-    const preset = findPreset(presets, name);
+    const { preset, plugins } = await loadTarget(name);
     const overrides: Record<string, unknown> = parseSets(opts.set);
     if (opts.simtime !== undefined) overrides.simtime = opts.simtime;
     if (opts.seed !== undefined) overrides.seed = opts.seed;
     if (opts.scale !== undefined) overrides.scale = opts.scale;
-    if (parallelRequested(opts)) return runParallel(name, overrides, opts);
     const dt = resolvePresetParams(preset, overrides).dt as number; // fails on bad input before building anything
-    const showBar = opts.progress && process.stderr.isTTY !== false;
-    const bar = new cliProgress.SingleBar(
-      { stream: process.stderr, format: ' {bar} {percentage}% | {value}/{total} steps | RTF {rtf} | ETA {eta_formatted}', hideCursor: true, etaBuffer: 50 },
-      cliProgress.Presets.shades_classic,
-    );
-    let started = 0;
-    let lastDraw = 0;
+    const say = opts.json ? console.error : console.log;
+    const write = async (result: RunOutput) => {
+      if (opts.out === false) return;
+      const dir = typeof opts.out === 'string' ? opts.out : defaultOutDir(preset, result.params);
+      const files = await writePresetOutput(dir, preset, result);
+      say(`output: ${dir}/ (${files.length} files)`);
+    };
+    const progress = opts.progress && process.stderr.isTTY !== false ? progressBar(dt) : null;
+    if (parallelRequested(opts)) {
+      try {
+        await runParallel(preset, plugins, overrides, opts, { progress: progress?.update, stopProgress: progress?.stop, write });
+      } catch (e) {
+        progress?.stop();
+        if (e instanceof SpikeworksError || (e instanceof Error && /^worker \d+ of \d+/.test(e.message))) {
+          console.error(`spikeworks: ${e.message}`);
+          process.exitCode = 2;
+          return;
+        }
+        throw e;
+      }
+      return;
+    }
     const result = runPreset(preset, overrides, {
-      plugins: builtinPlugins,
+      plugins,
       // hpc_benchmark's Logger prints every line as it goes (rank, value, key); stdout stays JSON-only with --json.
-      onLog: (line) => (opts.json ? console.error : console.log)(line.slice(line.indexOf(' ') + 1)),
-      onProgress: showBar
-        ? (done, total) => {
-            const t = performance.now();
-            if (started === 0) {
-              started = t;
-              bar.start(total, 0, { rtf: '-' });
-            }
-            if (t - lastDraw < 100 && done < total) return;
-            lastDraw = t;
-            const simulatedS = done * dt * 1e-3;
-            const rtf = simulatedS > 0 ? ((t - started) / 1000 / simulatedS).toFixed(3) : '-';
-            bar.update(done, { rtf });
-          }
-        : undefined,
+      onLog: (line) => say(line.slice(line.indexOf(' ') + 1)),
+      onProgress: progress?.update,
     });
-    if (started) bar.stop();
+    progress?.stop();
     if (opts.json) process.stdout.write(JSON.stringify(result.summary) + '\n');
     else printSummary(result.summary);
     result.sim.close();
-    if (opts.out !== false) {
-      const dir = typeof opts.out === 'string' ? opts.out : defaultOutDir(preset, result.params);
-      const files = await writePresetOutput(dir, preset, result);
-      (opts.json ? console.error : console.log)(`output: ${dir}/ (${files.length} files)`);
-    }
+    await write(result);
   });
+
+/** A progress bar on stderr with the real-time factor so far; drawn at most every 100 ms. */
+function progressBar(dt: number): { update: (done: number, total: number) => void; stop: () => void } {
+  const bar = new cliProgress.SingleBar(
+    { stream: process.stderr, format: ' {bar} {percentage}% | {value}/{total} steps | RTF {rtf} | ETA {eta_formatted}', hideCursor: true, etaBuffer: 50 },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = 0;
+  let lastDraw = 0;
+  return {
+    update(done, total) {
+      const t = performance.now();
+      if (started === 0) {
+        started = t;
+        bar.start(total, 0, { rtf: '-' });
+      }
+      if (t - lastDraw < 100 && done < total) return;
+      lastDraw = t;
+      const simulatedS = done * dt * 1e-3;
+      const rtf = simulatedS > 0 ? ((t - started) / 1000 / simulatedS).toFixed(3) : '-';
+      bar.update(done, { rtf });
+    },
+    stop() {
+      if (started) bar.stop();
+      started = 0;
+    },
+  };
+}
 
 program
   .command('list')

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { writeRunOutput } from '../analysis/output.js';
 import { compareFolders, type GroupComparison } from '../analysis/compare.js';
-import type { Preset, RunResult } from '../presets/preset.js';
+import type { Preset } from '../presets/preset.js';
+import type { RunOutput } from '../presets/run.js';
 import { SpikeworksError } from '../core/errors.js';
 
 /** The default output folder of a run: out/<preset>-<seed>. */
@@ -10,7 +11,7 @@ export function defaultOutDir(preset: Preset, params: Record<string, number | st
 }
 
 /** Write a finished run's output folder (spike files, log, summary, statistics, SVG figures). */
-export async function writePresetOutput(dir: string, preset: Preset, result: RunResult): Promise<string[]> {
+export async function writePresetOutput(dir: string, preset: Preset, result: RunOutput): Promise<string[]> {
   return writeRunOutput(dir, {
     preset: preset.name,
     title: preset.title,
@@ -18,7 +19,7 @@ export async function writePresetOutput(dir: string, preset: Preset, result: Run
     params: result.params,
     log: result.log,
     windowMs: result.windowMs,
-    nodeCount: result.sim.populations.reduce((n, p) => n + p.size, 0) + result.sim.devices.length,
+    nodeCount: result.nodeCount,
     groups: result.groups.map((g) => ({
       label: g.group.label,
       fileLabel: g.group.fileLabel,

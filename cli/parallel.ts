@@ -1,11 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { builtinPlugins } from '../plugins/index.js';
-import { presets } from '../presets/index.js';
-import { findPreset, runPreset, resolvePresetParams, type RunSummary } from '../presets/preset.js';
+import { serialize, deserialize } from 'node:v8';
+import { resolvePresetParams, type Preset } from '../presets/preset.js';
+import { runPreset, type RunOutput, type RunSummary } from '../presets/run.js';
 import { ParameterError, SpikeworksError } from '../core/errors.js';
-import { spikeDigest } from '../core/digest.js';
+import type { RankResult } from '../core/gather.js';
+import type { Plugin } from '../core/plugin.js';
 import { runPresetWorkers } from '../parallel/workers.js';
 import { mpiWorld, type MpiComm } from '../plugins/backends/mpi.js';
 import { localSpikeRecords } from '../parallel/gather.js';
@@ -15,7 +16,6 @@ export interface ParallelCliOptions {
   workers?: string;
   comm?: string;
   spikeDir?: string;
-  /** `--out DIR` of the single-process run: with --comm mpi the ranks' spike files go there unless --spike-dir says otherwise. */
   out?: string | boolean;
   json?: boolean;
 }
@@ -34,87 +34,59 @@ function workerCount(o: ParallelCliOptions): number {
   return n;
 }
 
-/** Run a preset with the workers or mpi backend; errors are printed and set the exit code. */
-export async function runParallel(presetName: string, overrides: Record<string, unknown>, o: ParallelCliOptions): Promise<void> {
-  try {
-    const comm = o.comm ?? 'workers';
-    if (!(COMM_CHOICES as readonly string[]).includes(comm)) throw new ParameterError('run', '--comm', comm, COMM_CHOICES.join(', '));
-    if (comm === 'mpi' && o.workers !== undefined) throw new ParameterError('run', '--workers', o.workers, 'nothing with --comm mpi (mpirun -np N sets the rank count)');
-    if (comm === 'local' && o.workers !== undefined) throw new ParameterError('run', '--workers', o.workers, "nothing with --comm local (use --comm workers)");
-    const preset = findPreset(presets, presetName);
-    resolvePresetParams(preset, overrides);
-    if (comm === 'mpi') {
-      runMpi(presetName, overrides, o);
-      return;
-    }
-    const { summary } = await runPresetWorkers(presetName, overrides, { workers: workerCount(o) });
-    if (o.json) process.stdout.write(JSON.stringify(summary) + '\n');
-    else printParallelSummary(summary, 'worker');
-  } catch (e) {
-    if (e instanceof SpikeworksError || (e instanceof Error && /^worker \d+ of \d+/.test(e.message))) {
-      console.error(`spikeworks: ${e.message}`);
-      process.exitCode = 2;
-      return;
-    }
-    throw e;
-  }
+/** Every rank's result on every rank, through MPI: each part serialised and gathered as bytes. */
+function mpiGather(comm: MpiComm): (local: RankResult) => RankResult[] {
+  return (local) => comm.allgatherBytes(new Uint8Array(serialize(local))).map((b) => deserialize(b) as RankResult);
 }
 
 /**
- * One MPI rank's part of `spikeworks run --comm mpi`: build and simulate this rank's block, write this
- * rank's spike file (NEST writes one per virtual process), and let rank 0 print the summary with the
- * digest over every rank's spikes and each rank's phase times.
+ * Run a preset (or a spec file, as a preset) with the workers or mpi backend. The summary and the output
+ * folder are computed from the merged data of every rank; `write` writes the folder, `progress` drives a bar.
  */
-function runMpi(presetName: string, overrides: Record<string, unknown>, o: ParallelCliOptions): void {
+export async function runParallel(
+  preset: Preset, plugins: readonly Plugin[], overrides: Record<string, unknown>, o: ParallelCliOptions,
+  report: { progress?: (done: number, total: number) => void; stopProgress?: () => void; write: (result: RunOutput) => Promise<void> },
+): Promise<void> {
+  const comm = o.comm ?? 'workers';
+  if (!(COMM_CHOICES as readonly string[]).includes(comm)) throw new ParameterError('run', '--comm', comm, COMM_CHOICES.join(', '));
+  if (comm === 'mpi' && o.workers !== undefined) throw new ParameterError('run', '--workers', o.workers, 'nothing with --comm mpi (mpirun -np N sets the rank count)');
+  if (comm === 'local' && o.workers !== undefined) throw new ParameterError('run', '--workers', o.workers, 'nothing with --comm local (use --comm workers)');
+  resolvePresetParams(preset, overrides);
+  if (comm === 'mpi') return runMpi(preset, plugins, overrides, o, report.write);
+  const result = await runPresetWorkers(preset, overrides, { workers: workerCount(o), plugins, onProgress: report.progress });
+  report.stopProgress?.();
+  if (o.json) process.stdout.write(JSON.stringify(result.summary) + '\n');
+  else printParallelSummary(result.summary, 'worker');
+  await report.write(result);
+}
+
+/**
+ * One MPI rank's part of `spikeworks run --comm mpi`: build and simulate this rank's block, write this rank's
+ * spike file (NEST writes one per virtual process); every rank merges all ranks' data and rank 0 prints the
+ * summary and writes the output folder.
+ */
+async function runMpi(preset: Preset, plugins: readonly Plugin[], overrides: Record<string, unknown>, o: ParallelCliOptions, write: (r: RunOutput) => Promise<void>): Promise<void> {
   const comm: MpiComm = mpiWorld();
   try {
-    const preset = findPreset(presets, presetName);
-    const r = runPreset(preset, overrides, { plugins: builtinPlugins, comm });
-    const records = localSpikeRecords(r.sim);
+    const r = runPreset(preset, overrides, { plugins, comm, gather: mpiGather(comm) });
     const dt = r.sim.dt;
     const dir = o.spikeDir ?? (typeof o.out === 'string' ? o.out : 'out');
     mkdirSync(dir, { recursive: true });
-    const file = join(dir, `${preset.name}-spikes-rank${comm.rank}-of-${comm.size}.tsv`);
     const lines: string[] = ['# sender\ttime_ms'];
-    const localGids: number[] = [];
-    const localSteps: number[] = [];
-    for (const rec of records) {
-      for (let i = 0; i < rec.senders.length; i++) {
-        lines.push(`${rec.senders[i]}\t${fmtTime((rec.steps[i] + 1) * dt)}`);
-        localGids.push(rec.senders[i]);
-        localSteps.push(rec.steps[i]);
-      }
+    for (const rec of localSpikeRecords(r.sim)) {
+      for (let i = 0; i < rec.senders.length; i++) lines.push(`${rec.senders[i]}\t${String(Math.round((rec.steps[i] + 1) * dt * 1e6) / 1e6)}`);
     }
-    writeFileSync(file, lines.join('\n') + '\n');
-    // Every rank's recorded spikes for the digest: sort locally, then the slice exchange's gather + merge.
-    const order = localGids.map((_, i) => i).sort((a, b) => localSteps[a] - localSteps[b] || localGids[a] - localGids[b]);
-    const all = comm.exchange({ gids: Int32Array.from(order, (i) => localGids[i]), steps: Int32Array.from(order, (i) => localSteps[i]), count: order.length });
-    const times = new Float64Array(5 * comm.size);
-    const s = r.summary;
-    [s.time_update_s, s.time_propagate_s, s.time_exchange_s, s.sim_time_s, s.build_time_s].forEach((v, k) => (times[k * comm.size + comm.rank] = v));
-    const allTimes = comm.allreduceSum(times);
+    writeFileSync(join(dir, `${preset.name}-spikes-rank${comm.rank}-of-${comm.size}.tsv`), lines.join('\n') + '\n');
     if (comm.rank === 0) {
-      const at = (k: number, rank: number) => allTimes[k * comm.size + rank];
-      const maxOf = (k: number) => Math.max(...Array.from({ length: comm.size }, (_, q) => at(k, q)));
-      const summary: RunSummary = {
-        ...s,
-        spike_count: all.count,
-        spike_digest: spikeDigest(all.gids.subarray(0, all.count), all.steps.subarray(0, all.count)),
-        time_update_s: maxOf(0),
-        time_propagate_s: maxOf(1),
-        time_exchange_s: maxOf(2),
-        sim_time_s: maxOf(3),
-        build_time_s: maxOf(4),
-        ranks: comm.size,
-        spike_files: join(dir, `${preset.name}-spikes-rank*-of-${comm.size}.tsv`),
-      };
-      for (let q = 0; q < comm.size; q++) {
-        summary[`rank${q}_update_s`] = at(0, q);
-        summary[`rank${q}_propagate_s`] = at(1, q);
-        summary[`rank${q}_exchange_s`] = at(2, q);
-      }
+      const summary: RunSummary = { ...r.summary, spike_files: join(dir, `${preset.name}-spikes-rank*-of-${comm.size}.tsv`) };
+      r.merged.times.forEach((t, q) => {
+        summary[`rank${q}_update_s`] = t.update;
+        summary[`rank${q}_propagate_s`] = t.propagate;
+        summary[`rank${q}_exchange_s`] = t.exchange;
+      });
       if (o.json) process.stdout.write(JSON.stringify(summary) + '\n');
       else printParallelSummary(summary, 'rank');
+      await write({ ...r, summary });
     }
     r.sim.close();
   } catch (e) {
@@ -123,10 +95,6 @@ function runMpi(presetName: string, overrides: Record<string, unknown>, o: Paral
     comm.abort(2);
   }
   comm.finalize();
-}
-
-function fmtTime(t: number): string {
-  return String(Math.round(t * 1e6) / 1e6);
 }
 
 /** The single-process summary lines plus each rank's update / propagate / exchange times. */
@@ -154,8 +122,11 @@ export function printParallelSummary(s: RunSummary, unit: 'worker' | 'rank'): vo
     ['recorded spikes', String(s.spike_count)],
     ['spike digest', s.spike_digest],
   );
+  for (const [k, v] of Object.entries(s)) if (/_pa$|_weight_/.test(k)) lines.push([k.replace(/_/g, ' '), String(v)]);
   if (s.spike_files) lines.push(['spike files', String(s.spike_files)]);
   lines.push(['peak RSS', `${s.rss_mib.toFixed(0)} MiB${unit === 'rank' ? ' (rank 0)' : ''}`]);
   const w = Math.max(...lines.map(([k]) => k.length));
   for (const [k, v] of lines) console.log(`${k.padEnd(w)}  ${v}`);
 }
+
+export { SpikeworksError };

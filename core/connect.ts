@@ -72,6 +72,8 @@ export interface ProjectionDraw {
   readonly dt: number;
   readonly seed: number;
   readonly where: string;
+  /** Check everything, draw nothing (a network being described): returns null. */
+  readonly describeOnly?: boolean;
 }
 
 /**
@@ -79,15 +81,17 @@ export interface ProjectionDraw {
  * delays drawn per edge come from a stream per target neuron (keyed by its gid), so they do not depend on
  * how targets are split over ranks; arrays are indexed by the rule's `index` argument (NEST's layout).
  */
-export function drawProjection(d: ProjectionDraw): SynapseTable {
-  const { pre, post, conn, syn, where, ruleParams } = d;
+export function drawProjection(d: ProjectionDraw): SynapseTable | null {
+  const { pre, conn, syn, where, ruleParams } = d;
+  // Described only: the values are checked, but no stream per target is made.
+  const post = d.describeOnly ? { ...d.post, localCount: 0 } : d.post;
   const rule = conn.rule;
   const baseCtx = {
     source: pre, target: post, params: ruleParams, allowAutapses: conn.allowAutapses, allowMultapses: conn.allowMultapses,
     samePopulation: pre === post, seed: d.seed, projectionId: d.id, where,
   };
   rule.check?.(baseCtx);
-  const edges = new EdgeBuffer(pre.size, post.localStart, post.localCount);
+  const edges = new EdgeBuffer(pre.size, post.localStart, d.describeOnly ? 0 : post.localCount);
   const checkArray = (name: string) => (a: ArrayLike<number>): void => {
     if (!rule.arrayLength) throw new ParameterError(where, name, `an array of length ${a.length}`, `a number or a distribution: rule '${rule.name}' takes no arrays (only rules with an array layout do)`);
     const n = rule.arrayLength(baseCtx);
@@ -110,6 +114,7 @@ export function drawProjection(d: ProjectionDraw): SynapseTable {
     convert: (ms, element) => delayToSteps(element ? `${where} ${element}` : where, ms, d.dt),
     checkArray: checkArray('delay'),
   });
+  if (d.describeOnly) return null;
   if (weight.hom !== null && syn.model.perSynapseWeight) edges.fillWeight = weight.hom;
   edges.weightOf = weight.perEdge;
   edges.delayOf = delay.perEdge;

@@ -44,6 +44,8 @@ export class Network implements HandleOwner {
   readonly devices: Device[] = [];
   /** What the network is built from, as data (Simulator.toSpec). */
   readonly log = new SpecLog();
+  /** Check and record every call, allocate and draw nothing: the network is only being described (a preset's spec). */
+  describeOnly = false;
   private nextGid = 1;
   private frozen = false;
 
@@ -101,11 +103,13 @@ export class Network implements HandleOwner {
     const eid = this.world.create('population', `population ${id} (${model.name})`);
     const pop = new Population(this, eid, id, model.name, n, firstGid, block.start, block.count, p, integrator);
     const dt = this.clock.dt;
-    const arena = scheme.scheme.arena?.({ n: block.count, params: p, dt, firstGid: firstGid + block.start, seed: this.random.seed }) ?? heapArena;
     this.world.attach(eid, C.population, pop);
     this.world.attach(eid, C.scheme, scheme);
-    this.world.attach(eid, C.arena, arena);
-    this.world.attach(eid, scheme.component, allocateState(scheme.component, block.count, p, dt, arena));
+    if (!this.describeOnly) {
+      const arena = scheme.scheme.arena?.({ n: block.count, params: p, dt, firstGid: firstGid + block.start, seed: this.random.seed }) ?? heapArena;
+      this.world.attach(eid, C.arena, arena);
+      this.world.attach(eid, scheme.component, allocateState(scheme.component, block.count, p, dt, arena));
+    }
     this.populations.push(pop);
     this.log.addPopulation(pop, model.name, n, params, options.integrator as string | undefined);
     this.stats.buildTimeNodes += now() - t0;
@@ -142,7 +146,9 @@ export class Network implements HandleOwner {
     this.own(pop, 'population', 'get');
     const model = this.registry.get('neuron', pop.model);
     const name = model.aliases?.[variable] ?? variable;
-    const arr = name in model.state ? this.world.get(pop.eid, this.world.get(pop.eid, C.scheme).component)[name] : undefined;
+    const component = this.world.get(pop.eid, C.scheme).component;
+    // A described network has no arrays: a one-element scratch array takes the value, to check it.
+    const arr = !(name in model.state) ? undefined : this.describeOnly ? new Float64Array(1) : this.world.get(pop.eid, component)[name];
     if (!arr) {
       const names = [...Object.keys(model.state), ...Object.keys(model.aliases ?? {})];
       throw new ParameterError(`${pop.model} population ${pop.id}`, 'variable', variable, `a state variable of ${pop.model}: ${names.join(', ')}`);
@@ -152,7 +158,8 @@ export class Network implements HandleOwner {
 
   /** Set a state variable: scalar, array over the whole population, or a distribution drawn per neuron. */
   setState(pop: Population, variable: string, value: ValueSpec): void {
-    assignState(`${pop.model} population ${pop.id}`, variable, this.getState(pop, variable), value, this.random, pop);
+    const local = this.describeOnly ? { ...pop, id: pop.id, localCount: Math.min(1, pop.localCount) } : pop;
+    assignState(`${pop.model} population ${pop.id}`, variable, this.getState(pop, variable), value, this.random, local);
     if (!this.frozen) this.log.setState(pop, variable, value);
   }
 
@@ -229,11 +236,11 @@ export class Network implements HandleOwner {
     const options = synapseOptions(where, syn.model, syn.rest);
     const synParams = resolveParams(where, syn.model.params, syn.rest);
     const id = this.projections.length;
-    const table = drawProjection({ id, pre, post, conn, ruleParams, syn, random: this.random, dt: this.clock.dt, seed: this.random.seed, where });
+    const table = drawProjection({ id, pre, post, conn, ruleParams, syn, random: this.random, dt: this.clock.dt, seed: this.random.seed, where, describeOnly: this.describeOnly });
     const eid = this.world.create('projection', `projection ${id} (${syn.model.name}, population ${pre.id} -> ${post.id})`);
     const proj = new Projection(this, eid, id, pre, post, conn.rule.name, syn.model, synParams, options);
     this.world.attach(eid, C.projection, proj);
-    this.world.attach(eid, C.synapses, table);
+    if (table) this.world.attach(eid, C.synapses, table);
     this.world.relate(eid, this.world.Pre, pre.eid);
     this.world.relate(eid, this.world.Post, post.eid);
     this.projections.push(proj);
@@ -271,10 +278,13 @@ export class Network implements HandleOwner {
     const world = this.world;
     const eid = r.pop.eid;
     const aliases = model.aliases ?? {};
+    const { component } = world.get(eid, C.scheme);
+    // A described network has no arrays yet: an empty one of the declared type stands for a declared field.
+    const declared = (name: string) => (name in component.fields ? new Float64Array(0) : undefined);
     (rec.runtime as RecorderRuntime).addSources({
       pop: r.pop, start: r.start, end: r.end,
-      field: (name) => world.findField(eid, aliases[name] ?? name),
-      fieldNames: () => [...world.fieldNames(eid), ...Object.keys(aliases)],
+      field: (name) => (this.describeOnly ? declared(aliases[name] ?? name) : world.findField(eid, aliases[name] ?? name)),
+      fieldNames: () => [...(this.describeOnly ? Object.keys(component.fields) : world.fieldNames(eid)), ...Object.keys(aliases)],
     });
     this.world.relate(rec.eid, this.world.Targets, eid);
     return null;

@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { container as rootContainer, instanceCachingFactory, type DependencyContainer, type InjectionToken } from 'tsyringe';
 import { EventEmitter } from 'eventemitter3';
-import { ParameterError } from './errors.js';
+import { ParameterError, SpikeworksError } from './errors.js';
 import { PluginRegistry, type Plugin } from './registry.js';
 import { SimWorld } from './world.js';
 import { Clock, RandomStreams, SERVICE, servicesOf, type Services } from './services.js';
@@ -34,6 +34,8 @@ export interface SimulatorOptions {
   comm?: CommRuntime;
   /** Services in place of the defaults (a fake transport, an in-memory output sink), by DI token. */
   services?: readonly { token: InjectionToken<unknown>; value: unknown }[];
+  /** Record and check the network, allocate and draw nothing: only its spec is wanted (toSpec). */
+  describeOnly?: boolean;
 }
 
 /**
@@ -75,6 +77,7 @@ export class Simulator {
       c.register(SERVICE.transport, { useValue: options.comm ?? backend.create(options.backendOptions ?? {}) });
     }
     this.network = c.resolve(Network);
+    this.network.describeOnly = options.describeOnly === true;
   }
 
   get dt(): number { return this.clock.dt; }
@@ -121,14 +124,19 @@ export class Simulator {
   /** A simulator built from a spec with the given plugins (the spec's plugin set, loaded by the caller). */
   static fromSpec(spec: NetworkSpec, plugins: readonly Plugin[], options: Omit<SimulatorOptions, 'plugins' | 'dt' | 'seed'> = {}): Simulator {
     const s = validateSpec(spec);
-    const sim = new Simulator({ ...options, plugins, dt: s.simulator.dt, seed: s.simulator.seed });
-    replaySpec(s, sim.network);
-    return sim;
+    return new Simulator({ ...options, plugins, dt: s.simulator.dt, seed: s.simulator.seed }).build(s);
+  }
+
+  /** Build a spec's network into this simulator (made with the spec's dt and seed); the nodes are `network.log.handles`. */
+  build(spec: NetworkSpec): this {
+    replaySpec(validateSpec(spec), this.network);
+    return this;
   }
 
   /** Compile the network and schedule its systems. Runs once; simulate() calls it. */
   prepare(): void {
     if (this.scheduler) return;
+    if (this.network.describeOnly) throw new SpikeworksError('this simulator only describes a network (describeOnly): run it with Simulator.fromSpec(sim.toSpec(), plugins)');
     const d = compile(this.network, this.services);
     const ctx = { world: this.world, clock: this.clock, spikes: this.spikes, stats: this.stats, services: this.services };
     this.scheduler = new Scheduler([...coreSystems, ...this.registry.all('system')], ctx, this.stats.times);

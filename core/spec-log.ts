@@ -13,6 +13,8 @@ export class SpecLog {
   readonly nodes: NodeSpec[] = [];
   readonly connections: ConnectionSpec[] = [];
   readonly components: ComponentSpec[] = [];
+  /** The handles of the nodes, in creation order (node i of the spec). */
+  readonly handles: (Population | Device)[] = [];
   private readonly nodeIndex = new Map<Population | Device, number>();
   private readonly projectionIndex = new Map<Projection, number>();
   /** Set when a value could not be written as data: toSpec then says what and where. */
@@ -25,11 +27,13 @@ export class SpecLog {
 
   addPopulation(pop: Population, model: string, n: number, params: Record<string, unknown> | undefined, integrator: string | undefined): void {
     this.nodeIndex.set(pop, this.nodes.length);
+    this.handles.push(pop);
     this.nodes.push({ kind: 'population', model, n, ...(params ? { params: this.value(params, 'params') as Record<string, SpecValue> } : {}), ...(integrator ? { integrator } : {}) });
   }
 
   addDevice(dev: Device, model: string, params: Record<string, unknown> | undefined, options: Record<string, unknown>): void {
     this.nodeIndex.set(dev, this.nodes.length);
+    this.handles.push(dev);
     const spec: NodeSpec = { kind: 'device', model };
     if (params) spec.params = this.value(params, 'params') as Record<string, SpecValue>;
     if (Object.keys(options).length) spec.options = this.value(options, 'options') as Record<string, SpecValue>;

@@ -1,7 +1,8 @@
 /**
- * Parallel runs: a network built on 1..N worker threads (one rank each) or MPI ranks, and the ranks'
- * results gathered into what one process gives. The transports themselves are backend plugins.
+ * Parallel runs: a network spec built on 1..N worker threads (one rank each), and the ranks' results
+ * gathered into what one process gives. The transports themselves are backend plugins.
  */
-export { runWorkers, runPresetWorkers, combineSummaries, type RunWorkersOptions, type PresetWorkersResult } from './workers.js';
-export { launchWorkers, type LaunchOptions, type WorkerJob, type WorkerReply } from './launch.js';
-export { collectRankResult, mergeRankResults, localSpikeRecords, localProjectionWeights, threadCpuSeconds, type RankResult, type MergedResult, type SpikeRecord, type ProjectionWeights } from './gather.js';
+export { runSpecWorkers, runWorkers, runPresetWorkers, type SpecWorkersOptions, type SpecWorkersResult, type RunWorkersOptions, type PresetWorkersResult } from './workers.js';
+export { launchWorkers, type LaunchOptions, type WorkerJob, type WorkerReply, type WorkerResult } from './launch.js';
+export { loadSpecPlugins, selectPlugins, importPlugins, moduleUrl } from './plugins.js';
+export { collectRankResult, mergeRankResults, localProjectionWeights, localSpikeRecords, threadCpuSeconds, type RankResult, type MergedResult, type SpikeRecord, type ProjectionWeights, type RecorderPart } from './gather.js';

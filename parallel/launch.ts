@@ -4,25 +4,38 @@ import { pathToFileURL } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ParameterError, SpikeworksError } from '../core/errors.js';
-import type { RunSummary } from '../presets/preset.js';
+import type { NetworkSpec } from '../core/spec.js';
 import { createSharedCommBuffers, abortSharedComm, type SharedCommBuffers, type SharedCommOptions } from '../plugins/backends/shared_comm.js';
 import type { RankResult } from './gather.js';
 
-/** What a worker thread is asked to do (structured-cloned into it). */
-export type WorkerJob = {
+/**
+ * What a worker thread is asked to do (structured-cloned into it): build its part of a spec with the spec's
+ * own plugin set, run the spec's protocol, and hand back its rank's results.
+ */
+export interface WorkerJob {
   rank: number;
   buffers: SharedCommBuffers;
   commOptions: SharedCommOptions;
-  /** Extra plugins: an ES module (path or URL) and the name of its exported plugin array. */
-  plugins?: { module: string; export: string };
-  weights: boolean;
-} & (
-  | { kind: 'preset'; preset: string; overrides: Record<string, unknown> }
-  | { kind: 'module'; module: string; export: string; params: unknown; simtime: number; seed: number; dt: number }
-);
+  spec: NetworkSpec;
+  /** Gather the weights of every projection (true), of those listed by id, or of none. */
+  weights: boolean | number[];
+  /** Where rank 0 writes the steps simulated so far (an Int32 cell), for a progress bar in the main thread. */
+  progress?: SharedArrayBuffer;
+}
+
+/** A worker's results: its rank's part, and the figures of its run protocol. */
+export interface WorkerResult {
+  result: RankResult;
+  /** Spike counts per population after the presimulation (collective: the same on every rank). */
+  countsBefore: Float64Array;
+  presimTime: number;
+  buildTimeNodes: number;
+  /** Simulated time at the end (ms). */
+  endMs: number;
+}
 
 export type WorkerReply =
-  | { type: 'result'; result: RankResult; summary?: RunSummary }
+  | ({ type: 'result' } & WorkerResult)
   | { type: 'error'; name: string; message: string; stack?: string; spikeworks: boolean };
 
 export interface LaunchOptions {
@@ -50,7 +63,7 @@ function spawn(job: WorkerJob, limits: ResourceLimits | undefined): Worker {
   const here = import.meta.url;
   const fromSource = /\.[cm]?ts$/.test(new URL(here).pathname);
   const entry = new URL(fromSource ? './worker_entry.ts' : './worker.js', here).href;
-  const userTs = [job.kind === 'module' ? job.module : '', job.plugins?.module ?? ''].some((m) => /\.[cm]?ts$/.test(m));
+  const userTs = (job.spec.plugins.modules ?? []).some((m) => /\.[cm]?ts$/.test(m.url));
   if (!fromSource && !userTs) return new Worker(new URL(entry), { workerData: job, resourceLimits: limits });
   let tsx: string;
   try {

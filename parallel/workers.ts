@@ -1,117 +1,135 @@
 import { ParameterError } from '../core/errors.js';
-import { spikeDigest } from '../core/digest.js';
-import type { RunSummary } from '../presets/preset.js';
-import type { SharedCommOptions } from '../plugins/backends/shared_comm.js';
-import { launchWorkers, toUrl, type LaunchOptions } from './launch.js';
-import { mergeRankResults, type MergedResult } from './gather.js';
+import { Simulator } from '../core/simulator.js';
+import { validateSpec, type NetworkSpec } from '../core/spec.js';
+import { mergeRankResults, type MergedResult } from '../core/gather.js';
+import type { Plugin } from '../core/plugin.js';
+import { describePreset, findPreset, type Preset } from '../presets/preset.js';
+import { summarizeRun, specNeurons, specNodeCount, type RunOutput } from '../presets/run.js';
+import { presets } from '../presets/index.js';
+import { builtinPlugins } from '../plugins/index.js';
+import { virtualMemoryKiB } from '../analysis/memory.js';
+import { launchWorkers, type LaunchOptions, type WorkerResult } from './launch.js';
+import { importPlugins, loadSpecPlugins, moduleUrl } from './plugins.js';
 
-export interface RunWorkersOptions extends LaunchOptions {
+export interface SpecWorkersOptions extends LaunchOptions {
   /** Number of worker threads (ranks). */
   workers: number;
-  /** ES module (path or URL) whose export builds the network: `build(sim, params)`. */
+  /** Gather the final weights of every projection (true) or of those listed by id. */
+  weights?: boolean | number[];
+  /** Called about every 100 ms with the steps simulated (rank 0) and the steps of the whole protocol. */
+  onProgress?: (stepsDone: number, stepsTotal: number) => void;
+}
+
+export interface SpecWorkersResult {
+  merged: MergedResult;
+  /** Each rank's figures (build, presimulation, simulated time), in rank order. */
+  ranks: WorkerResult[];
+  plugins: Plugin[];
+}
+
+/**
+ * Run a spec on N worker threads: each builds its block of every population (and its targets' synapses) with
+ * the spec's plugin set, runs the spec's protocol (`run`: presimulation, then simulation), and hands back its
+ * part; the parts merge through the recorders' own merge into what one process gives.
+ */
+export async function runSpecWorkers(specIn: NetworkSpec, options: SpecWorkersOptions): Promise<SpecWorkersResult> {
+  const spec = validateSpec(specIn);
+  if (!spec.run) throw new ParameterError('run on workers', 'spec.run', spec.run, '{ simtime, presimtime? }: how long to simulate');
+  // The main thread merges the recorders: it needs their models, from the same plugin set.
+  const plugins = await loadSpecPlugins(spec.plugins);
+  const progress = options.onProgress ? new SharedArrayBuffer(4) : undefined;
+  const total = Math.round(((spec.run.presimtime ?? 0) + spec.run.simtime) / spec.simulator.dt);
+  const timer = progress ? setInterval(() => options.onProgress!(Atomics.load(new Int32Array(progress), 0), total), 100) : null;
+  try {
+    const replies = await launchWorkers(
+      options.workers,
+      (rank, buffers) => ({
+        rank, buffers, spec, weights: options.weights ?? false, progress,
+        commOptions: { barrierTimeoutMs: options.barrierTimeoutMs, spin: options.spin },
+      }),
+      options,
+    );
+    options.onProgress?.(total, total);
+    const merged = mergeRankResults(replies.map((r) => r.result), (name) => plugins.find((p) => p.kind === 'recorder' && p.name === name) as never);
+    return { merged, ranks: replies, plugins };
+  } finally {
+    if (timer) clearInterval(timer);
+  }
+}
+
+export interface RunWorkersOptions extends LaunchOptions {
+  workers: number;
+  /** ES module (path or URL) whose export builds the network through the API: `build(sim, params)`. */
   module: string | URL;
   /** Name of the build function among the module's exports (default 'build'). */
   export?: string;
-  /** Structured-cloneable parameters handed to the build function in every worker. */
+  /** Parameters handed to the build function. */
   params?: unknown;
-  /** Simulated time in ms, run after the build. */
+  /** Simulated time in ms. */
   simtime: number;
   seed?: number;
   dt?: number;
-  /** Also gather the final weights of every projection (for plastic networks). */
+  /** Also gather the final weights of every projection. */
   weights?: boolean;
   /** Plugins beyond the built-in ones: an ES module and the name of its exported array (default 'plugins'). */
   plugins?: { module: string | URL; export?: string };
 }
 
 /**
- * Run a network in N worker threads. Every worker imports `module`, calls its build function on its own
- * Simulator (rank i of N; each builds only its block of every population, drawing the same random
- * numbers a single process would), simulates `simtime` ms, and hands back its recorders' spikes; the
- * result is what one process would give: spikes per recorder sorted by (step, sender), global spike
- * counts, final weights when asked, and per-worker phase times.
+ * Run a network written as a build function on N worker threads: the function runs once here on a simulator
+ * that only describes, and its spec (with the plugin set it was built with) is what every worker builds.
  */
 export async function runWorkers(options: RunWorkersOptions): Promise<MergedResult> {
   const where = 'runWorkers';
   if (typeof options.simtime !== 'number' || !(options.simtime >= 0)) throw new ParameterError(where, 'simtime', options.simtime, 'a time in ms >= 0');
   if (!options.module) throw new ParameterError(where, 'module', options.module, 'a path or URL of an ES module exporting build(sim, params)');
-  const module = toUrl(options.module);
-  const plugins = options.plugins ? { module: toUrl(options.plugins.module), export: options.plugins.export ?? 'plugins' } : undefined;
-  const replies = await launchWorkers(
-    options.workers,
-    (rank, buffers) => ({
-      kind: 'module', rank, buffers, module, export: options.export ?? 'build', params: options.params ?? {},
-      simtime: options.simtime, seed: options.seed ?? 1, dt: options.dt ?? 0.1,
-      commOptions: commOptions(options), plugins, weights: options.weights ?? false,
-    }),
-    options,
-  );
-  return mergeRankResults(replies.map((r) => r.result));
+  const extra = options.plugins ? await importPlugins(moduleUrl(options.plugins.module), options.plugins.export ?? 'plugins') : [];
+  const mod = (await import(moduleUrl(options.module))) as Record<string, unknown>;
+  const name = options.export ?? 'build';
+  const build = mod[name];
+  if (typeof build !== 'function') throw new ParameterError(where, 'export', name, `the name of a function exported by ${options.module} (found: ${Object.keys(mod).join(', ')})`);
+  const sim = new Simulator({ plugins: [...builtinPlugins, ...extra], seed: options.seed ?? 1, dt: options.dt ?? 0.1, describeOnly: true });
+  await (build as (sim: Simulator, params: unknown) => unknown)(sim, options.params ?? {});
+  const modules = options.plugins ? [{ url: moduleUrl(options.plugins.module), export: options.plugins.export ?? 'plugins' }] : undefined;
+  const spec = sim.toSpec({ modules, run: { simtime: options.simtime } });
+  return (await runSpecWorkers(spec, { ...options, weights: options.weights ?? false })).merged;
 }
 
-function commOptions(o: LaunchOptions): SharedCommOptions {
-  return { barrierTimeoutMs: o.barrierTimeoutMs, spin: o.spin };
-}
-
-export interface PresetWorkersResult {
-  summary: RunSummary;
+export interface PresetWorkersResult extends RunOutput {
   merged: MergedResult;
 }
 
 /**
- * Run a preset in N worker threads (what `spikeworks run <preset> --workers N` does). Each worker imports
- * the preset by name and builds it from the same resolved parameters.
+ * Run a preset on N worker threads (what `spikeworks run <preset> --workers N` does): its spec is described
+ * here, built by every worker, and the summary and statistics come from the merged data of every rank.
  */
 export async function runPresetWorkers(
-  preset: string, overrides: Record<string, unknown>, options: LaunchOptions & { workers: number; plugins?: { module: string | URL; export?: string } },
+  presetIn: string | Preset, overrides: Record<string, unknown>, options: Omit<SpecWorkersOptions, 'weights'> & { plugins?: readonly Plugin[] },
 ): Promise<PresetWorkersResult> {
-  const plugins = options.plugins ? { module: toUrl(options.plugins.module), export: options.plugins.export ?? 'plugins' } : undefined;
-  const replies = await launchWorkers(
-    options.workers,
-    (rank, buffers) => ({ kind: 'preset', rank, buffers, preset, overrides, commOptions: commOptions(options), plugins, weights: false }),
-    options,
-  );
-  const merged = mergeRankResults(replies.map((r) => r.result));
-  return { summary: combineSummaries(replies.map((r) => r.summary!), merged), merged };
-}
-
-/**
- * One summary for a run over several ranks: the collective figures (rates, synapse counts) from rank 0,
- * spike count and digest over every rank's spikes, wall times as the slowest rank's, and the phase times
- * of each rank as `rank<r>_update_s` / `_propagate_s` / `_exchange_s`.
- */
-export function combineSummaries(summaries: readonly RunSummary[], merged: MergedResult): RunSummary {
-  const s0 = summaries[0];
-  const senders: number[] = [];
-  const steps: number[] = [];
-  for (const rec of merged.recorders) {
-    for (let i = 0; i < rec.senders.length; i++) {
-      senders.push(rec.senders[i]);
-      steps.push(rec.steps[i]);
-    }
-  }
-  const max = (key: string) => Math.max(...summaries.map((s) => s[key] as number));
-  const out: RunSummary = {
-    ...s0,
-    build_time_s: max('build_time_s'),
-    build_time_nodes_s: max('build_time_nodes_s'),
-    build_edge_time_s: max('build_edge_time_s'),
-    sim_time_s: max('sim_time_s'),
-    real_time_factor: max('real_time_factor'),
-    spike_count: senders.length,
-    spike_digest: spikeDigest(senders, steps),
-    time_update_s: max('time_update_s'),
-    time_propagate_s: max('time_propagate_s'),
-    time_exchange_s: max('time_exchange_s'),
-    // Each worker measured the whole process (threads share it) while its network was still alive.
-    rss_mib: max('rss_mib'),
-    ranks: summaries.length,
-  };
-  summaries.forEach((s, r) => {
-    out[`rank${r}_update_s`] = s.time_update_s;
-    out[`rank${r}_propagate_s`] = s.time_propagate_s;
-    out[`rank${r}_exchange_s`] = s.time_exchange_s;
-    out[`rank${r}_sim_cpu_s`] = Math.round(merged.simCpu[r] * 100) / 100;
+  const preset = typeof presetIn === 'string' ? findPreset(presets, presetIn) : presetIn;
+  const described = describePreset(preset, overrides, options.plugins ?? builtinPlugins);
+  const { spec, params: p, net } = described;
+  const run = await runSpecWorkers(spec, { ...options, weights: net.measures !== undefined });
+  const max = (f: (r: WorkerResult) => number) => Math.max(...run.ranks.map(f));
+  const out = summarizeRun(preset, p, net, {
+    merged: run.merged, countsBefore: run.ranks[0].countsBefore, endMs: run.ranks[0].endMs,
+    buildTime: max((r) => r.result.buildTime), buildTimeNodes: max((r) => r.buildTimeNodes), presimTime: max((r) => r.presimTime),
+    simTime: max((r) => r.result.simTime),
+    // The workers are threads of this process: its resident size is theirs.
+    rssMiB: process.memoryUsage().rss / 2 ** 20, ranks: run.ranks.length, neurons: specNeurons(spec),
   });
-  return out;
+  const { averageRate, ...rest } = out;
+  run.merged.times.forEach((t, r) => {
+    rest.summary[`rank${r}_update_s`] = t.update;
+    rest.summary[`rank${r}_propagate_s`] = t.propagate;
+    rest.summary[`rank${r}_exchange_s`] = t.exchange;
+    rest.summary[`rank${r}_sim_cpu_s`] = Math.round(run.merged.simCpu[r] * 100) / 100;
+  });
+  const s = rest.summary;
+  const log = [
+    [virtualMemoryKiB(), 'virt_mem_0'], [s.build_time_nodes_s, 'build_time_nodes'], [s.build_edge_time_s, 'build_edge_time'],
+    ...(s.presim_time_s > 0 ? [[s.presim_time_s, 'presim_time']] : []), [s.sim_time_s, 'sim_time'], [virtualMemoryKiB(), 'virt_mem_after_sim'],
+    [averageRate, 'average rate'],
+  ].map(([v, k], i) => `${i} 0 ${v} # ${k}`);
+  return { ...rest, spec, log, nodeCount: specNodeCount(spec), merged: run.merged };
 }

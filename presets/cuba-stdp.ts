@@ -29,29 +29,23 @@ export const cubaStdp: Preset = {
       weight: { distribution: 'normal', mean: JE, std: p.sigma_w as number },
     });
     const ee = sim.projections.find((pr) => pr.source === net.E && pr.target === net.E && pr.synapseModel.name === 'stdp_synapse')!;
-    const stats = () => {
-      const w = ee.weights();
-      let sum = 0;
-      let sq = 0;
-      for (let k = 0; k < w.length; k++) {
-        sum += w[k];
-        sq += w[k] * w[k];
-      }
-      const mean = w.length ? sum / w.length : 0;
-      return { mean, sd: w.length ? Math.sqrt(Math.max(0, sq / w.length - mean * mean)) : 0 };
-    };
     const round = (x: number) => Math.round(x * 1e4) / 1e4;
-    // Getters: the summary reads them after the run, so they report the learned weights.
-    const extra = {
-      ...net.extra,
-      delay_handler: p.delay_handler as string,
-      get ee_weight_mean_pa() {
-        return round(stats().mean);
-      },
-      get ee_weight_sd_pa() {
-        return round(stats().sd);
+    return {
+      ...net,
+      extra: { ...net.extra, delay_handler: p.delay_handler as string },
+      // The learned E→E weights, merged over every rank.
+      measures(run) {
+        const w = run.weights(ee);
+        let sum = 0;
+        let sq = 0;
+        for (let k = 0; k < w.length; k++) {
+          sum += w[k];
+          sq += w[k] * w[k];
+        }
+        const mean = w.length ? sum / w.length : 0;
+        const sd = w.length ? Math.sqrt(Math.max(0, sq / w.length - mean * mean)) : 0;
+        return { ee_weight_mean_pa: round(mean), ee_weight_sd_pa: round(sd) };
       },
     };
-    return { ...net, extra };
   },
 };

@@ -7,6 +7,7 @@ import { brunel, brunelStdp } from './brunel.js';
 import { zenke25k, zenke25kStatic } from './zenke.js';
 
 export * from './preset.js';
+export * from './run.js';
 export { cubaStatic, cubaStdp, hpcBenchmark, vaCuba, vaCoba, vaCobaPynn, brunel, brunelStdp, zenke25k, zenke25kStatic };
 
 /** Every preset the CLI knows, in the order `spikeworks list` prints them. */

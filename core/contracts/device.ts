@@ -74,8 +74,13 @@ export interface RecorderRuntime {
   close?(): void;
   /** What the recorder holds, in NEST's events layout (a record of arrays). */
   events?(): object;
-  /** Recorded spikes with their steps (spike recorders): what parallel runs gather. */
+  /** Recorded spikes with their steps (spike recorders). */
   spikeRecord?(): RecordedSpikes;
+  /**
+   * This rank's data, to be merged with the other ranks' by the model's `merge` (structured-cloneable:
+   * typed arrays, numbers, strings). A run on several ranks gathers every recorder through this pair.
+   */
+  collect?(): unknown;
 }
 
 export interface RecorderModel extends PluginBase {
@@ -84,4 +89,6 @@ export interface RecorderModel extends PluginBase {
   /** Parameters that are not single numbers (record_from, record_to, label): moved from params into `options`. */
   readonly extraParams?: readonly string[];
   create(ctx: DeviceContext): RecorderRuntime;
+  /** The ranks' `collect()` parts (in rank order) merged into what one process's `events()` gives. */
+  merge?(parts: readonly unknown[]): object;
 }

@@ -82,6 +82,27 @@ export class MpiComm implements CommRuntime {
     return this.mpi.allreduceSum(values);
   }
 
+  /**
+   * Every rank's bytes, in rank order, on every rank (MPI_Allgatherv through the spike gather: the bytes go
+   * as int32 words, two per "spike", after a word with their length).
+   */
+  allgatherBytes(bytes: Uint8Array): Uint8Array[] {
+    const words = 1 + Math.ceil(bytes.length / 4);
+    const pairs = Math.ceil(words / 2);
+    const packed = new Int32Array(2 * pairs);
+    packed[0] = bytes.length;
+    new Uint8Array(packed.buffer, 4, bytes.length).set(bytes);
+    const all = this.mpi.allgatherSpikes(packed, pairs, this.counts);
+    const out: Uint8Array[] = [];
+    let base = 0;
+    for (let r = 0; r < this.size; r++) {
+      const n = all[base];
+      out.push(new Uint8Array(all.buffer, all.byteOffset + 4 * (base + 1), n).slice());
+      base += 2 * this.counts[r];
+    }
+    return out;
+  }
+
   barrier(): void {
     this.mpi.barrier();
   }

@@ -6,6 +6,7 @@ import { deviceTiming } from '../generators/poisson_generator.js';
 import { Int32Column } from './spike_recorder.js';
 import { Float64Column, samplingClock, samplingParams } from './sampling.js';
 import { asciiHeader, fileOptions, nestFileName, parseNestColumns, sinkFor, textOf } from './files.js';
+import { concatColumns, permute, rowOrder } from './merge.js';
 
 interface Watched {
   arrays: FieldArray[];
@@ -67,7 +68,7 @@ export const multimeter: RecorderModel = {
     const times = new Float64Column();
     const senders = new Int32Column();
     const columns = names.map(() => new Float64Column());
-    return {
+    const runtime = {
       addSources(src: RecordSource) {
         const arrays = names.map((name) => {
           // Through the population's components: any model's state, or `component.field` for any other.
@@ -129,6 +130,31 @@ export const multimeter: RecorderModel = {
         });
         return ev;
       },
-    } as ReturnType<RecorderModel['create']> & { events(): MultimeterEvents };
+      /** The events, and for each row the watch (connect call) it belongs to: the key of the merge. */
+      collect(): MultimeterPart {
+        const ev = runtime.events();
+        const watch = new Int32Array(ev.senders.length);
+        const perSample = watched.reduce((n, w) => n + w.gids.length, 0);
+        for (let row = 0; row < watch.length; ) {
+          for (let w = 0; w < watched.length; w++) for (let i = 0; i < watched[w].gids.length; i++) watch[row++] = w;
+          if (perSample === 0) break;
+        }
+        return { names, columns: { ...ev, watch } as MultimeterPart['columns'] };
+      },
+    };
+    return runtime;
+  },
+  merge(parts) {
+    const ps = parts as MultimeterPart[];
+    const cols = concatColumns(ps.map((p) => p.columns));
+    const sorted = ps.length > 1 ? permute(cols, rowOrder([cols.times, cols.watch, cols.senders], cols.times.length)) : cols;
+    const { watch: _watch, ...ev } = sorted;
+    return ev;
   },
 };
+
+/** A rank's samples of one multimeter. */
+export interface MultimeterPart {
+  names: string[];
+  columns: { senders: Int32Array; times: Float64Array; watch: Int32Array } & Record<string, Int32Array | Float64Array>;
+}

@@ -3,6 +3,7 @@ import type { OutputFile } from '../../core/output.js';
 import { activeSteps, deviceTiming } from '../generators/poisson_generator.js';
 import { asciiHeader, binaryHeader, fileOptions, nestFileName, parseSpikeAscii, parseSpikeBinary, sinkFor, textOf } from './files.js';
 import { ArrowSpikeWriter, parseSpikeArrow } from './arrow.js';
+import { concatColumns, permute, rowOrder } from './merge.js';
 
 /** Growable Int32 column. */
 export class Int32Column {
@@ -30,6 +31,7 @@ export interface SpikeRecorderRuntime extends RecorderRuntime {
   events(): SpikeEvents;
   steps(): Int32Array;
   spikeRecord(): RecordedSpikes;
+  collect(): SpikeRecorderPart;
   readonly n_events: number;
   /** The file written by the ascii and binary backends (null for memory, or before the network is prepared). */
   readonly filename: string | null;
@@ -80,9 +82,26 @@ function binaryRecords(gids: Int32Array, steps: Int32Array, n: number): Uint8Arr
  * `<path>/<label or spike_recorder>-<node id>-<vp>.dat|.bin|.arrow`, written in chunks while the run goes,
  * and closed by Simulator.close().
  */
+/** A rank's spikes of one recorder, as a parallel run gathers them. */
+export interface SpikeRecorderPart extends RecordedSpikes {
+  dt: number;
+}
+
+/** The ranks' spikes in one process's recording order (by step, then sender), with their times. */
+export function mergeSpikeParts(parts: readonly unknown[]): SpikeEvents & { steps: Int32Array } {
+  const ps = parts as SpikeRecorderPart[];
+  const dt = ps[0]?.dt ?? 0.1;
+  const cols = concatColumns(ps.map((p) => ({ senders: p.senders, steps: p.steps })));
+  const sorted = ps.length > 1 ? permute(cols, rowOrder([cols.steps, cols.senders], cols.steps.length)) : cols;
+  const times = new Float64Array(sorted.steps.length);
+  for (let i = 0; i < times.length; i++) times[i] = (sorted.steps[i] + 1) * dt;
+  return { senders: sorted.senders ?? new Int32Array(0), steps: sorted.steps ?? new Int32Array(0), times };
+}
+
 export const spikeRecorder: RecorderModel = {
   kind: 'recorder',
   name: 'spike_recorder',
+  merge: mergeSpikeParts,
   doc: 'Records spike senders and times to memory, NEST ASCII files or binary files (NEST spike_recorder)',
   params: { ...deviceTiming },
   extraParams: ['record_to', 'label', 'path', 'data_path', 'precision', 'overwrite_files'],
@@ -178,6 +197,9 @@ export const spikeRecorder: RecorderModel = {
       },
       spikeRecord(): RecordedSpikes {
         return { senders: runtime.events().senders, steps: runtime.steps() };
+      },
+      collect(): SpikeRecorderPart {
+        return { ...runtime.spikeRecord(), dt: ctx.dt };
       },
       get n_events(): number {
         return nEvents;

@@ -4,6 +4,7 @@ import { ParameterError, SpikeworksError } from '../../core/errors.js';
 import { deviceTiming } from '../generators/poisson_generator.js';
 import { Int32Column } from './spike_recorder.js';
 import { Float64Column, samplingClock, samplingParams } from './sampling.js';
+import { concatColumns, permute, rowOrder } from './merge.js';
 
 interface Watch {
   projection: Projection;
@@ -24,6 +25,7 @@ export interface WeightRecorderRuntime extends RecorderRuntime {
   /** Watch synapses of a projection: CSR indices (as in Projection.weights()), or all of this rank's synapses. */
   watch(projection: Projection, synapses?: ArrayLike<number>): void;
   events(): WeightEvents;
+  collect(): WeightEvents & { watch: Int32Array };
 }
 
 function describeSynapses(p: Projection, index: Uint32Array): { senders: Int32Array; targets: Int32Array } {
@@ -79,6 +81,14 @@ export const weightRecorder: RecorderModel = {
   doc: 'Samples synaptic weights of chosen projections at an interval (after NEST weight_recorder)',
   params: { ...samplingParams, ...deviceTiming },
   extraParams: ['projections', 'synapses'],
+  // One process's order: by time, then watch, then CSR order (source, then target; multapses in rank order).
+  merge(parts) {
+    const ps = parts as (Record<string, Int32Array | Float64Array> & { watch: Int32Array; times: Float64Array; senders: Int32Array; targets: Int32Array })[];
+    const cols = concatColumns(ps);
+    const sorted = ps.length > 1 ? permute(cols, rowOrder([cols.times, cols.watch, cols.senders, cols.targets], cols.times.length)) : cols;
+    const { watch: _watch, ...ev } = sorted;
+    return ev;
+  },
   create(ctx) {
     const where = `create weight_recorder (node ${ctx.gid})`;
     const due = samplingClock(where, ctx.params, ctx.dt);
@@ -118,6 +128,16 @@ export const weightRecorder: RecorderModel = {
       },
       events() {
         return { senders: senders.view().slice(), targets: targets.view().slice(), times: times.view().slice(), weights: weights.view().slice() };
+      },
+      /** The events and each row's watch: the keys of a merge across ranks. */
+      collect() {
+        const ev = runtime.events();
+        const watch = new Int32Array(ev.senders.length);
+        const perSample = watches.reduce((n, w) => n + w.index.length, 0);
+        for (let row = 0; row < watch.length && perSample > 0; ) {
+          for (let w = 0; w < watches.length; w++) for (let i = 0; i < watches[w].index.length; i++) watch[row++] = w;
+        }
+        return { ...ev, watch };
       },
     };
     const projections = ctx.options.projections;

@@ -3,7 +3,7 @@ import { builtinPlugins } from '../../plugins/index.js';
 import { runPreset, findPreset, presets } from '../../presets/index.js';
 import { compareGroups } from '../../analysis/compare.js';
 import type { LoadedGroup } from '../../analysis/output.js';
-import type { RunResult } from '../../presets/preset.js';
+import type { RunResult } from '../../presets/run.js';
 
 const opts = { plugins: builtinPlugins };
 const loaded = (r: RunResult): LoadedGroup[] => r.groups.map((g) => ({ label: g.group.label, stats: g.stats, source: r.summary.preset }));

@@ -19,7 +19,7 @@ describe('workers backend: failures end the run and leave no thread behind', () 
   it('an error while building on one worker rejects while the other waits in a collective', async () => {
     const before = threadCount();
     const t0 = performance.now();
-    await expect(runWorkers({ workers: 2, module: failing, export: 'buildThrowsOnRank1', simtime: 10, barrierTimeoutMs: 60_000 })).rejects.toThrow(/worker 1 of 2: bad plugin on rank 1/);
+    await expect(runWorkers({ workers: 2, module: failing, export: 'buildThrowsOnRank1', simtime: 10, barrierTimeoutMs: 60_000, plugins: { module: failing } })).rejects.toThrow(/worker 1 of 2: bad plugin on rank 1/);
     // Ended by the abort flag, not by the barrier timeout.
     expect(performance.now() - t0).toBeLessThan(30_000);
     expect(threadCount()).toBe(before);
@@ -27,7 +27,7 @@ describe('workers backend: failures end the run and leave no thread behind', () 
 
   it('a worker that runs out of memory fails the run with ERR_WORKER_OUT_OF_MEMORY', async () => {
     const before = threadCount();
-    const run = runWorkers({ workers: 2, module: failing, export: 'buildOutOfMemory', simtime: 10, resourceLimits: { maxOldGenerationSizeMb: 64 } });
+    const run = runWorkers({ workers: 2, module: failing, export: 'buildOutOfMemory', simtime: 10, resourceLimits: { maxOldGenerationSizeMb: 64 }, plugins: { module: failing } });
     await expect(run).rejects.toThrow(/worker 1 of 2: .*memory/i);
     await expect(run).rejects.toMatchObject({ code: 'ERR_WORKER_OUT_OF_MEMORY' });
     expect(threadCount()).toBe(before);

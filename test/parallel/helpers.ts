@@ -10,7 +10,7 @@ export function runSingle(build: (sim: Simulator, p: never) => void, params: unk
   build(sim, params as never);
   sim.prepare();
   sim.simulate(simtime);
-  return mergeRankResults([collectRankResult(sim, { simTime: 0, buildTime: 0 }, opts.weights ?? false)]);
+  return mergeRankResults([collectRankResult(sim, { simTime: 0, buildTime: 0 }, opts.weights ?? false)], (name) => sim.registry.find('recorder', name));
 }
 
 /** All recorded spikes as one sorted list of (step, sender) pairs, for exact comparison. */

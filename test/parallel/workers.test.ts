@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { runWorkers, runPresetWorkers } from '../../parallel/workers.js';
-import { runPreset, findPreset } from '../../presets/preset.js';
+import { findPreset } from '../../presets/preset.js';
+import { runPreset } from '../../presets/run.js';
 import { presets } from '../../presets/index.js';
 import { builtinPlugins } from '../../plugins/index.js';
 import { build, buildLopsided } from './fixtures/network.js';

@@ -10,7 +10,7 @@ import { itNeeds } from '../../../support/requirements.js';
 
 /** The native kernel's tests: they need its addon, built on this machine (npm run build:native). */
 const withNative = itNeeds(kernelAddonAvailable() ? null : KERNELS_BUILD_HINT);
-import { runPreset } from '../../../../presets/preset.js';
+import { runPreset } from '../../../../presets/run.js';
 import { vaCoba } from '../../../../presets/va.js';
 import { builtinPlugins } from '../../../../index.js';
 import { kernelOf } from '../../../support/kernels.js';
