@@ -23,6 +23,8 @@ export interface RunOutputInput {
   /** Number of nodes in the network (spike file names pad device ids to its digits). */
   nodeCount: number;
   groups: { label: string; fileLabel?: string; recorderGid: number; firstGid: number; n: number; senders: Int32Array; times: Float64Array; stats: SpikeStatistics }[];
+  /** Every other recorder's events (multimeters, weight recorders): one tab-separated file each. */
+  records?: { model: string; gid: number; columns: Record<string, ArrayLike<number>> }[];
 }
 
 export const OUTPUT_FILES = {
@@ -55,6 +57,14 @@ export async function writeRunOutput(dir: string, run: RunOutputInput): Promise<
     const s = g.stats;
     for (let k = 0; k < s.gids.length; k++) csv += `${s.gids[k]},${s.counts[k]},${s.rates[k]},${Number.isNaN(s.cvPerNeuron[k]) ? '' : s.cvPerNeuron[k]}\n`;
     put(`stats_${g.label}.csv`, csv);
+  }
+  for (const r of run.records ?? []) {
+    const names = Object.keys(r.columns);
+    const rows = names.length ? r.columns[names[0]].length : 0;
+    // Shortest round-trip decimals: the file holds the exact values, whatever the rank count.
+    let text = `# spikeworks ${r.model} (node ${r.gid})\n${names.join('\t')}\n`;
+    for (let i = 0; i < rows; i++) text += names.map((n) => String(r.columns[n][i])).join('\t') + '\n';
+    put(`${r.model}-${r.gid}.tsv`, text);
   }
   put(OUTPUT_FILES.log, run.log.join('\n') + '\n');
   put(

@@ -20,6 +20,7 @@ export async function writePresetOutput(dir: string, preset: Preset, result: Run
     log: result.log,
     windowMs: result.windowMs,
     nodeCount: result.nodeCount,
+    records: result.records,
     groups: result.groups.map((g) => ({
       label: g.group.label,
       fileLabel: g.group.fileLabel,

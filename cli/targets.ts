@@ -1,7 +1,5 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, resolve, isAbsolute } from 'node:path';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { SpikeworksError, ParameterError } from '../core/errors.js';
 import { Simulator } from '../core/simulator.js';
 import { decodeSpecJson } from '../core/spec-json.js';
@@ -12,7 +10,7 @@ import { Population, Device } from '../core/handles.js';
 import { builtinPlugins } from '../plugins/index.js';
 import { presets } from '../presets/index.js';
 import { commonParams, findPreset, type Preset, type PresetNetwork, type RecordedGroup } from '../presets/preset.js';
-import { importPlugins, selectPlugins } from '../parallel/plugins.js';
+import { importModule, importPlugins, selectPlugins } from '../parallel/plugins.js';
 
 /** What `spikeworks run` runs: a preset, with the plugins it is built with. */
 export interface RunTarget {
@@ -42,13 +40,14 @@ export function specPreset(spec: NetworkSpec, name: string, source: string): Pre
       simtime: { ...commonParams.simtime, default: s.run?.simtime ?? 1000 },
       dt: { ...commonParams.dt, default: s.simulator.dt },
       seed: { ...commonParams.seed, default: s.simulator.seed },
-      scale: { ...commonParams.scale, min: 1, max: 1, doc: 'a spec has fixed sizes: only 1' },
+      scale: { ...commonParams.scale, min: 1, exclusiveMin: false, max: 1, doc: 'a spec has fixed sizes: only 1' },
       presimtime: { unit: 'ms', default: s.run?.presimtime ?? 0, min: 0, doc: 'simulated before the measured simtime' },
     },
     build(sim, p) {
       sim.build({ ...s, simulator: { dt: p.dt as number, seed: p.seed as number } });
       return specNetwork(sim, s, name);
     },
+    modules: s.plugins.modules,
   };
 }
 
@@ -68,21 +67,6 @@ function specNetwork(sim: Simulator, spec: NetworkSpec, name: string): PresetNet
     }
   }
   return { E: pops[0], I: pops[1] ?? pops[0], recorders, recorded };
-}
-
-/** Import a module that may be TypeScript: tsx's loader is registered for a .ts file. */
-async function importModule(file: string): Promise<Record<string, unknown>> {
-  if (/\.[cm]?ts$/.test(file)) {
-    let api: string;
-    try {
-      api = createRequire(import.meta.url).resolve('tsx/esm/api');
-    } catch {
-      throw new SpikeworksError(`${file} is TypeScript, and running it needs the tsx package (npm install tsx), or compile it to JavaScript`);
-    }
-    const { register } = (await import(pathToFileURL(api).href)) as { register(): void };
-    register();
-  }
-  return (await import(pathToFileURL(file).href)) as Record<string, unknown>;
 }
 
 /**

@@ -55,7 +55,7 @@ export class SpecLog {
     const c: ConnectionSpec = { pre: this.ref(pre), post: this.ref(post) };
     if (conn !== undefined) c.conn = this.value(conn, 'conn_spec');
     if (syn !== undefined) c.syn = this.value(syn, 'syn_spec');
-    if (projection) this.projectionIndex.set(projection, this.connections.length);
+    if (projection) this.projectionIndex.set(projection, projection.id);
     this.connections.push(c);
   }
 
@@ -108,7 +108,7 @@ export interface SpecTarget {
   component(name: string): ResourceComponent<unknown> | undefined;
 }
 
-/** The largest projection index a value refers to, plus one (0 when none). */
+/** The largest projection id a value refers to, plus one (0 when none). */
 function projectionsNeeded(v: unknown): number {
   if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) return 0;
   if (Array.isArray(v)) return v.reduce((m: number, x) => Math.max(m, projectionsNeeded(x)), 0);
@@ -152,8 +152,9 @@ export function replaySpec(spec: NetworkSpec, net: SpecTarget): { nodes: (Popula
   };
   const optional = (v: SpecValue | undefined, where: string): never => (v === undefined ? undefined : handles(v, where)) as never;
   let made = 0;
-  const connectUpTo = (count: number) => {
-    for (; made < count && made < spec.connections.length; made++) {
+  // Connections up to the one that makes projection `count - 1` (a projection is a connect between populations).
+  const connectUpTo = (count: number, all = false) => {
+    for (; (all || net.projections.length < count) && made < spec.connections.length; made++) {
       const c = spec.connections[made];
       const where = `connections[${made}]`;
       net.connect(ref(c.pre, `${where}.pre`), ref(c.post, `${where}.post`), optional(c.conn, `${where}.conn`), optional(c.syn, `${where}.syn`));
@@ -170,7 +171,7 @@ export function replaySpec(spec: NetworkSpec, net: SpecTarget): { nodes: (Popula
       nodes.push(net.create(n.model, 1, optional(n.params, `${where}.params`), optional(n.options, `${where}.options`) ?? {}) as Device);
     }
   });
-  connectUpTo(spec.connections.length);
+  connectUpTo(0, true);
   spec.components?.forEach((c, i) => {
     const component = net.component(c.component);
     if (!component) throw new ParameterError('network spec', `components[${i}].component`, c.component, 'a component one of the simulator\'s systems queries (register the system\'s plugin)');

@@ -22,6 +22,7 @@ export type SpecValue =
   | TypedArrayLike
   | DistributionSpec
   | { $node: number }
+  /** A projection by its id: the order of the connections between populations. */
   | { $projection: number }
   | SpecValue[]
   | { [key: string]: SpecValue };
@@ -171,7 +172,7 @@ export function validateSpec(spec: unknown): NetworkSpec {
     if (!isObject(c)) fail(p, c, '{ pre, post, conn?, syn? }');
     checkRef(`${p}.pre`, c.pre, nodes);
     checkRef(`${p}.post`, c.post, nodes);
-    // A connection may refer to projections made by the connections before it only.
+    // A connection may refer to projections made by the connections before it only (at most i of them).
     checkValueRefs(`${p}.syn`, c.syn, nodes.length, i);
   });
   nodes.forEach((n, i) => checkValueRefs(`nodes[${i}]`, n, i, (spec.connections as unknown[]).length));

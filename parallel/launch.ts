@@ -1,10 +1,8 @@
 import { Worker, type ResourceLimits } from 'node:worker_threads';
-import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { ParameterError, SpikeworksError } from '../core/errors.js';
 import type { NetworkSpec } from '../core/spec.js';
+import { tsxApiUrl } from './plugins.js';
 import { createSharedCommBuffers, abortSharedComm, type SharedCommBuffers, type SharedCommOptions } from '../plugins/backends/shared_comm.js';
 import type { RankResult } from './gather.js';
 
@@ -65,15 +63,7 @@ function spawn(job: WorkerJob, limits: ResourceLimits | undefined): Worker {
   const entry = new URL(fromSource ? './worker_entry.ts' : './worker.js', here).href;
   const userTs = (job.spec.plugins.modules ?? []).some((m) => /\.[cm]?ts$/.test(m.url));
   if (!fromSource && !userTs) return new Worker(new URL(entry), { workerData: job, resourceLimits: limits });
-  let tsx: string;
-  try {
-    // The ESM build of tsx's API (require.resolve would give the CommonJS one).
-    const pkgPath = createRequire(here).resolve('tsx/package.json');
-    const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-    tsx = pathToFileURL(join(dirname(pkgPath), pkg.exports['./esm/api'].import.default)).href;
-  } catch {
-    throw new SpikeworksError('worker threads: a TypeScript module was given, but the tsx package (its loader) is not installed; install tsx or pass compiled JavaScript');
-  }
+  const tsx = tsxApiUrl();
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
   return new Worker(boot, { eval: true, workerData: job, resourceLimits: limits });
 }

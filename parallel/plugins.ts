@@ -1,4 +1,7 @@
 import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { SpikeworksError, ParameterError } from '../core/errors.js';
 import { builtinPlugins } from '../plugins/index.js';
 import type { Plugin } from '../core/plugin.js';
@@ -13,7 +16,7 @@ export function moduleUrl(m: string | URL): string {
 
 /** The plugins a module exports under `name` (an array), checked. */
 export async function importPlugins(url: string, name = 'plugins'): Promise<Plugin[]> {
-  const mod = (await import(moduleUrl(url))) as Record<string, unknown>;
+  const mod = await importModule(url);
   const list = mod[name];
   if (!Array.isArray(list)) throw new ParameterError('plugins module', 'export', name, `an exported array of plugins in ${url} (found: ${Object.keys(mod).join(', ')})`);
   return list as Plugin[];
@@ -41,4 +44,27 @@ export async function loadSpecPlugins(set: PluginSetSpec): Promise<Plugin[]> {
   const extra: Plugin[] = [];
   for (const m of set.modules ?? []) extra.push(...(await importPlugins(m.url, m.export)));
   return selectPlugins(set, extra);
+}
+
+/** The URL of tsx's ESM API (its loader for TypeScript modules), or a clear error when tsx is not installed. */
+export function tsxApiUrl(): string {
+  try {
+    // The ESM build of tsx's API (require.resolve would give the CommonJS one).
+    const pkgPath = createRequire(import.meta.url).resolve('tsx/package.json');
+    const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+    return pathToFileURL(join(dirname(pkgPath), pkg.exports['./esm/api'].import.default)).href;
+  } catch {
+    throw new SpikeworksError('a TypeScript module was given, but the tsx package (its loader) is not installed; install tsx or pass compiled JavaScript');
+  }
+}
+
+let tsxRegistered = false;
+/** Import a module; a TypeScript one after registering tsx's loader in this thread. */
+export async function importModule(file: string): Promise<Record<string, unknown>> {
+  if (/\.[cm]?ts$/.test(file) && !tsxRegistered) {
+    const { register } = (await import(tsxApiUrl())) as { register(): void };
+    register();
+    tsxRegistered = true;
+  }
+  return (await import(moduleUrl(file))) as Record<string, unknown>;
 }

@@ -4,7 +4,7 @@ import { validateSpec, type NetworkSpec } from '../core/spec.js';
 import { mergeRankResults, type MergedResult } from '../core/gather.js';
 import type { Plugin } from '../core/plugin.js';
 import { describePreset, findPreset, type Preset } from '../presets/preset.js';
-import { summarizeRun, specNeurons, specNodeCount, type RunOutput } from '../presets/run.js';
+import { summarizeRun, specNeurons, specNodeCount, specRecords, type RunOutput } from '../presets/run.js';
 import { presets } from '../presets/index.js';
 import { builtinPlugins } from '../plugins/index.js';
 import { virtualMemoryKiB } from '../analysis/memory.js';
@@ -131,5 +131,5 @@ export async function runPresetWorkers(
     ...(s.presim_time_s > 0 ? [[s.presim_time_s, 'presim_time']] : []), [s.sim_time_s, 'sim_time'], [virtualMemoryKiB(), 'virt_mem_after_sim'],
     [averageRate, 'average rate'],
   ].map(([v, k], i) => `${i} 0 ${v} # ${k}`);
-  return { ...rest, spec, log, nodeCount: specNodeCount(spec), merged: run.merged };
+  return { ...rest, spec, log, nodeCount: specNodeCount(spec), records: specRecords(spec, run.merged), merged: run.merged };
 }

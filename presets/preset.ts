@@ -61,6 +61,8 @@ export interface Preset {
    * rates and statistics cover the `simtime` part only.
    */
   build(sim: Simulator, p: PresetValues): PresetNetwork;
+  /** ES modules of the plugins the network needs beyond the built-in ones (workers load them). */
+  modules?: { url: string; export?: string }[];
 }
 
 export const commonParams = {
@@ -120,7 +122,7 @@ export function describePreset(preset: Preset, overrides: Record<string, unknown
   const sim = new Simulator({ plugins, dt: p.dt as number, seed: p.seed as number, describeOnly: true });
   const net = preset.build(sim, p);
   const presim = typeof p.presimtime === 'number' ? p.presimtime : 0;
-  const spec = sim.toSpec({ run: { ...(presim > 0 ? { presimtime: presim } : {}), simtime: p.simtime as number } });
+  const spec = sim.toSpec({ modules: preset.modules, run: { ...(presim > 0 ? { presimtime: presim } : {}), simtime: p.simtime as number } });
   return {
     spec, params: p, net,
     nodeOf: (h) => {

@@ -68,6 +68,8 @@ export interface RunOutput {
   windowMs: [number, number];
   /** Nodes of the network (neurons and devices). */
   nodeCount: number;
+  /** The events of the recorders that are not spike groups (multimeters, weight recorders), merged. */
+  records: { model: string; gid: number; columns: Record<string, ArrayLike<number>> }[];
 }
 
 /** A run in this process (one rank): the simulator and the preset's handles into it. */
@@ -108,7 +110,7 @@ function defaultGroups(net: PresetNetwork): RecordedGroup[] {
  * The summary, recorded groups and statistics of a run, from its merged data: the same whether one process
  * or N ranks ran it. `net` are the preset's handles of any build of its spec (sizes and ids agree).
  */
-export function summarizeRun(preset: Preset, p: PresetValues, net: PresetNetwork, data: RunData): Omit<RunOutput, 'log' | 'spec' | 'nodeCount'> & { averageRate: number } {
+export function summarizeRun(preset: Preset, p: PresetValues, net: PresetNetwork, data: RunData): Omit<RunOutput, 'log' | 'spec' | 'nodeCount' | 'records'> & { averageRate: number } {
   const { merged } = data;
   const t1 = data.endMs;
   const t0 = Math.max(0, t1 - (p.simtime as number));
@@ -205,6 +207,20 @@ export function specNeurons(spec: NetworkSpec): number {
   return n;
 }
 
+/** The merged events of every recorder of the spec that does not keep spikes, by node id. */
+export function specRecords(spec: NetworkSpec, merged: MergedResult): RunOutput['records'] {
+  const out: RunOutput['records'] = [];
+  let gid = 1;
+  for (const node of spec.nodes) {
+    if (node.kind === 'device') {
+      const ev = merged.events.get(gid) as Record<string, ArrayLike<number>> | undefined;
+      if (ev && !('steps' in ev)) out.push({ model: node.model, gid, columns: ev });
+    }
+    gid += node.kind === 'population' ? node.n : 1;
+  }
+  return out;
+}
+
 /** Nodes (NEST's node count) of a spec. */
 export function specNodeCount(spec: NetworkSpec): number {
   let n = 0;
@@ -281,5 +297,5 @@ export function runPreset(preset: Preset, overrides: Record<string, unknown>, op
     recorded: described.net.recorded?.map((g) => ({ ...g, recorder: real(g.recorder), pop: real(g.pop) })),
   };
   const { averageRate: _a, ...rest } = out;
-  return { ...rest, spec, log, nodeCount: specNodeCount(spec), sim, net, merged };
+  return { ...rest, spec, log, nodeCount: specNodeCount(spec), records: specRecords(spec, merged), sim, net, merged };
 }

@@ -97,8 +97,10 @@ export const weightRecorder: RecorderModel = {
     const targets = new Int32Column();
     const times = new Float64Column();
     const weights = new Float64Column();
-    const runtime: WeightRecorderRuntime = {
-      watch(projection, synapses) {
+    // Watches wait for the synapse tables: they exist once the network is compiled (prepare).
+    const pending: [Projection, ArrayLike<number> | undefined][] = [];
+    let prepared = false;
+    const resolve = (projection: Projection, synapses: ArrayLike<number> | undefined) => {
         const count = projection.table.count;
         let index: Uint32Array;
         if (synapses === undefined) index = Uint32Array.from({ length: count }, (_, i) => i);
@@ -110,6 +112,16 @@ export const weightRecorder: RecorderModel = {
           }
         }
         watches.push({ projection, index, ...describeSynapses(projection, index) });
+    };
+    const runtime: WeightRecorderRuntime = {
+      watch(projection, synapses) {
+        if (prepared) resolve(projection, synapses);
+        else pending.push([projection, synapses]);
+      },
+      prepare() {
+        prepared = true;
+        for (const [p, s] of pending) resolve(p, s);
+        pending.length = 0;
       },
       addSources() {
         throw new SpikeworksError(`weight_recorder (node ${ctx.gid}) records synapses: pass { projections } at create or call watch(projection), not connect()`);
