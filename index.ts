@@ -1,5 +1,10 @@
+import { availableParallelism } from 'node:os';
 import { Simulator, type SimulatorOptions } from './core/simulator.js';
+import { ParameterError } from './core/errors.js';
+import { SERVICE } from './core/services.js';
 import { builtinPlugins } from './plugins/index.js';
+import { localBackend } from './plugins/backends/local.js';
+import { WorkerRunner, type WorkerRunnerOptions } from './parallel/remote.js';
 
 export * from './core/simulator.js';
 export * from './core/handles.js';
@@ -29,10 +34,31 @@ export * from './plugins/index.js';
 export * from './parallel/index.js';
 export * from './presets/index.js';
 
+export interface CreateSimulatorOptions extends Partial<SimulatorOptions> {
+  /** With `backend: 'workers'`: how many worker threads run the network (default: the cores of this machine). */
+  workers?: number;
+  /** With `backend: 'workers'`: the modules exporting your own plugins, which each worker imports (`{ url, export }`). */
+  pluginModules?: WorkerRunnerOptions['modules'];
+  /** With `backend: 'workers'`: the transport's and the runner's limits (barrier and answer timeouts, heap limits). */
+  workerOptions?: Omit<WorkerRunnerOptions, 'workers' | 'modules'>;
+}
+
 /**
  * Compose a simulator from plugins. Without `plugins`, every built-in plugin is registered; name a few to
- * get a simulator that knows only those (and your own).
+ * get a simulator that knows only those (and your own). `backend: 'workers'` runs the network on worker
+ * threads behind the same API: recorders' events come back merged, as one process gives them.
  */
-export function createSimulator(options: Partial<SimulatorOptions> = {}): Simulator {
-  return new Simulator({ ...options, plugins: options.plugins ?? builtinPlugins });
+export function createSimulator(options: CreateSimulatorOptions = {}): Simulator {
+  const { workers, pluginModules, workerOptions, ...rest } = options;
+  const plugins = rest.plugins ?? builtinPlugins;
+  if (rest.backend !== 'workers' || rest.comm) {
+    for (const [key, value] of Object.entries({ workers, pluginModules, workerOptions })) {
+      if (value !== undefined) throw new ParameterError('createSimulator', key, value, "nothing unless backend is 'workers'");
+    }
+    return new Simulator({ ...rest, plugins });
+  }
+  const runner = new WorkerRunner({ ...workerOptions, workers: workers ?? availableParallelism(), modules: pluginModules });
+  // This thread only describes the network; its own transport is the single-process one.
+  const services = [...(rest.services ?? []), { token: SERVICE.runner, value: runner }, { token: SERVICE.transport, value: localBackend.create({}) }];
+  return new Simulator({ ...rest, backend: undefined, plugins, services });
 }

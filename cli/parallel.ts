@@ -1,15 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { serialize, deserialize } from 'node:v8';
 import { resolvePresetParams, type Preset } from '../presets/preset.js';
 import { runPreset, type RunOutput, type RunSummary } from '../presets/run.js';
 import { ParameterError, SpikeworksError } from '../core/errors.js';
-import type { RankResult } from '../core/gather.js';
 import type { Plugin } from '../core/plugin.js';
 import { runPresetWorkers } from '../parallel/workers.js';
 import { mpiWorld, type MpiComm } from '../plugins/backends/mpi.js';
-import { localSpikeRecords } from '../parallel/gather.js';
+import { allgatherRankResults, localSpikeRecords } from '../parallel/gather.js';
 
 /** The options `spikeworks run` gets for parallel runs. */
 export interface ParallelCliOptions {
@@ -32,11 +30,6 @@ function workerCount(o: ParallelCliOptions): number {
   const n = Number(o.workers);
   if (!Number.isInteger(n) || n < 1 || n > 256) throw new ParameterError('run', '--workers', o.workers, 'an integer in [1, 256]');
   return n;
-}
-
-/** Every rank's result on every rank, through MPI: each part serialised and gathered as bytes. */
-function mpiGather(comm: MpiComm): (local: RankResult) => RankResult[] {
-  return (local) => comm.allgatherBytes(new Uint8Array(serialize(local))).map((b) => deserialize(b) as RankResult);
 }
 
 /**
@@ -68,7 +61,7 @@ export async function runParallel(
 async function runMpi(preset: Preset, plugins: readonly Plugin[], overrides: Record<string, unknown>, o: ParallelCliOptions, write: (r: RunOutput) => Promise<void>): Promise<void> {
   const comm: MpiComm = mpiWorld();
   try {
-    const r = runPreset(preset, overrides, { plugins, comm, gather: mpiGather(comm) });
+    const r = runPreset(preset, overrides, { plugins, comm, gather: (local) => allgatherRankResults(comm, local) });
     const dt = r.sim.dt;
     const dir = o.spikeDir ?? (typeof o.out === 'string' ? o.out : 'out');
     mkdirSync(dir, { recursive: true });

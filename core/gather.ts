@@ -151,10 +151,13 @@ export function mergeRankResults(results: readonly RankResult[], recorderModel: 
   ranks[0].recorders.forEach((rec, i) => {
     const model = recorderModel(rec.model);
     if (!model?.merge) throw new SpikeworksError(`recorder ${rec.model} (node ${rec.gid}) declares no merge, so its data cannot be gathered from ${ranks.length} ranks; give its model a merge(parts)`);
-    const merged = model.merge(ranks.map((r) => r.recorders[i].part));
-    events.set(rec.gid, merged);
-    const m = merged as { senders?: Int32Array; steps?: Int32Array };
-    if (m.senders instanceof Int32Array && m.steps instanceof Int32Array) recorders.push({ gid: rec.gid, senders: m.senders, steps: m.steps });
+    const merged = model.merge(ranks.map((r) => r.recorders[i].part)) as { senders?: unknown; steps?: unknown };
+    // A spike-keeping recorder's merge also gives the emission steps, beside the events one process has.
+    const { steps, ...rest } = merged;
+    if (merged.senders instanceof Int32Array && steps instanceof Int32Array) {
+      recorders.push({ gid: rec.gid, senders: merged.senders, steps });
+      events.set(rec.gid, rest);
+    } else events.set(rec.gid, merged);
   });
   let weights: ProjectionWeights[] | undefined;
   if (ranks[0].weights) weights = ranks[0].weights.map((_, pi) => mergeWeights(ranks.map((r) => r.weights![pi])));

@@ -14,6 +14,8 @@ export interface HandleOwner {
   setState(pop: Population, variable: string, value: ValueSpec): void;
   getState(pop: Population, variable: string): StateArray;
   setDevice(device: Device, params: Record<string, unknown>): void;
+  /** A recorder's events when the network runs elsewhere (merged over its ranks); undefined when local. */
+  remoteEvents?(device: Device): object | undefined;
 }
 
 /** A population of neurons of one model: NEST's NodeCollection of neurons. A view of its entity. */
@@ -74,6 +76,8 @@ export class Device {
   }
   /** What a recorder holds (spike_recorder: senders and times; multimeter: times and values). */
   events<T = Record<string, ArrayLike<number>>>(): T {
+    const remote = this.owner.remoteEvents?.(this);
+    if (remote) return remote as T;
     const r = this.runtime as RecorderRuntime;
     if (!r.events) throw new SpikeworksError(`${this.model} (node ${this.gid}) records nothing to read back`);
     return r.events() as T;
@@ -100,6 +104,9 @@ export class Projection {
   ) {}
   /** The connections in CSR form (once compiled, the runtime's own copy where it keeps one). */
   get table(): SynapseTable {
+    if (!this.owner.world.has(this.eid, C.synapses)) {
+      throw new SpikeworksError(`projection ${this.id} (${this.synapseModel.name}) holds no synapses in this thread: the network is only described here (or runs on other ranks); read weights with a weight_recorder`);
+    }
     return this.owner.world.get(this.eid, C.synapses);
   }
   /** The projection's runtime, once the network is compiled. */

@@ -46,6 +46,8 @@ export class Network implements HandleOwner {
   readonly log = new SpecLog();
   /** Check and record every call, allocate and draw nothing: the network is only being described (a preset's spec). */
   describeOnly = false;
+  /** Set when the network runs elsewhere (a RemoteRunner): recorders' merged events come from there. */
+  remote: { events(gid: number): object | undefined } | null = null;
   private nextGid = 1;
   private frozen = false;
 
@@ -141,8 +143,22 @@ export class Network implements HandleOwner {
     return device;
   }
 
+  /** Once the ranks have built the network, a change here would not reach them. */
+  private refuseRemoteChange(where: string): void {
+    if (this.remote && this.frozen) throw new SpikeworksError(`${where}: the network runs on other ranks since the first simulate; set state and parameters before it`);
+  }
+
+  remoteEvents(device: Device): object | undefined {
+    return this.remote?.events(device.gid);
+  }
+
   /** The array of a state variable of the population (or one of its aliases). */
   getState(pop: Population, variable: string): StateArray {
+    if (this.remote) throw new SpikeworksError(`${pop.model} population ${pop.id} is simulated on other ranks: its state is not in this thread; record it with a multimeter`);
+    return this.stateArray(pop, variable);
+  }
+
+  private stateArray(pop: Population, variable: string): StateArray {
     this.own(pop, 'population', 'get');
     const model = this.registry.get('neuron', pop.model);
     const name = model.aliases?.[variable] ?? variable;
@@ -158,14 +174,16 @@ export class Network implements HandleOwner {
 
   /** Set a state variable: scalar, array over the whole population, or a distribution drawn per neuron. */
   setState(pop: Population, variable: string, value: ValueSpec): void {
+    this.refuseRemoteChange(`${pop.model} population ${pop.id}`);
     const local = this.describeOnly ? { ...pop, id: pop.id, localCount: Math.min(1, pop.localCount) } : pop;
-    assignState(`${pop.model} population ${pop.id}`, variable, this.getState(pop, variable), value, this.random, local);
+    assignState(`${pop.model} population ${pop.id}`, variable, this.stateArray(pop, variable), value, this.random, local);
     if (!this.frozen) this.log.setState(pop, variable, value);
   }
 
   setDevice(device: Device, params: Record<string, unknown>): void {
     this.own(device, 'device', 'set');
     const where = `set ${device.model} (node ${device.gid})`;
+    this.refuseRemoteChange(where);
     const m = device.kind === 'generator' ? this.registry.get('generator', device.model) : this.registry.get('recorder', device.model);
     if (!params || typeof params !== 'object') throw new ParameterError(where, 'params', params, 'an object mapping parameter names to numbers');
     for (const k of Object.keys(params)) if (!(k in m.params)) throw new ParameterError(where, k, params[k], `one of the model's parameters: ${Object.keys(m.params).join(', ')}`);

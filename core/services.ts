@@ -20,6 +20,8 @@ export const SERVICE = {
   container: Symbol.for('spikeworks.service.Container'),
   /** The Services object of the simulator: the standard services, each resolved once. */
   services: Symbol.for('spikeworks.service.Services'),
+  /** Where the network runs when not in this thread (RemoteRunner); absent for a local run. */
+  runner: Symbol.for('spikeworks.service.Runner'),
 } as const;
 
 /** Simulated time: the resolution, the step reached, and the min-delay slice length once compiled. */

@@ -15,6 +15,7 @@ import { coreSystems } from './systems/index.js';
 import type { ConnSpec, SynSpec } from './connect.js';
 import { validateSpec, type NetworkSpec } from './spec.js';
 import { replaySpec } from './spec-log.js';
+import { RemoteRun, type RemoteRunner } from './remote.js';
 import type { ResourceComponent } from './component.js';
 import type { Device, NodeOf, Population, PopulationView, Projection } from './handles.js';
 import type { CommRuntime } from './contracts/backend.js';
@@ -54,6 +55,8 @@ export class Simulator {
   readonly services: Services;
   private readonly spikes = new SliceSpikes();
   private scheduler: Scheduler | null = null;
+  /** Set when a RemoteRunner service runs the network elsewhere: this simulator then describes it. */
+  private readonly remote: RemoteRun | null;
 
   constructor(options: SimulatorOptions) {
     const dt = options.dt ?? 0.1;
@@ -77,7 +80,9 @@ export class Simulator {
       c.register(SERVICE.transport, { useValue: options.comm ?? backend.create(options.backendOptions ?? {}) });
     }
     this.network = c.resolve(Network);
-    this.network.describeOnly = options.describeOnly === true;
+    const runner = c.isRegistered(SERVICE.runner, true) ? c.resolve<RemoteRunner>(SERVICE.runner) : null;
+    this.network.describeOnly = options.describeOnly === true || runner !== null;
+    this.remote = runner && new RemoteRun(runner, this.network, () => this.toSpec(), (name) => this.registry.get('recorder', name));
   }
 
   get dt(): number { return this.clock.dt; }
@@ -96,9 +101,7 @@ export class Simulator {
   get buildEdgeTime(): number { return this.stats.buildEdgeTime; }
   /** How slices run: 'blocked' (a block of steps per kernel call) or NEST's 'stepwise' loop; known once prepared. */
   get sliceMode(): 'blocked' | 'stepwise' { return this.scheduler?.blocked ? 'blocked' : 'stepwise'; }
-  get delays(): { minDelaySteps: number; maxDelaySteps: number } {
-    return { minDelaySteps: this.clock.minDelaySteps, maxDelaySteps: this.clock.maxDelaySteps };
-  }
+  get delays(): { minDelaySteps: number; maxDelaySteps: number } { return { minDelaySteps: this.clock.minDelaySteps, maxDelaySteps: this.clock.maxDelaySteps }; }
 
   /** NEST's Create: `n` neurons of a model, or a device. `options.integrator` picks a model's scheme. */
   create<M extends string>(model: M, n?: number, params?: Record<string, unknown>, options?: { integrator?: string; [k: string]: unknown }): NodeOf<M> {
@@ -135,6 +138,7 @@ export class Simulator {
 
   /** Compile the network and schedule its systems. Runs once; simulate() calls it. */
   prepare(): void {
+    if (this.remote) return this.remote.prepare();
     if (this.scheduler) return;
     if (this.network.describeOnly) throw new SpikeworksError('this simulator only describes a network (describeOnly): run it with Simulator.fromSpec(sim.toSpec(), plugins)');
     const d = compile(this.network, this.services);
@@ -153,10 +157,11 @@ export class Simulator {
     const clock = this.clock;
     const startStep = clock.step;
     const endStep = startStep + steps;
-    const m = clock.minDelaySteps;
+    if (this.remote) this.remote.simulate(ms);
+    const m = this.remote ? steps || 1 : clock.minDelaySteps;
     while (clock.step < endStep) {
       const sliceEnd = Math.min(endStep, (Math.floor(clock.step / m) + 1) * m);
-      this.scheduler!.runSlice(clock.step, sliceEnd);
+      this.scheduler?.runSlice(clock.step, sliceEnd);
       clock.step = sliceEnd;
       this.events.emit('slice', { step: clock.step, endStep, startStep });
     }
@@ -171,20 +176,24 @@ export class Simulator {
 
   /** Spikes per population over all ranks so far (collective). */
   spikeCounts(): Float64Array {
+    if (this.remote) return this.remote.result().spikeCounts;
     return this.comm.allreduceSum(this.stats.localSpikes.slice());
   }
 
   /** Synapses (neuron to neuron) over all ranks (collective). */
   synapseCount(): number {
+    if (this.remote) return this.remote.result().synapses;
     return this.comm.allreduceSum(Float64Array.of(localSynapses(this.projections)))[0];
   }
 
   /** Mean bytes per synapse over all projections (weighted by count), from what the runtimes hold. */
   bytesPerSynapse(): number {
+    if (this.remote) return this.remote.result().bytesPerSynapse;
     return meanBytesPerSynapse(this.projections);
   }
 
   close(): void {
+    this.remote?.close();
     for (const d of this.devices) if (d.kind === 'recorder') (d.runtime as { close?(): void }).close?.();
     this.comm.close();
   }

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { serialize, deserialize } from 'node:v8';
+import { SpikeworksError } from '../core/errors.js';
+import { collectRankResult, mergeRankResults, type MergedResult, type RankResult, type SpikeRecord } from '../core/gather.js';
 import type { Simulator } from '../core/simulator.js';
-import type { RecorderRuntime } from '../core/plugin.js';
-import type { SpikeRecord } from '../core/gather.js';
+import type { CommRuntime, RecorderRuntime } from '../core/plugin.js';
 
 export { collectRankResult, mergeRankResults, localProjectionWeights, type RankResult, type MergedResult, type SpikeRecord, type ProjectionWeights, type RecorderPart } from '../core/gather.js';
 
@@ -43,4 +45,21 @@ export function localSpikeRecords(sim: Simulator): SpikeRecord[] {
     if (rec) out.push(sortRecord(d.gid, rec.senders, rec.steps));
   }
   return out;
+}
+
+/**
+ * Every rank's results merged, on every rank (collective: all ranks call it after the same simulate calls).
+ * A script run under `mpirun -np N` with `createSimulator({ backend: 'mpi' })` reads its recorders this way:
+ * `gatherRun(sim).events.get(recorder.gid)` is what `recorder.events()` gives in one process.
+ */
+export function gatherRun(sim: Simulator, options: { weights?: boolean | number[] } = {}): MergedResult {
+  const local = collectRankResult(sim, { simTime: NaN, buildTime: NaN }, options.weights ?? false);
+  return mergeRankResults(allgatherRankResults(sim.comm, local), (name) => sim.registry.get('recorder', name));
+}
+
+/** Every rank's result on every rank, each serialised and gathered as bytes (collective). */
+export function allgatherRankResults(comm: CommRuntime, local: RankResult): RankResult[] {
+  if (comm.size === 1) return [local];
+  if (!comm.allgatherBytes) throw new SpikeworksError(`gathering results: this transport (${comm.size} ranks) cannot gather bytes; use a backend with allgatherBytes (mpi)`);
+  return comm.allgatherBytes(new Uint8Array(serialize(local))).map((b) => deserialize(b) as RankResult);
 }

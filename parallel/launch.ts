@@ -1,5 +1,4 @@
-import { Worker, type ResourceLimits } from 'node:worker_threads';
-import { pathToFileURL } from 'node:url';
+import { Worker, type ResourceLimits, type MessagePort, type Transferable } from 'node:worker_threads';
 import { ParameterError, SpikeworksError } from '../core/errors.js';
 import type { NetworkSpec } from '../core/spec.js';
 import { tsxApiUrl } from './plugins.js';
@@ -19,6 +18,12 @@ export interface WorkerJob {
   weights: boolean | number[];
   /** Where rank 0 writes the steps simulated so far (an Int32 cell), for a progress bar in the main thread. */
   progress?: SharedArrayBuffer;
+  /**
+   * Driven command by command instead of running the spec's protocol: the worker builds the network, then
+   * takes { simulate: ms } and { collect } on `port`, and after each adds 1 to control[0] (control[1] is
+   * set on an error), so a main thread blocked in Atomics.wait knows when to read the replies.
+   */
+  interactive?: { control: SharedArrayBuffer; port: MessagePort };
 }
 
 /** A worker's results: its rank's part, and the figures of its run protocol. */
@@ -47,25 +52,27 @@ export interface LaunchOptions {
   resourceLimits?: ResourceLimits;
 }
 
-export function toUrl(m: string | URL): string {
-  if (m instanceof URL) return m.href;
-  if (/^[a-z]+:/i.test(m) && !/^[a-z]:[\\/]/i.test(m)) return m;
-  return pathToFileURL(m).href;
+/** A worker's reported error as an Error of this thread, naming the worker. */
+export function workerError(m: Extract<WorkerReply, { type: 'error' }>, rank: number, size: number): Error {
+  const e = m.spikeworks ? new SpikeworksError(`worker ${rank} of ${size}: ${m.message}`) : new Error(`worker ${rank} of ${size}: ${m.message}`);
+  e.name = m.name;
+  if (m.stack) e.stack = `${e.name}: ${e.message}\n${m.stack.split('\n').slice(1).join('\n')}`;
+  return e;
 }
 
 /**
  * Start one worker thread. Built code (dist/) starts `worker.js` next to itself; run from TypeScript
  * sources (vitest, tsx), the worker first registers tsx's loader and then imports `worker_entry.ts`.
  */
-function spawn(job: WorkerJob, limits: ResourceLimits | undefined): Worker {
+export function spawn(job: WorkerJob, limits: ResourceLimits | undefined, transferList: Transferable[] = []): Worker {
   const here = import.meta.url;
   const fromSource = /\.[cm]?ts$/.test(new URL(here).pathname);
   const entry = new URL(fromSource ? './worker_entry.ts' : './worker.js', here).href;
   const userTs = (job.spec.plugins.modules ?? []).some((m) => /\.[cm]?ts$/.test(m.url));
-  if (!fromSource && !userTs) return new Worker(new URL(entry), { workerData: job, resourceLimits: limits });
+  if (!fromSource && !userTs) return new Worker(new URL(entry), { workerData: job, resourceLimits: limits, transferList });
   const tsx = tsxApiUrl();
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(boot, { eval: true, workerData: job, resourceLimits: limits });
+  return new Worker(boot, { eval: true, workerData: job, resourceLimits: limits, transferList });
 }
 
 /**
@@ -108,10 +115,7 @@ export function launchWorkers(
           replies[rank] = m;
           void w.terminate();
         } else {
-          const e = m.spikeworks ? new SpikeworksError(`worker ${rank} of ${size}: ${m.message}`) : new Error(`worker ${rank} of ${size}: ${m.message}`);
-          e.name = m.name;
-          if (m.stack) e.stack = `${e.name}: ${e.message}\n${m.stack.split('\n').slice(1).join('\n')}`;
-          fail(e);
+          fail(workerError(m, rank, size));
         }
       });
       w.on('error', (e: Error) => {

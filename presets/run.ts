@@ -118,9 +118,10 @@ export function summarizeRun(preset: Preset, p: PresetValues, net: PresetNetwork
   const countsAfter = merged.spikeCounts;
   const rate = (pop: Population) => (simSeconds > 0 ? (countsAfter[pop.id] - data.countsBefore[pop.id]) / pop.size / simSeconds : 0);
   const eventsOf = (d: Device) => {
-    const ev = merged.events.get(d.gid) as { senders: Int32Array; times: Float64Array; steps?: Int32Array } | undefined;
-    if (!ev?.steps) throw new SpikeworksError(`preset ${preset.name}: recorder ${d.model} (node ${d.gid}) keeps no spikes to digest`);
-    return ev as { senders: Int32Array; times: Float64Array; steps: Int32Array };
+    const rec = merged.recorders.find((r) => r.gid === d.gid);
+    const ev = merged.events.get(d.gid) as { times?: Float64Array } | undefined;
+    if (!rec || !ev?.times) throw new SpikeworksError(`preset ${preset.name}: recorder ${d.model} (node ${d.gid}) keeps no spikes to digest`);
+    return { senders: rec.senders, steps: rec.steps, times: ev.times };
   };
   const senders: number[] = [];
   const steps: number[] = [];
@@ -214,7 +215,7 @@ export function specRecords(spec: NetworkSpec, merged: MergedResult): RunOutput[
   for (const node of spec.nodes) {
     if (node.kind === 'device') {
       const ev = merged.events.get(gid) as Record<string, ArrayLike<number>> | undefined;
-      if (ev && !('steps' in ev)) out.push({ model: node.model, gid, columns: ev });
+      if (ev && !merged.recorders.some((r) => r.gid === gid)) out.push({ model: node.model, gid, columns: ev });
     }
     gid += node.kind === 'population' ? node.n : 1;
   }

@@ -18,6 +18,8 @@ export interface CommRuntime {
   exchange(local: SpikeBatch): SpikeBatch;
   /** Sum of per-rank numbers (spike counts, synapse counts) over all ranks. */
   allreduceSum(values: Float64Array): Float64Array;
+  /** Every rank's bytes, in rank order, on every rank: how results are gathered (optional for a single rank). */
+  allgatherBytes?(bytes: Uint8Array): Uint8Array[];
   close(): void;
 }
 

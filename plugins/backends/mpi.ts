@@ -127,8 +127,14 @@ let world: MpiComm | null = null;
 
 /** The process's MPI communicator (MPI may be initialised once per process). */
 export function mpiWorld(): MpiComm {
-  world ??= new MpiComm(loadMpiAddon());
-  return world;
+  if (world) return world;
+  const comm = (world = new MpiComm(loadMpiAddon()));
+  // A script need not finalize: a clean exit does. After a failure, exiting without it makes mpirun end the
+  // other ranks, where MPI_Finalize could wait for them forever.
+  process.once('exit', (code) => {
+    if (code === 0) comm.finalize();
+  });
+  return comm;
 }
 
 export const mpiBackend: CommBackend = {

@@ -14,7 +14,7 @@ export const workersBackend: CommBackend = {
     const buffers = options.buffers as SharedCommBuffers | undefined;
     const rank = options.rank as number | undefined;
     if (!buffers || !(buffers.control instanceof SharedArrayBuffer) || typeof rank !== 'number') {
-      throw new ParameterError('backend workers', 'backendOptions', 'no shared buffers', "the workers started by runWorkers({ workers, module, ... }) or runPresetWorkers(); a Simulator in the main thread cannot pick 'workers' by name");
+      throw new ParameterError('backend workers', 'backendOptions', 'no shared buffers', "createSimulator({ backend: 'workers', workers: N }) from the main thread (or runSpecWorkers / runPresetWorkers): new Simulator() alone cannot start the workers");
     }
     return new SharedComm(buffers, rank, options as SharedCommOptions);
   },

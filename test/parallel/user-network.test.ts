@@ -4,8 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mpiAddonAvailable, MPI_INSTALL_HINT } from '../../plugins/backends/mpi.js';
-import { itNeeds } from '../support/requirements.js';
+import { itNeeds, missingMpi } from '../support/requirements.js';
 
 // A user's module (its own neuron model and STDP rule, a multimeter and a weight recorder), run by the built CLI.
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -38,12 +37,6 @@ function folder(dir: string): Record<string, string> {
     } else out[f] = text;
   }
   return out;
-}
-
-function missingMpi(): string | null {
-  if (!mpiAddonAvailable()) return MPI_INSTALL_HINT;
-  const which = spawnSync('mpirun', ['--version'], { encoding: 'utf8' });
-  return which.error || which.status !== 0 ? 'mpirun not found; apt-get install -y --no-install-recommends openmpi-bin' : null;
 }
 
 describe("a user's network module on workers and MPI ranks", () => {

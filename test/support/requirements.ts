@@ -1,4 +1,6 @@
 import { it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mpiAddonAvailable, MPI_INSTALL_HINT } from '../../plugins/backends/mpi.js';
 
 /**
  * Tests that need something built outside Node (the MPI addon and mpirun, the native kernels addon) run
@@ -13,4 +15,11 @@ export function itNeeds(missing: string | null): (title: string, fn: () => void 
   if (nativeRequired) return (title, _fn, timeout) => it(title, () => { throw new Error(`cannot run: ${missing}`); }, timeout);
   // A named skip: vitest lists it as skipped, with the reason in its title.
   return (title) => it.skip(`${title} [skipped: ${missing}]`, () => {});
+}
+
+/** What a test under mpirun needs (the MPI addon and mpirun), or null when both are there. */
+export function missingMpi(): string | null {
+  if (!mpiAddonAvailable()) return MPI_INSTALL_HINT;
+  const which = spawnSync('mpirun', ['--version'], { encoding: 'utf8' });
+  return which.error || which.status !== 0 ? 'mpirun not found; apt-get install -y --no-install-recommends openmpi-bin' : null;
 }

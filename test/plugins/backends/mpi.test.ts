@@ -8,16 +8,15 @@ import { runPreset } from '../../../presets/run.js';
 import { presets } from '../../../presets/index.js';
 import { builtinPlugins } from '../../../plugins/index.js';
 import { mpiAddonAvailable, MPI_INSTALL_HINT } from '../../../plugins/backends/mpi.js';
-import { itNeeds } from '../../support/requirements.js';
+import { itNeeds, missingMpi } from '../../support/requirements.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 const cli = join(root, 'bin', 'spikeworks.js');
 
 /** What the mpirun test needs, or null when all of it is there. */
 function missingMpiSetup(): string | null {
-  if (!mpiAddonAvailable()) return MPI_INSTALL_HINT;
-  const which = spawnSync('mpirun', ['--version'], { encoding: 'utf8' });
-  if (which.error || which.status !== 0) return 'mpirun not found; apt-get install -y --no-install-recommends openmpi-bin';
+  const mpi = missingMpi();
+  if (mpi) return mpi;
   if (!existsSync(join(root, 'dist', 'cli.js'))) return 'dist/cli.js is missing; build with `npx tsup` (npm test does)';
   return null;
 }

@@ -1,0 +1,132 @@
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
+import { ParameterError, SpikeworksError } from '../core/errors.js';
+import { validateSpec, type NetworkSpec } from '../core/spec.js';
+import { mergeRankResults, type MergedResult, type RankResult } from '../core/gather.js';
+import type { RemoteRunner } from '../core/remote.js';
+import type { RecorderModel } from '../core/contracts/device.js';
+import { createSharedCommBuffers, abortSharedComm, type SharedCommBuffers } from '../plugins/backends/shared_comm.js';
+import { spawn, workerError, type LaunchOptions, type WorkerReply } from './launch.js';
+
+/** What a WorkerRunner asks of its workers, one command at a time. */
+export type RunnerCommand = { type: 'simulate'; ms: number } | { type: 'collect' } | { type: 'close' };
+export type RunnerReply = { type: 'done' } | { type: 'collected'; result: RankResult } | Extract<WorkerReply, { type: 'error' }>;
+
+export interface WorkerRunnerOptions extends LaunchOptions {
+  /** Number of worker threads (ranks). */
+  workers: number;
+  /** Modules that export the user plugins the network needs, as the spec's `plugins.modules`: each worker imports them. */
+  modules?: { url: string; export?: string }[];
+  /** Gather the final weights of every projection (true) or of those listed by id with every collect. */
+  weights?: boolean | number[];
+  /** Longest wait for the workers to answer one command, ms (default: the barrier timeout, 10 min). */
+  timeoutMs?: number;
+}
+
+/**
+ * Runs a simulator's network on worker threads behind the synchronous Simulator API
+ * (`createSimulator({ backend: 'workers', workers: N })`): each worker builds its rank's part of the spec,
+ * and every call blocks this thread in Atomics.wait until all ranks have answered.
+ */
+export class WorkerRunner implements RemoteRunner {
+  private readonly workers: Worker[] = [];
+  private readonly ports: MessagePort[] = [];
+  private control = new Int32Array(new SharedArrayBuffer(8));
+  private buffers: SharedCommBuffers | null = null;
+  private expected = 0;
+  private failed: Error | null = null;
+  private recorderModel: (name: string) => RecorderModel | undefined = () => undefined;
+
+  constructor(private readonly options: WorkerRunnerOptions) {
+    const n = options.workers;
+    if (!Number.isInteger(n) || n < 1 || n > 256) throw new ParameterError('createSimulator', 'workers', n, 'an integer in [1, 256]');
+    const t = options.timeoutMs;
+    if (t !== undefined && !(Number.isFinite(t) && t > 0)) throw new ParameterError('createSimulator', 'timeoutMs', t, 'a time in ms > 0');
+  }
+
+  get size(): number {
+    return this.options.workers;
+  }
+
+  start(specIn: NetworkSpec, recorderModel: (name: string) => RecorderModel | undefined): void {
+    const modules = this.options.modules;
+    const spec = validateSpec(modules ? { ...specIn, plugins: { ...specIn.plugins, modules } } : specIn);
+    this.recorderModel = recorderModel;
+    const size = this.size;
+    const buffers = (this.buffers = createSharedCommBuffers(size, this.options.spikeCapacity ?? 1 << 16));
+    const commOptions = { barrierTimeoutMs: this.options.barrierTimeoutMs, spin: this.options.spin };
+    for (let rank = 0; rank < size; rank++) {
+      const { port1, port2 } = new MessageChannel();
+      const job = { rank, buffers, spec, weights: this.options.weights ?? false, commOptions, interactive: { control: this.control.buffer as SharedArrayBuffer, port: port2 } };
+      const w = spawn(job, this.options.resourceLimits, [port2]);
+      // The workers must not keep the process alive, and their errors arrive on the ports.
+      w.unref();
+      w.on('error', () => {});
+      this.workers.push(w);
+      this.ports.push(port1);
+    }
+    this.wait('build the network');
+  }
+
+  simulate(ms: number): void {
+    this.command({ type: 'simulate', ms }, `simulate ${ms} ms`);
+  }
+
+  collect(): MergedResult {
+    const replies = this.command({ type: 'collect' }, 'collect the results');
+    return mergeRankResults(replies.map((r) => (r as Extract<RunnerReply, { type: 'collected' }>).result), this.recorderModel);
+  }
+
+  close(): void {
+    if (!this.failed && this.workers.length) {
+      try {
+        this.command({ type: 'close' }, 'close');
+      } catch {
+        // Closing is best effort: the workers are terminated below either way.
+      }
+    }
+    this.stop();
+  }
+
+  private command(cmd: RunnerCommand, what: string): RunnerReply[] {
+    if (this.failed) throw new SpikeworksError(`cannot ${what}: the workers stopped after an error (${this.failed.message})`);
+    for (const p of this.ports) p.postMessage(cmd);
+    return this.wait(what);
+  }
+
+  /** Block until every rank has answered (or one has failed), then read one reply per rank. */
+  private wait(what: string): RunnerReply[] {
+    const c = this.control;
+    this.expected += this.size;
+    const timeout = this.options.timeoutMs ?? this.options.barrierTimeoutMs ?? 600_000;
+    const deadline = performance.now() + timeout;
+    for (let seen = Atomics.load(c, 0); seen < this.expected && Atomics.load(c, 1) === 0; seen = Atomics.load(c, 0)) {
+      Atomics.wait(c, 0, seen, 250);
+      if (performance.now() > deadline) {
+        this.fail(new SpikeworksError(`the ${this.size} workers did not ${what} within ${timeout} ms (a worker that ran out of memory or hung); raise timeoutMs if the network needs longer`));
+      }
+    }
+    const replies: RunnerReply[] = [];
+    let error: Error | null = null;
+    this.ports.forEach((p, rank) => {
+      const m = receiveMessageOnPort(p)?.message as RunnerReply | undefined;
+      if (m?.type === 'error' && (!error || error.name === 'CommAbortedError')) error = workerError(m, rank, this.size);
+      if (m) replies.push(m);
+    });
+    if (error) this.fail(error);
+    return replies;
+  }
+
+  private fail(e: Error): never {
+    this.failed = e;
+    this.stop();
+    throw e;
+  }
+
+  private stop(): void {
+    if (this.buffers) abortSharedComm(this.buffers);
+    for (const w of this.workers) void w.terminate();
+    for (const p of this.ports) p.close();
+    this.workers.length = 0;
+    this.ports.length = 0;
+  }
+}
