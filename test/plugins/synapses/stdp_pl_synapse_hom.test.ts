@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { pairNet } from './plasticity/helpers.js';
+import { createSimulator } from '../../../index.js';
 
 /**
  * stdp_pl_synapse_hom with seed 000's parameters (alpha 0.0513, lambda 0.1, mu 0.4, tau_plus 15 ms,
@@ -50,5 +51,76 @@ describe('stdp_pl_synapse_hom: a hand-computed sequence of updates', () => {
     w = Math.fround(fac(w, x * E(-(50 - 31.5) / 15)));
     w = dep(w, E(-(71.5 - 16) / 30) + E(-(71.5 - 25) / 30) + E(-(71.5 - 50) / 30));
     expect(Math.abs(net.weights()[0] - w) / w).toBeLessThan(1e-6);
+  });
+});
+
+/**
+ * NEST's stdp_pl_synapse_hom::send, written plainly: for every presynaptic spike at t (stamps (step+1)·h),
+ * facilitate by the post spikes of (t_last − d, t − d] with K+ decayed from t_last, depress with K− of the
+ * post spikes strictly before t − d, then update K+; t_last starts at 0.
+ */
+function replayNest(w0: number, pre: readonly number[], post: readonly number[], h: number, d: number): number {
+  const [tauPlus, tauMinus, lambda, alpha, mu] = [15, 30, 0.1, 0.0513, 0.4];
+  const eps = 1e-9;
+  let w = w0;
+  let kPlus = 0;
+  let tLast = 0;
+  for (const s of pre) {
+    const t = (s + 1) * h;
+    for (const sj of post) {
+      const tj = (sj + 1) * h;
+      if (tj > tLast - d + eps && tj <= t - d + eps) w += lambda * Math.pow(w, mu) * kPlus * Math.exp((tLast - (tj + d)) / tauPlus);
+    }
+    let kMinus = 0;
+    for (const sj of post) {
+      const tj = (sj + 1) * h;
+      if (tj < t - d - eps) kMinus += Math.exp((tj - (t - d)) / tauMinus);
+    }
+    w = Math.max(w - lambda * alpha * w * kMinus, 0);
+    kPlus = kPlus * Math.exp((tLast - t) / tauPlus) + 1;
+    tLast = t;
+  }
+  return w;
+}
+
+describe('stdp_pl_synapse_hom in a recurrent network', () => {
+  it("every weight equals NEST's send() replayed over the recorded spike trains (32 000 synapses, 300 ms)", () => {
+    const sim = createSimulator({ seed: 5 });
+    const model = { E_L: 0, C_m: 250, tau_m: 10, t_ref: 0.5, V_th: 20, V_reset: 0, tau_syn_ex: 0.3258, tau_syn_in: 0.3258, tau_minus: 30 };
+    const [NE, NI, w0] = [400, 100, 45.6];
+    const E = sim.create('iaf_psc_alpha', NE, model);
+    const I = sim.create('iaf_psc_alpha', NI, model);
+    E.set('V_m', { distribution: 'normal', mean: 5.7, std: 7.2 });
+    I.set('V_m', { distribution: 'normal', mean: 5.7, std: 7.2 });
+    const drive = sim.create('poisson_generator', 1, { rate: 30000 });
+    sim.connect(drive, E, 'all_to_all', { weight: w0, delay: 1.5 });
+    sim.connect(drive, I, 'all_to_all', { weight: w0, delay: 1.5 });
+    const ee = sim.connect(E, E, { rule: 'fixed_indegree', indegree: 80, allow_autapses: false }, { ...params, weight: w0 })!;
+    sim.connect(I, E, { rule: 'fixed_indegree', indegree: 20 }, { weight: -5 * w0, delay: 1.5 });
+    sim.connect(E, I, { rule: 'fixed_indegree', indegree: 80 }, { weight: w0, delay: 1.5 });
+    sim.connect(I, I, { rule: 'fixed_indegree', indegree: 20 }, { weight: -5 * w0, delay: 1.5 });
+    const rec = sim.create('spike_recorder');
+    sim.connect(E, rec);
+    sim.simulate(300);
+    const steps = (rec.runtime as unknown as { steps(): Int32Array }).steps();
+    const senders = rec.events<{ senders: Int32Array }>().senders;
+    const trains: number[][] = Array.from({ length: NE }, () => []);
+    for (let i = 0; i < steps.length; i++) trains[senders[i] - E.firstGid].push(steps[i]);
+    // Dozens of spikes per neuron: the post histories grow past their first capacity.
+    expect(steps.length / NE).toBeGreaterThan(30);
+    const t = ee.table;
+    const w = ee.weights();
+    let worst = 0;
+    let moved = 0;
+    for (let s = 0; s < t.sourceCount; s++) {
+      for (let k = t.rowStart[s]; k < t.rowStart[s + 1]; k++) {
+        const ref = replayNest(w0, trains[s], trains[t.target[k]], sim.dt, 1.5);
+        worst = Math.max(worst, Math.abs(w[k] - ref) / ref);
+        if (Math.abs(ref - w0) > 0.01) moved++;
+      }
+    }
+    // Weights are float32 and rounded after every update: a few ulps.
+    expect(worst).toBeLessThan(1e-6);
+    expect(moved).toBeGreaterThan(t.count / 2);
   });
 });
