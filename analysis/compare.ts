@@ -1,5 +1,8 @@
+import { SpikeworksError } from '../core/errors.js';
 import { ks2samp, type KsResult } from './ks.js';
-import { loadOutputFolder, type LoadedGroup, type LoadOptions } from './output.js';
+import { loadOutputFolder, type LoadedGroup, type LoadOptions } from './folder.js';
+
+export type { LoadedGroup, LoadOptions } from './folder.js';
 
 export interface GroupComparison {
   labelA: string;
@@ -15,9 +18,27 @@ function plainLabel(l: string): string {
   return l.replace(/^spikes_/, '');
 }
 
+function fmt(t: number): string {
+  return String(Math.round(t * 1000) / 1000);
+}
+
+/** A group with no neurons, or no spike in its window, has no distribution to compare: refuse it. */
+function checkComparable(g: LoadedGroup): void {
+  const s = g.stats;
+  const [t0, t1] = s.windowMs;
+  if (!(t1 > t0)) throw new SpikeworksError(`group ${g.label} (${g.source}): empty window (${fmt(t0)}, ${fmt(t1)}] ms`);
+  if (s.gids.length === 0) throw new SpikeworksError(`group ${g.label} (${g.source}): no neurons: nothing to compare`);
+  let spikes = 0;
+  for (let k = 0; k < s.counts.length; k++) spikes += s.counts[k];
+  if (spikes === 0) {
+    throw new SpikeworksError(`group ${g.label} (${g.source}): no spikes in the window (${fmt(t0)}, ${fmt(t1)}] ms among its ${s.gids.length} neurons: nothing to compare (check --t-start/--t-stop)`);
+  }
+}
+
 /**
  * K-S comparison of two output folders, group by group: groups with the same label are paired; when no
- * label matches, groups are paired in order (the first with the first, ...).
+ * label matches, groups are paired in order (the first with the first, ...). A paired group without neurons
+ * or without spikes in its window is refused (its K-S test would say D = 0, p = 1).
  */
 export function compareGroups(a: LoadedGroup[], b: LoadedGroup[]): GroupComparison[] {
   const pairs: [LoadedGroup, LoadedGroup][] = [];
@@ -26,6 +47,10 @@ export function compareGroups(a: LoadedGroup[], b: LoadedGroup[]): GroupComparis
     if (gb) pairs.push([ga, gb]);
   }
   if (!pairs.length) for (let i = 0; i < Math.min(a.length, b.length); i++) pairs.push([a[i], b[i]]);
+  for (const [ga, gb] of pairs) {
+    checkComparable(ga);
+    checkComparable(gb);
+  }
   return pairs.map(([ga, gb]) => ({
     labelA: ga.label,
     labelB: gb.label,
@@ -39,6 +64,10 @@ export function compareGroups(a: LoadedGroup[], b: LoadedGroup[]): GroupComparis
   }));
 }
 
-export function compareFolders(dirA: string, dirB: string, optsA: LoadOptions = {}, optsB: LoadOptions = {}): GroupComparison[] {
+/**
+ * Compare two output folders (loadOutputFolder: spikeworks folders, whose run must be complete unless
+ * `allowIncomplete`, or folders of NEST spike files).
+ */
+export function compareFolders(dirA: string, dirB: string, optsA: LoadOptions = {}, optsB: LoadOptions = optsA): GroupComparison[] {
   return compareGroups(loadOutputFolder(dirA, optsA), loadOutputFolder(dirB, optsB));
 }

@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { builtinPlugins } from '../../plugins/index.js';
 import { runPreset, findPreset, presets } from '../../presets/index.js';
 import { compareGroups } from '../../analysis/compare.js';
-import type { LoadedGroup } from '../../analysis/output.js';
+import type { LoadedGroup } from '../../analysis/folder.js';
 import type { RunResult } from '../../presets/run.js';
 
 const opts = { plugins: builtinPlugins };

@@ -1,12 +1,12 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync, mkdirSync, copyFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, mkdirSync, copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { builtinPlugins } from '../../plugins/index.js';
 import { presets, findPreset, runPreset, type RunResult } from '../../presets/index.js';
 import { writePresetOutput } from '../../cli/output.js';
 import { readNestAscii, parseNestAscii } from '../../analysis/spikefile.js';
-import { loadOutputFolder } from '../../analysis/output.js';
+import { loadOutputFolder } from '../../analysis/folder.js';
 import { compareFolders } from '../../analysis/compare.js';
 import { spikeStatistics } from '../../analysis/spikestats.js';
 import { checkXml } from './xml.js';
@@ -83,6 +83,9 @@ describe('output folder', () => {
   });
 
   it('compare: a folder against itself gives D = 0; NEST-style folders without summary load', () => {
+    // compare takes a spikeworks folder only when its run.json says complete (`spikeworks run --out` writes it).
+    const manifest = join(dir, 'a', 'run.json');
+    if (!existsSync(manifest)) writeFileSync(manifest, JSON.stringify({ format: 'spikeworks-run', version: 1, status: 'complete', network: preset.name, t_ms: 300, t_stop_ms: 300 }));
     const same = compareFolders(join(dir, 'a'), join(dir, 'a'));
     expect(same.map((r) => r.labelA)).toEqual(['E', 'I']);
     for (const r of same) {
