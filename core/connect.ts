@@ -2,7 +2,8 @@ import { ParameterError } from './errors.js';
 import type { Params } from './schema.js';
 import { EdgeBuffer } from './csr.js';
 import { delayToSteps, resolveEdgeValue } from './values.js';
-import type { ValueSpec } from './distributions.js';
+import { isDistribution, type DistributionSpec, type ValueSpec } from './distributions.js';
+import { FLOAT32_MAX, FLOAT32_RANGE, MAX_TABLE_SYNAPSES, fitsFloat32, formatBytes, formatCount, type MemoryLedger } from './memory.js';
 import type { PluginRegistry } from './registry.js';
 import type { RandomStreams } from './services.js';
 import type { ConnectionRule } from './contracts/connection.js';
@@ -74,6 +75,38 @@ export interface ProjectionDraw {
   readonly where: string;
   /** Check everything, draw nothing (a network being described): returns null. */
   readonly describeOnly?: boolean;
+  /** The network's memory estimate: the projection's synapses are checked against it before any is drawn. */
+  readonly memory?: MemoryLedger;
+}
+
+/**
+ * A weight distribution whose parameters already leave the float32 range of the synapse table (a normal of
+ * std 1e300) is refused before any weight is drawn; the drawn values are checked one by one as well.
+ */
+function checkWeightDistribution(where: string, spec: DistributionSpec): void {
+  const s = spec as Record<string, unknown>;
+  for (const key of ['mean', 'std', 'min', 'max', 'beta']) {
+    const v = s[key];
+    if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+    // A lognormal's mean and std are those of the normal of log w: its median exp(mean) must fit (a wide std is
+    // caught on the values drawn).
+    const log = spec.distribution === 'lognormal' && (key === 'mean' || key === 'std');
+    if (log ? key === 'mean' && !fitsFloat32(Math.exp(v)) : !fitsFloat32(v)) {
+      throw new ParameterError(where, `weight.${key}`, v, `${log ? `at most ln(${FLOAT32_MAX}) = ${Math.log(FLOAT32_MAX).toFixed(2)}` : FLOAT32_RANGE}: weights are stored as float32 in the synapse table, and this distribution draws beyond it`);
+    }
+  }
+}
+
+/** Bytes per synapse the table keeps, and the peak while it is built (edge buffers and the table alive at once). */
+function synapseBytes(d: ProjectionDraw): { steady: number; peak: number; detail: string } {
+  const perEdgeWeight = typeof d.syn.weight !== 'number';
+  const perEdgeDelay = typeof d.syn.delay !== 'number';
+  const storedWeight = perEdgeWeight || d.syn.model.perSynapseWeight;
+  const srcIndex = d.pre.size <= 65536 ? 2 : 4;
+  const steady = 4 + (storedWeight ? 4 : 0) + (perEdgeDelay ? 2 : 0);
+  const build = srcIndex + (perEdgeWeight ? 4 : 0) + (perEdgeDelay ? 2 : 0);
+  const parts = [`target index 4 B`, ...(storedWeight ? ['weight 4 B'] : []), ...(perEdgeDelay ? ['delay 2 B'] : []), `while building ${build} B more`];
+  return { steady, peak: steady + build, detail: parts.join(', ') };
 }
 
 /**
@@ -88,9 +121,27 @@ export function drawProjection(d: ProjectionDraw): SynapseTable | null {
   const rule = conn.rule;
   const baseCtx = {
     source: pre, target: post, params: ruleParams, allowAutapses: conn.allowAutapses, allowMultapses: conn.allowMultapses,
-    samePopulation: pre === post, seed: d.seed, projectionId: d.id, where,
+    samePopulation: pre === d.post, seed: d.seed, projectionId: d.id, where,
   };
   rule.check?.(baseCtx);
+  if (isDistribution(syn.weight)) checkWeightDistribution(where, syn.weight);
+  // The synapses this rank will hold (a described network: the whole projection), before any is drawn.
+  const expected = rule.estimateSynapses?.({ ...baseCtx, target: d.post });
+  if (expected !== undefined) {
+    const sized = Object.entries(rule.params).find(([, s]) => s.required)?.[0];
+    const parameter = sized ?? 'conn_spec.rule';
+    const value = sized ? ruleParams[sized] : rule.name;
+    const what = `an estimated ${formatCount(expected)} synapses (${pre.size} sources, ${d.post.localCount} targets${d.post.localCount < d.post.size ? ' on this rank' : ''})`;
+    // A table is per rank: a described network does not know over how many ranks it will be split.
+    if (!d.describeOnly && expected > MAX_TABLE_SYNAPSES) {
+      throw new ParameterError(where, parameter, value, `a projection of at most ${MAX_TABLE_SYNAPSES} synapses on one rank (its table's row offsets are uint32): this one makes ${what}; split the target population into several projections or run on more ranks`);
+    }
+    if (d.memory && expected > 0) {
+      const b = synapseBytes(d);
+      const rows = (pre.size + 1) * 8;
+      d.memory.reserve(where, parameter, value, `${what} × ${b.peak} B (${b.detail}) + ${formatBytes(rows)} of row offsets`, expected * b.steady + rows, expected * b.peak + rows);
+    }
+  }
   const edges = new EdgeBuffer(pre.size, post.localStart, d.describeOnly ? 0 : post.localCount);
   const checkArray = (name: string) => (a: ArrayLike<number>): void => {
     if (!rule.arrayLength) throw new ParameterError(where, name, `an array of length ${a.length}`, `a number or a distribution: rule '${rule.name}' takes no arrays (only rules with an array layout do)`);
@@ -103,6 +154,10 @@ export function drawProjection(d: ProjectionDraw): SynapseTable | null {
     allowed: 'a number, an array or a distribution ({ distribution: "normal", mean, std, ... })',
     convert(w, element) {
       if (typeof w !== 'number' || !Number.isFinite(w)) throw new ParameterError(where, element ?? 'weight', w, 'a finite number');
+      if (!fitsFloat32(w)) {
+        const drawn = element === null && typeof syn.weight !== 'number' ? ' (a value drawn from the weight distribution)' : '';
+        throw new ParameterError(where, element ?? 'weight', w, `${FLOAT32_RANGE}: weights are stored as float32 in the synapse table${drawn}`);
+      }
       check?.(w, element ? `${where} ${element}` : where);
       return w;
     },

@@ -1,13 +1,14 @@
 import { inject, injectable } from 'tsyringe';
 import type { EventEmitter } from 'eventemitter3';
 import { ParameterError, SpikeworksError, formatValue } from './errors.js';
-import { resolveParams, type Params } from './schema.js';
-import { allocateState, heapArena, isStateComponent, type ResourceComponent } from './component.js';
+import { knownNames, resolveParams, type Params } from './schema.js';
+import { BYTES_PER, allocateState, heapArena, isStateComponent, type ResourceComponent, type StateComponent } from './component.js';
+import { FLOAT32_RANGE, MAX_NODES, MemoryLedger, fitsFloat32, formatCount, isMpiRank, type MemoryBudget } from './memory.js';
 import { SpecLog } from './spec-log.js';
 import { C, type DeviceLink } from './components.js';
 import { SERVICE, type Clock, type RandomStreams, type Services } from './services.js';
 import { blockOf } from './partition.js';
-import { assignState, delayToSteps } from './values.js';
+import { assignState, checkStateArray, delayToSteps, isNumberArray } from './values.js';
 import { drawProjection, parseConn, parseSyn, synapseOptions, type ConnSpec, type SynSpec } from './connect.js';
 import { Population, PopulationView, Device, Projection, type HandleOwner, type Node } from './handles.js';
 import type { ValueSpec } from './distributions.js';
@@ -33,6 +34,31 @@ function now(): number {
   return performance.now() / 1000;
 }
 
+/** A value that is not a node, described for an error (a projection or a plain object has no useful JSON). */
+function describeNotNode(x: unknown): unknown {
+  if (x instanceof Projection) return `projection ${x.id} (a projection, not a node)`;
+  if (typeof x === 'object' && x !== null && !Array.isArray(x)) return `an object that is not a node handle (${Object.keys(x).slice(0, 5).join(', ') || 'no keys'})`;
+  return x;
+}
+
+/** Devices whose schema has NEST's start and stop: stop >= start, as NEST's device parameters require. */
+function checkStartStop(where: string, p: Params): void {
+  if (typeof p.start === 'number' && typeof p.stop === 'number' && p.stop < p.start) {
+    throw new ParameterError(where, 'stop', p.stop, `a time >= start (${p.start} ms): NEST requires stop >= start`);
+  }
+}
+
+/**
+ * Bytes per neuron of a population: its state component's fields as declared, its input ring (three channels
+ * of float64 over at least max delay + min delay + 1 = 3 rows; longer delays add rows) and its spike index.
+ */
+function neuronBytes(component: StateComponent): { bytes: number; detail: string } {
+  let state = 0;
+  for (const f of Object.values(component.fields)) state += BYTES_PER[f.type ?? 'f64'] ?? 8;
+  const ring = 3 * 8 * 3;
+  return { bytes: state + ring + 4, detail: `state ${state} B, input ring >= ${ring} B, spike index 4 B` };
+}
+
 /**
  * The build-time network: creates populations, projections and devices as entities of the world, checks
  * every argument before anything is built, and hands out handles that only this network accepts back.
@@ -50,6 +76,8 @@ export class Network implements HandleOwner {
   remote: { events(gid: number): object | undefined } | null = null;
   private nextGid = 1;
   private frozen = false;
+  /** The estimated memory of what was created so far, checked before each population and projection is allocated. */
+  readonly memory = new MemoryLedger(() => this.services.resolve<MemoryBudget>(SERVICE.memory), () => (!this.describeOnly ? 'build' : isMpiRank() ? 'off' : 'describe'));
 
   constructor(
     @inject(SERVICE.registry) readonly registry: PluginRegistry,
@@ -92,16 +120,27 @@ export class Network implements HandleOwner {
   private createPopulation(model: NeuronModel, n: number, params: Record<string, unknown> | undefined, options: Record<string, unknown>): Population {
     const t0 = now();
     const where = `create ${model.name}`;
-    if (!Number.isInteger(n) || n < 1 || n > 2 ** 31 - 1) throw new ParameterError(where, 'n', n, 'an integer >= 1');
+    const room = MAX_NODES - this.nodeCount;
+    if (!Number.isInteger(n) || n < 1 || n > room) {
+      throw new ParameterError(where, 'n', n, `an integer >= 1 and <= ${room} (node ids are int32: at most ${MAX_NODES} nodes in all${this.nodeCount ? `, ${this.nodeCount} created so far` : ''})`);
+    }
     const p = resolveParams(where, model.params, params);
     model.check?.(p, where, this.clock.dt);
     const integrator = (options.integrator as string | undefined) ?? model.defaultIntegrator;
     const scheme = typeof integrator === 'string' ? this.registry.scheme(model, integrator) : undefined;
     if (!scheme) throw new ParameterError(where, 'integrator', integrator, `one of ${this.registry.integratorsOf(model).join(', ')}`);
+    this.checkFloat32Initial(where, scheme.name, scheme.component, p);
     const id = this.populations.length;
     const firstGid = this.nextGid;
     this.nextGid += n;
     const block = blockOf(n, this.transport.rank, this.transport.size);
+    // Described: the whole population (this simulator stands for one process); built: this rank's block.
+    const local = this.describeOnly ? n : block.count;
+    const per = neuronBytes(scheme.component);
+    this.memory.reserve(
+      where, 'n', n, `${formatCount(local)} neurons of ${model.name} (${integrator}) × ${per.bytes} B (${per.detail})`, local * per.bytes, local * per.bytes,
+      (free) => `at most about ${formatCount(Math.floor(free / per.bytes))} such neurons fit`,
+    );
     const eid = this.world.create('population', `population ${id} (${model.name})`);
     const pop = new Population(this, eid, id, model.name, n, firstGid, block.start, block.count, p, integrator);
     const dt = this.clock.dt;
@@ -124,7 +163,9 @@ export class Network implements HandleOwner {
     const m = kind === 'generator' ? this.registry.get('generator', model) : this.registry.get('recorder', model);
     const split = splitExtraParams(params, m.extraParams);
     const p = resolveParams(where, m.params, split.numeric);
+    checkStartStop(where, p);
     if (m.kind === 'generator') m.check?.(p, where);
+    if (this.nodeCount >= MAX_NODES) throw new ParameterError(where, 'model', model, `nothing more: node ids are int32, and the network has ${MAX_NODES} nodes`);
     const gid = this.nextGid++;
     const eid = this.world.create('device', `device ${gid} (${model})`);
     const device = new Device(this, eid, gid, model, kind, p);
@@ -163,8 +204,8 @@ export class Network implements HandleOwner {
     const model = this.registry.get('neuron', pop.model);
     const name = model.aliases?.[variable] ?? variable;
     const component = this.world.get(pop.eid, C.scheme).component;
-    // A described network has no arrays: a one-element scratch array takes the value, to check it.
-    const arr = !(name in model.state) ? undefined : this.describeOnly ? new Float64Array(1) : this.world.get(pop.eid, component)[name];
+    // A described network has no arrays: a one-element scratch array of the declared type takes the value, to check it.
+    const arr = !(name in model.state) ? undefined : this.describeOnly ? heapArena.allocate(component.fields[name]?.type ?? 'f64', 1, name) : this.world.get(pop.eid, component)[name];
     if (!arr) {
       const names = [...Object.keys(model.state), ...Object.keys(model.aliases ?? {})];
       throw new ParameterError(`${pop.model} population ${pop.id}`, 'variable', variable, `a state variable of ${pop.model}: ${names.join(', ')}`);
@@ -176,7 +217,9 @@ export class Network implements HandleOwner {
   setState(pop: Population, variable: string, value: ValueSpec): void {
     this.refuseRemoteChange(`${pop.model} population ${pop.id}`);
     const local = this.describeOnly ? { ...pop, id: pop.id, localCount: Math.min(1, pop.localCount) } : pop;
-    assignState(`${pop.model} population ${pop.id}`, variable, this.stateArray(pop, variable), value, this.random, local);
+    const arr = this.stateArray(pop, variable);
+    assignState(`${pop.model} population ${pop.id}`, variable, arr, value, this.random, local);
+    if (this.describeOnly && isNumberArray(value) && value.length === pop.size) checkStateArray(`${pop.model} population ${pop.id}`, variable, value, arr instanceof Float32Array);
     if (!this.frozen) this.log.setState(pop, variable, value);
   }
 
@@ -186,8 +229,9 @@ export class Network implements HandleOwner {
     this.refuseRemoteChange(where);
     const m = device.kind === 'generator' ? this.registry.get('generator', device.model) : this.registry.get('recorder', device.model);
     if (!params || typeof params !== 'object') throw new ParameterError(where, 'params', params, 'an object mapping parameter names to numbers');
-    for (const k of Object.keys(params)) if (!(k in m.params)) throw new ParameterError(where, k, params[k], `one of the model's parameters: ${Object.keys(m.params).join(', ')}`);
+    for (const k of Object.keys(params)) if (!(k in m.params)) throw new ParameterError(where, k, params[k], knownNames(m.params));
     const p = resolveParams(where, m.params, { ...device.params, ...params });
+    checkStartStop(where, p);
     if (m.kind === 'generator') m.check?.(p, where);
     const rt = device.runtime as { set?(p: Params): void };
     if (!rt.set) throw new SpikeworksError(`${where}: ${device.model} takes no new parameters while the simulation runs`);
@@ -208,6 +252,18 @@ export class Network implements HandleOwner {
     return x;
   }
 
+  /** Initial values a float32 state (euler-f32 schemes) cannot hold are refused before anything is allocated. */
+  private checkFloat32Initial(where: string, integrator: string, component: StateComponent, p: Params): void {
+    for (const [field, f] of Object.entries(component.fields)) {
+      if (f.type !== 'f32') continue;
+      const v = typeof f.initial === 'function' ? f.initial(p, this.clock.dt) : (f.initial ?? 0);
+      if (Number.isFinite(v) && !fitsFloat32(v)) {
+        const name = field in p ? field : `${field} (initial value)`;
+        throw new ParameterError(where, name, v, `${FLOAT32_RANGE}: integrator '${integrator}' keeps ${field} in float32`);
+      }
+    }
+  }
+
   private node(x: unknown, role: 'pre' | 'post'): Node {
     const allowed = 'a population, a population slice or a device created by this simulator';
     if (x instanceof PopulationView) {
@@ -218,7 +274,7 @@ export class Network implements HandleOwner {
       if (x.owner !== this) throw new ParameterError('connect', role, `a ${x instanceof Device ? 'device' : 'population'} of another simulator`, allowed);
       return x;
     }
-    throw new ParameterError('connect', role, x, allowed);
+    throw new ParameterError('connect', role, describeNotNode(x), allowed);
   }
 
   /**
@@ -250,11 +306,13 @@ export class Network implements HandleOwner {
     const conn = parseConn(this.registry, connSpec);
     const syn = parseSyn(this.registry, synSpec);
     const where = `connect ${conn.rule.name}/${syn.model.name} (population ${pre.id} -> ${post.id})`;
+    this.checkSpecKeys(where, 'conn_spec', conn.rest, ['rule', 'allow_autapses', 'allow_multapses'], Object.keys(conn.rule.params), `rule ${conn.rule.name}`);
+    this.checkSpecKeys(where, 'syn_spec', syn.rest, ['synapse_model', 'weight', 'delay', ...Object.keys(syn.model.options ?? {})], Object.keys(syn.model.params), syn.model.name, post.model);
     const ruleParams = resolveParams(where, conn.rule.params, conn.rest);
     const options = synapseOptions(where, syn.model, syn.rest);
     const synParams = resolveParams(where, syn.model.params, syn.rest);
     const id = this.projections.length;
-    const table = drawProjection({ id, pre, post, conn, ruleParams, syn, random: this.random, dt: this.clock.dt, seed: this.random.seed, where, describeOnly: this.describeOnly });
+    const table = drawProjection({ id, pre, post, conn, ruleParams, syn, random: this.random, dt: this.clock.dt, seed: this.random.seed, where, describeOnly: this.describeOnly, memory: this.memory });
     const eid = this.world.create('projection', `projection ${id} (${syn.model.name}, population ${pre.id} -> ${post.id})`);
     const proj = new Projection(this, eid, id, pre, post, conn.rule.name, syn.model, synParams, options);
     this.world.attach(eid, C.projection, proj);
@@ -265,6 +323,22 @@ export class Network implements HandleOwner {
     this.stats.buildEdgeTime += now() - t0;
     this.events.emit('build', { kind: 'projection', name: syn.model.name });
     return proj;
+  }
+
+  /**
+   * Every key of a conn_spec or syn_spec is one the rule or synapse model knows: the error for a misspelt one
+   * lists them all (a model without parameters still takes the general keys). `receptor_type` gets its own
+   * answer: no built-in neuron model has receptor ports, the sign of the weight picks the input channel.
+   */
+  private checkSpecKeys(where: string, spec: string, rest: Record<string, unknown>, general: readonly string[], own: readonly string[], owner: string, targetModel?: string): void {
+    for (const key of Object.keys(rest)) {
+      if (own.includes(key) || general.includes(key)) continue;
+      if (key === 'receptor_type' && targetModel !== undefined) {
+        throw new ParameterError(where, `${spec}.receptor_type`, rest[key], `none: ${targetModel} has no receptor types (one input port; a weight's sign picks the excitatory or inhibitory channel, as NEST's receptor 0)`);
+      }
+      const theirs = own.length ? `, or ${owner}'s parameters: ${own.join(', ')}` : ` (${owner} takes no parameters of its own)`;
+      throw new ParameterError(where, `${spec}.${key}`, rest[key], `one of the ${spec} keys ${general.join(', ')}${theirs}`);
+    }
   }
 
   private range(x: Population | PopulationView): { pop: Population; start: number; end: number } {
@@ -280,7 +354,11 @@ export class Network implements HandleOwner {
       throw new ParameterError(where, 'conn_spec.rule', conn.rule.name, `${all.join(' or ') || 'a rule that connects every source to every target'} (a generator feeds every target; create one generator per group for other patterns)`);
     }
     const syn = parseSyn(this.registry, synSpec);
+    // A generator link has a weight and a delay only: anything else would be silently ignored.
+    this.checkSpecKeys(where, 'conn_spec', conn.rest, ['rule', 'allow_autapses', 'allow_multapses'], [], `rule ${conn.rule.name} from a generator`);
+    this.checkSpecKeys(where, 'syn_spec', syn.rest, ['synapse_model', 'weight', 'delay'], [], `a generator's connection`, post instanceof PopulationView ? post.population.model : post.model);
     if (typeof syn.weight !== 'number' || !Number.isFinite(syn.weight)) throw new ParameterError(where, 'weight', formatValue(syn.weight), 'a finite number');
+    if (!fitsFloat32(syn.weight)) throw new ParameterError(where, 'weight', syn.weight, `${FLOAT32_RANGE}: weights are float32 in the synapse tables and in the input rings of float32 kernels`);
     if (typeof syn.delay !== 'number') throw new ParameterError(where, 'delay', formatValue(syn.delay), 'a number (ms)');
     const r = this.range(post);
     const link: DeviceLink = { population: r.pop, start: r.start, end: r.end, weight: syn.weight, delaySteps: this.delayToSteps(where, syn.delay) };
@@ -313,6 +391,9 @@ export class Network implements HandleOwner {
     this.assertBuilding(`attach ${c?.name}`);
     if (!(handle instanceof Population || handle instanceof Projection || handle instanceof Device) || handle.owner !== this) {
       throw new ParameterError(`attach ${c?.name}`, 'handle', handle instanceof Population || handle instanceof Device || handle instanceof Projection ? 'a handle of another simulator' : handle, 'a population, projection or device created by this simulator');
+    }
+    if (!c || typeof c !== 'object' || typeof c.name !== 'string') {
+      throw new ParameterError('attach', 'component', c, 'a component (defineResource(name)) that a system of this simulator queries');
     }
     this.world.attach(handle.eid, c, value);
     this.log.attach(handle, c as ResourceComponent<unknown>, value);

@@ -15,6 +15,8 @@ export interface ParamSpec {
   integer?: boolean;
   /** An infinite value is meaningful: +Infinity for a device's `stop`, -Infinity for "no lower bound" (V_min). */
   allowInfinity?: boolean;
+  /** The value must be given (NEST's conn_spec `indegree`, `N`, `p`): `default` is then only documentation. */
+  required?: boolean;
 }
 
 export type ParamSchema = Record<string, ParamSpec>;
@@ -48,15 +50,20 @@ export function resolveParams(where: string, schema: ParamSchema, given: Record<
     throw new ParameterError(where, 'params', given, 'an object mapping parameter names to numbers');
   }
   for (const key of Object.keys(given ?? {})) {
-    if (!(key in schema)) {
-      throw new ParameterError(where, key, (given as Record<string, unknown>)[key], `one of the model's parameters: ${Object.keys(schema).join(', ')}`);
-    }
+    if (!(key in schema)) throw new ParameterError(where, key, (given as Record<string, unknown>)[key], knownNames(schema));
   }
   for (const [name, spec] of Object.entries(schema)) {
     const v = given?.[name];
+    if (v === undefined && spec.required) throw new ParameterError(where, name, undefined, `${describeRange(spec)}: it is required (no default)`);
     out[name] = v === undefined ? spec.default : checkValue(where, name, spec, v);
   }
   return out;
+}
+
+/** What an unknown parameter name could have been: the schema's names, or that there are none. */
+export function knownNames(schema: ParamSchema, what = "the model's parameters"): string {
+  const names = Object.keys(schema);
+  return names.length ? `one of ${what}: ${names.join(', ')}` : `none: it takes no parameters`;
 }
 
 /** Render a schema as the rows `spikeworks models <name>` prints. */

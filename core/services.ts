@@ -22,6 +22,8 @@ export const SERVICE = {
   services: Symbol.for('spikeworks.service.Services'),
   /** Where the network runs when not in this thread (RemoteRunner); absent for a local run. */
   runner: Symbol.for('spikeworks.service.Runner'),
+  /** The memory the network's estimate is checked against before allocating (a MemoryBudget, core/memory.ts). */
+  memory: Symbol.for('spikeworks.service.Memory'),
 } as const;
 
 /** Simulated time: the resolution, the step reached, and the min-delay slice length once compiled. */

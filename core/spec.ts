@@ -1,5 +1,6 @@
 import { ParameterError, formatValue } from './errors.js';
 import type { DistributionSpec } from './distributions.js';
+import { MAX_NODES } from './memory.js';
 
 /**
  * A network as data: what every front end produces and every backend runs. Nodes (populations and devices)
@@ -93,6 +94,11 @@ export interface NetworkSpec {
 
 const WHERE = 'network spec';
 
+/** Whether a time (ms) is a whole number of steps of `dt`, with the tolerance Simulator.simulate allows. */
+export function isMultipleOfDt(ms: number, dt: number): boolean {
+  return Math.abs(Math.round(ms / dt) * dt - ms) <= 1e-9 * Math.max(1, ms);
+}
+
 function fail(path: string, value: unknown, allowed: string): never {
   throw new ParameterError(WHERE, path, value, allowed);
 }
@@ -156,7 +162,7 @@ export function validateSpec(spec: unknown): NetworkSpec {
     if (typeof n.model !== 'string' || !n.model) fail(`${p}.model`, n.model, 'a model name');
     if (n.params !== undefined && !isObject(n.params)) fail(`${p}.params`, n.params, 'an object of parameter values');
     if (n.kind === 'population') {
-      if (!Number.isInteger(n.n) || n.n < 1) fail(`${p}.n`, n.n, 'an integer >= 1');
+      if (!Number.isInteger(n.n) || n.n < 1 || n.n > MAX_NODES) fail(`${p}.n`, n.n, `an integer >= 1 and <= ${MAX_NODES} (node ids are int32)`);
       if (n.integrator !== undefined && typeof n.integrator !== 'string') fail(`${p}.integrator`, n.integrator, 'the name of one of the model\'s integrators');
       if (n.state !== undefined) {
         if (!Array.isArray(n.state)) fail(`${p}.state`, n.state, 'an array of { variable, value }');
@@ -185,8 +191,11 @@ export function validateSpec(spec: unknown): NetworkSpec {
   }
   if (spec.run !== undefined) {
     const r = spec.run;
-    if (!isObject(r) || typeof r.simtime !== 'number' || !(r.simtime >= 0)) fail('run.simtime', isObject(r) ? r.simtime : r, 'a time >= 0 (ms)');
-    if (r.presimtime !== undefined && (typeof r.presimtime !== 'number' || !(r.presimtime >= 0))) fail('run.presimtime', r.presimtime, 'a time >= 0 (ms)');
+    const dt = sim.dt as number;
+    if (!isObject(r) || typeof r.simtime !== 'number' || !(r.simtime >= 0) || !Number.isFinite(r.simtime)) fail('run.simtime', isObject(r) ? r.simtime : r, 'a finite time >= 0 (ms)');
+    if (!isMultipleOfDt(r.simtime, dt)) fail('run.simtime', r.simtime, `a multiple of simulator.dt = ${dt} ms`);
+    if (r.presimtime !== undefined && (typeof r.presimtime !== 'number' || !(r.presimtime >= 0) || !Number.isFinite(r.presimtime))) fail('run.presimtime', r.presimtime, 'a finite time >= 0 (ms)');
+    if (r.presimtime !== undefined && !isMultipleOfDt(r.presimtime, dt)) fail('run.presimtime', r.presimtime, `a multiple of simulator.dt = ${dt} ms`);
   }
   return spec as unknown as NetworkSpec;
 }

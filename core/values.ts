@@ -1,5 +1,6 @@
 import { ParameterError, formatValue } from './errors.js';
 import { isDistribution, makeSampler, type ValueSpec } from './distributions.js';
+import { FLOAT32_RANGE, fitsFloat32 } from './memory.js';
 import type { RandomStreams } from './services.js';
 import type { PopulationHandle } from './contracts/base.js';
 
@@ -31,22 +32,44 @@ export function assignState(
   where: string, variable: string, arr: { length: number; [i: number]: number; fill(v: number): unknown }, value: ValueSpec,
   random: RandomStreams, pop: PopulationHandle,
 ): void {
+  // A float32 state (the euler-f32 schemes) would turn a larger value into Infinity.
+  const f32 = arr instanceof Float32Array;
+  const tooBig = (name: string, v: number, drawn = '') =>
+    new ParameterError(where, name, v, `${FLOAT32_RANGE}: the population's integrator keeps ${variable} in float32${drawn}`);
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new ParameterError(where, variable, value, 'a finite number');
+    if (f32 && !fitsFloat32(value)) throw tooBig(variable, value);
     arr.fill(value);
   } else if (isDistribution(value)) {
     const draw = makeSampler(where, variable, value);
     // One stream per neuron, keyed by its global id: the values do not depend on the rank count.
     const bank = random.bank(`state/${pop.id}/${variable}`, pop.firstGid + pop.localStart, pop.localCount);
-    for (let i = 0; i < pop.localCount; i++) arr[i] = draw(bank.state, i);
+    for (let i = 0; i < pop.localCount; i++) {
+      const v = draw(bank.state, i);
+      if (f32 && !fitsFloat32(v)) throw tooBig(variable, v, ' (a value drawn from the distribution)');
+      arr[i] = v;
+    }
   } else if (isNumberArray(value)) {
     if (value.length !== pop.size) throw new ParameterError(where, variable, `array of length ${value.length}`, `an array of length ${pop.size} (one value per neuron)`);
     for (let i = 0; i < pop.localCount; i++) {
       const v = value[pop.localStart + i];
       if (!Number.isFinite(v)) throw new ParameterError(where, `${variable}[${pop.localStart + i}]`, v, 'a finite number');
+      if (f32 && !fitsFloat32(v)) throw tooBig(`${variable}[${pop.localStart + i}]`, v);
       arr[i] = v;
     }
   } else throw new ParameterError(where, variable, value, 'a number, an array of numbers or a distribution');
+}
+
+/**
+ * Every element of a state array given for the whole population is finite (and fits float32 where the state is
+ * float32): a described network checks them all, where each rank of a built one checks its own part.
+ */
+export function checkStateArray(where: string, variable: string, value: ArrayLike<number>, f32: boolean): void {
+  for (let i = 0; i < value.length; i++) {
+    const v = value[i];
+    if (!Number.isFinite(v)) throw new ParameterError(where, `${variable}[${i}]`, v, 'a finite number');
+    if (f32 && !fitsFloat32(v)) throw new ParameterError(where, `${variable}[${i}]`, v, `${FLOAT32_RANGE}: the population's integrator keeps ${variable} in float32`);
+  }
 }
 
 /** A weight or delay of a projection: one value for every synapse, or one per edge. */

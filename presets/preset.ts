@@ -3,7 +3,7 @@ import { checkValue, type ParamSpec } from '../core/schema.js';
 import { Simulator } from '../core/simulator.js';
 import type { Population, Device, Projection } from '../core/handles.js';
 import type { Plugin } from '../core/plugin.js';
-import type { NetworkSpec } from '../core/spec.js';
+import { isMultipleOfDt, type NetworkSpec } from '../core/spec.js';
 
 /** A preset parameter: numeric with a unit and range, or one of a set of strings. */
 export type PresetParam = (ParamSpec & { choices?: undefined }) | { unit: string; default: string; doc: string; choices: readonly string[] };
@@ -87,17 +87,39 @@ export function resolvePresetParams(preset: Preset, overrides: Record<string, un
       out[name] = v;
     } else {
       const raw: unknown = given === undefined ? spec.default : given;
-      const v = typeof raw === 'string' ? (raw.trim() === '' ? NaN : Number(raw)) : raw;
+      const v = typeof raw === 'string' ? parseDecimal(raw, spec) : raw;
       try {
         out[name] = checkValue(where, name, spec, v);
       } catch (e) {
         // Report what the user typed, not what it parsed to.
-        if (e instanceof ParameterError) throw new ParameterError(where, name, raw, e.allowed);
+        const notDecimal = typeof raw === 'string' && Number.isNaN(v);
+        if (e instanceof ParameterError) throw new ParameterError(where, name, raw, `${e.allowed}${notDecimal ? `, written in decimal${spec.integer ? ' digits' : ''}` : ''}`);
         throw e;
       }
     }
   }
+  // Simulated times are whole steps: refused here, before anything is built (simulate() would refuse them after the build).
+  const dt = out.dt;
+  for (const name of ['presimtime', 'simtime']) {
+    const t = out[name];
+    if (typeof t === 'number' && typeof dt === 'number' && !isMultipleOfDt(t, dt)) {
+      throw new ParameterError(where, name, overrides[name] ?? t, `a multiple of dt = ${dt} ms (a whole number of steps)`);
+    }
+  }
   return out;
+}
+
+/**
+ * A number written as text (`--set key=value`, `--seed`): decimal only, so that '0x10', '0b1', '1e3' for an
+ * integer, or '12abc' are errors instead of 16, 1, 1000 or NaN further on. Integers take digits only;
+ * other numbers a decimal with an optional exponent, and 'Infinity' where the parameter allows it.
+ */
+function parseDecimal(text: string, spec: ParamSpec): number {
+  const t = text.trim();
+  const decimal = spec.integer ? /^[+-]?\d+$/ : /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+  if (decimal.test(t)) return Number(t);
+  if (spec.allowInfinity && /^[+-]?Infinity$/.test(t)) return Number(t);
+  return NaN;
 }
 
 export function findPreset(presets: readonly Preset[], name: string): Preset {

@@ -45,4 +45,9 @@ export interface ConnectionRule extends PluginBase {
    * n_targets·n_sources; fixed_indegree: n_targets·indegree). Absent: the rule takes no arrays.
    */
   arrayLength?(ctx: Omit<ConnectContext, 'sink'>): number;
+  /**
+   * How many synapses `connect` will make for the local targets (the expected count for random rules): checked
+   * against the table and memory limits before anything is drawn. Absent: no estimate, no check.
+   */
+  estimateSynapses?(ctx: Omit<ConnectContext, 'sink'>): number;
 }

@@ -1,5 +1,5 @@
 import type { CommRuntime, SpikeBatch } from '../../core/plugin.js';
-import { SpikeworksError } from '../../core/errors.js';
+import { ParameterError, SpikeworksError } from '../../core/errors.js';
 import { GrowableBatch, mergeCanonical } from './merge.js';
 
 /**
@@ -24,6 +24,8 @@ const GEN = 0;
 const ARRIVED = 1;
 const ABORT = 2;
 const HEADER = 16;
+/** Per rank, after the counts and flags: how many barriers the rank has entered (which ranks a waiting one waits for). */
+const ENTERED = 4;
 
 export function createSharedCommBuffers(size: number, capacity = 1 << 16, reduceCapacity = 1024): SharedCommBuffers {
   if (!Number.isInteger(size) || size < 1) throw new SpikeworksError(`shared comm: size must be an integer >= 1, got ${size}`);
@@ -31,8 +33,8 @@ export function createSharedCommBuffers(size: number, capacity = 1 << 16, reduce
     size,
     capacity,
     reduceCapacity,
-    // counts and "more to come" flags per parity and rank
-    control: new SharedArrayBuffer((HEADER + 4 * size) * 4),
+    // counts and "more to come" flags per parity and rank, then the barriers each rank entered
+    control: new SharedArrayBuffer((HEADER + 5 * size) * 4),
     spikes: new SharedArrayBuffer(2 * size * capacity * 2 * 4),
     reduce: new SharedArrayBuffer(2 * size * reduceCapacity * 8),
   };
@@ -54,12 +56,22 @@ export class CommAbortedError extends SpikeworksError {
 }
 
 export interface SharedCommOptions {
-  /** Longest time one barrier may wait for the other ranks before the run fails (ms). */
+  /** Longest time one barrier may wait for the other ranks before the run fails (ms; default 10 min). */
   barrierTimeoutMs?: number;
   /** How often a waiting rank wakes to look at the abort flag (ms). */
   pollMs?: number;
   /** Busy-wait iterations before sleeping: cheap when every rank has its own core, wasted when cores are shared. */
   spin?: number;
+}
+
+/** The barrier timeout when none is given: 10 minutes (builds of big networks are slow). */
+export const DEFAULT_BARRIER_TIMEOUT_MS = 10 * 60_000;
+
+/** A barrier timeout as given (undefined: the default), or a ParameterError naming it. */
+export function checkBarrierTimeout(where: string, ms: unknown): number | undefined {
+  if (ms === undefined) return undefined;
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0) throw new ParameterError(where, 'barrierTimeoutMs', ms, 'a time in ms > 0 (finite)');
+  return ms;
 }
 
 /** CommRuntime of rank `rank` over shared memory: spikes cross at one barrier per min-delay slice. */
@@ -97,7 +109,7 @@ export class SharedComm implements CommRuntime {
     this.heads = new Int32Array(size);
     this.gidViews = this.received.map((b) => b.gids);
     this.stepViews = this.received.map((b) => b.steps);
-    this.barrierTimeoutMs = options.barrierTimeoutMs ?? 10 * 60_000;
+    this.barrierTimeoutMs = checkBarrierTimeout('shared comm', options.barrierTimeoutMs) ?? DEFAULT_BARRIER_TIMEOUT_MS;
     this.pollMs = options.pollMs ?? 100;
     this.spin = options.spin ?? 2000;
   }
@@ -111,6 +123,7 @@ export class SharedComm implements CommRuntime {
     const ctl = this.ctl;
     if (Atomics.load(ctl, ABORT) !== 0) throw new CommAbortedError(where);
     const gen = Atomics.load(ctl, GEN);
+    const entered = Atomics.add(ctl, HEADER + ENTERED * this.size + this.rank, 1) + 1;
     if (Atomics.add(ctl, ARRIVED, 1) === this.size - 1) {
       Atomics.store(ctl, ARRIVED, 0);
       Atomics.add(ctl, GEN, 1);
@@ -124,7 +137,13 @@ export class SharedComm implements CommRuntime {
       Atomics.wait(ctl, GEN, gen, this.pollMs);
       const waited = performance.now() - t0;
       if (waited > this.barrierTimeoutMs && Atomics.load(ctl, GEN) === gen) {
-        throw new SpikeworksError(`${where}: rank ${this.rank} waited ${(waited / 1000).toFixed(1)} s for the other workers (barrierTimeoutMs = ${this.barrierTimeoutMs})`);
+        // The ranks that have not entered this barrier yet are the ones it waits for.
+        const stuck: number[] = [];
+        for (let r = 0; r < this.size; r++) if (Atomics.load(ctl, HEADER + ENTERED * this.size + r) < entered) stuck.push(r);
+        const who = stuck.length ? `rank${stuck.length > 1 ? 's' : ''} ${stuck.join(', ')} of ${this.size}` : 'the other workers';
+        throw new SpikeworksError(
+          `${where}: rank ${this.rank} waited ${(waited / 1000).toFixed(1)} s at barrier ${entered} for ${who}, stuck before it (barrierTimeoutMs = ${this.barrierTimeoutMs}; raise it if a rank is only slow)`,
+        );
       }
     }
     this.waitTime += (performance.now() - t0) / 1000;

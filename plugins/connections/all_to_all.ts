@@ -15,6 +15,7 @@ export const allToAll: ConnectionRule = {
   isDefault: true,
   connectsAll: true,
   arrayLength: (ctx) => ctx.target.size * ctx.source.size,
+  estimateSynapses: (ctx) => ctx.target.localCount * (forbidsAutapses(ctx) ? ctx.source.size - 1 : ctx.source.size),
   connect(ctx) {
     const N = ctx.source.size;
     const { target: tgt, sink } = ctx;

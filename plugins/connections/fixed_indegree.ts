@@ -36,7 +36,7 @@ export const fixedIndegree: ConnectionRule = {
   name: 'fixed_indegree',
   doc: 'Each target receives exactly `indegree` connections from randomly chosen sources (NEST fixed_indegree; PyNN FixedNumberPreConnector)',
   params: {
-    indegree: { unit: '', default: 1, min: 0, integer: true, doc: 'connections per target neuron' },
+    indegree: { unit: '', default: 1, min: 0, integer: true, required: true, doc: 'connections per target neuron' },
   },
   check(ctx) {
     const K = ctx.params.indegree;
@@ -47,6 +47,7 @@ export const fixedIndegree: ConnectionRule = {
     if (available === 0 && K > 0) throw new ParameterError(ctx.where, 'indegree', K, '0: no source neuron is available');
   },
   arrayLength: (ctx) => ctx.target.size * ctx.params.indegree,
+  estimateSynapses: (ctx) => ctx.target.localCount * ctx.params.indegree,
   connect(ctx) {
     const K = ctx.params.indegree;
     const N = ctx.source.size;

@@ -13,7 +13,7 @@ export const fixedOutdegree: ConnectionRule = {
   name: 'fixed_outdegree',
   doc: 'Each source makes exactly `outdegree` connections to randomly chosen targets (NEST fixed_outdegree; PyNN FixedNumberPostConnector)',
   params: {
-    outdegree: { unit: '', default: 1, min: 0, integer: true, doc: 'connections per source neuron' },
+    outdegree: { unit: '', default: 1, min: 0, integer: true, required: true, doc: 'connections per source neuron' },
   },
   check(ctx) {
     const K = ctx.params.outdegree;
@@ -23,6 +23,8 @@ export const fixedOutdegree: ConnectionRule = {
     }
     if (available === 0 && K > 0) throw new ParameterError(ctx.where, 'outdegree', K, '0: no target neuron is available');
   },
+  // The local targets' share of the source.size × outdegree edges (targets are uniform).
+  estimateSynapses: (ctx) => (ctx.source.size * ctx.params.outdegree * ctx.target.localCount) / Math.max(1, ctx.target.size),
   connect(ctx) {
     const K = ctx.params.outdegree;
     const M = ctx.target.size;

@@ -25,15 +25,23 @@ export const fixedTotalNumber: ConnectionRule = {
   name: 'fixed_total_number',
   doc: 'Exactly N connections between uniformly chosen pairs (NEST fixed_total_number; PyNN FixedTotalNumberConnector)',
   params: {
-    N: { unit: '', default: 0, min: 0, max: 2 ** 32 - 1, integer: true, doc: 'total number of connections' },
+    N: { unit: '', default: 0, min: 0, max: 2 ** 32 - 1, integer: true, required: true, doc: 'total number of connections' },
   },
   check(ctx) {
+    const N = ctx.params.N;
+    const pairs = ctx.source.size * ctx.target.size;
+    // NEST checks this first (BadProperty), then refuses allow_multapses false altogether (NotImplemented).
+    if (!ctx.allowMultapses && N > pairs) {
+      throw new ParameterError(ctx.where, 'N', N, `at most ${pairs} (source size ${ctx.source.size} × target size ${ctx.target.size}) when allow_multapses is false: NEST's "Total number of connections cannot exceed product of source and target population sizes"`);
+    }
     if (!ctx.allowMultapses) {
       throw new ParameterError(ctx.where, 'allow_multapses', false, 'true: fixed_total_number cannot suppress multapses (as in NEST)');
     }
     const available = ctx.source.size - (forbidsAutapses(ctx) ? 1 : 0);
     if (available === 0 && ctx.params.N > 0) throw new ParameterError(ctx.where, 'N', ctx.params.N, '0: no source neuron is available');
   },
+  // The local targets' share of the N edges (targets are uniform).
+  estimateSynapses: (ctx) => (ctx.params.N * ctx.target.localCount) / Math.max(1, ctx.target.size),
   connect(ctx) {
     const { source: src, target: tgt, sink } = ctx;
     const Nsrc = src.size;

@@ -18,6 +18,7 @@ export const oneToOne: ConnectionRule = {
     }
   },
   arrayLength: (ctx) => ctx.target.size,
+  estimateSynapses: (ctx) => (forbidsAutapses(ctx) ? 0 : ctx.target.localCount),
   connect(ctx) {
     if (forbidsAutapses(ctx)) return;
     const { target: tgt, sink } = ctx;

@@ -29,8 +29,9 @@ export const pairwiseBernoulli: ConnectionRule = {
   name: 'pairwise_bernoulli',
   doc: 'Each pair connected with probability p (NEST pairwise_bernoulli; PyNN FixedProbabilityConnector)',
   params: {
-    p: { unit: '', default: 1, min: 0, max: 1, doc: 'connection probability of each pair' },
+    p: { unit: '', default: 1, min: 0, max: 1, required: true, doc: 'connection probability of each pair' },
   },
+  estimateSynapses: (ctx) => ctx.params.p * ctx.target.localCount * (forbidsAutapses(ctx) ? ctx.source.size - 1 : ctx.source.size),
   connect(ctx) {
     const p = ctx.params.p;
     const N = ctx.source.size;

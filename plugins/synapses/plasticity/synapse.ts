@@ -54,7 +54,11 @@ export function neuronTau(targetParams: Params, name: string, where: string): nu
   return v;
 }
 
-/** NEST's check that a plastic weight has the sign of Wmax (> 0 here). */
+/**
+ * NEST's check that a plastic weight has the sign of Wmax (> 0 here): stdp_synapse and stdp_triplet_synapse
+ * throw "Weight and Wmax must have same sign." (zero counts as positive). NEST does not refuse a weight above
+ * Wmax (the first potentiation clips it to Wmax), and neither do we.
+ */
 export function checkNonNegativeWeight(w: number, where: string): void {
-  if (!(w >= 0)) throw new ParameterError(where, 'weight', w, 'a weight >= 0 (the sign of Wmax; STDP weights stay in [0, Wmax])');
+  if (!(w >= 0)) throw new ParameterError(where, 'weight', w, 'a weight >= 0: the sign of Wmax, which is > 0 here (NEST: "Weight and Wmax must have same sign"); STDP weights stay in [0, Wmax]');
 }

@@ -123,3 +123,37 @@ describe('indexDraw', () => {
     }
   });
 });
+
+describe('synapse estimates (checked against the table and memory limits before drawing)', () => {
+  const ctxOf = (source: number, target: number, params: Record<string, number>, same = false, localCount = target) => ({
+    source: { id: 0, eid: 0, model, size: source, firstGid: 1, localStart: 0, localCount: source, params: {} },
+    target: { id: 1, eid: 1, model, size: target, firstGid: 1 + source, localStart: 0, localCount, params: {} },
+    params, allowAutapses: !same, allowMultapses: true, samePopulation: same, seed: 1, projectionId: 0, where: 'test',
+  });
+
+  it('every built-in rule estimates what it then makes: exactly for the fixed ones, within a few sd for the random ones', () => {
+    const sim = createSimulator({ seed: 5 });
+    const a = sim.create(model, 200);
+    const b = sim.create(model, 150);
+    const cases: [string, Record<string, number>, 'exact' | number][] = [
+      ['all_to_all', {}, 'exact'], ['one_to_one', {}, 'exact'], ['fixed_indegree', { indegree: 30 }, 'exact'],
+      ['fixed_outdegree', { outdegree: 20 }, 'exact'], ['fixed_total_number', { N: 5000 }, 'exact'], ['pairwise_bernoulli', { p: 0.1 }, 0.05],
+    ];
+    for (const [rule, params, tol] of cases) {
+      const post = rule === 'one_to_one' ? a : b;
+      const made = sim.connect(a, post, { rule, ...params })!.count;
+      const estimate = sim.registry.get('connection', rule).estimateSynapses!(ctxOf(200, post.size, params));
+      if (tol === 'exact') expect(estimate, rule).toBe(made);
+      else expect(Math.abs(estimate - made) / estimate, rule).toBeLessThan(tol);
+    }
+  });
+
+  it('a rank estimates its own targets only, and autapses left out are not counted', () => {
+    const rule = (name: string) => sim0.registry.get('connection', name);
+    const sim0 = createSimulator();
+    expect(rule('all_to_all').estimateSynapses!(ctxOf(100, 100, {}, true))).toBe(100 * 99);
+    expect(rule('one_to_one').estimateSynapses!(ctxOf(100, 100, {}, true))).toBe(0);
+    expect(rule('fixed_indegree').estimateSynapses!(ctxOf(1000, 1000, { indegree: 10 }, false, 250))).toBe(2500);
+    expect(rule('fixed_total_number').estimateSynapses!(ctxOf(1000, 1000, { N: 4e9 }, false, 250))).toBe(1e9);
+  });
+});
