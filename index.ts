@@ -7,6 +7,11 @@ import { localBackend } from './plugins/backends/local.js';
 import { WorkerRunner, type WorkerRunnerOptions } from './parallel/remote.js';
 
 export * from './core/simulator.js';
+export {
+  CheckpointError, CHECKPOINT_FORMAT, CHECKPOINT_VERSION, SPIKEWORKS_VERSION, savedArray, savedNumber, savedRecord, savedList, restoreArray, compactState,
+  type CheckpointSummary,
+} from './core/checkpoint.js';
+export { NO_PRIVATE_STATE, type Checkpointable, type SavedState, type SavedValue } from './core/contracts/base.js';
 export * from './core/handles.js';
 export * from './core/plugin.js';
 export * from './core/errors.js';

@@ -1,3 +1,4 @@
+import { SpikeworksError } from './errors.js';
 import type { NetworkSpec } from './spec.js';
 import type { MergedResult } from './gather.js';
 import type { RecorderModel } from './contracts/device.js';
@@ -9,8 +10,15 @@ import type { RecorderModel } from './contracts/device.js';
  * every rank, as one process would give them. Every call returns when the ranks are done.
  */
 export interface RemoteRunner {
-  /** Build the spec on every rank; `recorderModel` gives the model that merges a recorder's parts. */
-  start(spec: NetworkSpec, recorderModel: (name: string) => RecorderModel | undefined): void;
+  /**
+   * Build the spec on every rank; `recorderModel` gives the model that merges a recorder's parts. With
+   * `resume`, rank r restores the single-rank checkpoint resume[r] (its spec is `spec`) instead of building.
+   */
+  start(spec: NetworkSpec, recorderModel: (name: string) => RecorderModel | undefined, resume?: readonly Uint8Array[]): void;
+  /** Every rank's checkpoint of its own part (`Simulator.toCheckpoint` there), in rank order. */
+  checkpoint?(): Uint8Array[];
+  /** How many ranks run the network. */
+  readonly size?: number;
   simulate(ms: number): void;
   /** The ranks' results merged (recorders' events by node id, spike counts, synapses, phase times). */
   collect(): MergedResult;
@@ -21,6 +29,8 @@ export interface RemoteRunner {
 export class RemoteRun {
   private started = false;
   private merged: MergedResult | null = null;
+  /** Per-rank checkpoints the ranks restore when they start (a restored simulator). */
+  private resume: readonly Uint8Array[] | undefined;
   constructor(
     private readonly runner: RemoteRunner,
     private readonly network: { freeze(): void; remote: { events(gid: number): object | undefined } | null },
@@ -32,7 +42,7 @@ export class RemoteRun {
 
   prepare(): void {
     if (this.started) return;
-    this.runner.start(this.spec(), this.recorderModel);
+    this.runner.start(this.spec(), this.recorderModel, this.resume);
     this.network.freeze();
     this.started = true;
   }
@@ -51,5 +61,22 @@ export class RemoteRun {
 
   close(): void {
     if (this.started) this.runner.close();
+  }
+
+  get size(): number | undefined {
+    return this.runner.size;
+  }
+
+  /** Start the ranks from these checkpoints (one per rank) instead of building the spec; before the first prepare. */
+  resumeFrom(parts: readonly Uint8Array[]): void {
+    if (this.started) throw new SpikeworksError('resume: the ranks have started already');
+    this.resume = parts;
+  }
+
+  /** Every rank's checkpoint of its part, in rank order. */
+  checkpoint(): Uint8Array[] {
+    if (!this.runner.checkpoint) throw new SpikeworksError('checkpoint: this simulator\'s runner cannot checkpoint its ranks');
+    this.prepare();
+    return this.runner.checkpoint();
   }
 }

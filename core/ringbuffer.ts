@@ -58,6 +58,28 @@ export class RingBuffer<A extends RingRow = Float64Array> {
   get bytes(): number {
     return this.ex.byteLength * 3;
   }
+  /**
+   * The input in flight (a checkpoint): live views of the rows, the current channel only when someone asked
+   * for it (else it is all zeros), and whether they did (a kernel skips the current rows nobody can have written).
+   */
+  saveState(): { ex: A; inh: A; cur: A | null; currentUsed: boolean } {
+    return { ex: this.ex, inh: this.inh, cur: this.currentUsed ? this.curRows : null, currentUsed: this.currentUsed };
+  }
+  /** Overwrite the rows with saved ones (same storage type, n and slots): in place, the kernels keep their views. */
+  loadState(saved: { ex?: unknown; inh?: unknown; cur?: unknown; currentUsed?: unknown }): void {
+    const copy = (name: string, to: A, from: unknown) => {
+      if (!(from instanceof to.constructor) || (from as A).length !== to.length) {
+        const what = ArrayBuffer.isView(from) ? `${from.constructor.name}(${(from as A).length})` : String(from);
+        throw new RangeError(`input ring: saved ${name} rows are ${what}, this ring holds ${to.constructor.name}(${to.length}) (${this.slots} rows of ${this.n})`);
+      }
+      to.set(from as A);
+    };
+    copy('ex', this.ex, saved.ex);
+    copy('inh', this.inh, saved.inh);
+    if (saved.cur === null || saved.cur === undefined) this.curRows.fill(0);
+    else copy('cur', this.curRows, saved.cur);
+    this.currentUsed = saved.currentUsed === true;
+  }
 }
 
 /** A ring as propagation and devices see it: they only add into rows, whatever the storage type. */

@@ -1,4 +1,5 @@
 import seedrandom from 'seedrandom';
+import { SpikeworksError } from './errors.js';
 
 /**
  * Random streams tied to what they belong to (a neuron, a generator target, a projection), never to a
@@ -75,6 +76,18 @@ export class StreamBank {
     for (let i = 0; i < count; i++) idx[i] = first + i;
     return new StreamBank(seed, purpose, idx);
   }
+  /** The streams' positions (a checkpoint): a live view of the state words. */
+  saveState(): { state: Uint32Array } {
+    return { state: this.state };
+  }
+  /** Put every stream back where `saveState` found it (a bank of the same streams). */
+  loadState(saved: { state?: unknown }): void {
+    const s = saved.state;
+    if (!(s instanceof Uint32Array) || s.length !== this.state.length) {
+      throw new SpikeworksError(`random streams: ${this.state.length / 4} streams here, the saved state ${s instanceof Uint32Array ? `has ${s.length / 4}` : 'holds none'}`);
+    }
+    this.state.set(s);
+  }
 }
 
 /** A single stream with the distributions the build phase needs. Not for per-synapse hot loops. */
@@ -96,6 +109,17 @@ export class Stream {
     seedSubstream(this.state, 0, this.root, index);
     this.spareNormal = NaN;
     return this;
+  }
+  /** The stream's position (a checkpoint): its state words and the spare normal deviate it holds (NaN: none). */
+  saveState(): { state: Uint32Array; spareNormal: number } {
+    return { state: this.state.slice(), spareNormal: this.spareNormal };
+  }
+  /** Put the stream back where `saveState` found it (the same stream, reseeded to the same entity). */
+  loadState(saved: { state?: unknown; spareNormal?: unknown }): void {
+    const s = saved.state;
+    if (!(s instanceof Uint32Array) || s.length !== 4 || typeof saved.spareNormal !== 'number') throw new SpikeworksError('random stream: the saved state is not a stream\'s (4 state words and a spare normal)');
+    this.state.set(s);
+    this.spareNormal = saved.spareNormal;
   }
   uint32(): number {
     return nextUint32(this.state, 0);

@@ -16,10 +16,17 @@ import type { ConnSpec, SynSpec } from './connect.js';
 import { validateSpec, type NetworkSpec } from './spec.js';
 import { replaySpec } from './spec-log.js';
 import { RemoteRun, type RemoteRunner } from './remote.js';
+import { systemMemory } from './memory.js';
 import type { ResourceComponent } from './component.js';
 import type { Device, NodeOf, Population, PopulationView, Projection } from './handles.js';
 import type { CommRuntime } from './contracts/backend.js';
 import type { SimEvents } from './events.js';
+import type { SystemPlugin, SystemRunner } from './contracts/system.js';
+import type { SavedValue } from './contracts/base.js';
+import { checkpointData, restoreSimulator, type CheckpointHost, type CheckpointInfo, type CheckpointOptions, type RestoreOptions } from './simulator-checkpoint.js';
+import { checkpointSummary, concatChunks, encodeCheckpoint, readCheckpointFile, writeCheckpointFile, type CheckpointSummary } from './checkpoint.js';
+
+export type { CheckpointInfo, CheckpointOptions, RestoreOptions } from './simulator-checkpoint.js';
 
 export interface SimulatorOptions {
   /** The plugins this simulator is composed of. */
@@ -55,8 +62,12 @@ export class Simulator {
   readonly services: Services;
   private readonly spikes = new SliceSpikes();
   private scheduler: Scheduler | null = null;
-  /** Set when a RemoteRunner service runs the network elsewhere: this simulator then describes it. */
-  private readonly remote: RemoteRun | null;
+  /** @internal The systems the scheduler prepared, with their runners (what a checkpoint asks for their state). */
+  readonly prepared: { system: SystemPlugin; runner: SystemRunner }[] = [];
+  /** @internal True while a slice runs: its state is half-updated, a checkpoint then is refused. */
+  inSlice = false;
+  /** @internal Set when a RemoteRunner service runs the network elsewhere: this simulator then describes it. */
+  readonly remote: RemoteRun | null;
 
   constructor(options: SimulatorOptions) {
     const dt = options.dt ?? 0.1;
@@ -71,6 +82,7 @@ export class Simulator {
     const values: [symbol, unknown][] = [
       [SERVICE.registry, this.registry], [SERVICE.world, this.world], [SERVICE.clock, this.clock], [SERVICE.random, new RandomStreams(seed)],
       [SERVICE.events, this.events], [SERVICE.stats, this.stats], [SERVICE.spikes, this.spikes], [SERVICE.container, c], [SERVICE.services, this.services],
+      [SERVICE.memory, systemMemory],
     ];
     for (const [token, value] of values) c.register(token, { useValue: value });
     for (const s of this.registry.all('service')) c.register(s.token, { useFactory: instanceCachingFactory(() => s.create(this.services)) });
@@ -143,7 +155,15 @@ export class Simulator {
     if (this.network.describeOnly) throw new SpikeworksError('this simulator only describes a network (describeOnly): run it with Simulator.fromSpec(sim.toSpec(), plugins)');
     const d = compile(this.network, this.services);
     const ctx = { world: this.world, clock: this.clock, spikes: this.spikes, stats: this.stats, services: this.services };
-    this.scheduler = new Scheduler([...coreSystems, ...this.registry.all('system')], ctx, this.stats.times);
+    // Each system seen through an object that notes the runner it prepares (for checkpoints).
+    const systems = [...coreSystems, ...this.registry.all('system')].map((s): SystemPlugin => Object.create(s, {
+      prepare: { value: (c: typeof ctx, e: readonly number[]) => {
+        const runner = s.prepare(c, e);
+        if (runner) this.prepared.push({ system: s, runner });
+        return runner;
+      } },
+    }));
+    this.scheduler = new Scheduler(systems, ctx, this.stats.times);
     this.events.emit('prepare', d);
   }
 
@@ -161,7 +181,10 @@ export class Simulator {
     const m = this.remote ? steps || 1 : clock.minDelaySteps;
     while (clock.step < endStep) {
       const sliceEnd = Math.min(endStep, (Math.floor(clock.step / m) + 1) * m);
+      // Not reset if the slice throws: the state is then half a slice, and no checkpoint may save it.
+      this.inSlice = true;
       this.scheduler?.runSlice(clock.step, sliceEnd);
+      this.inSlice = false;
       clock.step = sliceEnd;
       this.events.emit('slice', { step: clock.step, endStep, startStep });
     }
@@ -190,6 +213,43 @@ export class Simulator {
   bytesPerSynapse(): number {
     if (this.remote) return this.remote.result().bytesPerSynapse;
     return meanBytesPerSynapse(this.projections);
+  }
+
+  /**
+   * Save the whole simulation state to one file (docs/checkpoint.md): between two simulate() calls, or from a
+   * 'slice' event handler. `Simulator.restore(path, { plugins })` continues from it with the same spikes as
+   * this simulator. Prepares the network first if no simulate() has run. Refused (a CheckpointError naming
+   * it) when a runtime has no checkpoint hooks. On worker threads every rank saves its part into the one file.
+   */
+  checkpoint(path: string, options: CheckpointOptions = {}): CheckpointInfo {
+    const t0 = performance.now();
+    const bytes = writeCheckpointFile(path, checkpointData(this as CheckpointHost, options));
+    return { path, bytes, step: this.clock.step, time_ms: this.clock.time, seconds: (performance.now() - t0) / 1000 };
+  }
+
+  /** The checkpoint as bytes in memory (what `checkpoint` writes to its file). */
+  toCheckpoint(options: CheckpointOptions = {}): Uint8Array {
+    const { chunks, bytes } = encodeCheckpoint(checkpointData(this as CheckpointHost, options));
+    return concatChunks(chunks, bytes);
+  }
+
+  /**
+   * A simulator that continues a checkpoint: built from the spec in it with `options.plugins` (those it was
+   * written with), prepared, and positioned at the saved step with every state as it was; `toSpec()` gives
+   * the network. With `options.comm` (an MPI rank) the file must be that rank's.
+   */
+  static restore(path: string, options: RestoreOptions): Simulator {
+    return Simulator.fromCheckpoint(readCheckpointFile(path), options, path);
+  }
+
+  /** `restore` from a checkpoint's bytes (`toCheckpoint`, or a file read by the caller). */
+  static fromCheckpoint(bytes: Uint8Array, options: RestoreOptions, name = 'checkpoint'): Simulator {
+    return restoreSimulator(bytes, options, name, (spec, plugins, rest) => Simulator.fromSpec(spec, plugins, rest) as CheckpointHost) as Simulator;
+  }
+
+  /** A checkpoint's header (step, time, versions, ranks, the caller's meta), the file checked whole but nothing built. */
+  static checkpointInfo(path: string): CheckpointSummary {
+    return checkpointSummary(readCheckpointFile(path), path);
   }
 
   close(): void {

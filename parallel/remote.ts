@@ -4,12 +4,23 @@ import { validateSpec, type NetworkSpec } from '../core/spec.js';
 import { mergeRankResults, type MergedResult, type RankResult } from '../core/gather.js';
 import type { RemoteRunner } from '../core/remote.js';
 import type { RecorderModel } from '../core/contracts/device.js';
-import { createSharedCommBuffers, abortSharedComm, type SharedCommBuffers } from '../plugins/backends/shared_comm.js';
+import { Simulator, type RestoreOptions } from '../core/simulator.js';
+import { SERVICE } from '../core/services.js';
+import { localBackend } from '../plugins/backends/local.js';
+import { createSharedCommBuffers, abortSharedComm, checkBarrierTimeout, DEFAULT_BARRIER_TIMEOUT_MS, type SharedCommBuffers } from '../plugins/backends/shared_comm.js';
 import { spawn, workerError, type LaunchOptions, type WorkerReply } from './launch.js';
 
+/** How much longer than the barrier timeout the main thread waits for an answer: a waiting rank names the stuck one first. */
+const ANSWER_GRACE_MS = 5_000;
+
 /** What a WorkerRunner asks of its workers, one command at a time. */
-export type RunnerCommand = { type: 'simulate'; ms: number } | { type: 'collect' } | { type: 'close' };
-export type RunnerReply = { type: 'done' } | { type: 'collected'; result: RankResult } | Extract<WorkerReply, { type: 'error' }>;
+export type RunnerCommand = { type: 'simulate'; ms: number } | { type: 'collect' } | { type: 'checkpoint' } | { type: 'close' };
+export type RunnerReply =
+  | { type: 'done' }
+  | { type: 'collected'; result: RankResult }
+  /** A rank's checkpoint of its part (Simulator.toCheckpoint). */
+  | { type: 'checkpointed'; bytes: Uint8Array }
+  | Extract<WorkerReply, { type: 'error' }>;
 
 export interface WorkerRunnerOptions extends LaunchOptions {
   /** Number of worker threads (ranks). */
@@ -18,7 +29,10 @@ export interface WorkerRunnerOptions extends LaunchOptions {
   modules?: { url: string; export?: string }[];
   /** Gather the final weights of every projection (true) or of those listed by id with every collect. */
   weights?: boolean | number[];
-  /** Longest wait for the workers to answer one command, ms (default: the barrier timeout, 10 min). */
+  /**
+   * Longest wait for the workers to answer one command, ms (default: the barrier timeout, 10 min, and a few
+   * seconds more, so that a rank waiting at a barrier reports first which rank it waits for).
+   */
   timeoutMs?: number;
 }
 
@@ -41,13 +55,14 @@ export class WorkerRunner implements RemoteRunner {
     if (!Number.isInteger(n) || n < 1 || n > 256) throw new ParameterError('createSimulator', 'workers', n, 'an integer in [1, 256]');
     const t = options.timeoutMs;
     if (t !== undefined && !(Number.isFinite(t) && t > 0)) throw new ParameterError('createSimulator', 'timeoutMs', t, 'a time in ms > 0');
+    checkBarrierTimeout('createSimulator', options.barrierTimeoutMs);
   }
 
   get size(): number {
     return this.options.workers;
   }
 
-  start(specIn: NetworkSpec, recorderModel: (name: string) => RecorderModel | undefined): void {
+  start(specIn: NetworkSpec, recorderModel: (name: string) => RecorderModel | undefined, resume?: readonly Uint8Array[]): void {
     const modules = this.options.modules;
     const spec = validateSpec(modules ? { ...specIn, plugins: { ...specIn.plugins, modules } } : specIn);
     this.recorderModel = recorderModel;
@@ -56,7 +71,11 @@ export class WorkerRunner implements RemoteRunner {
     const commOptions = { barrierTimeoutMs: this.options.barrierTimeoutMs, spin: this.options.spin };
     for (let rank = 0; rank < size; rank++) {
       const { port1, port2 } = new MessageChannel();
-      const job = { rank, buffers, spec, weights: this.options.weights ?? false, commOptions, interactive: { control: this.control.buffer as SharedArrayBuffer, port: port2 } };
+      const job = {
+        rank, buffers, spec, weights: this.options.weights ?? false, commOptions, interactive: { control: this.control.buffer as SharedArrayBuffer, port: port2 },
+        // A restored run: the rank restores its checkpoint instead of building the spec.
+        ...(resume ? { checkpoint: resume[rank] } : {}),
+      };
       const w = spawn(job, this.options.resourceLimits, [port2]);
       // The workers must not keep the process alive, and their errors arrive on the ports.
       w.unref();
@@ -69,6 +88,12 @@ export class WorkerRunner implements RemoteRunner {
 
   simulate(ms: number): void {
     this.command({ type: 'simulate', ms }, `simulate ${ms} ms`);
+  }
+
+  /** Every rank's checkpoint of its part, in rank order. */
+  checkpoint(): Uint8Array[] {
+    const replies = this.command({ type: 'checkpoint' }, 'checkpoint');
+    return replies.map((r) => (r as Extract<RunnerReply, { type: 'checkpointed' }>).bytes);
   }
 
   collect(): MergedResult {
@@ -89,21 +114,35 @@ export class WorkerRunner implements RemoteRunner {
 
   private command(cmd: RunnerCommand, what: string): RunnerReply[] {
     if (this.failed) throw new SpikeworksError(`cannot ${what}: the workers stopped after an error (${this.failed.message})`);
+    // A worker that failed since the last command (a plugin's timer, while this thread was away) ends the run now.
+    const pending = this.pendingError();
+    if (pending) this.fail(pending);
     for (const p of this.ports) p.postMessage(cmd);
     return this.wait(what);
+  }
+
+  /** The error a worker reported outside a command, if one did (control[1] is raised with it). */
+  private pendingError(): Error | null {
+    if (Atomics.load(this.control, 1) === 0) return null;
+    let error: Error | null = null;
+    this.ports.forEach((p, rank) => {
+      for (let m = receiveMessageOnPort(p); m; m = receiveMessageOnPort(p)) {
+        const r = m.message as RunnerReply;
+        if (r.type === 'error' && (!error || error.name === 'CommAbortedError')) error = workerError(r, rank, this.size);
+      }
+    });
+    return error ?? new SpikeworksError('a worker reported an error, but its message could not be read');
   }
 
   /** Block until every rank has answered (or one has failed), then read one reply per rank. */
   private wait(what: string): RunnerReply[] {
     const c = this.control;
     this.expected += this.size;
-    const timeout = this.options.timeoutMs ?? this.options.barrierTimeoutMs ?? 600_000;
+    const timeout = this.options.timeoutMs ?? (this.options.barrierTimeoutMs ?? DEFAULT_BARRIER_TIMEOUT_MS) + ANSWER_GRACE_MS;
     const deadline = performance.now() + timeout;
     for (let seen = Atomics.load(c, 0); seen < this.expected && Atomics.load(c, 1) === 0; seen = Atomics.load(c, 0)) {
       Atomics.wait(c, 0, seen, 250);
-      if (performance.now() > deadline) {
-        this.fail(new SpikeworksError(`the ${this.size} workers did not ${what} within ${timeout} ms (a worker that ran out of memory or hung); raise timeoutMs if the network needs longer`));
-      }
+      if (performance.now() > deadline && Atomics.load(c, 0) < this.expected && Atomics.load(c, 1) === 0) this.fail(this.timedOut(what, timeout));
     }
     const replies: RunnerReply[] = [];
     let error: Error | null = null;
@@ -114,6 +153,18 @@ export class WorkerRunner implements RemoteRunner {
     });
     if (error) this.fail(error);
     return replies;
+  }
+
+  /** The timeout error, naming the ranks that have not answered (each answers on its port before counting). */
+  private timedOut(what: string, timeout: number): Error {
+    const silent: number[] = [];
+    this.ports.forEach((p, rank) => {
+      if (!receiveMessageOnPort(p)) silent.push(rank);
+    });
+    const who = silent.length === this.size ? `none of the ${this.size} workers answered` : `worker${silent.length > 1 ? 's' : ''} ${silent.join(', ')} of ${this.size} did not answer`;
+    return new SpikeworksError(
+      `the workers did not ${what} within ${timeout} ms: ${who} (a worker that ran out of memory or hung); raise timeoutMs or barrierTimeoutMs if the network needs longer`,
+    );
   }
 
   private fail(e: Error): never {
@@ -129,4 +180,19 @@ export class WorkerRunner implements RemoteRunner {
     this.workers.length = 0;
     this.ports.length = 0;
   }
+}
+
+/**
+ * Restore a checkpoint of a run on worker threads (`createSimulator({ backend: 'workers' })` then
+ * `sim.checkpoint(path)`) onto as many new workers as it has ranks: each restores its own part, and the
+ * simulator continues as the checkpointed one would have.
+ */
+export function restoreWorkers(
+  path: string,
+  options: Omit<RestoreOptions, 'backend' | 'comm'> & { pluginModules?: WorkerRunnerOptions['modules']; workerOptions?: Omit<WorkerRunnerOptions, 'workers' | 'modules'> },
+): Simulator {
+  const { pluginModules, workerOptions, ...rest } = options;
+  const runner = new WorkerRunner({ ...workerOptions, workers: Simulator.checkpointInfo(path).size, modules: pluginModules });
+  const services = [...(rest.services ?? []), { token: SERVICE.runner, value: runner }, { token: SERVICE.transport, value: localBackend.create({}) }];
+  return Simulator.restore(path, { ...rest, services });
 }

@@ -18,6 +18,13 @@ async function buildRank(job: WorkerJob): Promise<{ sim: Simulator; buildTime: n
   const spec = validateSpec(job.spec);
   const plugins = await loadSpecPlugins(spec.plugins);
   const comm = new SharedComm(job.buffers, job.rank, job.commOptions);
+  // A restored run (WorkerRunner.start with checkpoints): this rank's part comes back from its checkpoint.
+  const checkpoint = (job as WorkerJob & { checkpoint?: Uint8Array }).checkpoint;
+  if (checkpoint) {
+    const tr = performance.now();
+    const restored = Simulator.fromCheckpoint(checkpoint, { plugins, comm }, `rank ${job.rank}'s checkpoint`);
+    return { sim: restored, buildTime: (performance.now() - tr) / 1000 };
+  }
   const sim = new Simulator({ plugins, dt: spec.simulator.dt, seed: spec.simulator.seed, comm });
   const progress = job.progress && job.rank === 0 ? new Int32Array(job.progress) : null;
   if (progress) sim.events.on('slice', () => Atomics.store(progress, 0, sim.currentStep));
@@ -51,6 +58,14 @@ async function run(job: WorkerJob): Promise<WorkerResult> {
   return { result, countsBefore, presimTime, buildTimeNodes, endMs };
 }
 
+/**
+ * Let the timers a call armed fire (a 0 ms timeout armed before this one runs first): an error they throw then
+ * reaches the uncaught-exception handler before the call's answer is posted, and becomes the answer.
+ */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 function errorReply(e: unknown): Extract<WorkerReply, { type: 'error' }> {
   const err = e instanceof Error ? e : new Error(String(e));
   return { type: 'error', name: err.name, message: err.message, stack: err.stack, spikeworks: err instanceof SpikeworksError };
@@ -63,9 +78,15 @@ function errorReply(e: unknown): Extract<WorkerReply, { type: 'error' }> {
  */
 async function serve(job: WorkerJob, io: { control: SharedArrayBuffer; port: MessagePort }): Promise<void> {
   const control = new Int32Array(io.control);
+  // After an error this rank answers nothing more: the main thread reads the error as this rank's reply.
+  let failed = false;
   const reply = (m: RunnerReply) => {
+    if (failed) return;
     io.port.postMessage(m);
-    if (m.type === 'error') Atomics.store(control, 1, 1);
+    if (m.type === 'error') {
+      failed = true;
+      Atomics.store(control, 1, 1);
+    }
     Atomics.add(control, 0, 1);
     Atomics.notify(control, 0);
   };
@@ -79,6 +100,7 @@ async function serve(job: WorkerJob, io: { control: SharedArrayBuffer; port: Mes
   let built: { sim: Simulator; buildTime: number };
   try {
     built = await buildRank(job);
+    await settle();
   } catch (e) {
     return fail(e);
   }
@@ -86,7 +108,7 @@ async function serve(job: WorkerJob, io: { control: SharedArrayBuffer; port: Mes
   let simTime = 0;
   let simCpu = 0;
   reply({ type: 'done' });
-  io.port.on('message', (cmd: RunnerCommand) => {
+  io.port.on('message', async (cmd: RunnerCommand) => {
     try {
       if (cmd.type === 'simulate') {
         const cs = threadCpuSeconds();
@@ -94,9 +116,13 @@ async function serve(job: WorkerJob, io: { control: SharedArrayBuffer; port: Mes
         sim.simulate(cmd.ms);
         simTime += (performance.now() - ts) / 1000;
         simCpu += threadCpuSeconds() - cs;
+        // A timer a plugin armed while simulating fails this command, not a later one.
+        await settle();
         reply({ type: 'done' });
       } else if (cmd.type === 'collect') {
         reply({ type: 'collected', result: collectRankResult(sim, { simTime, buildTime, simCpu }, job.weights) });
+      } else if (cmd.type === 'checkpoint') {
+        reply({ type: 'checkpointed', bytes: sim.toCheckpoint() });
       } else {
         sim.close();
         reply({ type: 'done' });
@@ -112,10 +138,22 @@ const job = workerData as WorkerJob;
 if (job.interactive) {
   await serve(job, job.interactive);
 } else {
-  try {
-    const reply: WorkerReply = { type: 'result', ...(await run(job)) };
-    parentPort!.postMessage(reply);
-  } catch (e) {
+  // The first error is the run's, whether a call threw it or a timer or promise of a plugin did (those would
+  // otherwise end the thread, or be lost once the result is posted). The main thread, on reading it, stops
+  // the other ranks (aborting here first could let their "stopped because another worker failed" arrive first).
+  let failed = false;
+  const fail = (e: unknown) => {
+    if (failed) return;
+    failed = true;
     parentPort!.postMessage(errorReply(e));
+  };
+  process.on('uncaughtException', fail);
+  process.on('unhandledRejection', fail);
+  try {
+    const result = await run(job);
+    await settle();
+    if (!failed) parentPort!.postMessage({ type: 'result', ...result } satisfies WorkerReply);
+  } catch (e) {
+    fail(e);
   }
 }

@@ -41,3 +41,46 @@ export interface PopulationHandle {
   readonly localCount: number;
   readonly params: Readonly<Params>;
 }
+
+/**
+ * A value in a runtime's saved state (a checkpoint, core/checkpoint.ts): numbers (NaN and ±Infinity
+ * included), strings, booleans, typed arrays, and arrays and records of these.
+ */
+export type SavedValue =
+  | number
+  | string
+  | boolean
+  | null
+  | Float64Array
+  | Float32Array
+  | Int32Array
+  | Uint32Array
+  | Int16Array
+  | Uint16Array
+  | Int8Array
+  | Uint8Array
+  | readonly SavedValue[]
+  | { readonly [key: string]: SavedValue };
+export type SavedState = { [key: string]: SavedValue };
+
+/**
+ * The checkpoint hooks of a runtime (a neuron kernel, a synapse runtime, a generator, a recorder, a system's
+ * runner): the dynamic state it keeps beyond what the core saves itself (a population's state component and
+ * input ring, the clock, the spike counts). A checkpoint refuses a runtime without the pair, naming its
+ * model, so that no state is silently lost; a runtime with nothing of its own spreads NO_PRIVATE_STATE.
+ */
+export interface Checkpointable {
+  /** The runtime's dynamic state now. Typed arrays may be live views: they are written out before the run goes on. */
+  saveState?(): SavedState;
+  /**
+   * Overwrite the state of a runtime just built from the same spec and prepared with what `saveState`
+   * returned; arrays it is handed belong to the caller (copy them, or `slice()` to keep them).
+   */
+  loadState?(state: SavedState): void;
+}
+
+/** The hooks of a runtime whose dynamic state lives entirely in what the core saves (its state component, its ring). */
+export const NO_PRIVATE_STATE: Readonly<Required<Checkpointable>> = Object.freeze({
+  saveState: (): SavedState => ({}),
+  loadState: (): void => {},
+});

@@ -2,7 +2,7 @@ import type { ParamSchema, Params } from '../schema.js';
 import type { AnyRing } from '../ringbuffer.js';
 import type { FieldArray } from '../component.js';
 import type { Services } from '../services.js';
-import type { PluginBase, PopulationHandle } from './base.js';
+import type { Checkpointable, PluginBase, PopulationHandle } from './base.js';
 
 /** One connection of a generator to (this rank's part of) a population. */
 export interface DeviceTargets {
@@ -14,7 +14,8 @@ export interface DeviceTargets {
   readonly ring: AnyRing;
 }
 
-export interface GeneratorRuntime {
+/** A generator; its checkpoint hooks save what changes while simulating (random streams, positions, amplitudes set). */
+export interface GeneratorRuntime extends Checkpointable {
   /** Add connections to neurons (called when the network is compiled). */
   addTargets(t: DeviceTargets): void;
   /** Called once per step before the neurons update; writes into target ring buffers at step + delay. */
@@ -61,7 +62,12 @@ export interface RecordedSpikes {
   steps: Int32Array;
 }
 
-export interface RecorderRuntime {
+/**
+ * A recorder; its checkpoint hooks save what it has recorded (a file backend: where its file stands). On restore
+ * its loadState runs on the rebuilt network before it is prepared, so a file backend reopens its file before
+ * prepare would create a new one.
+ */
+export interface RecorderRuntime extends Checkpointable {
   /** Record from neurons [start, end) of a population (indices within the population). */
   addSources(src: RecordSource): void;
   /** Spikes of the local neurons of one min-delay slice: global ids and steps, in step-then-gid order. */

@@ -2,7 +2,7 @@ import type { ParamSchema, Params } from '../schema.js';
 import type { Arena, FieldDecl, StateData } from '../component.js';
 import type { AnyRing, RingBuffer } from '../ringbuffer.js';
 import type { Services } from '../services.js';
-import type { PluginBase } from './base.js';
+import type { Checkpointable, PluginBase } from './base.js';
 import type { SynapseTable, AdoptedTable } from './synapse.js';
 
 export interface StateSpec {
@@ -36,9 +36,11 @@ export interface KernelContext extends NeuronGroupContext {
 /**
  * A population's compiled update, over the state the core allocated. `update` advances one step of NEST's
  * update loop: integrate, read this step's input from the ring row starting at `offset`, threshold, write
- * the local indices of the neurons that spiked into `spikes` and return how many did.
+ * the local indices of the neurons that spiked into `spikes` and return how many did. A kernel that keeps
+ * state outside the state component (a carried derivative, padding lanes, random streams) saves it through
+ * the Checkpointable hooks; one that keeps none spreads NO_PRIVATE_STATE.
  */
-export interface NeuronKernel {
+export interface NeuronKernel extends Checkpointable {
   /** `ring` is the core's float64 ring, or the one `capabilities.ownRing` returned (whatever its storage). */
   update(step: number, ring: RingBuffer, offset: number, spikes: Int32Array): number;
   readonly capabilities?: KernelCapabilities;

@@ -1,7 +1,7 @@
 import type { ParamSchema, Params } from '../schema.js';
 import type { AnyRing } from '../ringbuffer.js';
 import type { Services } from '../services.js';
-import type { PluginBase, PopulationHandle } from './base.js';
+import type { Checkpointable, PluginBase, PopulationHandle } from './base.js';
 import type { NeuronKernel } from './neuron.js';
 
 /** A projection's connections of one rank, frozen into CSR by source neuron. */
@@ -49,8 +49,11 @@ export interface ProjectionInfo {
   readonly services?: Services;
 }
 
-/** The runtime of one projection: delivers pre spikes, reacts to post spikes if plastic. */
-export interface SynapseRuntime {
+/**
+ * The runtime of one projection: delivers pre spikes, reacts to post spikes if plastic. Its checkpoint hooks
+ * save what changes while simulating (plastic weights and traces); a static table is rebuilt from the spec.
+ */
+export interface SynapseRuntime extends Checkpointable {
   /** Deliver the spike of source neuron `src` (local index in the source population) emitted in `step`. */
   deliver(src: number, step: number): void;
   /**

@@ -3,7 +3,7 @@ import type { SimWorld } from '../world.js';
 import type { Clock, Services } from '../services.js';
 import type { SliceSpikes } from '../spikes.js';
 import type { RunStats } from '../stats.js';
-import type { PluginBase } from './base.js';
+import type { Checkpointable, PluginBase } from './base.js';
 
 /** Phases run every step, in this order, within a min-delay slice. */
 export const STEP_PHASES = ['input', 'update', 'plasticity', 'observe'] as const;
@@ -27,8 +27,10 @@ export interface SystemContext {
  * What a prepared system runs. Step phases call `step(s)` for every step; slice phases call
  * `slice(from, to)` once per slice. `block(from, to)` is the capability of running a whole block of steps
  * in one call: the scheduler runs a slice block by block only when every step-phase runner has it.
+ * A user system's runner that carries state from one slice to the next (an integral term, a counter) saves
+ * it through the Checkpointable hooks; without them a checkpoint refuses the network.
  */
-export interface SystemRunner {
+export interface SystemRunner extends Checkpointable {
   step?(step: number): void;
   slice?(from: number, to: number): void;
   block?(from: number, to: number): void;

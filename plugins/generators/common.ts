@@ -1,6 +1,8 @@
 import type { DeviceTargets } from '../../core/plugin.js';
 import type { RingRow } from '../../core/ringbuffer.js';
 import { ParameterError } from '../../core/errors.js';
+import type { SavedState } from '../../core/contracts/base.js';
+import { CheckpointError, savedList } from '../../core/saved-state.js';
 
 /** Offset of the ring row that a device event emitted in `step` reaches (read by the target in step + delay). */
 export function arrivalRow(t: DeviceTargets, step: number): number {
@@ -26,4 +28,17 @@ export function booleanOption(where: string, options: Record<string, unknown> | 
   if (v === undefined) return dflt;
   if (typeof v !== 'boolean') throw new ParameterError(where, name, v, 'true or false');
   return v;
+}
+
+/**
+ * The saved states of a generator's links (one per connection), checked against the links it has now: a
+ * generator rebuilt from the same spec has the same connections, in the same order.
+ */
+export function savedLinks(s: SavedState, key: string, count: number, where: string): SavedState[] {
+  const list = savedList(s, key, where);
+  if (list.length !== count) throw new CheckpointError(`${where}: ${count} connections here, ${list.length} saved`);
+  return list.map((x, i) => {
+    if (x === null || typeof x !== 'object' || Array.isArray(x) || ArrayBuffer.isView(x)) throw new CheckpointError(`${where}: saved connection ${i} is not a record`);
+    return x as SavedState;
+  });
 }

@@ -1,6 +1,8 @@
 import type { GeneratorModel, DeviceTargets } from '../../core/plugin.js';
 import { activeSteps, deviceTiming } from './poisson_generator.js';
 import { addToTargets, arrivalRow } from './common.js';
+import type { SavedState } from '../../core/contracts/base.js';
+import { savedNumber } from '../../core/saved-state.js';
 
 /**
  * NEST's dc_generator: a constant current (pA) while active. Like every NEST current event it lands in the
@@ -27,6 +29,14 @@ export const dcGenerator: GeneratorModel = {
       set(p) {
         amplitude = p.amplitude;
         [first, last] = activeSteps(p as { start: number; stop: number; origin: number }, ctx.dt);
+      },
+      // What set() may have changed while simulating (the spec holds the values before the first simulate).
+      saveState: () => ({ amplitude, first, last }),
+      loadState(s: SavedState) {
+        const where = `dc_generator (node ${ctx.gid})`;
+        amplitude = savedNumber(s, 'amplitude', where);
+        first = savedNumber(s, 'first', where);
+        last = savedNumber(s, 'last', where);
       },
       emit(step) {
         if (step < first || step >= last || amplitude === 0) return;

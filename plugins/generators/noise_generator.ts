@@ -3,7 +3,9 @@ import type { RingRow } from '../../core/ringbuffer.js';
 import { ParameterError } from '../../core/errors.js';
 import { StreamBank, nextUniform } from '../../core/rng.js';
 import { activeSteps, deviceTiming } from './poisson_generator.js';
-import { arrivalRow, targetGids } from './common.js';
+import { arrivalRow, savedLinks, targetGids } from './common.js';
+import type { SavedState } from '../../core/contracts/base.js';
+import { restoreArray, savedNumber, savedRecord } from '../../core/saved-state.js';
 
 interface NoiseLink {
   t: DeviceTargets;
@@ -65,6 +67,15 @@ export const noiseGenerator: GeneratorModel = {
     return {
       addTargets(t) {
         links.push({ t, rng: ctx.services.random.banks(`noise/${ctx.gid}`, targetGids(t)), amps: new Float64Array(t.local.length) });
+      },
+      // When the next values are drawn, each target's stream and the value it holds until then.
+      saveState: () => ({ nextDraw, links: links.map((l) => ({ streams: l.rng.saveState(), amps: l.amps })) }),
+      loadState(s: SavedState) {
+        nextDraw = savedNumber(s, 'nextDraw', where);
+        savedLinks(s, 'links', links.length, where).forEach((l, i) => {
+          links[i].rng.loadState(savedRecord(l, 'streams', where));
+          restoreArray(l, 'amps', links[i].amps, where);
+        });
       },
       emit(step) {
         if (step < first || step >= last) return;

@@ -1,6 +1,8 @@
 import type { GeneratorModel, DeviceTargets } from '../../core/plugin.js';
 import type { RingRow } from '../../core/ringbuffer.js';
 import { StreamBank, poissonDraw } from '../../core/rng.js';
+import type { SavedState } from '../../core/contracts/base.js';
+import { savedLinks } from './common.js';
 
 /** NEST's device timing parameters (ms): active for spike times in (origin + start, origin + stop]. */
 export const deviceTiming = {
@@ -98,6 +100,11 @@ export const poissonGenerator: GeneratorModel = {
         for (let i = 0; i < gids.length; i++) gids[i] = t.population.firstGid + t.population.localStart + t.local[i];
         // Streams keyed by (generator, target gid): the same train whatever rank the target lives on.
         links.push({ t, rng: ctx.services.random.banks(`poisson/${ctx.gid}`, gids) });
+      },
+      // Each target's stream (where its train stands).
+      saveState: () => ({ links: links.map((l) => l.rng.saveState()) }),
+      loadState(s: SavedState) {
+        savedLinks(s, 'links', links.length, `poisson_generator (node ${ctx.gid})`).forEach((l, i) => links[i].rng.loadState(l));
       },
       emit(step) {
         if (step < first || step >= last || lambda === 0) return;

@@ -2,7 +2,9 @@ import type { GeneratorModel, DeviceTargets } from '../../core/plugin.js';
 import type { RingRow } from '../../core/ringbuffer.js';
 import { Stream, StreamBank, poissonDraw } from '../../core/rng.js';
 import { activeSteps, deviceTiming } from './poisson_generator.js';
-import { addToTargets, arrivalRow, booleanOption, targetGids } from './common.js';
+import { addToTargets, arrivalRow, booleanOption, savedLinks, targetGids } from './common.js';
+import type { SavedState } from '../../core/contracts/base.js';
+import { savedRecord } from '../../core/saved-state.js';
 
 interface Link {
   t: DeviceTargets;
@@ -46,6 +48,12 @@ export const sinusoidalPoissonGenerator: GeneratorModel = {
     return {
       addTargets(t) {
         links.push({ t, rng: ctx.services.random.banks(`sinusoidal_poisson/${ctx.gid}`, targetGids(t)) });
+      },
+      // Each target's stream and the shared train's.
+      saveState: () => ({ links: links.map((l) => l.rng.saveState()), shared: shared.saveState() }),
+      loadState(s: SavedState) {
+        savedLinks(s, 'links', links.length, where).forEach((l, i) => links[i].rng.loadState(l));
+        shared.loadState(savedRecord(s, 'shared', where));
       },
       emit(step) {
         if (step < first || step >= last) return;

@@ -2,6 +2,8 @@ import type { GeneratorModel, DeviceTargets } from '../../core/plugin.js';
 import { ParameterError } from '../../core/errors.js';
 import { activeSteps, deviceTiming } from './poisson_generator.js';
 import { addToTargets, arrivalRow, booleanOption } from './common.js';
+import type { SavedState } from '../../core/contracts/base.js';
+import { savedNumber } from '../../core/saved-state.js';
 
 /** NEST's time base: 1000 tics per ms; a time is on the grid when its tic count is a multiple of the step's. */
 const TICS_PER_MS = 1000;
@@ -66,6 +68,11 @@ export const spikeGenerator: GeneratorModel = {
     return {
       addTargets(t) {
         links.push(t);
+      },
+      // The next spike to emit (the times themselves are in the spec).
+      saveState: () => ({ next }),
+      loadState(s: SavedState) {
+        next = savedNumber(s, 'next', where);
       },
       emit(step) {
         // Spikes of earlier steps (before a restart, or out of the active window) are passed over.

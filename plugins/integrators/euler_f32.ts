@@ -1,5 +1,6 @@
 import type { NeuronKernel, KernelContext } from '../../core/plugin.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
+import { NO_PRIVATE_STATE } from '../../core/contracts/base.js';
 import { refractorySteps } from '../neurons/propagators.js';
 import { REFRACTORY_COUNT, type SchemeDef } from '../neurons/scheme.js';
 
@@ -70,6 +71,8 @@ export function createPscExpEulerF32(ctx: KernelContext, inputScale = 1): Neuron
   const refr = refractorySteps(p.t_ref, h);
   const { E_L, I_e, V_th, V_reset } = p;
   return {
+    // `tmp` is scratch within a step; the rest is in the state component.
+    ...NO_PRIVATE_STATE,
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       let count = 0;
       for (let lo = 0; lo < n; lo += BLOCK) {
@@ -135,6 +138,8 @@ export function createCondExpEulerF32(ctx: KernelContext, inputScale = 1): Neuro
   const refr = refractorySteps(p.t_ref, h);
   const { E_L, g_L, E_ex, E_in, I_e, V_th, V_reset } = p;
   return {
+    // `tmp` is scratch within a step; the rest is in the state component.
+    ...NO_PRIVATE_STATE,
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       let count = 0;
       for (let lo = 0; lo < n; lo += BLOCK) {

@@ -1,4 +1,6 @@
 import { SpikeworksError } from '../../core/errors.js';
+import { restoreArray, savedNumber } from '../../core/saved-state.js';
+import type { SavedState } from '../../core/contracts/base.js';
 
 /**
  * Adaptive Runge–Kutta–Fehlberg 4(5) with error control, reproducing what NEST's GSL models do per
@@ -118,6 +120,19 @@ export class Rkf45 {
     this.k4 = new Float64Array(d);
     this.k5 = new Float64Array(d);
     this.k6 = new Float64Array(d);
+  }
+
+  /** The carried steps and derivatives, and the step counts (a checkpoint); the rest is scratch of one neuron's step. */
+  saveState(): SavedState {
+    return { h: this.h, dydt: this.dydt, started: this.started, steps: this.steps, failedSteps: this.failedSteps };
+  }
+
+  loadState(s: SavedState): void {
+    restoreArray(s, 'h', this.h, 'rkf45');
+    restoreArray(s, 'dydt', this.dydt, 'rkf45');
+    restoreArray(s, 'started', this.started, 'rkf45');
+    this.steps = savedNumber(s, 'steps', 'rkf45');
+    this.failedSteps = savedNumber(s, 'failedSteps', 'rkf45');
   }
 
   /**

@@ -1,4 +1,6 @@
 import type { NeuronModel, NeuronKernel, KernelContext } from '../../core/plugin.js';
+import type { SavedState } from '../../core/contracts/base.js';
+import { restoreArray } from '../../core/saved-state.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
 import type { Params } from '../../core/schema.js';
 import { ParameterError, SpikeworksError } from '../../core/errors.js';
@@ -139,6 +141,8 @@ export function createAeifRkf45Generic(ctx: KernelContext, inputScale = 1, reuse
   const group = {
     /** The integrator's per-neuron state (its carried step and derivative) and step counts (diagnostics). */
     integrator: rk,
+    saveState: () => rk.saveState(),
+    loadState: (s: SavedState) => rk.loadState(s),
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       return stepAeif(n, V, gex, gin, w, Istim, r, ring.ex, ring.inh, ring.cur, off, spikes, rk, sys, h, V_reset, b, vPeak, refr, inputScale, ctx.firstGid);
     },
@@ -165,6 +169,12 @@ export function createAeifRkf45(ctx: KernelContext, inputScale = 1, reuseDerivat
   const vPeakDetect = p.Delta_T > 0 ? p.V_peak : p.V_th;
   return {
     stats,
+    // The carried derivative lives here, not in the state component (the step sizes do).
+    saveState: () => ({ dydt, stats }),
+    loadState(s: SavedState) {
+      restoreArray(s, 'dydt', dydt, 'aeif_cond_exp rkf45');
+      restoreArray(s, 'stats', stats, 'aeif_cond_exp rkf45');
+    },
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       return stepAeifRkf45(n, V, gex, gin, w, Istim, r, hCarry, dydt, started, ring.ex, ring.inh, ring.cur, off, spikes,
         h, p.C_m, p.g_L, p.E_L, p.V_th, p.Delta_T, p.V_peak, vPeakDetect, p.V_reset, p.a, p.b, 1 / p.tau_w, p.E_ex, p.E_in,

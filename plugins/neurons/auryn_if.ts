@@ -1,5 +1,6 @@
 import type { NeuronModel, NeuronKernel, KernelContext } from '../../core/plugin.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
+import { NO_PRIVATE_STATE } from '../../core/contracts/base.js';
 import type { Params } from '../../core/schema.js';
 import { ParameterError } from '../../core/errors.js';
 
@@ -104,6 +105,7 @@ export function createAurynIF(ctx: KernelContext): NeuronKernel {
   const dthr = f(p.dthr);
   const invGL = 1 / p.g_L;
   return {
+    ...NO_PRIVATE_STATE,
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       return stepAurynIF(n, V, thr, gAmpa, gNmda, gGaba, ring.ex, ring.inh, off, spikes,
         negAmpa, negNmda, mulNmda, -mulNmda, scaleAmpa, scaleGaba, scaleThr, mulTauMem, -mulTauMem,

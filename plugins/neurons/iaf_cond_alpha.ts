@@ -1,4 +1,5 @@
 import type { NeuronModel, NeuronKernel, KernelContext } from '../../core/plugin.js';
+import type { SavedState } from '../../core/contracts/base.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
 import type { Params } from '../../core/schema.js';
 import { refractorySteps } from './propagators.js';
@@ -79,6 +80,8 @@ export function createCondAlphaRkf45(ctx: KernelContext, inputScale = 1, reuseDe
   const group = {
     /** The integrator's per-neuron state (its carried step and derivative) and step counts (diagnostics). */
     integrator: rk,
+    saveState: () => rk.saveState(),
+    loadState: (s: SavedState) => rk.loadState(s),
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       return stepCondAlpha(n, V, dgex, gex, dgin, gin, Istim, r, ring.ex, ring.inh, ring.cur, off, spikes, rk, sys, h, V_reset, V_th, refr, initEx, initIn);
     },

@@ -1,6 +1,8 @@
 import type { NeuronModel, NeuronKernel, KernelContext } from '../../core/plugin.js';
+import type { SavedState } from '../../core/contracts/base.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
 import type { Params } from '../../core/schema.js';
+import { restoreArray } from '../../core/saved-state.js';
 import { archivingParams, checkResetBelowThreshold } from './iaf_psc_exp.js';
 import { refractorySteps } from './propagators.js';
 import { Rkf45, controlY, type OdeSystem } from '../integrators/rkf45.js';
@@ -87,6 +89,9 @@ export function createCondExpRkf45Generic(ctx: KernelContext, inputScale = 1, re
   const { V_reset, V_th } = p;
   const group = {
     integrator: rk,
+    // The integrator carries each neuron's step size and last derivative.
+    saveState: () => rk.saveState(),
+    loadState: (s: SavedState) => rk.loadState(s),
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       const ex = ring.ex;
       const inh = ring.inh;
@@ -144,6 +149,9 @@ export function createCondExpRkf45(ctx: KernelContext, inputScale = 1, reuseDeri
   const invTauIn = 1 / p.tau_syn_in;
   return {
     stats,
+    // The carried steps and derivatives are in the state component; the step counts are the kernel's.
+    saveState: () => ({ stats }),
+    loadState: (s: SavedState) => restoreArray(s, 'stats', stats, 'iaf_cond_exp rkf45'),
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       return stepCondExpRkf45(n, V, gex, gin, Istim, r, hCarry, dV, dGe, dGi, started, ring.ex, ring.inh, ring.cur, off, spikes,
         h, p.g_L, p.E_L, p.E_ex, p.E_in, p.C_m, p.I_e, p.V_th, p.V_reset, invTauEx, invTauIn, COND_EPS_ABS, refr, inputScale, reuseDerivative, stats);

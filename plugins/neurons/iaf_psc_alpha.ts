@@ -1,5 +1,6 @@
 import type { NeuronModel, NeuronKernel, KernelContext } from '../../core/plugin.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
+import { NO_PRIVATE_STATE } from '../../core/contracts/base.js';
 import { pscParams, checkResetBelowThreshold } from './iaf_psc_exp.js';
 import { propagatorAlpha, refractorySteps } from './propagators.js';
 import { defineScheme, CURRENT_INPUT, REFRACTORY_COUNT, type SchemeDef } from './scheme.js';
@@ -74,6 +75,7 @@ export function createPscAlphaExact(ctx: KernelContext, inputScale = 1): NeuronK
   const resetRel = p.V_reset - p.E_L;
   const refr = refractorySteps(p.t_ref, h);
   return {
+    ...NO_PRIVATE_STATE,
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       return stepPscAlpha(n, V, Iex, dIex, Iin, dIin, I0, r, ring.ex, ring.inh, ring.cur, off, spikes,
         p.E_L, p.I_e, P30, ex.P31, ex.P32, inh.P31, inh.P32, expm1TauM, P11ex, P21ex, P11in, P21in, initEx, initIn,

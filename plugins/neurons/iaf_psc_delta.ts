@@ -1,5 +1,6 @@
 import type { NeuronModel, NeuronKernel, KernelContext } from '../../core/plugin.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
+import { NO_PRIVATE_STATE } from '../../core/contracts/base.js';
 import { archivingParams, checkResetBelowThreshold } from './iaf_psc_exp.js';
 import { vMinParam } from './iaf_psc_alpha.js';
 import { refractorySteps } from './propagators.js';
@@ -69,6 +70,7 @@ export function createPscDeltaExact(ctx: KernelContext, inputScale = 1): NeuronK
   const refr = refractorySteps(p.t_ref, h);
   const withRefrInput = p.refractory_input === 1;
   return {
+    ...NO_PRIVATE_STATE,
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       return stepPscDelta(n, V, I0, r, refrBuffer, ring.ex, ring.inh, ring.cur, off, spikes,
         p.E_L, p.I_e, P30, P33, p.V_th - p.E_L, p.V_min - p.E_L, p.V_reset - p.E_L, refr, withRefrInput, P33, inputScale);

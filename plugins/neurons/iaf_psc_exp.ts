@@ -1,5 +1,6 @@
 import type { NeuronModel, NeuronKernel, KernelContext } from '../../core/plugin.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
+import { NO_PRIVATE_STATE } from '../../core/contracts/base.js';
 import { ParameterError } from '../../core/errors.js';
 import type { Params } from '../../core/schema.js';
 import { propagatorExp, refractorySteps } from './propagators.js';
@@ -79,6 +80,8 @@ export function createPscExpExact(ctx: KernelContext, inputScale = 1): NeuronKer
   const P20 = (-p.tau_m / p.C_m) * Math.expm1(-h / p.tau_m);
   const refr = refractorySteps(p.t_ref, h);
   return {
+    // Every variable it integrates is in the state component.
+    ...NO_PRIVATE_STATE,
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       return stepPscExp(n, V, Iex, Iin, I0, r, ring.ex, ring.inh, ring.cur, off, spikes,
         p.E_L, P22, P21ex, P21in, P20, p.I_e, P11ex, P11in, p.V_th, p.V_reset, refr, inputScale);

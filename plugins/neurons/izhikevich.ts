@@ -1,5 +1,6 @@
 import type { NeuronModel, NeuronKernel, KernelContext } from '../../core/plugin.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
+import { NO_PRIVATE_STATE } from '../../core/contracts/base.js';
 import { defineScheme, CURRENT_INPUT, type SchemeDef } from './scheme.js';
 import { archivingParams } from './iaf_psc_exp.js';
 
@@ -64,6 +65,7 @@ export function createIzhikevich(ctx: KernelContext, inputScale = 1): NeuronKern
   const I = ctx.state.I0 as Float64Array;
   const consistent = p.consistent_integration === 1;
   return {
+    ...NO_PRIVATE_STATE,
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       return stepIzhikevich(n, V, U, I, ring.ex, ring.inh, ring.cur, off, spikes, h, p.a, p.b, p.c, p.d, p.I_e, p.V_th, p.V_min, consistent, inputScale);
     },

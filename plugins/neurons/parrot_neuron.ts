@@ -1,5 +1,6 @@
 import type { NeuronModel, NeuronKernel, KernelContext, NeuronScheme } from '../../core/plugin.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
+import { NO_PRIVATE_STATE } from '../../core/contracts/base.js';
 import { archivingParams } from './iaf_psc_exp.js';
 
 /**
@@ -21,6 +22,7 @@ export function createParrot(ctx: KernelContext): NeuronKernel {
   const { n } = ctx;
   const input = ctx.state.input as Float64Array;
   return {
+    ...NO_PRIVATE_STATE,
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       return stepParrot(n, input, ring.ex, ring.inh, off, spikes);
     },

@@ -2,6 +2,8 @@ import type { NeuronModel, NeuronKernel, KernelContext } from '../../core/plugin
 import type { RingBuffer } from '../../core/ringbuffer.js';
 import { ParameterError } from '../../core/errors.js';
 import { StreamBank, nextUniform } from '../../core/rng.js';
+import { restoreArray, savedRecord } from '../../core/saved-state.js';
+import type { SavedState } from '../../core/contracts/base.js';
 
 /**
  * Neurons are grouped into fixed chunks of global ids; each chunk has its own stream and walks its
@@ -47,6 +49,12 @@ function createAuryn(ctx: KernelContext): NeuronKernel {
   // The first position of each chunk's walk is drawn like every later gap (the process has no memory).
   for (let c = 0; c < nChunks; c++) next[c] = prob > 0 ? Math.floor(Math.log(nextUniform(bank.state, c)) * invLogQ) : Infinity;
   return {
+    // Each chunk's position in its walk and its stream.
+    saveState: () => ({ next, streams: bank.saveState() }),
+    loadState(s: SavedState) {
+      restoreArray(s, 'next', next, 'poisson_population');
+      bank.loadState(savedRecord(s, 'streams', 'poisson_population'));
+    },
     update(_step: number, _ring: RingBuffer, _off: number, spikes: Int32Array): number {
       if (prob === 0) return 0;
       return stepChunks(nChunks, firstChunk * CHUNK, ctx.firstGid, n, next, bank.state, invLogQ, spikes);

@@ -1,6 +1,8 @@
 import type { RecorderModel, RecordSource } from '../../core/plugin.js';
 import type { FieldArray } from '../../core/component.js';
 import type { OutputFile } from '../../core/output.js';
+import type { SavedState } from '../../core/contracts/base.js';
+import { CheckpointError, reopenFile, restoreColumn, saveFilePosition, savedList, savedRecord } from '../../core/saved-state.js';
 import { ParameterError } from '../../core/errors.js';
 import { deviceTiming } from '../generators/poisson_generator.js';
 import { Int32Column } from './spike_recorder.js';
@@ -111,6 +113,26 @@ export const multimeter: RecorderModel = {
       },
       get filename(): string | null {
         return file ? (file as OutputFile).filename : null;
+      },
+      // A checkpoint: the samples kept in memory, or where the ASCII file stands (it is resumed).
+      saveState(): SavedState {
+        if (file) return { file: saveFilePosition(sink!, file as OutputFile) };
+        return { times: times.view(), senders: senders.view(), columns: columns.map((c) => c.view()) };
+      },
+      // Called before the restored network is prepared, so that prepare finds the file open and leaves it.
+      loadState(s: SavedState) {
+        const at = `multimeter (node ${ctx.gid})`;
+        if (fo.recordTo === 'ascii') {
+          if (s.file) file = reopenFile(sink!, savedRecord(s, 'file', at), at);
+          return;
+        }
+        restoreColumn(times, s, 'times', at);
+        restoreColumn(senders, s, 'senders', at);
+        const saved = savedList(s, 'columns', at, columns.length);
+        saved.forEach((c, v) => {
+          if (!(c instanceof Float64Array)) throw new CheckpointError(`${at}: saved column ${names[v]} is not a Float64Array`);
+          restoreColumn(columns[v], { c }, 'c', at);
+        });
       },
       close() {
         if (file) (file as OutputFile).close();

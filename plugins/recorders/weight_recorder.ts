@@ -1,6 +1,8 @@
 import type { RecorderModel, RecorderRuntime } from '../../core/plugin.js';
 import type { Projection } from '../../core/handles.js';
 import { ParameterError, SpikeworksError } from '../../core/errors.js';
+import type { SavedState } from '../../core/contracts/base.js';
+import { CheckpointError, restoreColumn, savedNumber } from '../../core/saved-state.js';
 import { deviceTiming } from '../generators/poisson_generator.js';
 import { Int32Column } from './spike_recorder.js';
 import { Float64Column, samplingClock, samplingParams } from './sampling.js';
@@ -140,6 +142,22 @@ export const weightRecorder: RecorderModel = {
       },
       events() {
         return { senders: senders.view().slice(), targets: targets.view().slice(), times: times.view().slice(), weights: weights.view().slice() };
+      },
+      // A checkpoint: the samples so far and how many watches made them (a restore rebuilds the watches from the spec).
+      saveState(): SavedState {
+        return { watches: watches.length + pending.length, senders: senders.view(), targets: targets.view(), times: times.view(), weights: weights.view() };
+      },
+      // Called before the restored network is prepared (its watches are still pending then).
+      loadState(s: SavedState) {
+        const at = `weight_recorder (node ${ctx.gid})`;
+        const saved = savedNumber(s, 'watches', at);
+        if (saved !== watches.length + pending.length) {
+          throw new CheckpointError(`${at}: ${saved} watches saved, ${watches.length + pending.length} in the spec; watch() calls are not part of the spec: pass the projections at create ({ projections })`);
+        }
+        restoreColumn(senders, s, 'senders', at);
+        restoreColumn(targets, s, 'targets', at);
+        restoreColumn(times, s, 'times', at);
+        restoreColumn(weights, s, 'weights', at);
       },
       /** The events and each row's watch: the keys of a merge across ranks. */
       collect() {

@@ -1,6 +1,7 @@
 import type { SynapseModel, SynapseTable } from '../../core/plugin.js';
 import type { AnyRing } from '../../core/ringbuffer.js';
 import { deliverRow, scatterHom, scatterWeights } from './deliver.js';
+import { NO_PRIVATE_STATE } from '../../core/contracts/base.js';
 
 /**
  * The deliver function of a static table, with the table's case (homogeneous delay; homogeneous weight or
@@ -43,6 +44,8 @@ export const staticSynapse: SynapseModel = {
     if (adopted) {
       const own = adopted.table;
       return {
+        // Nothing changes while simulating: the table is rebuilt from the spec (spikes in flight are in the ring).
+        ...NO_PRIVATE_STATE,
         deliver: adopted.deliver,
         capabilities: { batch: adopted.deliverBatch, ownTable: own },
         bytesPerSynapse: () => own.target.BYTES_PER_ELEMENT,
@@ -50,6 +53,7 @@ export const staticSynapse: SynapseModel = {
       };
     }
     return {
+      ...NO_PRIVATE_STATE,
       deliver: staticDeliver(t, ring),
       bytesPerSynapse: () => t.target.BYTES_PER_ELEMENT + (t.weight ? 4 : 0) + (t.delay ? 2 : 0),
       weights: () => (t.weight ? t.weight.slice() : new Float32Array(t.count).fill(t.homWeight)),

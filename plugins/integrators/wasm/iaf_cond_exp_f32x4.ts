@@ -1,5 +1,7 @@
 import type { AdoptedTable, IntegratorPlugin, NeuronKernel, KernelContext, NeuronGroupContext, SynapseTable } from '../../../core/plugin.js';
 import { RingBuffer, type AnyRing } from '../../../core/ringbuffer.js';
+import type { SavedState } from '../../../core/contracts/base.js';
+import { restoreArray } from '../../../core/saved-state.js';
 import { refractorySteps } from '../../neurons/propagators.js';
 import { module, op, I32, V128 } from './assembler.js';
 import { wasm, KernelMemory, RowCopier, type StepFn } from './runtime.js';
@@ -340,7 +342,14 @@ export function createCondExpEulerF32x4Wasm(ctx: KernelContext, inputScale = 1, 
     }
     return total;
   };
-  return { update: kernelObj.update, capabilities: { ownRing: ownRingOf, slice, adoptTable } };
+  // The five state arrays with the padding lanes (they integrate too, with I_e); the own ring is saved as the population's ring.
+  const lanes = new Float32Array(buffer, 0, 5 * pad);
+  return {
+    update: kernelObj.update,
+    capabilities: { ownRing: ownRingOf, slice, adoptTable },
+    saveState: () => ({ lanes }),
+    loadState: (s: SavedState) => restoreArray(s, 'lanes', lanes, 'iaf_cond_exp f32x4'),
+  };
 }
 
 export const iafCondExpF32x4Wasm: IntegratorPlugin = {

@@ -1,5 +1,7 @@
 import type { IntegratorPlugin, NeuronKernel, KernelContext, NeuronGroupContext } from '../../../core/plugin.js';
 import type { RingBuffer } from '../../../core/ringbuffer.js';
+import type { SavedState } from '../../../core/contracts/base.js';
+import { restoreArray } from '../../../core/saved-state.js';
 import { refractorySteps } from '../../neurons/propagators.js';
 import { module, op, I32, F64, V128 } from './assembler.js';
 import { wasm, KernelMemory, RowCopier, keepSpikes } from './runtime.js';
@@ -125,7 +127,15 @@ export function createCondExpEulerF32Wasm(ctx: KernelContext, inputScale = 1): N
   const hOverC = h / p.C_m;
   const refr = refractorySteps(p.t_ref, h);
   const VresetF32 = Math.fround(p.V_reset);
+  // The state arrays with the padding neuron of an odd n (it integrates too, with I_e): four float32, R float64.
+  const lanes = new Float32Array(buffer, 0, A4);
+  const refractory = new Float64Array(buffer, pR, pad);
   return {
+    saveState: () => ({ lanes, refractory }),
+    loadState(s: SavedState) {
+      restoreArray(s, 'lanes', lanes, 'euler-f32-wasm-simd');
+      restoreArray(s, 'refractory', refractory, 'euler-f32-wasm-simd');
+    },
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       if (n === 0) return 0;
       rows.copy(ring, off);

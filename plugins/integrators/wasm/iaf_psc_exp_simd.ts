@@ -1,5 +1,7 @@
 import type { IntegratorPlugin, NeuronKernel, KernelContext, NeuronGroupContext } from '../../../core/plugin.js';
 import type { RingBuffer } from '../../../core/ringbuffer.js';
+import type { SavedState } from '../../../core/contracts/base.js';
+import { restoreArray } from '../../../core/saved-state.js';
 import { propagatorExp, refractorySteps } from '../../neurons/propagators.js';
 import { module, op, I32, F64, V128 } from './assembler.js';
 import { wasm, KernelMemory, RowCopier, keepSpikes } from './runtime.js';
@@ -115,7 +117,11 @@ function createExactWasm(ctx: KernelContext): NeuronKernel {
   const P21in = propagatorExp(p.tau_syn_in, p.tau_m, p.C_m, h);
   const P20 = (-p.tau_m / p.C_m) * Math.expm1(-h / p.tau_m);
   const refr = refractorySteps(p.t_ref, h);
+  // The five state arrays with the padding neuron of an odd n (it integrates too, with I_e).
+  const lanes = new Float64Array(buffer, 0, 5 * pad);
   return {
+    saveState: () => ({ lanes }),
+    loadState: (s: SavedState) => restoreArray(s, 'lanes', lanes, 'exact-wasm-simd'),
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       if (n === 0) return 0;
       rows.copy(ring, off);

@@ -1,5 +1,7 @@
 import { ParameterError } from '../../../core/errors.js';
 import type { RingRow } from '../../../core/ringbuffer.js';
+import type { SavedState } from '../../../core/contracts/base.js';
+import { restoreArray, savedArray, savedNumber, savedRecord } from '../../../core/saved-state.js';
 import type { ProjectionInfo, SynapseRuntime } from '../../../core/plugin.js';
 import type { StdpRule } from './rule.js';
 import { DecayTable, decayFactor } from './decay.js';
@@ -70,6 +72,30 @@ class AxonalState {
     this.dPost = new DecayTable(dt, rule.tauPost);
     this.dPostSlow = new DecayTable(dt, rule.tauPostSlow);
     this.dPostHom = new DecayTable(dt, rule.tauPostHom);
+  }
+
+  /** Traces, last spike times and the arrivals not yet due (a checkpoint); the reverse index follows from the table. */
+  saveState(): SavedState {
+    return {
+      lastArr: this.lastArr, x1: this.x1, x2: this.x2, lastPost: this.lastPost, y1: this.y1, y2: this.y2, y3: this.y3,
+      queueSrc: this.qSrc.subarray(this.qHead, this.qTail), queueStep: this.qStep.subarray(this.qHead, this.qTail), lastHook: this.lastHook,
+    };
+  }
+
+  loadState(s: SavedState): void {
+    const where = 'axonal plasticity';
+    for (const k of ['lastArr', 'x1', 'x2', 'lastPost', 'y1', 'y2', 'y3'] as const) restoreArray(s, k, this[k], where);
+    const src = savedArray(s, 'queueSrc', Int32Array, where);
+    const step = savedArray(s, 'queueStep', Int32Array, where, src.length);
+    let cap = 1024;
+    while (cap < src.length) cap *= 2;
+    this.qSrc = new Int32Array(cap);
+    this.qStep = new Int32Array(cap);
+    this.qSrc.set(src);
+    this.qStep.set(step);
+    this.qHead = 0;
+    this.qTail = src.length;
+    this.lastHook = savedNumber(s, 'lastHook', where);
   }
 
   enqueue(src: number, step: number): void {
@@ -195,6 +221,11 @@ export const axonalHandler: DelayHandler = (info: ProjectionInfo, rule: StdpRule
     },
     bytesPerSynapse: () => t.target.BYTES_PER_ELEMENT + weight.BYTES_PER_ELEMENT + st.revSyn.BYTES_PER_ELEMENT + st.revSrc.BYTES_PER_ELEMENT,
     weights: () => weight.slice(),
+    saveState: () => ({ weight, traces: st.saveState() }),
+    loadState(s: SavedState) {
+      restoreArray(s, 'weight', weight, where);
+      st.loadState(savedRecord(s, 'traces', where));
+    },
     /** Per-neuron traces and the arrival queue: memory that does not scale with the synapse count. */
     neuronBytes: () => t.sourceCount * 20 + info.target.localCount * 36 + (t.target.length > 0 ? 4 : 0) * (info.target.localCount + 1) + st.qSrc.byteLength * 2,
   };

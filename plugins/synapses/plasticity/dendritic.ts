@@ -1,5 +1,7 @@
 import type { ProjectionInfo, SynapseRuntime } from '../../../core/plugin.js';
 import type { RingRow } from '../../../core/ringbuffer.js';
+import type { SavedState } from '../../../core/contracts/base.js';
+import { CheckpointError, restoreArray, savedArray, savedNumber, savedRecord } from '../../../core/saved-state.js';
 import type { StdpRule } from './rule.js';
 import { DecayTable, decayFactor } from './decay.js';
 import { plasticTarget, type DelayHandler } from './handler.js';
@@ -103,6 +105,37 @@ export class DendriticState {
     this.dPostHom = new DecayTable(dt, rule.tauPostHom);
   }
 
+  /**
+   * Everything that changes while simulating (a checkpoint): traces, histories (at their current capacity),
+   * the horizon and the per-step query cache, so a restored projection answers every query as this one
+   * would. The decay tables follow from the parameters.
+   */
+  saveState(): SavedState {
+    const s: Record<string, SavedState[string]> = {};
+    for (const k of DENDRITIC_ARRAYS) s[k] = this[k];
+    for (const k of DENDRITIC_NUMBERS) s[k] = this[k];
+    s.qUse = this.qUse;
+    return s;
+  }
+
+  loadState(s: SavedState): void {
+    const where = 'dendritic plasticity';
+    const cap = savedNumber(s, 'cap', where);
+    if (!Number.isInteger(cap) || cap < 1 || (cap & (cap - 1)) !== 0) throw new CheckpointError(`${where}: saved history capacity ${cap} is not a power of two`);
+    if (cap !== this.cap) {
+      // The saved histories had grown: take arrays of their size.
+      const n = this.nTarget * cap;
+      this.hStep = savedArray(s, 'hStep', Int32Array, where, n).slice();
+      this.h1 = savedArray(s, 'h1', Float64Array, where, n).slice();
+      this.h2 = savedArray(s, 'h2', Float64Array, where, n).slice();
+      this.h3 = savedArray(s, 'h3', Float64Array, where, n).slice();
+    }
+    for (const k of DENDRITIC_ARRAYS) restoreArray(s, k, this[k], where);
+    for (const k of DENDRITIC_NUMBERS) this[k] = savedNumber(s, k, where);
+    if (typeof s.qUse !== 'boolean') throw new CheckpointError(`${where}: the saved state has no flag 'qUse'`);
+    this.qUse = s.qUse;
+  }
+
   /** Per-neuron bytes (traces and histories), which do not scale with the synapse count. */
   get neuronBytes(): number {
     return this.nSource * 24 + this.nTarget * (8 + 28 + 28 + this.cap * 28);
@@ -172,6 +205,13 @@ export class DendriticState {
     }
   }
 }
+
+/** The arrays and numbers of a DendriticState that change while simulating (what a checkpoint saves). */
+const DENDRITIC_ARRAYS = [
+  'lastPre', 'kPre', 'kPreSlow', 'applied', 'head', 'len', 'hStep', 'h1', 'h2', 'h3', 'bStep', 'b1', 'b2', 'b3',
+  'lastStep', 'last1', 'last3', 'qStamp', 'qUpper', 'qUpperStep', 'qPost', 'qHom',
+] as const satisfies readonly (keyof DendriticState)[];
+const DENDRITIC_NUMBERS = ['cap', 'mask', 'horizon', 'horizonAt', 'qGen', 'qStep', 'qCount'] as const satisfies readonly (keyof DendriticState)[];
 
 /** Append the postsynaptic spikes of `step` to their neurons' histories. */
 function recordPostSpikes(st: DendriticState, syn: SynapseArrays, rule: StdpRule, spikes: Int32Array, count: number, step: number): void {
@@ -534,5 +574,11 @@ export const dendriticHandler: DelayHandler = (info: ProjectionInfo, rule: StdpR
     bytesPerSynapse: () => t.target.BYTES_PER_ELEMENT + weight.BYTES_PER_ELEMENT + (t.delay ? t.delay.BYTES_PER_ELEMENT : 0),
     weights: () => weight.slice(),
     neuronBytes: () => st.neuronBytes,
+    // The weights and the traces; targets and delays are rebuilt from the spec.
+    saveState: () => ({ weight, traces: st.saveState() }),
+    loadState(s: SavedState) {
+      restoreArray(s, 'weight', weight, where);
+      st.loadState(savedRecord(s, 'traces', where));
+    },
   };
 };

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { RingRow } from '../../../core/ringbuffer.js';
-import { createSimulator, RingBuffer, type DeviceTargets, type PopulationHandle, type DeviceContext } from '../../../index.js';
+import { createSimulator, RingBuffer, type Device, type DeviceTargets, type PopulationHandle, type DeviceContext } from '../../../index.js';
 import { noiseGenerator } from '../../../plugins/generators/noise_generator.js';
 import { sinusoidalPoissonGenerator } from '../../../plugins/generators/sinusoidal_poisson_generator.js';
 import type { MultimeterEvents } from '../../../plugins/recorders/multimeter.js';
@@ -240,5 +240,18 @@ describe('noise_generator with a modulated sd', () => {
   it('std_mod above std is an error', () => {
     const sim = createSimulator({ dt: 0.1 });
     expect(() => sim.create('noise_generator', 1, { std: 1, std_mod: 2 })).toThrow(/std_mod' = 2.*at most std/);
+  });
+});
+
+describe('device timing', () => {
+  it('every generator refuses stop < start, at create and at set (NEST: "stop >= start required")', () => {
+    const sim = createSimulator({ dt: 0.1 });
+    for (const model of ['poisson_generator', 'dc_generator', 'noise_generator', 'sinusoidal_poisson_generator', 'spike_generator']) {
+      expect(() => sim.create(model, 1, { start: 20, stop: 10 }), model).toThrow(
+        `create ${model}: parameter 'stop' = 10 is invalid; allowed: a time >= start (20 ms): NEST requires stop >= start`,
+      );
+      const g = sim.create(model, 1, { start: 20, stop: 20 }) as unknown as Device;
+      expect(() => g.set({ start: 30 }), model).toThrow(/parameter 'stop' = 20 is invalid; allowed: a time >= start \(30 ms\)/);
+    }
   });
 });
