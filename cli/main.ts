@@ -1,141 +1,22 @@
-import { Command, Option } from 'commander';
-import cliProgress from 'cli-progress';
+import { Command } from 'commander';
 import { builtinPlugins } from '../plugins/index.js';
 import { presets } from '../presets/index.js';
 import { findPreset, resolvePresetParams } from '../presets/preset.js';
-import { runPreset, type RunSummary, type RunOutput } from '../presets/run.js';
-import { loadTarget } from './targets.js';
 import { PluginRegistry } from '../core/registry.js';
 import { Simulator } from '../core/simulator.js';
 import { schemaRows } from '../core/schema.js';
 import { SpikeworksError } from '../core/errors.js';
 import type { PluginKind } from '../core/plugin.js';
-import { COMM_CHOICES, parallelRequested, runParallel } from './parallel.js';
-import { defaultOutDir, registerCompare, writePresetOutput } from './output.js';
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-function parseSets(sets: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const s of sets) {
-    const eq = s.indexOf('=');
-    if (eq <= 0) throw new SpikeworksError(`--set expects key=value, got '${s}'`);
-    out[s.slice(0, eq).trim()] = s.slice(eq + 1).trim();
-  }
-  return out;
-}
-
-function printSummary(s: RunSummary): void {
-  const lines: [string, string][] = [
-    ['preset', s.preset],
-    ['neurons', String(s.neurons)],
-    ['synapses', s.synapses.toLocaleString('en-US')],
-    ['bytes per synapse', s.bytes_per_synapse.toFixed(2)],
-    ['build time', `${s.build_time_s.toFixed(2)} s (nodes ${s.build_time_nodes_s.toFixed(2)} s, edges ${s.build_edge_time_s.toFixed(2)} s)`],
-    ['simulation time', `${s.sim_time_s.toFixed(2)} s for ${s.simtime_ms} ms (real-time factor ${s.real_time_factor.toFixed(3)})`],
-    ['  update / propagate / exchange', `${s.time_update_s.toFixed(2)} / ${s.time_propagate_s.toFixed(2)} / ${s.time_exchange_s.toFixed(2)} s`],
-    ['excitatory rate', `${s.rate_e_hz.toFixed(2)} Hz`],
-    ['inhibitory rate', `${s.rate_i_hz.toFixed(2)} Hz`],
-    ['recorded spikes', String(s.spike_count)],
-    ['spike digest', s.spike_digest],
-    ['peak RSS', `${s.rss_mib.toFixed(0)} MiB`],
-  ];
-  // Statistics means and preset-specific figures: every key the fixed lines above do not show.
-  const shown = new Set(['preset', 'neurons', 'synapses', 'bytes_per_synapse', 'build_time_s', 'build_time_nodes_s', 'build_edge_time_s', 'sim_time_s', 'simtime_ms', 'real_time_factor', 'time_update_s', 'time_propagate_s', 'time_exchange_s', 'rate_e_hz', 'rate_i_hz', 'spike_count', 'spike_digest', 'rss_mib']);
-  for (const [k, v] of Object.entries(s)) if (!shown.has(k)) lines.push([k.replace(/_/g, ' '), String(v)]);
-  const w = Math.max(...lines.map(([k]) => k.length));
-  for (const [k, v] of lines) console.log(`${k.padEnd(w)}  ${v}`);
-}
+import { registerCompare } from './output.js';
+import { collect, parseSets, registerRun } from './run-command.js';
+import { createRequire } from 'node:module';
 
 const program = new Command();
-program.name('spikeworks').description('Spiking neural network simulator: run the preset benchmark networks').showHelpAfterError();
+// package.json sits one folder above both cli/ and dist/.
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+program.name('spikeworks').description('Spiking neural network simulator: run the preset benchmark networks').version(version).showHelpAfterError();
 
-program
-  .command('run')
-  .description('build and simulate a preset network, a spec file (.json) or a network module (.ts, .js), then print its summary')
-  .argument('<network>', 'preset name (see `spikeworks list`), spec file or module')
-  .option('--simtime <ms>', 'simulated time in ms')
-  .option('--seed <n>', 'seed of every random stream')
-  .option('--scale <x>', 'multiply the neuron counts')
-  .option('--set <key=value>', 'override a preset parameter (repeatable)', collect, [])
-  .option('--json', 'print the summary as one JSON object on stdout')
-  .option('--out <dir>', 'output folder: spike files, log_0.dat, summary.json, statistics, SVG figures (default out/<preset>-<seed>)')
-  .addOption(new Option('--no-out', 'write no output folder'))
-  .addOption(new Option('--no-progress', 'no progress bar'))
-  .option('--workers <n>', 'run in n worker threads (implies --comm workers)')
-  .addOption(new Option('--comm <backend>', 'communication backend; mpi: start with mpirun -np N').choices(COMM_CHOICES))
-  .option('--spike-dir <dir>', 'with --comm mpi: where each rank writes its spike file (default out/)')
-  .action(async (name: string, opts: { simtime?: string; seed?: string; scale?: string; set: string[]; json?: boolean; progress: boolean; out?: string | boolean; workers?: string; comm?: string; spikeDir?: string }) => {
-    const { preset, plugins } = await loadTarget(name);
-    const overrides: Record<string, unknown> = parseSets(opts.set);
-    if (opts.simtime !== undefined) overrides.simtime = opts.simtime;
-    if (opts.seed !== undefined) overrides.seed = opts.seed;
-    if (opts.scale !== undefined) overrides.scale = opts.scale;
-    const dt = resolvePresetParams(preset, overrides).dt as number; // fails on bad input before building anything
-    const say = opts.json ? console.error : console.log;
-    const write = async (result: RunOutput) => {
-      if (opts.out === false) return;
-      const dir = typeof opts.out === 'string' ? opts.out : defaultOutDir(preset, result.params);
-      const files = await writePresetOutput(dir, preset, result);
-      say(`output: ${dir}/ (${files.length} files)`);
-    };
-    const progress = opts.progress && process.stderr.isTTY !== false ? progressBar(dt) : null;
-    if (parallelRequested(opts)) {
-      try {
-        await runParallel(preset, plugins, overrides, opts, { progress: progress?.update, stopProgress: progress?.stop, write });
-      } catch (e) {
-        progress?.stop();
-        if (e instanceof SpikeworksError || (e instanceof Error && /^worker \d+ of \d+/.test(e.message))) {
-          console.error(`spikeworks: ${e.message}`);
-          process.exitCode = 2;
-          return;
-        }
-        throw e;
-      }
-      return;
-    }
-    const result = runPreset(preset, overrides, {
-      plugins,
-      // hpc_benchmark's Logger prints every line as it goes (rank, value, key); stdout stays JSON-only with --json.
-      onLog: (line) => say(line.slice(line.indexOf(' ') + 1)),
-      onProgress: progress?.update,
-    });
-    progress?.stop();
-    if (opts.json) process.stdout.write(JSON.stringify(result.summary) + '\n');
-    else printSummary(result.summary);
-    result.sim.close();
-    await write(result);
-  });
-
-/** A progress bar on stderr with the real-time factor so far; drawn at most every 100 ms. */
-function progressBar(dt: number): { update: (done: number, total: number) => void; stop: () => void } {
-  const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: ' {bar} {percentage}% | {value}/{total} steps | RTF {rtf} | ETA {eta_formatted}', hideCursor: true, etaBuffer: 50 },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = 0;
-  let lastDraw = 0;
-  return {
-    update(done, total) {
-      const t = performance.now();
-      if (started === 0) {
-        started = t;
-        bar.start(total, 0, { rtf: '-' });
-      }
-      if (t - lastDraw < 100 && done < total) return;
-      lastDraw = t;
-      const simulatedS = done * dt * 1e-3;
-      const rtf = simulatedS > 0 ? ((t - started) / 1000 / simulatedS).toFixed(3) : '-';
-      bar.update(done, { rtf });
-    },
-    stop() {
-      if (started) bar.stop();
-      started = 0;
-    },
-  };
-}
+registerRun(program);
 
 program
   .command('list')
@@ -173,7 +54,7 @@ program
       const allowed = s.choices ? `one of ${s.choices.join(', ')}` : '';
       console.log(`  ${k.padEnd(kw)} ${String(s.default).padEnd(dw)} ${(s.unit || '').padEnd(6)} ${s.doc}${allowed ? ` (${allowed})` : ''}`);
     }
-    console.log(`\ndocs: docs/presets/${p.name.startsWith('zenke-25k') ? 'zenke-25k' : p.name}.md; output: spike files, log_0.dat, summary.json, statistics and SVG figures in --out (default out/${p.name}-<seed>)`);
+    console.log(`\ndocs: docs/presets/${p.name.startsWith('zenke-25k') ? 'zenke-25k' : p.name}.md; output: run.json, spike files, log_0.dat, summary.json, statistics and SVG figures in --out (default out/${p.name}-<seed>[-<parameters given>])`);
   });
 
 registerCompare(program);

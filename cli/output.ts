@@ -1,14 +1,11 @@
 import type { Command } from 'commander';
-import { writeRunOutput } from '../analysis/output.js';
+import { relative } from 'node:path';
+import { writeRunOutput, writeStreamedRunOutput } from '../analysis/output.js';
+import { writeFolderFigures } from '../analysis/folder.js';
 import { compareFolders, type GroupComparison } from '../analysis/compare.js';
 import type { Preset } from '../presets/preset.js';
 import type { RunOutput } from '../presets/run.js';
 import { SpikeworksError } from '../core/errors.js';
-
-/** The default output folder of a run: out/<preset>-<seed>. */
-export function defaultOutDir(preset: Preset, params: Record<string, number | string>): string {
-  return `out/${preset.name}-${params.seed}`;
-}
 
 /** Write a finished run's output folder (spike files, log, summary, statistics, SVG figures). */
 export async function writePresetOutput(dir: string, preset: Preset, result: RunOutput): Promise<string[]> {
@@ -32,6 +29,27 @@ export async function writePresetOutput(dir: string, preset: Preset, result: Run
       stats: g.stats,
     })),
   });
+}
+
+/**
+ * Finish the output folder of a run that streamed its spike files into it: the other recorders' files,
+ * summary.json, and the statistics and figures computed from the spike files.
+ */
+export async function writeStreamedOutput(dir: string, preset: Preset, result: RunOutput): Promise<string[]> {
+  return writeStreamedRunOutput(dir, {
+    preset: preset.name,
+    title: preset.title,
+    summary: result.summary,
+    params: result.params,
+    windowMs: result.windowMs,
+    records: result.records,
+    groups: result.groups.map((g) => ({ label: g.group.label, file: relative(dir, g.file!), first_gid: g.firstGid, n: g.group.end - g.group.start })),
+  });
+}
+
+/** The figures and statistics of an interrupted run's folder, from the spike files written so far. */
+export async function writeInterruptedFigures(dir: string): Promise<string[]> {
+  return writeFolderFigures(dir, { allowIncomplete: true });
 }
 
 function fmtP(p: number): string {
@@ -73,9 +91,10 @@ export function registerCompare(program: Command): void {
     .argument('<b>', 'the other folder')
     .option('--t-start <ms>', 'start of the window (exclusive) for both folders; default: each folder\'s measured window, or 0')
     .option('--t-stop <ms>', 'end of the window (inclusive); default: each folder\'s window, or the last spike')
+    .option('--allow-incomplete', 'also compare a folder whose run.json says the run did not complete (interrupted, failed, still running): over the time it reached')
     .option('--json', 'print the comparison as JSON')
-    .action((a: string, b: string, opts: { tStart?: string; tStop?: string; json?: boolean }) => {
-      const w = { tStart: num('t-start', opts.tStart), tStop: num('t-stop', opts.tStop) };
+    .action((a: string, b: string, opts: { tStart?: string; tStop?: string; json?: boolean; allowIncomplete?: boolean }) => {
+      const w = { tStart: num('t-start', opts.tStart), tStop: num('t-stop', opts.tStop), allowIncomplete: opts.allowIncomplete === true };
       let rows: GroupComparison[];
       try {
         rows = compareFolders(a, b, w, w);

@@ -8,6 +8,7 @@ import type { Plugin } from '../core/plugin.js';
 import { runPresetWorkers } from '../parallel/workers.js';
 import { mpiWorld, type MpiComm } from '../plugins/backends/mpi.js';
 import { allgatherRankResults, localSpikeRecords } from '../parallel/gather.js';
+import type { StopRequest } from './signals.js';
 
 /** The options `spikeworks run` gets for parallel runs. */
 export interface ParallelCliOptions {
@@ -38,7 +39,13 @@ function workerCount(o: ParallelCliOptions): number {
  */
 export async function runParallel(
   preset: Preset, plugins: readonly Plugin[], overrides: Record<string, unknown>, o: ParallelCliOptions,
-  report: { progress?: (done: number, total: number) => void; stopProgress?: () => void; write: (result: RunOutput) => Promise<void> },
+  report: {
+    progress?: (done: number, total: number) => void; stopProgress?: () => void; write: (result: RunOutput) => Promise<void>;
+    /** A signal ends the run: the workers are terminated and the promise rejects. */
+    stop?: StopRequest; workerTimeoutS?: string;
+    /** Where each worker streams its spike files while it runs (NEST's per-process files). */
+    rankFiles?: { dir: string; format: 'ascii' | 'binary' | 'arrow' };
+  },
 ): Promise<void> {
   const comm = o.comm ?? 'workers';
   if (!(COMM_CHOICES as readonly string[]).includes(comm)) throw new ParameterError('run', '--comm', comm, COMM_CHOICES.join(', '));
@@ -46,7 +53,21 @@ export async function runParallel(
   if (comm === 'local' && o.workers !== undefined) throw new ParameterError('run', '--workers', o.workers, 'nothing with --comm local (use --comm workers)');
   resolvePresetParams(preset, overrides);
   if (comm === 'mpi') return runMpi(preset, plugins, overrides, o, report.write);
-  const result = await runPresetWorkers(preset, overrides, { workers: workerCount(o), plugins, onProgress: report.progress });
+  let barrierTimeoutMs: number | undefined;
+  if (report.workerTimeoutS !== undefined) {
+    const s = Number(report.workerTimeoutS);
+    if (!/^\d+(\.\d+)?$/.test(report.workerTimeoutS.trim()) || !(s > 0)) throw new ParameterError('run', '--worker-timeout', report.workerTimeoutS, 'a number of seconds > 0');
+    barrierTimeoutMs = s * 1000;
+  }
+  // Signals reach this thread while the workers run: poll the request and end the workers on one.
+  const abort = new AbortController();
+  const poll = report.stop ? setInterval(() => { if (report.stop!.requested) abort.abort(new SpikeworksError(`ended by ${report.stop!.signal}`)); }, 50) : null;
+  let result;
+  try {
+    result = await runPresetWorkers(preset, overrides, { workers: workerCount(o), plugins, onProgress: report.progress, barrierTimeoutMs, abort: abort.signal, output: report.rankFiles });
+  } finally {
+    if (poll) clearInterval(poll);
+  }
   report.stopProgress?.();
   if (o.json) process.stdout.write(JSON.stringify(result.summary) + '\n');
   else printParallelSummary(result.summary, 'worker');

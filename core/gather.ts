@@ -89,10 +89,14 @@ export function localProjectionWeights(p: Projection): ProjectionWeights {
  * This rank's results; collective (every rank must call it: spike counts are summed). `weights`: every
  * projection's (true), those listed by id, or none.
  */
-export function collectRankResult(sim: Simulator, timing: { simTime: number; buildTime: number; simCpu?: number }, weights: boolean | readonly number[] = false): RankResult {
+export function collectRankResult(
+  sim: Simulator, timing: { simTime: number; buildTime: number; simCpu?: number }, weights: boolean | readonly number[] = false,
+  /** Recorders (by node id) not to gather: those whose files are the record. */
+  skipRecorders: ReadonlySet<number> = new Set(),
+): RankResult {
   const recorders: RecorderPart[] = [];
   for (const d of sim.devices) {
-    if (d.kind !== 'recorder') continue;
+    if (d.kind !== 'recorder' || skipRecorders.has(d.gid)) continue;
     const rt = d.runtime as RecorderRuntime;
     if (rt.collect) recorders.push({ gid: d.gid, model: d.model, part: rt.collect() });
   }

@@ -2,7 +2,7 @@ import { Worker, type ResourceLimits, type MessagePort, type Transferable } from
 import { ParameterError, SpikeworksError } from '../core/errors.js';
 import type { NetworkSpec } from '../core/spec.js';
 import { tsxApiUrl } from './plugins.js';
-import { createSharedCommBuffers, abortSharedComm, type SharedCommBuffers, type SharedCommOptions } from '../plugins/backends/shared_comm.js';
+import { createSharedCommBuffers, abortSharedComm, checkBarrierTimeout, type SharedCommBuffers, type SharedCommOptions } from '../plugins/backends/shared_comm.js';
 import type { RankResult } from './gather.js';
 
 /**
@@ -44,12 +44,17 @@ export type WorkerReply =
 export interface LaunchOptions {
   /** Spikes per worker per exchange round (more spikes in a slice take several rounds). */
   spikeCapacity?: number;
-  /** Longest wait at one barrier before the run fails, ms (default 10 min: builds of big networks are slow). */
+  /**
+   * Longest wait at one barrier before the run fails, ms (default 10 min: builds of big networks are slow). The
+   * error names the rank(s) the barrier waited for. (The CLI's `--worker-timeout <s>` sets it.)
+   */
   barrierTimeoutMs?: number;
   /** Busy-wait iterations at a barrier before sleeping. */
   spin?: number;
   /** Heap limits per worker (a worker past them fails with ERR_WORKER_OUT_OF_MEMORY, and the run with it). */
   resourceLimits?: ResourceLimits;
+  /** Ends the run (every worker terminated, the promise rejected with the signal's reason): a signal to the CLI. */
+  abort?: AbortSignal;
 }
 
 /** A worker's reported error as an Error of this thread, naming the worker. */
@@ -87,6 +92,7 @@ export function launchWorkers(
   options: LaunchOptions = {},
 ): Promise<Extract<WorkerReply, { type: 'result' }>[]> {
   if (!Number.isInteger(size) || size < 1 || size > 256) throw new ParameterError('workers', 'workers', size, 'an integer in [1, 256]');
+  checkBarrierTimeout('workers', options.barrierTimeoutMs);
   const buffers = createSharedCommBuffers(size, options.spikeCapacity ?? 1 << 16);
   return new Promise((resolve, reject) => {
     const replies: Extract<WorkerReply, { type: 'result' }>[] = new Array(size);
@@ -99,6 +105,7 @@ export function launchWorkers(
       abortSharedComm(buffers);
       for (const w of workers) void w.terminate();
     };
+    options.abort?.addEventListener('abort', () => fail(options.abort!.reason instanceof Error ? options.abort!.reason : new SpikeworksError(String(options.abort!.reason))), { once: true });
     for (let rank = 0; rank < size; rank++) {
       let w: Worker;
       try {

@@ -4,11 +4,12 @@ import { validateSpec, type NetworkSpec } from '../core/spec.js';
 import { mergeRankResults, type MergedResult } from '../core/gather.js';
 import type { Plugin } from '../core/plugin.js';
 import { describePreset, findPreset, type Preset } from '../presets/preset.js';
-import { summarizeRun, specNeurons, specNodeCount, specRecords, type RunOutput } from '../presets/run.js';
+import { summarizeRun, specNeurons, specNodeCount, specRecords, streamRecorders, type RunOutput, type StreamedOutput } from '../presets/run.js';
 import { presets } from '../presets/index.js';
 import { builtinPlugins } from '../plugins/index.js';
 import { virtualMemoryKiB } from '../analysis/memory.js';
 import { launchWorkers, type LaunchOptions, type WorkerResult } from './launch.js';
+import { checkBarrierTimeout } from '../plugins/backends/shared_comm.js';
 import { importPlugins, loadSpecPlugins, moduleUrl } from './plugins.js';
 
 export interface SpecWorkersOptions extends LaunchOptions {
@@ -35,6 +36,7 @@ export interface SpecWorkersResult {
 export async function runSpecWorkers(specIn: NetworkSpec, options: SpecWorkersOptions): Promise<SpecWorkersResult> {
   const spec = validateSpec(specIn);
   if (!spec.run) throw new ParameterError('run on workers', 'spec.run', spec.run, '{ simtime, presimtime? }: how long to simulate');
+  checkBarrierTimeout('run on workers', options.barrierTimeoutMs);
   // The main thread merges the recorders: it needs their models, from the same plugin set.
   const plugins = await loadSpecPlugins(spec.plugins);
   const progress = options.onProgress ? new SharedArrayBuffer(4) : undefined;
@@ -104,11 +106,14 @@ export interface PresetWorkersResult extends RunOutput {
  * here, built by every worker, and the summary and statistics come from the merged data of every rank.
  */
 export async function runPresetWorkers(
-  presetIn: string | Preset, overrides: Record<string, unknown>, options: Omit<SpecWorkersOptions, 'weights'> & { plugins?: readonly Plugin[] },
+  presetIn: string | Preset, overrides: Record<string, unknown>,
+  options: Omit<SpecWorkersOptions, 'weights'> & { plugins?: readonly Plugin[]; /** Each rank streams its spike files (NEST's one per process) into this folder. */ output?: StreamedOutput },
 ): Promise<PresetWorkersResult> {
   const preset = typeof presetIn === 'string' ? findPreset(presets, presetIn) : presetIn;
+  checkBarrierTimeout(`run ${preset.name} on workers`, options.barrierTimeoutMs);
   const described = describePreset(preset, overrides, options.plugins ?? builtinPlugins);
   const { spec, params: p, net } = described;
+  if (options.output) streamRecorders(spec, described, options.output);
   const run = await runSpecWorkers(spec, { ...options, weights: net.measures !== undefined });
   const max = (f: (r: WorkerResult) => number) => Math.max(...run.ranks.map(f));
   const out = summarizeRun(preset, p, net, {

@@ -1,5 +1,7 @@
 import type { RecorderModel, RecordSource, RecorderRuntime, RecordedSpikes } from '../../core/plugin.js';
 import type { OutputFile } from '../../core/output.js';
+import type { SavedState } from '../../core/contracts/base.js';
+import { reopenFile, restoreColumn, saveFilePosition, savedNumber, savedRecord } from '../../core/saved-state.js';
 import { activeSteps, deviceTiming } from '../generators/poisson_generator.js';
 import { asciiHeader, binaryHeader, fileOptions, nestFileName, parseSpikeAscii, parseSpikeBinary, sinkFor, textOf } from './files.js';
 import { ArrowSpikeWriter, parseSpikeArrow } from './arrow.js';
@@ -36,6 +38,8 @@ export interface SpikeRecorderRuntime extends RecorderRuntime {
   /** The file written by the ascii and binary backends (null for memory, or before the network is prepared). */
   readonly filename: string | null;
   readonly record_to: 'memory' | 'ascii' | 'binary' | 'arrow';
+  /** Sees every kept spike of a slice, in (step, gid) order, whatever the backend (a run's streaming digest). */
+  tap: ((gids: Int32Array, steps: Int32Array, count: number) => void) | null;
 }
 
 /** Which recorded spikes of a slice pass the gid bitmap and the active window; returns how many were kept. */
@@ -57,10 +61,51 @@ function selectSpikes(
   return kept;
 }
 
-function asciiLines(gids: Int32Array, steps: Int32Array, n: number, dt: number, precision: number): string {
-  let out = '';
-  for (let k = 0; k < n; k++) out += `${gids[k]}\t${((steps[k] + 1) * dt).toFixed(precision)}\n`;
-  return out;
+/** Whether dt is a whole number of units of the last printed decimal (then times print from integers). */
+function printsExactly(dt: number, precision: number): boolean {
+  const units = dt * 10 ** precision;
+  return precision <= 15 && Math.abs(units - Math.round(units)) < 1e-6 * Math.max(1, units);
+}
+
+/**
+ * `sender<TAB>time` rows as bytes, formatted from integers: no string per spike (a long run's garbage).
+ * The same characters as `time.toFixed(precision)` where dt is a multiple of the last decimal; otherwise
+ * (a coarser precision than dt needs) toFixed itself.
+ */
+function asciiRows(gids: Int32Array, steps: Int32Array, n: number, dt: number, precision: number): Uint8Array {
+  if (!printsExactly(dt, precision)) {
+    let text = '';
+    for (let k = 0; k < n; k++) text += `${gids[k]}\t${((steps[k] + 1) * dt).toFixed(precision)}\n`;
+    return new TextEncoder().encode(text);
+  }
+  const scale = 10 ** precision;
+  // 10 digits of gid, a tab, up to 16 digits and a point, a newline.
+  const out = new Uint8Array(n * 30);
+  let at = 0;
+  const digits = (v: number, minDigits: number) => {
+    const start = at;
+    do {
+      out[at++] = 48 + (v % 10);
+      v = Math.floor(v / 10);
+    } while (v > 0 || at - start < minDigits);
+    for (let i = start, j = at - 1; i < j; i++, j--) {
+      const c = out[i];
+      out[i] = out[j];
+      out[j] = c;
+    }
+  };
+  for (let k = 0; k < n; k++) {
+    digits(gids[k], 1);
+    out[at++] = 9;
+    const units = Math.round((steps[k] + 1) * dt * scale);
+    digits(Math.floor(units / scale), 1);
+    if (precision > 0) {
+      out[at++] = 46;
+      digits(units % scale, precision);
+    }
+    out[at++] = 10;
+  }
+  return out.subarray(0, at);
 }
 
 function binaryRecords(gids: Int32Array, steps: Int32Array, n: number): Uint8Array {
@@ -131,6 +176,7 @@ export const spikeRecorder: RecorderModel = {
     };
     const runtime: SpikeRecorderRuntime = {
       record_to: fo.recordTo,
+      tap: null,
       get filename() {
         return file ? (file as OutputFile).filename : null;
       },
@@ -157,6 +203,7 @@ export const spikeRecorder: RecorderModel = {
         const n = selectSpikes(gids, stepsIn, count, recorded, gidOffset, first, last, scratchGids, scratchSteps);
         if (n === 0) return;
         nEvents += n;
+        runtime.tap?.(scratchGids, scratchSteps, n);
         if (fo.recordTo === 'memory') {
           for (let k = 0; k < n; k++) {
             senders.push(scratchGids[k]);
@@ -166,7 +213,7 @@ export const spikeRecorder: RecorderModel = {
         }
         open(ctx.gid);
         const f = file as unknown as OutputFile;
-        if (fo.recordTo === 'ascii') f.write(asciiLines(scratchGids, scratchSteps, n, ctx.dt, fo.precision));
+        if (fo.recordTo === 'ascii') f.write(asciiRows(scratchGids, scratchSteps, n, ctx.dt, fo.precision));
         else if (fo.recordTo === 'binary') f.write(binaryRecords(scratchGids, scratchSteps, n));
         else (arrow as unknown as ArrowSpikeWriter).push(scratchGids, scratchSteps, n, ctx.dt);
       },
@@ -200,6 +247,40 @@ export const spikeRecorder: RecorderModel = {
       },
       collect(): SpikeRecorderPart {
         return { ...runtime.spikeRecord(), dt: ctx.dt };
+      },
+      // A checkpoint: the spikes kept in memory, or where the file stands (a file backend resumes its file).
+      saveState(): SavedState {
+        if (fo.recordTo === 'memory') return { nEvents, senders: senders.view(), steps: steps.view() };
+        (arrow as ArrowSpikeWriter | null)?.flush();
+        return { nEvents, file: file ? saveFilePosition(sink!, file as OutputFile) : null };
+      },
+      // Called before the restored network is prepared, so that prepare finds the file open and leaves it.
+      loadState(s: SavedState) {
+        const at = `spike_recorder (node ${ctx.gid})`;
+        nEvents = savedNumber(s, 'nEvents', at);
+        if (fo.recordTo === 'memory') {
+          restoreColumn(senders, s, 'senders', at);
+          restoreColumn(steps, s, 'steps', at);
+          return;
+        }
+        if (s.file === null) return;
+        const f = reopenFile(sink!, savedRecord(s, 'file', at), at);
+        file = f;
+        if (fo.recordTo === 'arrow') {
+          // A writer that continues the stream: its schema message is in the file already, so drop the one it writes.
+          let resumed = false;
+          const proxy: OutputFile = {
+            filename: f.filename,
+            write: (c) => void (resumed && f.write(c)),
+            flush: () => f.flush(),
+            close: () => f.close(),
+            get closed() {
+              return f.closed;
+            },
+          };
+          arrow = new ArrowSpikeWriter(proxy);
+          resumed = true;
+        }
       },
       get n_events(): number {
         return nEvents;

@@ -47,4 +47,14 @@ describe('spikeworks CLI: run --out, compare, describe', () => {
     expect(text).toMatch(/update\s+neuron-update \[slice\]\n\s+population 0 iaf_cond_exp\/euler-f32x4-wasm-simd, 320 neurons here \[ownRing, slice, adoptTable\]/);
     expect(text).toMatch(/propagate\s+propagate \[batch\]/);
   });
+
+  it('a plain run prints the summary on stdout and no log lines (they go to log_0.dat); --version', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'spikeworks-cli-')), 'run');
+    const out = cli(['run', 'va-cuba', '--scale', '0.1', '--simtime', '100', '--no-progress', '--out', dir]);
+    expect(out).toMatch(/^preset\s+va-cuba$/m);
+    expect(out).not.toMatch(/# (virt_mem_0|build_time_nodes|sim_time)/);
+    expect(readFileSync(join(dir, 'log_0.dat'), 'utf8')).toMatch(/^0 0 \d+ # virt_mem_0$/m);
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    expect(cli(['--version']).trim()).toBe(pkg.version);
+  });
 });

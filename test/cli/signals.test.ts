@@ -1,0 +1,171 @@
+import { describe, it, expect } from 'vitest';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readSpikeFileChunks } from '../../analysis/spikefile.js';
+
+// Runs the built CLI (npm test builds dist/ with tsup first).
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const fast = ['--set', 'integrator=euler-f32x4-wasm-simd'];
+
+function start(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawn('node', ['bin/spikeworks.js', ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function exited(p: ChildProcess): Promise<{ code: number | null; stderr: string }> {
+  let stderr = '';
+  p.stderr!.on('data', (d) => (stderr += d));
+  return new Promise((resolve) => p.on('exit', (code) => resolve({ code, stderr })));
+}
+
+function manifest(dir: string): Record<string, unknown> | null {
+  try {
+    return JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+async function until(what: () => boolean, ms = 60_000): Promise<void> {
+  const t0 = Date.now();
+  while (!what()) {
+    if (Date.now() - t0 > ms) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function compare(a: string, extra: string[] = []): { status: number; out: string } {
+  try {
+    return { status: 0, out: execFileSync('node', ['bin/spikeworks.js', 'compare', a, a, ...extra], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };
+  } catch (e) {
+    return { status: (e as { status: number }).status, out: String((e as { stderr: string }).stderr) };
+  }
+}
+
+/** Every spike file of the folder parses with the strict reader; the spikes in them. */
+function spikesIn(dir: string): number {
+  let n = 0;
+  for (const g of (manifest(dir)!.groups as { file: string }[]) ?? []) n += readSpikeFileChunks(join(dir, g.file), () => {}).count;
+  return n;
+}
+
+describe('spikeworks run: signals end the run at the next slice and leave a readable folder', () => {
+  it('SIGINT mid-simulation: exit 130, run.json interrupted at the time reached, spike files parse, compare refuses unless --allow-incomplete', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'spikeworks-sig-')), 'run');
+    const p = start(['run', 'va-coba', ...fast, '--simtime', '200000', '--out', dir, '--no-progress']);
+    const done = exited(p);
+    await until(() => ((manifest(dir)?.t_ms as number) ?? 0) > 0);
+    p.kill('SIGINT');
+    const { code, stderr } = await done;
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/SIGINT: ended at t = [\d.]+ of 200000 ms/);
+    const m = manifest(dir)!;
+    expect(m.status).toBe('interrupted');
+    expect(m.signal).toBe('SIGINT');
+    expect(m.t_ms as number).toBeGreaterThan(0);
+    expect(m.t_ms as number).toBeLessThan(200000);
+    expect(spikesIn(dir)).toBeGreaterThan(0);
+    expect(existsSync(join(dir, 'summary.json'))).toBe(false);
+    const refused = compare(dir);
+    expect(refused.status).toBe(2);
+    expect(refused.out).toMatch(/interrupted/);
+    expect(compare(dir, ['--allow-incomplete']).status).toBe(0);
+  });
+
+  it('SIGTERM during the build: exit 143, run.json interrupted at t = 0', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'spikeworks-sig-')), 'run');
+    const p = start(['run', 'hpc-benchmark', '--scale', '0.5', '--simtime', '100', '--out', dir, '--no-progress']);
+    const done = exited(p);
+    await until(() => manifest(dir) !== null);
+    p.kill('SIGTERM');
+    const { code } = await done;
+    expect(code).toBe(143);
+    const m = manifest(dir)!;
+    expect(m.status).toBe('interrupted');
+    expect(m.signal).toBe('SIGTERM');
+    expect(m.t_ms).toBe(0);
+    for (const f of readdirSync(dir)) expect(f).not.toMatch(/\.tmp$/);
+  });
+
+  it('SIGINT while the output is written: the exit status and run.json agree', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'spikeworks-sig-')), 'run');
+    const p = start(['run', 'va-coba', ...fast, '--simtime', '2000', '--out', dir, '--no-progress', '--json']);
+    const done = exited(p);
+    await until(() => existsSync(join(dir, 'summary.json')) || p.exitCode !== null, 120_000);
+    p.kill('SIGINT');
+    const { code } = await done;
+    const m = manifest(dir)!;
+    // The signal may come after the run ended: then it completed.
+    if (code === 0) expect(m.status).toBe('complete');
+    else {
+      expect(code).toBe(130);
+      expect(m.status).toBe('interrupted');
+      expect(m.t_ms).toBe(2000);
+      expect(compare(dir).status).toBe(2);
+    }
+    expect(spikesIn(dir)).toBeGreaterThan(0);
+  });
+
+  it('started through npx, the run ends when the wrapper goes away (SIGKILL to its shell)', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'spikeworks-sig-')), 'run');
+    // npm exec runs the bin through `sh -c`; a shell that is killed leaves its child to init.
+    const sh = spawn('sh', ['-c', `node bin/spikeworks.js run va-coba ${fast.join(' ')} --simtime 200000 --out ${dir} --no-progress; exit 0`], {
+      cwd: root, env: { ...process.env, npm_command: 'exec' }, stdio: 'ignore',
+    });
+    await until(() => ((manifest(dir)?.t_ms as number) ?? 0) > 0);
+    sh.kill('SIGKILL');
+    await until(() => manifest(dir)?.status !== 'running', 30_000);
+    const m = manifest(dir)!;
+    expect(m.status).toBe('interrupted');
+    expect(m.signal).toBe('SIGHUP');
+  });
+
+  it('--checkpoint-every, SIGTERM, then `spikeworks resume`: the digest and statistics of the run never interrupted', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'spikeworks-resume-'));
+    const args = ['run', 'va-cuba', '--scale', '0.25', '--simtime', '20000', '--seed', '4', '--no-progress', '--json'];
+    const whole = JSON.parse(execFileSync('node', ['bin/spikeworks.js', ...args, '--out', join(base, 'whole')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+    const dir = join(base, 'cut');
+    const p = start([...args, '--out', dir, '--checkpoint-every', '2000']);
+    const done = exited(p);
+    await until(() => ((manifest(dir)?.checkpoint as { t_ms: number } | null | undefined)?.t_ms ?? 0) >= 4000);
+    // Past the checkpoint: the spikes after it, in the files, are cut back on resume.
+    await new Promise((r) => setTimeout(r, 300));
+    p.kill('SIGTERM');
+    const { code, stderr } = await done;
+    expect(code).toBe(143);
+    expect(stderr).toMatch(/spikeworks resume .* goes on from t = \d+ ms/);
+    const cut = manifest(dir)!;
+    expect(cut.status).toBe('interrupted');
+    const resumed = JSON.parse(execFileSync('node', ['bin/spikeworks.js', 'resume', dir, '--no-progress', '--json'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+    for (const k of ['spike_digest', 'spike_count', 'rate_e_hz', 'rate_mean_e_hz', 'isi_mean_e_ms', 'cv_isi_e_mean', 'average_rate_hz']) expect(resumed[k]).toBe(whole[k]);
+    const m = manifest(dir)!;
+    expect(m.status).toBe('complete');
+    expect((m.resumed as unknown[]).length).toBe(1);
+    expect(existsSync(join(dir, 'checkpoint.spkw'))).toBe(false);
+    expect(compare(dir).status).toBe(0);
+    // The log has each key once, as the uninterrupted run's.
+    const keys = (d: string) => readFileSync(join(d, 'log_0.dat'), 'utf8').trim().split('\n').map((l) => l.split('# ')[1]);
+    expect(keys(dir)).toEqual(keys(join(base, 'whole')));
+    const again = compare(dir, []);
+    expect(again.status).toBe(0);
+  });
+
+  it('--workers 2 and SIGINT: the workers end, exit 130, run.json interrupted, ranks/ holds each worker\'s spike files', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'spikeworks-sig-')), 'run');
+    const p = start(['run', 'va-coba', ...fast, '--simtime', '200000', '--workers', '2', '--out', dir, '--no-progress']);
+    const done = exited(p);
+    await until(() => ((manifest(dir)?.t_ms as number) ?? 0) > 200);
+    p.kill('SIGINT');
+    const { code } = await done;
+    expect(code).toBe(130);
+    const m = manifest(dir)!;
+    expect(m.status).toBe('interrupted');
+    const files = readdirSync(join(dir, 'ranks')).sort();
+    expect(files.filter((f) => /-1\.dat$/.test(f)).length).toBe(2);
+    let n = 0;
+    for (const f of files) n += readSpikeFileChunks(join(dir, 'ranks', f), () => {}).count;
+    expect(n).toBeGreaterThan(0);
+  });
+});
