@@ -1,4 +1,5 @@
 import { readSpikeFileChunks } from './spikefile.js';
+import { Float64Column } from '../plugins/recorders/sampling.js';
 
 /**
  * The network statistics seed 003 compares between simulators (Zenke & Gerstner 2014, Fig. 2B/3): the
@@ -203,22 +204,6 @@ export interface AccumulatorOptions {
   isiEdges?: number[];
 }
 
-/** Growable Float64 array. */
-class F64 {
-  data = new Float64Array(1024);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const d = new Float64Array(this.data.length * 2);
-      d.set(this.data);
-      this.data = d;
-    }
-    this.data[this.length++] = v;
-  }
-  view(): Float64Array {
-    return this.data.subarray(0, this.length);
-  }
-}
 
 /**
  * Accumulates spikeStatistics' quantities from spikes fed in chunks (file order), keeping per neuron the
@@ -242,7 +227,7 @@ export class SpikeStatsAccumulator {
   private sum: Float64Array;
   private sum2: Float64Array;
   private readonly discover: boolean;
-  private isiKept: F64 | null;
+  private isiKept: Float64Column | null;
   private hist: LogHistogram;
   private histLo: number;
   private histStep: number;
@@ -278,7 +263,7 @@ export class SpikeStatsAccumulator {
         for (let k = 0; k < ids.length; k++) if (!this.index.has(ids[k])) this.index.set(ids[k], k);
       }
     } else this.index = new Map();
-    this.isiKept = opts.keepIsis ? new F64() : null;
+    this.isiKept = opts.keepIsis ? new Float64Column() : null;
     const edges = opts.isiEdges ?? logBinEdges();
     this.hist = { edges, counts: new Array<number>(edges.length - 1).fill(0), below: 0, above: 0 };
     this.histLo = Math.log10(edges[0]);
@@ -432,7 +417,7 @@ export function streamStatistics(source: SpikeSource, gids: ArrayLike<number> | 
   if (acc.sorted) return acc.finish(tEnd);
   // Second pass: every spike, sorted by time (stable), fed again.
   const ss: number[] = [];
-  const ts = new F64();
+  const ts = new Float64Column();
   source((s, t, c) => {
     for (let i = 0; i < c; i++) {
       ss.push(s[i]);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { DTYPES } from './spec-json.js';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import packageJson from '../package.json';
@@ -280,16 +281,6 @@ export interface CheckpointSummary {
   meta?: Record<string, SavedValue>;
 }
 
-const DTYPES = {
-  float64: Float64Array,
-  float32: Float32Array,
-  int32: Int32Array,
-  uint32: Uint32Array,
-  int16: Int16Array,
-  uint16: Uint16Array,
-  int8: Int8Array,
-  uint8: Uint8Array,
-} as const;
 type DType = keyof typeof DTYPES | 'utf8';
 
 function dtypeOf(a: ArrayBufferView, where: string): keyof typeof DTYPES {

@@ -6,7 +6,8 @@ import { validateSpec, type NetworkSpec, type TypedArrayLike } from './spec.js';
  * `{ "$array": "<dtype>", "base64": "<little-endian bytes>" }` with dtype one of the keys below, so a file
  * round-trips bit for bit; plain JSON arrays of numbers are read as they are.
  */
-const DTYPES = {
+/** Typed arrays by the dtype name files give them (spec files, checkpoints). */
+export const DTYPES = {
   float64: Float64Array,
   float32: Float32Array,
   int32: Int32Array,
