@@ -307,12 +307,21 @@ export function registerRun(program: Command): void {
     .action(resumeCommand);
 }
 
+/** Seconds as 42s, 3m05s or 2h07m; '-' before there is an estimate. */
+function clock(s: number): string {
+  if (!Number.isFinite(s)) return '-';
+  const r = Math.round(s);
+  if (r < 60) return `${r}s`;
+  if (r < 3600) return `${Math.floor(r / 60)}m${String(r % 60).padStart(2, '0')}s`;
+  return `${Math.floor(r / 3600)}h${String(Math.floor((r % 3600) / 60)).padStart(2, '0')}m`;
+}
+
 /** A progress bar on stderr with the real-time factor so far; drawn at most every 100 ms, within 80 columns. */
 function progressBar(dt: number): { update: (done: number, total: number) => void; stop: () => void; log: (line: string) => void } {
   const columns = process.stderr.columns || 80;
   const bar = new cliProgress.SingleBar(
     {
-      stream: process.stderr, format: ' {bar} {percentage}% | {t}/{T} s | RTF {rtf} | ETA {eta_formatted}', hideCursor: true, etaBuffer: 50,
+      stream: process.stderr, format: ' {bar} {percentage}% | {t}/{T} s | RTF {rtf} | ETA {left}', hideCursor: true, etaBuffer: 50,
       barsize: Math.max(10, Math.min(40, columns - 52)),
     },
     cliProgress.Presets.shades_classic,
@@ -325,13 +334,15 @@ function progressBar(dt: number): { update: (done: number, total: number) => voi
       const t = performance.now();
       if (started === 0) {
         started = t;
-        bar.start(total, 0, { rtf: '-', t: seconds(0), T: seconds(total) });
+        bar.start(total, 0, { rtf: '-', left: '-', t: seconds(0), T: seconds(total) });
       }
       if (t - lastDraw < 100 && done < total) return;
       lastDraw = t;
       const simulatedS = done * dt * 1e-3;
       const rtf = simulatedS > 0 ? ((t - started) / 1000 / simulatedS).toFixed(3) : '-';
-      bar.update(done, { rtf, t: seconds(done) });
+      // Our own estimate: cli-progress prints a garbled ETA before it has a rate.
+      const left = done > 0 ? ((t - started) / 1000 / done) * (total - done) : NaN;
+      bar.update(done, { rtf, left: clock(left), t: seconds(done) });
     },
     stop() {
       if (started) bar.stop();
