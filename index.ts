@@ -38,6 +38,10 @@ export { spikeDigest } from './core/digest.js';
 export * from './plugins/index.js';
 export * from './parallel/index.js';
 export * from './presets/index.js';
+export { writeFolderFigures, loadOutputFolder, readRunManifest, type LoadedGroup, type LoadOptions, type FigureOptions } from './analysis/folder.js';
+export { readSpikeFileChunks, readSpikeFile, SpikeFileError, type SpikeChunk, type SpikeFileFormat } from './analysis/spikefile.js';
+export { streamGroupStatistics, type StreamedStatistics } from './analysis/spikestats.js';
+export { compareFolders, type GroupComparison } from './analysis/compare.js';
 
 export interface CreateSimulatorOptions extends Partial<SimulatorOptions> {
   /** With `backend: 'workers'`: how many worker threads run the network (default: the cores of this machine). */
