@@ -28,6 +28,8 @@ export interface RunManifest {
   spike_format: SpikeFormat;
   /** Files of the folder, relative to it, as they are written. */
   files: string[];
+  /** The process writing the folder (a resume refuses a folder whose run is still going). */
+  pid?: number;
   /** When and from which simulated time the run was resumed (spikeworks resume). */
   resumed?: { at: string; t_ms: number }[];
   /** Peak resident memory of the process when the run ended (MiB). */
@@ -47,6 +49,16 @@ const SPECIAL_FS: Record<number, string> = {
   0x9fa0: 'proc', 0x62656572: 'sysfs', 0x1cd1: 'devpts', 0x27e0eb: 'cgroup', 0x63677270: 'cgroup2',
   0x64626720: 'debugfs', 0x73636673: 'securityfs', 0x74726163: 'tracefs', 0x6e736673: 'nsfs', 0xcafe4a11: 'bpf',
 };
+
+/** Whether a process of this machine is alive (signal 0 checks, sends nothing). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 function nearestExisting(path: string): string {
   let p = path;
@@ -144,7 +156,7 @@ export class RunFolder {
     this.manifest = {
       format: 'spikeworks-run', version: 1, status: 'running', network: fresh.network, target: fresh.target, overrides: fresh.overrides, params: fresh.params,
       command: fresh.command, started: new Date().toISOString(), finished: null, t_ms: 0, t_stop_ms: fresh.tStopMs, signal: null, error: null,
-      spike_format: fresh.format as SpikeFormat, files: [MANIFEST_FILE], checkpoint: null,
+      spike_format: fresh.format as SpikeFormat, files: [MANIFEST_FILE], checkpoint: null, pid: process.pid,
     };
     this.write();
   }
@@ -160,6 +172,9 @@ export class RunFolder {
     }
     if (m.format !== 'spikeworks-run' || m.version !== 1) throw new ParameterError('resume', 'folder', dirIn, `a folder whose ${MANIFEST_FILE} is a spikeworks run manifest, version 1`);
     if (m.status === 'complete') throw new ParameterError('resume', 'folder', dirIn, 'a run that did not complete (this one did: nothing to resume)');
+    if (m.status === 'running' && m.pid !== undefined && alive(m.pid)) {
+      throw new ParameterError('resume', 'folder', dirIn, `a run that has ended (process ${m.pid} is still writing this one)`);
+    }
     return new RunFolder(dir, m, false);
   }
 
@@ -173,7 +188,7 @@ export class RunFolder {
 
   /** The run goes on from a checkpoint: running again, from that time. */
   resumed(tMs: number): void {
-    Object.assign(this.manifest, { status: 'running', finished: null, signal: null, error: null, t_ms: tMs });
+    Object.assign(this.manifest, { status: 'running', finished: null, signal: null, error: null, t_ms: tMs, pid: process.pid });
     this.manifest.resumed = [...(this.manifest.resumed ?? []), { at: new Date().toISOString(), t_ms: tMs }];
     this.write();
   }

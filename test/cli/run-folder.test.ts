@@ -49,5 +49,15 @@ describe('output folder: checked before the build, a manifest from the start', (
     expect(m1.files).toEqual(['run.json', 'log_0.dat']);
     expect(typeof m1.finished).toBe('string');
     expect(existsSync(join(d, '.run.json.tmp'))).toBe(false);
+    expect(m1.pid).toBe(process.pid);
+  });
+
+  it('resume refuses a complete run, and a running one whose process is alive', () => {
+    const d = join(tmp(), 'run');
+    const f = new RunFolder(d, { network: 'va-coba', params: { seed: 1 }, tStopMs: 100, format: 'ascii', command: [] }, false);
+    // This process is alive: its folder says running.
+    expect(() => RunFolder.reopen(d)).toThrow(new RegExp(`process ${process.pid} is still writing this one`));
+    f.finish('complete', { tMs: 100 });
+    expect(() => RunFolder.reopen(d)).toThrow(/nothing to resume/);
   });
 });
