@@ -45,10 +45,14 @@ export async function runParallel(
     stop?: StopRequest; workerTimeoutS?: string;
     /** Where each worker streams its spike files while it runs (NEST's per-process files). */
     rankFiles?: { dir: string; format: 'ascii' | 'binary' | 'arrow' };
+    /** Every worker checkpoints its protocol (runSpecWorkers' checkpoints); `resume` goes on from them. */
+    checkpoints?: { prefix: string; everySteps: number };
+    resume?: boolean;
   },
 ): Promise<void> {
   const comm = o.comm ?? 'workers';
   if (!(COMM_CHOICES as readonly string[]).includes(comm)) throw new ParameterError('run', '--comm', comm, COMM_CHOICES.join(', '));
+  if (comm === 'mpi' && report.checkpoints) throw new ParameterError('run', '--checkpoint-every', report.checkpoints.everySteps, 'a run in one process or on worker threads, not under MPI');
   if (comm === 'mpi' && o.workers !== undefined) throw new ParameterError('run', '--workers', o.workers, 'nothing with --comm mpi (mpirun -np N sets the rank count)');
   if (comm === 'local' && o.workers !== undefined) throw new ParameterError('run', '--workers', o.workers, 'nothing with --comm local (use --comm workers)');
   resolvePresetParams(preset, overrides);
@@ -64,7 +68,7 @@ export async function runParallel(
   const poll = report.stop ? setInterval(() => { if (report.stop!.requested) abort.abort(new SpikeworksError(`ended by ${report.stop!.signal}`)); }, 50) : null;
   let result;
   try {
-    result = await runPresetWorkers(preset, overrides, { workers: workerCount(o), plugins, onProgress: report.progress, barrierTimeoutMs, abort: abort.signal, output: report.rankFiles });
+    result = await runPresetWorkers(preset, overrides, { workers: workerCount(o), plugins, onProgress: report.progress, barrierTimeoutMs, abort: abort.signal, output: report.rankFiles, checkpoints: report.checkpoints, resume: report.resume });
   } finally {
     if (poll) clearInterval(poll);
   }

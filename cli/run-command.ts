@@ -1,6 +1,8 @@
 import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { wholeCheckpoint } from '../parallel/workers.js';
+import { availableParallelism } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { resolvePresetParams, type Preset } from '../presets/preset.js';
 import { PresetRun, type RunOutput, type RunSummary } from '../presets/run.js';
@@ -162,9 +164,6 @@ async function runCommand(name: string, opts: RunCliOptions): Promise<void> {
   const tStopMs = (typeof params.presimtime === 'number' ? params.presimtime : 0) + (params.simtime as number);
   const mpi = opts.comm === 'mpi';
   const every = checkpointEvery(opts.checkpointEvery, opts.out !== false && !mpi);
-  if (every !== null && parallelRequested(opts)) {
-    throw new ParameterError('run', '--checkpoint-every', opts.checkpointEvery, 'a run in one process (on workers, checkpoint through the API: sim.checkpoint and restoreWorkers, docs/checkpoint.md)');
-  }
   const target = isFileTarget(name) && !isAbsolute(name) ? resolve(name) : name;
   // Signals from here on end the run cleanly (the build, which cannot be cut, first ends).
   const stop = new StopRequest();
@@ -179,7 +178,10 @@ async function runCommand(name: string, opts: RunCliOptions): Promise<void> {
   const outName = folder ? (typeof opts.out === 'string' ? opts.out : relative(process.cwd(), folder.dir)) : '';
   const progress = opts.progress && process.stderr.isTTY !== false ? progressBar(dt) : null;
   const onLog = logTo(folder, opts.verbose, progress);
-  if (parallelRequested(opts)) return runWithRanks(preset, plugins, overrides, opts, { folder, outName, progress, stop, dt, tStopMs, say, target });
+  if (parallelRequested(opts)) {
+    if (folder && !mpi) folder.manifest.workers = Number(opts.workers ?? availableParallelism());
+    return runWithRanks(preset, plugins, overrides, opts, { folder, outName, progress, stop, dt, tStopMs, say, target, checkpointEveryMs: every });
+  }
   let run: PresetRun;
   try {
     run = new PresetRun(preset, overrides, { plugins, onLog, onProgress: progress?.update, output: folder ? { dir: folder.dir, format: opts.format } : undefined });
@@ -198,7 +200,10 @@ async function runCommand(name: string, opts: RunCliOptions): Promise<void> {
 /** Workers or MPI ranks: each rank streams its own spike files (ranks/), merged into the folder at the end. */
 async function runWithRanks(
   preset: Preset, plugins: readonly Plugin[], overrides: Record<string, unknown>, opts: RunCliOptions,
-  x: { folder: RunFolder | null; outName: string; progress: ReturnType<typeof progressBar> | null; stop: StopRequest; dt: number; tStopMs: number; say: (s: string) => void; target: string },
+  x: {
+    folder: RunFolder | null; outName: string; progress: ReturnType<typeof progressBar> | null; stop: StopRequest; dt: number; tStopMs: number;
+    say: (s: string) => void; target: string; checkpointEveryMs: number | null; resume?: boolean;
+  },
 ): Promise<void> {
   const { progress, stop } = x;
   let folder = x.folder;
@@ -212,7 +217,10 @@ async function runWithRanks(
     // The merged files hold every rank's spikes: the per-rank files were the record of a run that could stop.
     if (folder) {
       rmSync(join(folder.dir, 'ranks'), { recursive: true, force: true });
+      // A finished run needs no checkpoint to resume from.
+      for (const f of readdirSync(folder.dir)) if (/^checkpoint-g\d-rank\d+\.spkw$/.test(f)) rmSync(join(folder.dir, f), { force: true });
       folder.manifest.files = folder.manifest.files.filter((f) => !f.startsWith('ranks/'));
+      folder.manifest.checkpoint = null;
     }
     for (const f of files) folder.addFile(f);
     for (const line of result.log) folder.log(line);
@@ -220,14 +228,22 @@ async function runWithRanks(
     x.say(`output: ${folder ? x.outName : dir}/ (${files.length} files)`);
   };
   const rankDir = folder ? join(folder.dir, 'ranks') : null;
-  if (rankDir) {
+  if (rankDir && !x.resume) {
     mkdirSync(rankDir);
     folder!.addFile('ranks/');
     folder!.write();
   }
+  // Each worker checkpoints its own part; the newest generation every rank wrote is the one to resume from.
+  const everySteps = x.checkpointEveryMs === null ? 0 : Math.max(1, Math.round(x.checkpointEveryMs / x.dt));
+  const checkpoints = folder && (everySteps > 0 || x.resume) ? { prefix: join(folder.dir, 'checkpoint'), everySteps } : undefined;
+  const noteCheckpoint = () => {
+    if (!folder || !checkpoints) return;
+    const whole = wholeCheckpoint(checkpoints.prefix, folder.manifest.workers ?? 0);
+    folder.manifest.checkpoint = whole ? { file: 'checkpoint-g*-rank*.spkw', t_ms: whole.timeMs, every_steps: checkpoints.everySteps || undefined } : null;
+  };
   try {
     await runParallel(preset, plugins, overrides, opts, {
-      rankFiles: rankDir ? { dir: rankDir, format: opts.format } : undefined,
+      rankFiles: rankDir ? { dir: rankDir, format: folder!.manifest.spike_format } : undefined, checkpoints, resume: x.resume,
       progress: (d, t) => {
         progress?.update(d, t);
         folder?.progress(d * x.dt);
@@ -237,8 +253,10 @@ async function runWithRanks(
   } catch (e) {
     progress?.stop();
     if (stop.signal) {
+      noteCheckpoint();
       folder?.finish('interrupted', { signal: stop.signal, tMs: folder.manifest.t_ms });
-      console.error(`spikeworks: ${stop.signal}: the run was ended${folder ? `; ${x.outName}/run.json says interrupted, ${x.outName}/ranks/ holds each worker's spike files so far` : ''}`);
+      const resume = folder?.manifest.checkpoint ? `; \`spikeworks resume ${x.outName}\` goes on from t = ${folder.manifest.checkpoint.t_ms} ms` : '';
+      console.error(`spikeworks: ${stop.signal}: the run was ended${folder ? `; ${x.outName}/run.json says interrupted, ${x.outName}/ranks/ holds each worker's spike files so far${resume}` : ''}`);
       process.exit(stop.exitCode);
     }
     folder?.finish('failed', { error: (e as Error).message });
@@ -257,6 +275,7 @@ async function runWithRanks(
 async function resumeCommand(dirIn: string, opts: { json?: boolean; progress: boolean; verbose?: boolean; checkpointEvery?: string }): Promise<void> {
   const folder = RunFolder.reopen(dirIn);
   const m = folder.manifest;
+  if (m.workers !== undefined) return resumeOnWorkers(folder, dirIn, opts);
   if (!m.checkpoint || !existsSync(join(folder.dir, m.checkpoint.file))) {
     throw new ParameterError('resume', 'folder', dirIn, `a folder of an interrupted run with a checkpoint (this one's run.json says ${m.status} and names no checkpoint: run with --checkpoint-every MS)`);
   }
@@ -271,6 +290,25 @@ async function resumeCommand(dirIn: string, opts: { json?: boolean; progress: bo
   folder.rewriteLog(run.log);
   folder.resumed(m.checkpoint.t_ms);
   await runInProcess({ preset, run, folder, outName: dirIn, tStopMs: m.t_stop_ms, json: opts.json === true, checkpointEveryMs: every, stop, progress });
+}
+
+/** `spikeworks resume DIR` of a run on worker threads: the workers restore the newest whole generation. */
+async function resumeOnWorkers(folder: RunFolder, dirIn: string, opts: { json?: boolean; progress: boolean; checkpointEvery?: string }): Promise<void> {
+  const m = folder.manifest;
+  const prefix = join(folder.dir, 'checkpoint');
+  const whole = wholeCheckpoint(prefix, m.workers!);
+  if (!whole) throw new ParameterError('resume', 'folder', dirIn, `a folder with checkpoints that all ${m.workers} workers wrote at the same step (run with --checkpoint-every MS)`);
+  if (!m.target) throw new ParameterError('resume', 'folder', dirIn, 'a folder whose run.json names the network it ran (target)');
+  const { preset, plugins } = await loadTarget(m.target);
+  const every = opts.checkpointEvery !== undefined ? checkpointEvery(opts.checkpointEvery, true) : (m.checkpoint?.every_steps ?? 0) * (m.params.dt as number) || null;
+  const dt = m.params.dt as number;
+  const progress = opts.progress && process.stderr.isTTY !== false ? progressBar(dt) : null;
+  const stop = new StopRequest();
+  folder.resumed(whole.timeMs);
+  const cliOpts = { set: [], progress: opts.progress, format: m.spike_format, json: opts.json, workers: String(m.workers), out: folder.dir } as RunCliOptions;
+  await runWithRanks(preset, plugins, m.overrides ?? {}, cliOpts, {
+    folder, outName: dirIn, progress, stop, dt, tStopMs: m.t_stop_ms, say: opts.json ? console.error : console.log, target: m.target, checkpointEveryMs: every, resume: true,
+  });
 }
 
 export function registerRun(program: Command): void {

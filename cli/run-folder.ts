@@ -37,7 +37,9 @@ export interface RunManifest {
   /** The recorded groups and their spike files (as summary.json lists them), known once the network is built. */
   groups?: { label: string; file: string; first_gid: number; n: number }[];
   /** The checkpoint to resume from, when the run wrote one. */
-  checkpoint?: { file: string; t_ms: number } | null;
+  checkpoint?: { file: string; t_ms: number; every_steps?: number } | null;
+  /** Worker threads the run used (spikeworks resume restarts as many). */
+  workers?: number;
 }
 
 export const MANIFEST_FILE = 'run.json';

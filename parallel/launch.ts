@@ -24,6 +24,15 @@ export interface WorkerJob {
    * set on an error), so a main thread blocked in Atomics.wait knows when to read the replies.
    */
   interactive?: { control: SharedArrayBuffer; port: MessagePort };
+  /** Checkpoint the protocol every `everySteps` of it (protocolCheckpointFile names the files). */
+  checkpoints?: { prefix: string; everySteps: number };
+  /** Go on with the protocol from this rank's checkpoint file instead of building. */
+  resumeFrom?: string;
+}
+
+/** A rank's protocol checkpoint: two generations alternate, so that an interrupted write leaves the other whole. */
+export function protocolCheckpointFile(prefix: string, generation: number, rank: number): string {
+  return `${prefix}-g${generation}-rank${rank}.spkw`;
 }
 
 /** A worker's results: its rank's part, and the figures of its run protocol. */

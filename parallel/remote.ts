@@ -146,11 +146,24 @@ export class WorkerRunner implements RemoteRunner {
     }
     const replies: RunnerReply[] = [];
     let error: Error | null = null;
-    this.ports.forEach((p, rank) => {
+    const read = (p: MessagePort, rank: number) => {
       const m = receiveMessageOnPort(p)?.message as RunnerReply | undefined;
       if (m?.type === 'error' && (!error || error.name === 'CommAbortedError')) error = workerError(m, rank, this.size);
+      return m;
+    };
+    const answered = this.ports.map((p, rank) => {
+      const m = read(p, rank);
       if (m) replies.push(m);
+      return m !== undefined;
     });
+    // Only "stopped because another worker failed" so far: the failing rank's own message may still be on
+    // its way; wait a little for it, so that the run reports the cause.
+    for (let k = 0; k < 20 && (error as Error | null)?.name === 'CommAbortedError'; k++) {
+      Atomics.wait(c, 1, Atomics.load(c, 1), 10);
+      this.ports.forEach((p, rank) => {
+        if (!answered[rank] && read(p, rank)) answered[rank] = true;
+      });
+    }
     if (error) this.fail(error);
     return replies;
   }

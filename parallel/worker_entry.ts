@@ -12,46 +12,87 @@ import { SharedComm, abortSharedComm } from '../plugins/backends/shared_comm.js'
 import { loadSpecPlugins } from './plugins.js';
 import { threadCpuSeconds } from './gather.js';
 import type { RunnerCommand, RunnerReply } from './remote.js';
-import type { WorkerJob, WorkerReply, WorkerResult } from './launch.js';
+import { protocolCheckpointFile, type WorkerJob, type WorkerReply, type WorkerResult } from './launch.js';
+import type { SavedValue } from '../core/contracts/base.js';
 
 async function buildRank(job: WorkerJob): Promise<{ sim: Simulator; buildTime: number }> {
   const spec = validateSpec(job.spec);
   const plugins = await loadSpecPlugins(spec.plugins);
   const comm = new SharedComm(job.buffers, job.rank, job.commOptions);
-  // A restored run (WorkerRunner.start with checkpoints): this rank's part comes back from its checkpoint.
-  const checkpoint = (job as WorkerJob & { checkpoint?: Uint8Array }).checkpoint;
-  if (checkpoint) {
-    const tr = performance.now();
-    const restored = Simulator.fromCheckpoint(checkpoint, { plugins, comm }, `rank ${job.rank}'s checkpoint`);
-    return { sim: restored, buildTime: (performance.now() - tr) / 1000 };
-  }
-  const sim = new Simulator({ plugins, dt: spec.simulator.dt, seed: spec.simulator.seed, comm });
   const progress = job.progress && job.rank === 0 ? new Int32Array(job.progress) : null;
-  if (progress) sim.events.on('slice', () => Atomics.store(progress, 0, sim.currentStep));
+  const report = (sim: Simulator) => {
+    if (progress) sim.events.on('slice', () => Atomics.store(progress, 0, sim.currentStep));
+    return sim;
+  };
+  // A restored run (WorkerRunner.start with checkpoints, or a protocol resumed from its files): this
+  // rank's part comes back from its checkpoint.
+  const checkpoint = (job as WorkerJob & { checkpoint?: Uint8Array }).checkpoint;
+  if (checkpoint || job.resumeFrom) {
+    const tr = performance.now();
+    const restored = checkpoint
+      ? Simulator.fromCheckpoint(checkpoint, { plugins, comm }, `rank ${job.rank}'s checkpoint`)
+      : Simulator.restore(job.resumeFrom!, { plugins, comm });
+    return { sim: report(restored), buildTime: (performance.now() - tr) / 1000 };
+  }
+  const sim = report(new Simulator({ plugins, dt: spec.simulator.dt, seed: spec.simulator.seed, comm }));
   const tb = performance.now();
   sim.build(spec);
   sim.prepare();
   return { sim, buildTime: (performance.now() - tb) / 1000 };
 }
 
+/** What a rank's protocol checkpoint keeps beside the state: its figures so far. */
+interface SavedProtocol {
+  start_step: number;
+  presim_time_s: number;
+  sim_time_s: number;
+  sim_cpu_s: number;
+  build_time_s: number;
+  counts_before: Float64Array;
+}
+
+/**
+ * Run the spec's protocol (presimulation, then simulation). With `job.checkpoints`, every `everySteps` of it
+ * each rank writes its checkpoint, alternating between two generations of files so that one generation is
+ * always whole; a job resumed from one goes on from its step with the figures it saved.
+ */
 async function run(job: WorkerJob): Promise<WorkerResult> {
   const { sim, buildTime } = await buildRank(job);
   const spec = job.spec;
-  const presim = spec.run?.presimtime ?? 0;
-  let presimTime = 0;
-  let countsBefore: Float64Array = new Float64Array(sim.populations.length);
-  if (presim > 0) {
-    const tp = performance.now();
-    sim.simulate(presim);
-    presimTime = (performance.now() - tp) / 1000;
-    countsBefore = sim.spikeCounts();
+  const saved = job.resumeFrom ? (Simulator.checkpointInfo(job.resumeFrom).meta?.protocol as unknown as SavedProtocol | undefined) : undefined;
+  if (job.resumeFrom && !saved) throw new SpikeworksError(`${job.resumeFrom}: not the checkpoint of a run's protocol`);
+  const presimSteps = Math.round((spec.run?.presimtime ?? 0) / sim.dt);
+  const total = presimSteps + Math.round((spec.run?.simtime ?? 0) / sim.dt);
+  const start = saved ? saved.start_step : sim.currentStep;
+  let presimTime = saved?.presim_time_s ?? 0;
+  let simTime = saved?.sim_time_s ?? 0;
+  let simCpu = saved?.sim_cpu_s ?? 0;
+  let countsBefore: Float64Array = saved ? Float64Array.from(saved.counts_before) : new Float64Array(sim.populations.length);
+  const every = job.checkpoints?.everySteps ?? 0;
+  while (sim.currentStep - start < total) {
+    const done = sim.currentStep - start;
+    const inPresim = done < presimSteps;
+    let to = start + (inPresim ? presimSteps : total);
+    if (every) to = Math.min(to, start + (Math.floor(done / every) + 1) * every);
+    const cs = threadCpuSeconds();
+    const t0 = performance.now();
+    sim.simulate((to - sim.currentStep) * sim.dt);
+    const took = (performance.now() - t0) / 1000;
+    if (inPresim) presimTime += took;
+    else {
+      simTime += took;
+      simCpu += threadCpuSeconds() - cs;
+    }
+    const now = sim.currentStep - start;
+    if (inPresim && now === presimSteps) countsBefore = sim.spikeCounts();
+    if (every && now % every === 0 && now < total) {
+      const protocol: SavedProtocol = {
+        start_step: start, presim_time_s: presimTime, sim_time_s: simTime, sim_cpu_s: simCpu, build_time_s: saved?.build_time_s ?? buildTime, counts_before: Float64Array.from(countsBefore),
+      };
+      sim.checkpoint(protocolCheckpointFile(job.checkpoints!.prefix, (now / every) % 2, job.rank), { meta: { protocol: protocol as unknown as SavedValue } });
+    }
   }
-  const cs = threadCpuSeconds();
-  const ts = performance.now();
-  sim.simulate(spec.run?.simtime ?? 0);
-  const simTime = (performance.now() - ts) / 1000;
-  const simCpu = threadCpuSeconds() - cs;
-  const result = collectRankResult(sim, { simTime, buildTime, simCpu }, job.weights);
+  const result = collectRankResult(sim, { simTime, buildTime: saved?.build_time_s ?? buildTime, simCpu }, job.weights);
   const endMs = sim.currentStep * sim.dt;
   const buildTimeNodes = sim.buildTimeNodes;
   sim.close();

@@ -8,7 +8,8 @@ import { summarizeRun, specNeurons, specNodeCount, specRecords, streamRecorders,
 import { presets } from '../presets/index.js';
 import { builtinPlugins } from '../plugins/index.js';
 import { virtualMemoryKiB } from '../analysis/memory.js';
-import { launchWorkers, type LaunchOptions, type WorkerResult } from './launch.js';
+import { launchWorkers, protocolCheckpointFile, type LaunchOptions, type WorkerResult } from './launch.js';
+import { existsSync } from 'node:fs';
 import { checkBarrierTimeout } from '../plugins/backends/shared_comm.js';
 import { importPlugins, loadSpecPlugins, moduleUrl } from './plugins.js';
 
@@ -19,6 +20,32 @@ export interface SpecWorkersOptions extends LaunchOptions {
   weights?: boolean | number[];
   /** Called about every 100 ms with the steps simulated (rank 0) and the steps of the whole protocol. */
   onProgress?: (stepsDone: number, stepsTotal: number) => void;
+  /** Every rank checkpoints its protocol every `everySteps` into files named from `prefix` (protocolCheckpointFile). */
+  checkpoints?: { prefix: string; everySteps: number };
+  /** Go on from the newest whole generation of those checkpoints instead of building. */
+  resume?: boolean;
+}
+
+/**
+ * The newest generation of protocol checkpoints that every rank wrote at the same step: the files each rank
+ * resumes from, and that step; null when there is none.
+ */
+export function wholeCheckpoint(prefix: string, ranks: number): { files: string[]; step: number; timeMs: number } | null {
+  let best: { files: string[]; step: number; timeMs: number } | null = null;
+  if (!(ranks >= 1)) return null;
+  for (const g of [0, 1]) {
+    const files = Array.from({ length: ranks }, (_, r) => protocolCheckpointFile(prefix, g, r));
+    if (!files.every((f) => existsSync(f))) continue;
+    let infos;
+    try {
+      infos = files.map((f) => Simulator.checkpointInfo(f));
+    } catch {
+      continue; // a rank's file cut off mid-write: this generation is not whole
+    }
+    if (infos.some((i) => i.step !== infos[0].step || i.size !== ranks)) continue;
+    if (!best || infos[0].step > best.step) best = { files, step: infos[0].step, timeMs: infos[0].time_ms };
+  }
+  return best;
 }
 
 export interface SpecWorkersResult {
@@ -41,12 +68,20 @@ export async function runSpecWorkers(specIn: NetworkSpec, options: SpecWorkersOp
   const plugins = await loadSpecPlugins(spec.plugins);
   const progress = options.onProgress ? new SharedArrayBuffer(4) : undefined;
   const total = Math.round(((spec.run.presimtime ?? 0) + spec.run.simtime) / spec.simulator.dt);
+  const { checkpoints } = options;
+  let resumeFiles: string[] | null = null;
+  if (options.resume) {
+    if (!checkpoints) throw new ParameterError('run on workers', 'resume', true, 'a run with checkpoints (options.checkpoints names their files)');
+    const whole = wholeCheckpoint(checkpoints.prefix, options.workers);
+    if (!whole) throw new ParameterError('run on workers', 'resume', checkpoints.prefix, `the prefix of checkpoint files that all ${options.workers} ranks wrote at the same step (none found)`);
+    resumeFiles = whole.files;
+  }
   const timer = progress ? setInterval(() => options.onProgress!(Atomics.load(new Int32Array(progress), 0), total), 100) : null;
   try {
     const replies = await launchWorkers(
       options.workers,
       (rank, buffers) => ({
-        rank, buffers, spec, weights: options.weights ?? false, progress,
+        rank, buffers, spec, weights: options.weights ?? false, progress, checkpoints, resumeFrom: resumeFiles?.[rank],
         commOptions: { barrierTimeoutMs: options.barrierTimeoutMs, spin: options.spin },
       }),
       options,

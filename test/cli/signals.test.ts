@@ -168,4 +168,28 @@ describe('spikeworks run: signals end the run at the next slice and leave a read
     for (const f of files) n += readSpikeFileChunks(join(dir, 'ranks', f), () => {}).count;
     expect(n).toBeGreaterThan(0);
   });
+
+  it('--workers 2 --checkpoint-every, SIGINT, then `spikeworks resume`: the digest of the run never interrupted', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'spikeworks-resume-'));
+    const args = ['run', 'va-cuba', '--scale', '0.25', '--simtime', '20000', '--seed', '5', '--no-progress', '--json'];
+    const whole = JSON.parse(execFileSync('node', ['bin/spikeworks.js', ...args, '--out', join(base, 'whole')], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+    const dir = join(base, 'cut');
+    const p = start([...args, '--workers', '2', '--out', dir, '--checkpoint-every', '2000']);
+    const done = exited(p);
+    // Both generations written: at least two checkpoints behind the run.
+    await until(() => existsSync(join(dir, 'checkpoint-g1-rank1.spkw')) && existsSync(join(dir, 'checkpoint-g0-rank1.spkw')));
+    p.kill('SIGINT');
+    const { code, stderr } = await done;
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/spikeworks resume .* goes on from t = \d+ ms/);
+    const cut = manifest(dir)!;
+    expect(cut.status).toBe('interrupted');
+    expect(cut.workers).toBe(2);
+    const resumed = JSON.parse(execFileSync('node', ['bin/spikeworks.js', 'resume', dir, '--no-progress', '--json'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+    expect(resumed.ranks).toBe(2);
+    for (const k of ['spike_digest', 'spike_count', 'rate_e_hz', 'rate_mean_e_hz', 'cv_isi_e_mean']) expect(resumed[k]).toBe(whole[k]);
+    expect(manifest(dir)!.status).toBe('complete');
+    expect(readdirSync(dir).filter((f) => f.startsWith('checkpoint') || f === 'ranks')).toEqual([]);
+    expect(compare(dir).status).toBe(0);
+  });
 });
