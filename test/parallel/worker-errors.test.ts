@@ -27,17 +27,17 @@ describe('worker threads: errors from timers reach the main thread', () => {
 
 describe('worker threads: the barrier timeout is an option and its error names the stuck rank', () => {
   it('runWorkers: barrierTimeoutMs ends the run and names the rank the barrier waited for', async () => {
-    const run = runWorkers({ workers: 2, module: fixture, simtime: 20, barrierTimeoutMs: 1000, plugins: { module: fixture, export: 'stallPlugins' } });
-    await expect(run).rejects.toThrow(/^worker 0 of 2: exchange: rank 0 waited 1\.\d s at barrier \d+ for rank 1 of 2, stuck before it \(barrierTimeoutMs = 1000; raise it if a rank is only slow\)$/);
+    const run = runWorkers({ workers: 2, module: fixture, simtime: 20, barrierTimeoutMs: 2500, plugins: { module: fixture, export: 'stallPlugins' } });
+    await expect(run).rejects.toThrow(/^worker 0 of 2: exchange: rank 0 waited 2\.\d s at barrier \d+ for rank 1 of 2, stuck before it \(barrierTimeoutMs = 2500; raise it if a rank is only slow\)$/);
   }, 60_000);
 
   it("createSimulator({ backend: 'workers', workerOptions: { barrierTimeoutMs } }): simulate throws naming the stuck rank", () => {
     const sim = createSimulator({
       plugins: [...builtinPlugins, ...stallPlugins], backend: 'workers', workers: 2,
-      pluginModules: [{ url: fixture.href, export: 'stallPlugins' }], workerOptions: { barrierTimeoutMs: 1000 },
+      pluginModules: [{ url: fixture.href, export: 'stallPlugins' }], workerOptions: { barrierTimeoutMs: 2500, timeoutMs: 120_000 },
     });
     build(sim);
-    expect(() => sim.simulate(20)).toThrow(/worker 0 of 2: exchange: rank 0 waited 1\.\d s at barrier \d+ for rank 1 of 2, stuck before it \(barrierTimeoutMs = 1000/);
+    expect(() => sim.simulate(20)).toThrow(/worker 0 of 2: exchange: rank 0 waited 2\.\d s at barrier \d+ for rank 1 of 2, stuck before it \(barrierTimeoutMs = 2500/);
     sim.close();
   }, 60_000);
 
