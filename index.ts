@@ -34,7 +34,7 @@ export { replaySpec, SpecLog } from './core/spec-log.js';
 export type { SimEvents } from './core/events.js';
 export { RingBuffer } from './core/ringbuffer.js';
 export { PluginRegistry, TOKENS } from './core/registry.js';
-export { spikeDigest } from './core/digest.js';
+export { SpikeDigest, spikeDigest } from './core/digest.js';
 export * from './plugins/index.js';
 export * from './parallel/index.js';
 export * from './presets/index.js';

@@ -166,16 +166,7 @@ function addLog(h: LogHistogram, v: number, lo: number, step: number): void {
 }
 
 /** Statistics accumulated from streamed spikes: spikeStatistics' fields, the pooled ISIs only when kept. */
-export interface StreamedStatistics {
-  gids: Int32Array;
-  counts: Int32Array;
-  rates: Float64Array;
-  cvPerNeuron: Float64Array;
-  cvs: Float64Array;
-  rateMean: number;
-  isiMean: number;
-  cvMean: number;
-  windowMs: [number, number];
+export interface StreamedStatistics extends SpikeStatistics {
   /** Number of ISIs (pooled over neurons). */
   isiCount: number;
   /**

@@ -1,10 +1,11 @@
 import { inject, injectable } from 'tsyringe';
 import type { EventEmitter } from 'eventemitter3';
-import { ParameterError, SpikeworksError, formatValue } from './errors.js';
+import { ParameterError, SpikeworksError } from './errors.js';
 import { knownNames, resolveParams, type Params } from './schema.js';
-import { BYTES_PER, allocateState, heapArena, isStateComponent, type ResourceComponent, type StateComponent } from './component.js';
-import { FLOAT32_RANGE, MAX_NODES, MemoryLedger, fitsFloat32, formatCount, isMpiRank, type MemoryBudget } from './memory.js';
+import { allocateState, heapArena, isStateComponent, type ResourceComponent } from './component.js';
+import { MAX_NODES, MemoryLedger, formatCount, isMpiRank, type MemoryBudget } from './memory.js';
 import { SpecLog } from './spec-log.js';
+import { checkAttach, checkFloat32Initial, checkGeneratorLink, checkSpecKeys, checkStartStop, describeNotNode, neuronBytes, splitExtraParams } from './network-checks.js';
 import { C, type DeviceLink } from './components.js';
 import { SERVICE, type Clock, type RandomStreams, type Services } from './services.js';
 import { blockOf } from './partition.js';
@@ -21,42 +22,8 @@ import type { RecorderRuntime } from './contracts/device.js';
 import type { SimEvents } from './events.js';
 import type { NetworkSpec } from './spec.js';
 
-/** Move a device's non-numeric parameters (arrays, booleans, names) out of the numbers resolveParams checks. */
-function splitExtraParams(params: Record<string, unknown> | undefined, names: readonly string[] | undefined): { numeric: Record<string, unknown> | undefined; extra: Record<string, unknown> } {
-  if (!names || !params || typeof params !== 'object') return { numeric: params, extra: {} };
-  const numeric: Record<string, unknown> = {};
-  const extra: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(params)) (names.includes(k) ? extra : numeric)[k] = v;
-  return { numeric, extra };
-}
-
 function now(): number {
   return performance.now() / 1000;
-}
-
-/** A value that is not a node, described for an error (a projection or a plain object has no useful JSON). */
-function describeNotNode(x: unknown): unknown {
-  if (x instanceof Projection) return `projection ${x.id} (a projection, not a node)`;
-  if (typeof x === 'object' && x !== null && !Array.isArray(x)) return `an object that is not a node handle (${Object.keys(x).slice(0, 5).join(', ') || 'no keys'})`;
-  return x;
-}
-
-/** Devices whose schema has NEST's start and stop: stop >= start, as NEST's device parameters require. */
-function checkStartStop(where: string, p: Params): void {
-  if (typeof p.start === 'number' && typeof p.stop === 'number' && p.stop < p.start) {
-    throw new ParameterError(where, 'stop', p.stop, `a time >= start (${p.start} ms): NEST requires stop >= start`);
-  }
-}
-
-/**
- * Bytes per neuron of a population: its state component's fields as declared, its input ring (three channels
- * of float64 over at least max delay + min delay + 1 = 3 rows; longer delays add rows) and its spike index.
- */
-function neuronBytes(component: StateComponent): { bytes: number; detail: string } {
-  let state = 0;
-  for (const f of Object.values(component.fields)) state += BYTES_PER[f.type ?? 'f64'] ?? 8;
-  const ring = 3 * 8 * 3;
-  return { bytes: state + ring + 4, detail: `state ${state} B, input ring >= ${ring} B, spike index 4 B` };
 }
 
 /**
@@ -129,7 +96,7 @@ export class Network implements HandleOwner {
     const integrator = (options.integrator as string | undefined) ?? model.defaultIntegrator;
     const scheme = typeof integrator === 'string' ? this.registry.scheme(model, integrator) : undefined;
     if (!scheme) throw new ParameterError(where, 'integrator', integrator, `one of ${this.registry.integratorsOf(model).join(', ')}`);
-    this.checkFloat32Initial(where, scheme.name, scheme.component, p);
+    checkFloat32Initial(where, scheme.name, scheme.component, p, this.clock.dt);
     const id = this.populations.length;
     const firstGid = this.nextGid;
     this.nextGid += n;
@@ -252,18 +219,6 @@ export class Network implements HandleOwner {
     return x;
   }
 
-  /** Initial values a float32 state (euler-f32 schemes) cannot hold are refused before anything is allocated. */
-  private checkFloat32Initial(where: string, integrator: string, component: StateComponent, p: Params): void {
-    for (const [field, f] of Object.entries(component.fields)) {
-      if (f.type !== 'f32') continue;
-      const v = typeof f.initial === 'function' ? f.initial(p, this.clock.dt) : (f.initial ?? 0);
-      if (Number.isFinite(v) && !fitsFloat32(v)) {
-        const name = field in p ? field : `${field} (initial value)`;
-        throw new ParameterError(where, name, v, `${FLOAT32_RANGE}: integrator '${integrator}' keeps ${field} in float32`);
-      }
-    }
-  }
-
   private node(x: unknown, role: 'pre' | 'post'): Node {
     const allowed = 'a population, a population slice or a device created by this simulator';
     if (x instanceof PopulationView) {
@@ -306,8 +261,8 @@ export class Network implements HandleOwner {
     const conn = parseConn(this.registry, connSpec);
     const syn = parseSyn(this.registry, synSpec);
     const where = `connect ${conn.rule.name}/${syn.model.name} (population ${pre.id} -> ${post.id})`;
-    this.checkSpecKeys(where, 'conn_spec', conn.rest, ['rule', 'allow_autapses', 'allow_multapses'], Object.keys(conn.rule.params), `rule ${conn.rule.name}`);
-    this.checkSpecKeys(where, 'syn_spec', syn.rest, ['synapse_model', 'weight', 'delay', ...Object.keys(syn.model.options ?? {})], Object.keys(syn.model.params), syn.model.name, post.model);
+    checkSpecKeys(where, 'conn_spec', conn.rest, ['rule', 'allow_autapses', 'allow_multapses'], Object.keys(conn.rule.params), `rule ${conn.rule.name}`);
+    checkSpecKeys(where, 'syn_spec', syn.rest, ['synapse_model', 'weight', 'delay', ...Object.keys(syn.model.options ?? {})], Object.keys(syn.model.params), syn.model.name, post.model);
     const ruleParams = resolveParams(where, conn.rule.params, conn.rest);
     const options = synapseOptions(where, syn.model, syn.rest);
     const synParams = resolveParams(where, syn.model.params, syn.rest);
@@ -325,22 +280,6 @@ export class Network implements HandleOwner {
     return proj;
   }
 
-  /**
-   * Every key of a conn_spec or syn_spec is one the rule or synapse model knows: the error for a misspelt one
-   * lists them all (a model without parameters still takes the general keys). `receptor_type` gets its own
-   * answer: no built-in neuron model has receptor ports, the sign of the weight picks the input channel.
-   */
-  private checkSpecKeys(where: string, spec: string, rest: Record<string, unknown>, general: readonly string[], own: readonly string[], owner: string, targetModel?: string): void {
-    for (const key of Object.keys(rest)) {
-      if (own.includes(key) || general.includes(key)) continue;
-      if (key === 'receptor_type' && targetModel !== undefined) {
-        throw new ParameterError(where, `${spec}.receptor_type`, rest[key], `none: ${targetModel} has no receptor types (one input port; a weight's sign picks the excitatory or inhibitory channel, as NEST's receptor 0)`);
-      }
-      const theirs = own.length ? `, or ${owner}'s parameters: ${own.join(', ')}` : ` (${owner} takes no parameters of its own)`;
-      throw new ParameterError(where, `${spec}.${key}`, rest[key], `one of the ${spec} keys ${general.join(', ')}${theirs}`);
-    }
-  }
-
   private range(x: Population | PopulationView): { pop: Population; start: number; end: number } {
     return x instanceof PopulationView ? { pop: x.population, start: x.start, end: x.end } : { pop: x, start: 0, end: x.size };
   }
@@ -354,12 +293,7 @@ export class Network implements HandleOwner {
       throw new ParameterError(where, 'conn_spec.rule', conn.rule.name, `${all.join(' or ') || 'a rule that connects every source to every target'} (a generator feeds every target; create one generator per group for other patterns)`);
     }
     const syn = parseSyn(this.registry, synSpec);
-    // A generator link has a weight and a delay only: anything else would be silently ignored.
-    this.checkSpecKeys(where, 'conn_spec', conn.rest, ['rule', 'allow_autapses', 'allow_multapses'], [], `rule ${conn.rule.name} from a generator`);
-    this.checkSpecKeys(where, 'syn_spec', syn.rest, ['synapse_model', 'weight', 'delay'], [], `a generator's connection`, post instanceof PopulationView ? post.population.model : post.model);
-    if (typeof syn.weight !== 'number' || !Number.isFinite(syn.weight)) throw new ParameterError(where, 'weight', formatValue(syn.weight), 'a finite number');
-    if (!fitsFloat32(syn.weight)) throw new ParameterError(where, 'weight', syn.weight, `${FLOAT32_RANGE}: weights are float32 in the synapse tables and in the input rings of float32 kernels`);
-    if (typeof syn.delay !== 'number') throw new ParameterError(where, 'delay', formatValue(syn.delay), 'a number (ms)');
+    checkGeneratorLink(where, conn, syn, post instanceof PopulationView ? post.population.model : post.model);
     const r = this.range(post);
     const link: DeviceLink = { population: r.pop, start: r.start, end: r.end, weight: syn.weight, delaySteps: this.delayToSteps(where, syn.delay) };
     this.world.get(gen.eid, C.links).push(link);
@@ -389,12 +323,7 @@ export class Network implements HandleOwner {
   /** Give a population, projection or device of this network a component (a user system's settings). */
   attach<T>(handle: unknown, c: ResourceComponent<T>, value: T): void {
     this.assertBuilding(`attach ${c?.name}`);
-    if (!(handle instanceof Population || handle instanceof Projection || handle instanceof Device) || handle.owner !== this) {
-      throw new ParameterError(`attach ${c?.name}`, 'handle', handle instanceof Population || handle instanceof Device || handle instanceof Projection ? 'a handle of another simulator' : handle, 'a population, projection or device created by this simulator');
-    }
-    if (!c || typeof c !== 'object' || typeof c.name !== 'string') {
-      throw new ParameterError('attach', 'component', c, 'a component (defineResource(name)) that a system of this simulator queries');
-    }
+    checkAttach(handle, c, this);
     this.world.attach(handle.eid, c, value);
     this.log.attach(handle, c as ResourceComponent<unknown>, value);
   }

@@ -1,7 +1,6 @@
 import { SpikeworksError } from '../core/errors.js';
 import { Simulator } from '../core/simulator.js';
-import { createHash } from 'node:crypto';
-import { spikeDigest } from '../core/digest.js';
+import { SpikeDigest, spikeDigest } from '../core/digest.js';
 import { collectRankResult, mergeRankResults, type MergedResult, type RankResult } from '../core/gather.js';
 import type { Population, Device } from '../core/handles.js';
 import type { Plugin, CommRuntime } from '../core/plugin.js';
@@ -291,51 +290,6 @@ export function streamRecorders(spec: NetworkSpec, described: DescribedPreset, o
   return labels;
 }
 
-/**
- * The digest of every spike the preset's recorders keep, fed slice by slice (spikeDigest over the whole
- * record sorts by step, then sender: a slice's spikes, sorted, continue that order).
- */
-class StreamedDigest {
-  private readonly hash = createHash('sha256');
-  private steps = new Int32Array(1024);
-  private senders = new Int32Array(1024);
-  private order = new Uint32Array(1024);
-  private pairs = new Int32Array(2048);
-  private n = 0;
-  count = 0;
-  add(gids: Int32Array, steps: Int32Array, count: number): void {
-    if (this.n + count > this.steps.length) {
-      const size = 2 * (this.n + count);
-      const grow = <T extends Int32Array | Uint32Array>(a: T, make: (k: number) => T) => { const b = make(size); b.set(a.subarray(0, this.n)); return b; };
-      this.steps = grow(this.steps, (k) => new Int32Array(k));
-      this.senders = grow(this.senders, (k) => new Int32Array(k));
-      this.order = new Uint32Array(size);
-      this.pairs = new Int32Array(2 * size);
-    }
-    this.steps.set(steps.subarray(0, count), this.n);
-    this.senders.set(gids.subarray(0, count), this.n);
-    this.n += count;
-  }
-  endSlice(): void {
-    const n = this.n;
-    if (n === 0) return;
-    const { steps, senders, order, pairs } = this;
-    for (let i = 0; i < n; i++) order[i] = i;
-    order.subarray(0, n).sort((a, b) => steps[a] - steps[b] || senders[a] - senders[b]);
-    for (let i = 0; i < n; i++) {
-      pairs[2 * i] = steps[order[i]];
-      pairs[2 * i + 1] = senders[order[i]];
-    }
-    this.hash.update(new Uint8Array(pairs.buffer, 0, 8 * n));
-    this.count += n;
-    this.n = 0;
-  }
-  digest(): string {
-    this.endSlice();
-    return this.hash.digest('hex');
-  }
-}
-
 /** What a checkpoint of a PresetRun keeps beside the simulator's state. */
 interface SavedRun {
   preset: string;
@@ -368,7 +322,7 @@ export class PresetRun {
   private presimTime = 0;
   private simTime = 0;
   private countsBefore: Float64Array;
-  private digest: StreamedDigest | null = null;
+  private digest: SpikeDigest | null = null;
   private groupEvents: Float64Array = new Float64Array(0);
 
   /**
@@ -433,7 +387,7 @@ export class PresetRun {
   private attachDigest(eventsSoFar: Float64Array | null): void {
     if (!this.streamed.size) return;
     const { sim, described } = this;
-    const digest = (this.digest = new StreamedDigest());
+    const digest = (this.digest = new SpikeDigest());
     const nodes = sim.network.log.handles;
     const groups = described.net.recorded ?? defaultGroups(described.net);
     this.groupEvents = eventsSoFar ?? new Float64Array(groups.length);
@@ -460,8 +414,8 @@ export class PresetRun {
       };
     }
     // The spikes read back, sorted, are the record up to the checkpoint: one piece of the digest.
-    digest.endSlice();
-    sim.events.on('slice', () => digest.endSlice());
+    digest.endPiece();
+    sim.events.on('slice', () => digest.endPiece());
   }
 
   /**

@@ -30,7 +30,7 @@ export const fixedTotalNumber: ConnectionRule = {
   check(ctx) {
     const N = ctx.params.N;
     const pairs = ctx.source.size * ctx.target.size;
-    // NEST checks this first (BadProperty), then refuses allow_multapses false altogether (NotImplemented).
+    // The order of NEST's checks: N against the pairs, then allow_multapses false, which NEST refuses for this rule too.
     if (!ctx.allowMultapses && N > pairs) {
       throw new ParameterError(ctx.where, 'N', N, `at most ${pairs} (source size ${ctx.source.size} × target size ${ctx.target.size}) when allow_multapses is false: NEST's "Total number of connections cannot exceed product of source and target population sizes"`);
     }
