@@ -57,34 +57,37 @@ export function fileOptions(where: string, model: string, o: Record<string, unkn
  */
 export class ChunkedFile implements OutputFile {
   private fd: number;
-  private queue: (string | Uint8Array)[] = [];
-  private queued = 0;
+  /** Whole chunks copied in, written when the next would not fit: the caller may reuse what it wrote. */
+  private readonly buffer: Uint8Array;
+  private used = 0;
   private lastWrite = performance.now();
   constructor(
     readonly filename: string,
     where: string,
     overwrite: boolean,
-    private readonly flushBytes = 1 << 16,
+    flushBytes = 1 << 16,
     private readonly flushMs = 200,
   ) {
     if (!overwrite && existsSync(filename)) {
       throw new ParameterError(where, 'label/path', filename, 'a file name that does not exist yet (or overwrite_files: true), as NEST refuses to overwrite');
     }
     this.fd = openSync(filename, 'w');
+    this.buffer = new Uint8Array(flushBytes);
   }
   write(chunk: string | Uint8Array): void {
-    this.queue.push(chunk);
-    this.queued += chunk.length;
-    if (this.queued >= this.flushBytes || performance.now() - this.lastWrite >= this.flushMs) this.flush();
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    if (this.used + bytes.length > this.buffer.length) this.flush();
+    if (bytes.length >= this.buffer.length) writeSync(this.fd, bytes, 0, bytes.length);
+    else {
+      this.buffer.set(bytes, this.used);
+      this.used += bytes.length;
+    }
+    if (performance.now() - this.lastWrite >= this.flushMs) this.flush();
   }
   flush(): void {
     if (this.fd < 0) return;
-    for (const c of this.queue) {
-      if (typeof c === 'string') writeSync(this.fd, c);
-      else writeSync(this.fd, c, 0, c.length);
-    }
-    this.queue = [];
-    this.queued = 0;
+    if (this.used > 0) writeSync(this.fd, this.buffer, 0, this.used);
+    this.used = 0;
     this.lastWrite = performance.now();
   }
   close(): void {

@@ -72,15 +72,16 @@ function printsExactly(dt: number, precision: number): boolean {
  * The same characters as `time.toFixed(precision)` where dt is a multiple of the last decimal; otherwise
  * (a coarser precision than dt needs) toFixed itself.
  */
-function asciiRows(gids: Int32Array, steps: Int32Array, n: number, dt: number, precision: number): Uint8Array {
+function asciiRows(gids: Int32Array, steps: Int32Array, n: number, dt: number, precision: number, scratch: { bytes: Uint8Array }): Uint8Array {
   if (!printsExactly(dt, precision)) {
     let text = '';
     for (let k = 0; k < n; k++) text += `${gids[k]}\t${((steps[k] + 1) * dt).toFixed(precision)}\n`;
     return new TextEncoder().encode(text);
   }
   const scale = 10 ** precision;
-  // 10 digits of gid, a tab, up to 16 digits and a point, a newline.
-  const out = new Uint8Array(n * 30);
+  // 10 digits of gid, a tab, up to 16 digits and a point, a newline. The sink copies: the bytes are reused.
+  if (scratch.bytes.length < n * 30) scratch.bytes = new Uint8Array(n * 60);
+  const out = scratch.bytes;
   let at = 0;
   const digits = (v: number, minDigits: number) => {
     const start = at;
@@ -108,14 +109,15 @@ function asciiRows(gids: Int32Array, steps: Int32Array, n: number, dt: number, p
   return out.subarray(0, at);
 }
 
-function binaryRecords(gids: Int32Array, steps: Int32Array, n: number): Uint8Array {
-  const rec = new Int32Array(2 * n);
+function binaryRecords(gids: Int32Array, steps: Int32Array, n: number, scratch: { words: Int32Array }): Uint8Array {
+  if (scratch.words.length < 2 * n) scratch.words = new Int32Array(4 * n);
+  const rec = scratch.words;
   for (let k = 0; k < n; k++) {
     rec[2 * k] = gids[k];
     rec[2 * k + 1] = steps[k];
   }
   // Int32Array is little-endian on every platform Node runs on (x64, arm64).
-  return new Uint8Array(rec.buffer);
+  return new Uint8Array(rec.buffer, 0, 8 * n);
 }
 
 /**
@@ -162,6 +164,8 @@ export const spikeRecorder: RecorderModel = {
     let scratchGids = new Int32Array(1024);
     let scratchSteps = new Int32Array(1024);
     let nEvents = 0;
+    // Formatted rows of a slice, reused: the file copies them.
+    const rowScratch = { bytes: new Uint8Array(0), words: new Int32Array(0) };
     let file: OutputFile | null = null;
     let arrow: ArrowSpikeWriter | null = null;
     const [first, last] = activeSteps(ctx.params as { start: number; stop: number; origin: number }, ctx.dt);
@@ -213,8 +217,8 @@ export const spikeRecorder: RecorderModel = {
         }
         open(ctx.gid);
         const f = file as unknown as OutputFile;
-        if (fo.recordTo === 'ascii') f.write(asciiRows(scratchGids, scratchSteps, n, ctx.dt, fo.precision));
-        else if (fo.recordTo === 'binary') f.write(binaryRecords(scratchGids, scratchSteps, n));
+        if (fo.recordTo === 'ascii') f.write(asciiRows(scratchGids, scratchSteps, n, ctx.dt, fo.precision, rowScratch));
+        else if (fo.recordTo === 'binary') f.write(binaryRecords(scratchGids, scratchSteps, n, rowScratch));
         else (arrow as unknown as ArrowSpikeWriter).push(scratchGids, scratchSteps, n, ctx.dt);
       },
       /** Senders and spike times (ms) in recording order (by step, then sender); file backends read their file back. */
