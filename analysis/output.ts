@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { tableFileName, tableHeader } from '../plugins/recorders/tables.js';
 import { nestAsciiFileName, writeNestAscii } from './spikefile.js';
 import type { SpikeStatistics } from './spikestats.js';
 import { writeFolderFigures } from './folder.js';
@@ -98,9 +99,9 @@ function writeRecords(records: NonNullable<RunOutputInput['records']>, put: (nam
     const names = Object.keys(r.columns);
     const rows = names.length ? r.columns[names[0]].length : 0;
     // Shortest round-trip decimals: the file holds the exact values, whatever the rank count.
-    let text = `# spikeworks ${r.model} (node ${r.gid})\n${names.join('\t')}\n`;
+    let text = tableHeader(r.model, r.gid, names);
     for (let i = 0; i < rows; i++) text += names.map((n) => String(r.columns[n][i])).join('\t') + '\n';
-    put(`${r.model}-${r.gid}.tsv`, text);
+    put(basename(tableFileName('', r.model, r.gid, 0, 1)), text);
   }
 }
 

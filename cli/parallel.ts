@@ -1,13 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { resolvePresetParams, type Preset } from '../presets/preset.js';
-import { runPreset, type RunOutput, type RunSummary } from '../presets/run.js';
+import type { RunOutput, RunSummary } from '../presets/run.js';
 import { ParameterError, SpikeworksError } from '../core/errors.js';
 import type { Plugin } from '../core/plugin.js';
 import { runPresetWorkers } from '../parallel/workers.js';
-import { mpiWorld, type MpiComm } from '../plugins/backends/mpi.js';
-import { allgatherRankResults, localSpikeRecords } from '../parallel/gather.js';
 import type { StopRequest } from './signals.js';
 
 /** The options `spikeworks run` gets for parallel runs. */
@@ -52,11 +48,9 @@ export async function runParallel(
 ): Promise<void> {
   const comm = o.comm ?? 'workers';
   if (!(COMM_CHOICES as readonly string[]).includes(comm)) throw new ParameterError('run', '--comm', comm, COMM_CHOICES.join(', '));
-  if (comm === 'mpi' && report.checkpoints) throw new ParameterError('run', '--checkpoint-every', report.checkpoints.everySteps, 'a run in one process or on worker threads, not under MPI');
-  if (comm === 'mpi' && o.workers !== undefined) throw new ParameterError('run', '--workers', o.workers, 'nothing with --comm mpi (mpirun -np N sets the rank count)');
+  if (comm === 'mpi') throw new SpikeworksError('runParallel runs worker threads; an MPI rank runs through runMpiRank (cli/mpi-run.ts)');
   if (comm === 'local' && o.workers !== undefined) throw new ParameterError('run', '--workers', o.workers, 'nothing with --comm local (use --comm workers)');
   resolvePresetParams(preset, overrides);
-  if (comm === 'mpi') return runMpi(preset, plugins, overrides, o, report.write);
   let barrierTimeoutMs: number | undefined;
   if (report.workerTimeoutS !== undefined) {
     const s = Number(report.workerTimeoutS);
@@ -76,43 +70,6 @@ export async function runParallel(
   if (o.json) process.stdout.write(JSON.stringify(result.summary) + '\n');
   else printParallelSummary(result.summary, 'worker');
   await report.write(result);
-}
-
-/**
- * One MPI rank's part of `spikeworks run --comm mpi`: build and simulate this rank's block, write this rank's
- * spike file (NEST writes one per virtual process); every rank merges all ranks' data and rank 0 prints the
- * summary and writes the output folder.
- */
-async function runMpi(preset: Preset, plugins: readonly Plugin[], overrides: Record<string, unknown>, o: ParallelCliOptions, write: (r: RunOutput) => Promise<void>): Promise<void> {
-  const comm: MpiComm = mpiWorld();
-  try {
-    const r = runPreset(preset, overrides, { plugins, comm, gather: (local) => allgatherRankResults(comm, local) });
-    const dt = r.sim.dt;
-    const dir = o.spikeDir ?? (typeof o.out === 'string' ? o.out : 'out');
-    mkdirSync(dir, { recursive: true });
-    const lines: string[] = ['# sender\ttime_ms'];
-    for (const rec of localSpikeRecords(r.sim)) {
-      for (let i = 0; i < rec.senders.length; i++) lines.push(`${rec.senders[i]}\t${String(Math.round((rec.steps[i] + 1) * dt * 1e6) / 1e6)}`);
-    }
-    writeFileSync(join(dir, `${preset.name}-spikes-rank${comm.rank}-of-${comm.size}.tsv`), lines.join('\n') + '\n');
-    if (comm.rank === 0) {
-      const summary: RunSummary = { ...r.summary, spike_files: join(dir, `${preset.name}-spikes-rank*-of-${comm.size}.tsv`) };
-      r.merged.times.forEach((t, q) => {
-        summary[`rank${q}_update_s`] = t.update;
-        summary[`rank${q}_propagate_s`] = t.propagate;
-        summary[`rank${q}_exchange_s`] = t.exchange;
-      });
-      if (o.json) process.stdout.write(JSON.stringify(summary) + '\n');
-      else printParallelSummary(summary, 'rank');
-      await write({ ...r, summary });
-    }
-    r.sim.close();
-  } catch (e) {
-    // Other ranks would wait forever in the next collective: take the whole job down.
-    console.error(`spikeworks (rank ${comm.rank}): ${(e as Error).message}`);
-    comm.abort(2);
-  }
-  comm.finalize();
 }
 
 /** The single-process summary lines plus each rank's update / propagate / exchange times. */

@@ -13,6 +13,7 @@ import { COMM_CHOICES, parallelRequested, runParallel } from './parallel.js';
 import { writeInterruptedFigures, writePresetOutput, writeStreamedOutput } from './output.js';
 import { RunFolder, SPIKE_FORMATS, checkOutputFolder, defaultFolderName, sameRun, type SpikeFormat } from './run-folder.js';
 import { StopRequest } from './signals.js';
+import { runMpiRank } from './mpi-run.js';
 
 export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -163,7 +164,7 @@ async function runCommand(name: string, opts: RunCliOptions): Promise<void> {
   const say = opts.json ? console.error : console.log;
   const tStopMs = (typeof params.presimtime === 'number' ? params.presimtime : 0) + (params.simtime as number);
   const mpi = opts.comm === 'mpi';
-  const every = checkpointEvery(opts.checkpointEvery, opts.out !== false && !mpi);
+  const every = checkpointEvery(opts.checkpointEvery, opts.out !== false);
   const target = isFileTarget(name) && !isAbsolute(name) ? resolve(name) : name;
   // Signals from here on end the run cleanly (the build, which cannot be cut, first ends).
   const stop = new StopRequest();
@@ -178,8 +179,18 @@ async function runCommand(name: string, opts: RunCliOptions): Promise<void> {
   const outName = folder ? (typeof opts.out === 'string' ? opts.out : relative(process.cwd(), folder.dir)) : '';
   const progress = opts.progress && process.stderr.isTTY !== false ? progressBar(dt) : null;
   const onLog = logTo(folder, opts.verbose, progress);
+  if (mpi) {
+    if (opts.workers !== undefined) throw new ParameterError('run', '--workers', opts.workers, 'nothing with --comm mpi (mpirun -np N sets the rank count)');
+    const given = typeof opts.out === 'string';
+    const dir = opts.out === false ? null : resolve(given ? (opts.out as string) : defaultFolderName(preset.name, params.seed, overrides));
+    const replace = opts.force === true || (!given && dir !== null && sameRun(dir, preset.name, params));
+    return runMpiRank(preset, plugins, overrides, {
+      dir, replace, format: opts.format, tStopMs, target, params, checkpointEveryMs: every, json: opts.json === true, spikeDir: opts.spikeDir,
+      progress: progress?.update ?? null, stopProgress: () => progress?.stop(), log: (line) => (opts.verbose ? (progress ? progress.log(line) : console.error(line)) : undefined), stop,
+    });
+  }
   if (parallelRequested(opts)) {
-    if (folder && !mpi) folder.manifest.workers = Number(opts.workers ?? availableParallelism());
+    if (folder) folder.manifest.workers = Number(opts.workers ?? availableParallelism());
     return runWithRanks(preset, plugins, overrides, opts, { folder, outName, progress, stop, dt, tStopMs, say, target, checkpointEveryMs: every });
   }
   let run: PresetRun;
@@ -192,12 +203,13 @@ async function runCommand(name: string, opts: RunCliOptions): Promise<void> {
   if (folder) {
     folder.manifest.groups = streamedGroups(run, folder.dir);
     for (const g of folder.manifest.groups) folder.addFile(g.file);
+    for (const f of run.tableFiles()) folder.addFile(relative(folder.dir, f));
     folder.write();
   }
   await runInProcess({ preset, run, folder, outName, tStopMs, json: opts.json === true, checkpointEveryMs: every, stop, progress });
 }
 
-/** Workers or MPI ranks: each rank streams its own spike files (ranks/), merged into the folder at the end. */
+/** Worker threads: each streams its own spike files and tables (ranks/), merged into the folder at the end. */
 async function runWithRanks(
   preset: Preset, plugins: readonly Plugin[], overrides: Record<string, unknown>, opts: RunCliOptions,
   x: {
@@ -208,24 +220,20 @@ async function runWithRanks(
   const { progress, stop } = x;
   let folder = x.folder;
   const write = async (result: RunOutput) => {
-    if (opts.out === false) return;
-    const dir = folder ? folder.dir : typeof opts.out === 'string' ? opts.out : defaultFolderName(preset.name, result.params.seed, overrides);
-    // MPI: rank 0 alone writes the folder, once the ranks have merged (the ranks' own spike files are in --spike-dir).
-    folder ??= new RunFolder(resolve(dir), { network: preset.name, params: result.params, tStopMs: x.tStopMs, format: 'ascii', command: process.argv.slice(2), target: x.target, overrides }, true);
+    if (!folder) return;
+    const dir = folder.dir;
     const files = await writePresetOutput(dir, preset, result);
     folder.manifest.groups = (JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { groups: NonNullable<RunFolder['manifest']['groups']> }).groups;
     // The merged files hold every rank's spikes: the per-rank files were the record of a run that could stop.
-    if (folder) {
-      rmSync(join(folder.dir, 'ranks'), { recursive: true, force: true });
-      // A finished run needs no checkpoint to resume from.
-      for (const f of readdirSync(folder.dir)) if (/^checkpoint-g\d-rank\d+\.spkw$/.test(f)) rmSync(join(folder.dir, f), { force: true });
-      folder.manifest.files = folder.manifest.files.filter((f) => !f.startsWith('ranks/'));
-      folder.manifest.checkpoint = null;
-    }
+    rmSync(join(dir, 'ranks'), { recursive: true, force: true });
+    // A finished run needs no checkpoint to resume from.
+    for (const f of readdirSync(dir)) if (/^checkpoint-g\d-rank\d+\.spkw$/.test(f)) rmSync(join(dir, f), { force: true });
+    folder.manifest.files = folder.manifest.files.filter((f) => !f.startsWith('ranks/'));
+    folder.manifest.checkpoint = null;
     for (const f of files) folder.addFile(f);
     for (const line of result.log) folder.log(line);
     folder.finish('complete', { tMs: x.tStopMs });
-    x.say(`output: ${folder ? x.outName : dir}/ (${files.length} files)`);
+    x.say(`output: ${x.outName}/ (${files.length} files)`);
   };
   const rankDir = folder ? join(folder.dir, 'ranks') : null;
   if (rankDir && !x.resume) {
@@ -276,6 +284,7 @@ async function resumeCommand(dirIn: string, opts: { json?: boolean; progress: bo
   const folder = RunFolder.reopen(dirIn);
   const m = folder.manifest;
   if (m.workers !== undefined) return resumeOnWorkers(folder, dirIn, opts);
+  if (m.mpi_ranks !== undefined) return resumeUnderMpi(folder, dirIn, opts);
   if (!m.checkpoint || !existsSync(join(folder.dir, m.checkpoint.file))) {
     throw new ParameterError('resume', 'folder', dirIn, `a folder of an interrupted run with a checkpoint (this one's run.json says ${m.status} and names no checkpoint: run with --checkpoint-every MS)`);
   }
@@ -290,6 +299,20 @@ async function resumeCommand(dirIn: string, opts: { json?: boolean; progress: bo
   folder.rewriteLog(run.log);
   folder.resumed(m.checkpoint.t_ms);
   await runInProcess({ preset, run, folder, outName: dirIn, tStopMs: m.t_stop_ms, json: opts.json === true, checkpointEveryMs: every, stop, progress });
+}
+
+/** `mpirun -np N spikeworks resume DIR` of an MPI run: every rank restores its part of the newest whole generation. */
+async function resumeUnderMpi(folder: RunFolder, dirIn: string, opts: { json?: boolean; progress: boolean; verbose?: boolean; checkpointEvery?: string }): Promise<void> {
+  const m = folder.manifest;
+  if (!m.target) throw new ParameterError('resume', 'folder', dirIn, 'a folder whose run.json names the network it ran (target)');
+  const { preset, plugins } = await loadTarget(m.target);
+  const dt = m.params.dt as number;
+  const every = opts.checkpointEvery !== undefined ? checkpointEvery(opts.checkpointEvery, true) : (m.checkpoint?.every_steps ?? 0) * dt || null;
+  const progress = opts.progress && process.stderr.isTTY !== false ? progressBar(dt) : null;
+  return runMpiRank(preset, plugins, m.overrides ?? {}, {
+    dir: folder.dir, replace: false, format: m.spike_format, tStopMs: m.t_stop_ms, target: m.target, params: m.params, checkpointEveryMs: every, json: opts.json === true,
+    resume: true, progress: progress?.update ?? null, stopProgress: () => progress?.stop(), log: (line) => (opts.verbose ? console.error(line) : undefined), stop: new StopRequest(),
+  });
 }
 
 /** `spikeworks resume DIR` of a run on worker threads: the workers restore the newest whole generation. */
@@ -331,7 +354,7 @@ export function registerRun(program: Command): void {
     .option('--workers <n>', 'run in n worker threads (implies --comm workers)')
     .addOption(new Option('--comm <backend>', 'communication backend; mpi: start with mpirun -np N').choices(COMM_CHOICES))
     .option('--worker-timeout <s>', 'with --workers: seconds a worker may take to reach the next slice before the run is ended (default 600)')
-    .option('--spike-dir <dir>', 'with --comm mpi: where each rank writes its spike file (default out/)')
+    .option('--spike-dir <dir>', 'with --comm mpi: also write each rank\'s own spikes there, one tab-separated file per rank')
     .action(runCommand);
 
   program

@@ -40,6 +40,8 @@ export interface RunManifest {
   checkpoint?: { file: string; t_ms: number; every_steps?: number } | null;
   /** Worker threads the run used (spikeworks resume restarts as many). */
   workers?: number;
+  /** MPI ranks the run used (resume it under mpirun with as many). */
+  mpi_ranks?: number;
 }
 
 export const MANIFEST_FILE = 'run.json';

@@ -4,7 +4,7 @@ import { validateSpec, type NetworkSpec } from '../core/spec.js';
 import { mergeRankResults, type MergedResult } from '../core/gather.js';
 import type { Plugin } from '../core/plugin.js';
 import { describePreset, findPreset, type Preset } from '../presets/preset.js';
-import { summarizeRun, specNeurons, specNodeCount, specRecords, streamRecorders, type RunOutput, type StreamedOutput } from '../presets/run.js';
+import { summarizeRun, specNeurons, specNodeCount, specRecords, streamRecorders, streamTables, type RunOutput, type StreamedOutput } from '../presets/run.js';
 import { presets } from '../presets/index.js';
 import { builtinPlugins } from '../plugins/index.js';
 import { virtualMemoryKiB } from '../analysis/memory.js';
@@ -148,7 +148,11 @@ export async function runPresetWorkers(
   checkBarrierTimeout(`run ${preset.name} on workers`, options.barrierTimeoutMs);
   const described = describePreset(preset, overrides, options.plugins ?? builtinPlugins);
   const { spec, params: p, net } = described;
-  if (options.output) streamRecorders(spec, described, options.output);
+  if (options.output) {
+    streamRecorders(spec, described, options.output);
+    // Each rank's table in the rank folder; the merged one is written from what the ranks gather.
+    streamTables(spec, options.output);
+  }
   const run = await runSpecWorkers(spec, { ...options, weights: net.measures !== undefined });
   const max = (f: (r: WorkerResult) => number) => Math.max(...run.ranks.map(f));
   const out = summarizeRun(preset, p, net, {

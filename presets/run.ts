@@ -290,6 +290,25 @@ export function streamRecorders(spec: NetworkSpec, described: DescribedPreset, o
   return labels;
 }
 
+/** Recorders whose events go to the output folder's tables as the run goes (record_to 'tsv'). */
+const TABLE_RECORDERS = ['multimeter', 'weight_recorder'];
+
+/**
+ * Point the spec's multimeters and weight recorders that keep their events in memory at table files in the
+ * output folder (one per rank when several ranks run it). Returns their spec nodes.
+ */
+export function streamTables(spec: NetworkSpec, output: StreamedOutput): number[] {
+  const nodes: number[] = [];
+  spec.nodes.forEach((d, node) => {
+    if (d.kind !== 'device' || !TABLE_RECORDERS.includes(d.model)) return;
+    const to = d.options?.record_to;
+    if (to !== undefined && to !== 'memory') return;
+    d.options = { ...(d.options ?? {}), record_to: 'tsv', path: output.dir, overwrite_files: true };
+    nodes.push(node);
+  });
+  return nodes;
+}
+
 /** What a checkpoint of a PresetRun keeps beside the simulator's state. */
 interface SavedRun {
   preset: string;
@@ -318,6 +337,8 @@ export class PresetRun {
   readonly buildTime: number;
   /** Spike files the recorders stream into the output folder, by spec node (label). */
   readonly streamed: Map<number, string>;
+  /** Spec nodes of the recorders that stream tables into the output folder. */
+  readonly tables: number[];
   private readonly startStep: number;
   private presimTime = 0;
   private simTime = 0;
@@ -335,6 +356,7 @@ export class PresetRun {
     const p = (this.params = described.params);
     const spec = (this.spec = described.spec);
     this.streamed = options.output ? streamRecorders(spec, described, options.output) : new Map();
+    this.tables = options.output ? streamTables(spec, options.output) : [];
     if (resumeFrom) {
       const saved = Simulator.checkpointInfo(resumeFrom).meta?.presetRun as SavedRun | undefined;
       if (!saved || saved.preset !== preset.name) throw new SpikeworksError(`${resumeFrom}: not a checkpoint of a ${preset.name} run (spikeworks run --checkpoint-every writes one)`);
@@ -385,7 +407,8 @@ export class PresetRun {
    * spikes already in the files (cut back to the checkpoint) are the digest's first part.
    */
   private attachDigest(eventsSoFar: Float64Array | null): void {
-    if (!this.streamed.size) return;
+    // On several ranks each holds part of the record: the digest comes from the merged record at the end.
+    if (!this.streamed.size || this.sim.size > 1) return;
     const { sim, described } = this;
     const digest = (this.digest = new SpikeDigest());
     const nodes = sim.network.log.handles;
@@ -448,6 +471,15 @@ export class PresetRun {
     });
   }
 
+  /** The table files the multimeters and weight recorders stream into the output folder. */
+  tableFiles(): string[] {
+    const nodes = this.sim.network.log.handles;
+    return this.tables.flatMap((node) => {
+      const f = ((nodes[node] as Device).runtime as { filename?: string | null }).filename;
+      return f ? [f] : [];
+    });
+  }
+
   /** Steps of the protocol simulated so far. */
   get stepsDone(): number {
     return this.sim.currentStep - this.startStep;
@@ -498,7 +530,8 @@ export class PresetRun {
     this.logLine(simTime, 'sim_time');
     // Streamed recorders are read from their files, not gathered (that would read the whole file back).
     const skip = new Set<number>();
-    for (const node of this.streamed.keys()) skip.add((sim.network.log.handles[node] as Device).gid);
+    // One process's files are the folder's already; several ranks' are merged from what they gather.
+    if (sim.size === 1) for (const node of [...this.streamed.keys(), ...this.tables]) skip.add((sim.network.log.handles[node] as Device).gid);
     // The weights are gathered only where the preset measures them (all projections: they are few).
     const local = collectRankResult(sim, { simTime, buildTime }, described.net.measures !== undefined, skip);
     // One process merges its own part alone: the same code as N ranks' parts.

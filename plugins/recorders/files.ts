@@ -28,7 +28,7 @@ export function nestFileName(dir: string, label: string, gid: number, nodeCount:
 }
 
 export interface FileOptions {
-  recordTo: 'memory' | 'ascii' | 'binary' | 'arrow';
+  recordTo: 'memory' | 'ascii' | 'binary' | 'arrow' | 'tsv';
   label: string;
   path: string;
   precision: number;

@@ -9,12 +9,24 @@ import { Int32Column } from './spike_recorder.js';
 import { Float64Column, samplingClock, samplingParams } from './sampling.js';
 import { asciiHeader, fileOptions, nestFileName, parseNestColumns, sinkFor, textOf } from './files.js';
 import { concatColumns, permute, rowOrder } from './merge.js';
+import { TableWriter, readTable, rowStart } from './tables.js';
 
 interface Watched {
   arrays: FieldArray[];
   /** Local indices into the model's state arrays, and the neurons' gids. */
   local: Int32Array;
   gids: Int32Array;
+}
+
+/** One table row per watched neuron: (watch,) sender, time, then the values, each exact (shortest round trip). */
+function tableSampleLines(arrays: FieldArray[], local: Int32Array, gids: Int32Array, time: string, lead: string): string {
+  let out = '';
+  for (let i = 0; i < local.length; i++) {
+    out += `${lead}${gids[i]}\t${time}`;
+    for (let v = 0; v < arrays.length; v++) out += `\t${String(arrays[v][local[i]])}`;
+    out += '\n';
+  }
+  return out;
 }
 
 /** One ASCII line per watched neuron: sender, time, then the values, as NEST's ASCII backend writes them. */
@@ -47,7 +59,8 @@ export interface MultimeterEvents {
  * Samples are the values after the update of the step whose end is the sample time, with NEST's time stamps
  * (multiples of interval: interval, 2·interval, ...). Events come in NEST's layout: one entry per (time,
  * sender), times ascending, senders in connection order within a time. record_to 'ascii' streams the samples
- * to NEST's ASCII file (`sender time_ms <variables>`, `precision` decimals) instead of keeping them.
+ * to NEST's ASCII file (`sender time_ms <variables>`, `precision` decimals) instead of keeping them; 'tsv'
+ * streams them to the output folder's table (`multimeter-<gid>.tsv`, exact values; see tables.ts).
  */
 export const multimeter: RecorderModel = {
   kind: 'recorder',
@@ -58,9 +71,14 @@ export const multimeter: RecorderModel = {
   create(ctx) {
     const where = `create multimeter (node ${ctx.gid})`;
     const o = ctx.options;
-    const fo = fileOptions(where, 'multimeter', o, ['memory', 'ascii']);
+    const fo = fileOptions(where, 'multimeter', o, ['memory', 'ascii', 'tsv']);
     const sink = fo.recordTo === 'memory' ? null : sinkFor(where, ctx.services.output, fo.recordTo);
     let file: OutputFile | null = null;
+    let table: TableWriter | null = null;
+    const openTable = (existing?: OutputFile) => {
+      table = new TableWriter(sink!, 'multimeter', ctx.gid, ['senders', 'times', ...names], { dir: fo.path, rank: ctx.rank, size: ctx.size, where, overwrite: fo.overwrite, file: existing });
+      file = table.file;
+    };
     const recordFrom = o.record_from ?? [];
     if (!Array.isArray(recordFrom) || recordFrom.some((v) => typeof v !== 'string')) throw new ParameterError(where, 'record_from', recordFrom, 'an array of state variable names');
     const names = recordFrom as string[];
@@ -90,6 +108,7 @@ export const multimeter: RecorderModel = {
         watched.push({ arrays, local, gids });
       },
       prepare({ nodeCount }: { nodeCount: number }) {
+        if (fo.recordTo === 'tsv' && !file) openTable();
         if (fo.recordTo !== 'ascii' || file) return;
         file = sink!.open(nestFileName(fo.path, fo.label, ctx.gid, nodeCount, ctx.rank, ctx.size, 'dat'), where, fo.overwrite);
         file.write(asciiHeader(names));
@@ -98,6 +117,12 @@ export const multimeter: RecorderModel = {
       sample(step: number) {
         if (!due(step)) return;
         const t = (step + 1) * ctx.dt;
+        if (table) {
+          const stamp = String(t);
+          const tw = table as TableWriter;
+          watched.forEach((w, k) => tw.write(tableSampleLines(w.arrays, w.local, w.gids, stamp, rowStart(tw.withWatch, k))));
+          return;
+        }
         if (file) {
           const stamp = t.toFixed(fo.precision);
           for (const w of watched) (file as OutputFile).write(asciiSampleLines(w.arrays, w.local, w.gids, stamp, fo.precision));
@@ -126,6 +151,10 @@ export const multimeter: RecorderModel = {
           if (s.file) file = reopenFile(sink!, savedRecord(s, 'file', at), at);
           return;
         }
+        if (fo.recordTo === 'tsv') {
+          if (s.file) openTable(reopenFile(sink!, savedRecord(s, 'file', at), at));
+          return;
+        }
         restoreColumn(times, s, 'times', at);
         restoreColumn(senders, s, 'senders', at);
         const saved = savedList(s, 'columns', at, columns.length);
@@ -138,6 +167,14 @@ export const multimeter: RecorderModel = {
         if (file) (file as OutputFile).close();
       },
       events(): MultimeterEvents {
+        if (table) {
+          const f = (table as TableWriter).file;
+          f.flush();
+          const cols = readTable(sink!, f.filename, ['senders', 'watch']);
+          const ev: MultimeterEvents = { senders: cols.senders as Int32Array, times: cols.times as Float64Array };
+          for (const name of names) ev[name] = cols[name];
+          return ev;
+        }
         if (file) {
           (file as OutputFile).flush();
           const cols = parseNestColumns(textOf(sink!.read((file as OutputFile).filename)), (file as OutputFile).filename);

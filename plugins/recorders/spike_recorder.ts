@@ -179,7 +179,7 @@ export const spikeRecorder: RecorderModel = {
       f.flush();
     };
     const runtime: SpikeRecorderRuntime = {
-      record_to: fo.recordTo,
+      record_to: fo.recordTo as SpikeRecorderRuntime['record_to'],
       tap: null,
       get filename() {
         return file ? (file as OutputFile).filename : null;

@@ -2,11 +2,14 @@ import type { RecorderModel, RecorderRuntime } from '../../core/plugin.js';
 import type { Projection } from '../../core/handles.js';
 import { ParameterError, SpikeworksError } from '../../core/errors.js';
 import type { SavedState } from '../../core/contracts/base.js';
-import { CheckpointError, restoreColumn, savedNumber } from '../../core/saved-state.js';
+import { CheckpointError, reopenFile, restoreColumn, saveFilePosition, savedNumber, savedRecord } from '../../core/saved-state.js';
+import type { OutputFile } from '../../core/output.js';
 import { deviceTiming } from '../generators/poisson_generator.js';
 import { Int32Column } from './spike_recorder.js';
 import { Float64Column, samplingClock, samplingParams } from './sampling.js';
 import { concatColumns, permute, rowOrder } from './merge.js';
+import { fileOptions, sinkFor } from './files.js';
+import { TableWriter, readTable, rowStart } from './tables.js';
 
 interface Watch {
   projection: Projection;
@@ -27,6 +30,8 @@ export interface WeightRecorderRuntime extends RecorderRuntime {
   /** Watch synapses of a projection: CSR indices (as in Projection.weights()), or all of this rank's synapses. */
   watch(projection: Projection, synapses?: ArrayLike<number>): void;
   events(): WeightEvents;
+  /** The table file (record_to 'tsv'), else null. */
+  readonly filename: string | null;
   collect(): WeightEvents & { watch: Int32Array };
 }
 
@@ -75,14 +80,15 @@ function readWeights(w: Watch, out: Float64Column): void {
  * (NEST's weight_recorder logs a weight at each spike transmission instead; sampling at an interval keeps
  * the output bounded for 10^8 plastic synapses.) Synapses are given at create time through the options
  * `projections` (and optionally `synapses`: one index list per projection) or later with `watch()`.
- * Events use NEST's names: senders, targets, times, weights.
+ * Events use NEST's names: senders, targets, times, weights. record_to 'tsv' streams them to the output
+ * folder's table (`weight_recorder-<gid>.tsv`, exact values; see tables.ts) instead of keeping them.
  */
 export const weightRecorder: RecorderModel = {
   kind: 'recorder',
   name: 'weight_recorder',
   doc: 'Samples synaptic weights of chosen projections at an interval (after NEST weight_recorder)',
   params: { ...samplingParams, ...deviceTiming },
-  extraParams: ['projections', 'synapses'],
+  extraParams: ['projections', 'synapses', 'record_to', 'path', 'overwrite_files'],
   // One process's order: by time, then watch, then CSR order (source, then target; multapses in rank order).
   merge(parts) {
     const ps = parts as (Record<string, Int32Array | Float64Array> & { watch: Int32Array; times: Float64Array; senders: Int32Array; targets: Int32Array })[];
@@ -94,6 +100,14 @@ export const weightRecorder: RecorderModel = {
   create(ctx) {
     const where = `create weight_recorder (node ${ctx.gid})`;
     const due = samplingClock(where, ctx.params, ctx.dt);
+    const fo = fileOptions(where, 'weight_recorder', ctx.options, ['memory', 'tsv']);
+    const sink = fo.recordTo === 'memory' ? null : sinkFor(where, ctx.services.output, fo.recordTo);
+    let table: TableWriter | null = null;
+    const openTable = (existing?: OutputFile) => {
+      table = new TableWriter(sink!, 'weight_recorder', ctx.gid, ['senders', 'targets', 'times', 'weights'], { dir: fo.path, rank: ctx.rank, size: ctx.size, where, overwrite: fo.overwrite, file: existing });
+    };
+    // The weights of one sample, read into a scratch column when they go to the table.
+    const sampled = new Float64Column();
     const watches: Watch[] = [];
     const senders = new Int32Column();
     const targets = new Int32Column();
@@ -121,6 +135,7 @@ export const weightRecorder: RecorderModel = {
         else pending.push([projection, synapses]);
       },
       prepare() {
+        if (fo.recordTo === 'tsv' && !table) openTable();
         prepared = true;
         for (const [p, s] of pending) resolve(p, s);
         pending.length = 0;
@@ -131,6 +146,20 @@ export const weightRecorder: RecorderModel = {
       sample(step) {
         if (!due(step)) return;
         const t = (step + 1) * ctx.dt;
+        if (table) {
+          const tw = table as TableWriter;
+          const stamp = String(t);
+          watches.forEach((w, k) => {
+            sampled.length = 0;
+            readWeights(w, sampled);
+            const lead = rowStart(tw.withWatch, k);
+            const v = sampled.view();
+            let out = '';
+            for (let i = 0; i < w.index.length; i++) out += `${lead}${w.senders[i]}\t${w.targets[i]}\t${stamp}\t${String(v[i])}\n`;
+            tw.write(out);
+          });
+          return;
+        }
         for (const w of watches) {
           for (let i = 0; i < w.index.length; i++) {
             senders.push(w.senders[i]);
@@ -140,11 +169,24 @@ export const weightRecorder: RecorderModel = {
           readWeights(w, weights);
         }
       },
+      get filename(): string | null {
+        return table ? (table as TableWriter).file.filename : null;
+      },
+      close() {
+        (table as TableWriter | null)?.file.close();
+      },
       events() {
+        if (table) {
+          const f = (table as TableWriter).file;
+          f.flush();
+          const c = readTable(sink!, f.filename, ['senders', 'targets', 'watch']);
+          return { senders: c.senders as Int32Array, targets: c.targets as Int32Array, times: c.times as Float64Array, weights: c.weights as Float64Array };
+        }
         return { senders: senders.view().slice(), targets: targets.view().slice(), times: times.view().slice(), weights: weights.view().slice() };
       },
       // A checkpoint: the samples so far and how many watches made them (a restore rebuilds the watches from the spec).
       saveState(): SavedState {
+        if (table) return { watches: watches.length + pending.length, file: saveFilePosition(sink!, (table as TableWriter).file) };
         return { watches: watches.length + pending.length, senders: senders.view(), targets: targets.view(), times: times.view(), weights: weights.view() };
       },
       // Called before the restored network is prepared (its watches are still pending then).
@@ -153,6 +195,10 @@ export const weightRecorder: RecorderModel = {
         const saved = savedNumber(s, 'watches', at);
         if (saved !== watches.length + pending.length) {
           throw new CheckpointError(`${at}: ${saved} watches saved, ${watches.length + pending.length} in the spec; watch() calls are not part of the spec: pass the projections at create ({ projections })`);
+        }
+        if (fo.recordTo === 'tsv') {
+          if (s.file) openTable(reopenFile(sink!, savedRecord(s, 'file', at), at));
+          return;
         }
         restoreColumn(senders, s, 'senders', at);
         restoreColumn(targets, s, 'targets', at);

@@ -122,6 +122,46 @@ describe('spikeworks run: signals end the run at the next slice and leave a read
     expect(m.signal).toBe('SIGHUP');
   });
 
+  it("SIGINT mid-simulation of a user's network: the multimeter and weight tables were written as it went, whole rows up to the time reached", async () => {
+    for (const workers of [0, 2]) {
+      const dir = join(mkdtempSync(join(tmpdir(), 'spikeworks-sig-')), 'run');
+      const p = start(['run', 'test/parallel/fixtures/user-network.ts', '--simtime', '1000000', '--out', dir, '--no-progress', ...(workers ? ['--workers', String(workers)] : [])]);
+      const done = exited(p);
+      await until(() => ((manifest(dir)?.t_ms as number) ?? 0) > 300);
+      p.kill('SIGINT');
+      expect((await done).code).toBe(130);
+      const m = manifest(dir)!;
+      expect(m.status).toBe('interrupted');
+      const tMs = m.t_ms as number;
+      const at = workers ? join(dir, 'ranks') : dir;
+      const names = workers ? [0, 1].map((r) => `multimeter-204-rank${r}.tsv`) : ['multimeter-204.tsv'];
+      if (!workers) expect(m.files).toEqual(expect.arrayContaining(['multimeter-204.tsv', 'weight_recorder-205.tsv']));
+      let last = 0;
+      for (const f of names) {
+        let lastHere = 0;
+        const text = readFileSync(join(at, f), 'utf8');
+        expect(text.endsWith('\n')).toBe(true);
+        const lines = text.split('\n').slice(0, -1);
+        expect(lines[1]).toBe(workers ? 'watch\tsenders\ttimes\tV_m\tI_syn' : 'senders\ttimes\tV_m\tI_syn');
+        for (const l of lines.slice(2)) {
+          const cells = l.split('\t').map(Number);
+          expect(cells.length).toBe(workers ? 5 : 4);
+          expect(cells.every(Number.isFinite)).toBe(true);
+          lastHere = Math.max(lastHere, cells[workers ? 2 : 1]);
+        }
+        // 20 neurons (10 on each of two workers) sampled every 1 ms: every sample whole. Workers are ended
+        // where each one is, so their files may end a sample apart.
+        expect(lines.length - 2).toBe((20 / names.length) * lastHere);
+        last = Math.max(last, lastHere);
+      }
+      // Up to about where the run stopped: the manifest notes the time at most once a second.
+      expect(last).toBeGreaterThan(300);
+      expect(last).toBeLessThanOrEqual(tMs + 2000);
+      const weights = readFileSync(join(at, workers ? 'weight_recorder-205-rank0.tsv' : 'weight_recorder-205.tsv'), 'utf8').split('\n');
+      expect(weights.length).toBeGreaterThan(3);
+    }
+  }, 120_000);
+
   it('--checkpoint-every, SIGTERM, then `spikeworks resume`: the digest and statistics of the run never interrupted', async () => {
     const base = mkdtempSync(join(tmpdir(), 'spikeworks-resume-'));
     const args = ['run', 'va-cuba', '--scale', '0.25', '--simtime', '20000', '--seed', '4', '--no-progress', '--json'];

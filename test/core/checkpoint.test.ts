@@ -316,7 +316,7 @@ describe('checkpoint and restore: every kind of state', () => {
 });
 
 describe('checkpoint and restore: file recorders resume their files', () => {
-  /** A network whose recorders write files: ASCII, binary and Arrow spikes, an ASCII multimeter. */
+  /** A network whose recorders write files: ASCII, binary and Arrow spikes, an ASCII and a table multimeter, a weight table. */
   function fileSpec(out: string, overwrite: boolean): NetworkSpec {
     const sim = new Simulator({ plugins, dt: 0.1, seed: 3, describeOnly: true });
     const pop = sim.create('iaf_psc_exp', 50, { I_e: 370 });
@@ -325,6 +325,9 @@ describe('checkpoint and restore: file recorders resume their files', () => {
     const common = { path: out, overwrite_files: overwrite };
     for (const record_to of ['ascii', 'binary', 'arrow']) sim.connect(pop, sim.create('spike_recorder', 1, { record_to, ...common, label: `spikes_${record_to}` }));
     sim.connect(sim.create('multimeter', 1, { record_from: ['V_m'], record_to: 'ascii', ...common, label: 'vm' }), pop.slice(0, 3));
+    sim.connect(sim.create('multimeter', 1, { record_from: ['V_m'], record_to: 'tsv', ...common }), pop.slice(3, 6));
+    const recurrent = sim.connect(pop, pop, 'one_to_one', { weight: 2, delay: 1.5 })!;
+    sim.create('weight_recorder', 1, { interval: 2, record_to: 'tsv', ...common, projections: [recurrent], synapses: [[0, 5, 9]] });
     sim.connect(pop, sim.create('spike_recorder'));
     return sim.toSpec();
   }
@@ -358,7 +361,7 @@ describe('checkpoint and restore: file recorders resume their files', () => {
     resumed.simulate(25);
     resumed.close();
     expect(contents(resumed, (n) => sink.read(n))).toEqual(plainFiles);
-    expect(plainFiles.length).toBe(4);
+    expect(plainFiles.length).toBe(6);
   });
 
   it('on disk, with overwrite_files false: the restore takes its own files back; a changed file is refused', () => {

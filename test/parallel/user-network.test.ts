@@ -36,7 +36,7 @@ function folder(dir: string): Record<string, string> {
       out[f] = JSON.stringify(Object.fromEntries(Object.entries(s).filter(([k]) => !TIMING.test(k))));
     } else if (f === 'run.json') {
       // The manifest less what differs between any two runs: when, how, the memory; its files as a set.
-      const { command: _c, started: _s, finished: _f, peak_rss_mib: _p, pid: _i, workers: _w, files, ...m } = JSON.parse(text) as Record<string, unknown>;
+      const { command: _c, started: _s, finished: _f, peak_rss_mib: _p, pid: _i, workers: _w, mpi_ranks: _r, files, ...m } = JSON.parse(text) as Record<string, unknown>;
       out[f] = JSON.stringify({ ...m, files: (files as string[]).slice().sort() });
     } else out[f] = text;
   }

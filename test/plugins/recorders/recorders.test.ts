@@ -1,11 +1,12 @@
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSimulator, builtinPlugins, type Device, type SynapseModel, type NeuronModel } from '../../../index.js';
 import { readSpikeAscii, readSpikeBinary, readSpikeArrow, type SpikeRecorderRuntime, type WeightRecorderRuntime, type MultimeterEvents, type WeightEvents } from '../../../plugins/recorders/index.js';
 import type { SpikeEvents } from '../../../plugins/recorders/spike_recorder.js';
-import { ChunkedFile } from '../../../plugins/recorders/files.js';
+import { ChunkedFile, FileSink } from '../../../plugins/recorders/files.js';
+import { readTable } from '../../../plugins/recorders/tables.js';
 import { ArrowSpikeWriter } from '../../../plugins/recorders/arrow.js';
 
 function drivenNetwork(dir: string) {
@@ -319,5 +320,65 @@ describe('multimeter through components', () => {
       const p2 = s2.create('iaf_psc_exp', 1);
       s2.connect(s2.create('multimeter', 1, { record_from: ['nope'] }), p2);
     }).toThrow(/record_from' = "nope" is invalid; allowed: a state variable of iaf_psc_exp: V_m, I_syn_ex, I_syn_in, I0, r/);
+  });
+});
+
+describe('multimeter and weight_recorder to the output folder table (record_to tsv)', () => {
+  function network(dir: string) {
+    const sim = createSimulator({ seed: 8, dt: 0.1 });
+    const pop = sim.create('iaf_psc_exp', 6);
+    const noise = sim.create('poisson_generator', 1, { rate: 12000 });
+    sim.connect(noise, pop, 'all_to_all', { weight: 30, delay: 0.1 });
+    const proj = sim.connect(pop, pop, { rule: 'fixed_indegree', indegree: 2 }, { weight: { distribution: 'normal', mean: 5, std: 1 }, delay: 1 })!;
+    const mems = [sim.create('multimeter', 1, { interval: 0.3, record_from: ['V_m', 'I_syn_ex'] }), sim.create('weight_recorder', 1, { interval: 2 }, { projections: [proj] })];
+    const tables = [
+      sim.create('multimeter', 1, { interval: 0.3, record_from: ['V_m', 'I_syn_ex'], record_to: 'tsv', path: dir }),
+      sim.create('weight_recorder', 1, { interval: 2 }, { projections: [proj], record_to: 'tsv', path: dir }),
+    ];
+    for (const m of [mems[0], tables[0]]) {
+      sim.connect(m, pop.slice(4, 6));
+      sim.connect(m, pop.slice(0, 2));
+    }
+    return { sim, mems, tables };
+  }
+
+  it('streams exact values, in the in-memory order, to <model>-<gid>.tsv; every row is whole while the run goes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spikeworks-tsv-'));
+    const { sim, mems, tables } = network(dir);
+    sim.simulate(30);
+    // Not closed: what is on disk so far is whole rows after the header.
+    const name = (d: Device) => (d.runtime as unknown as { filename: string }).filename;
+    expect(name(tables[0])).toBe(join(dir, `multimeter-${tables[0].gid}.tsv`));
+    expect(name(tables[1])).toBe(join(dir, `weight_recorder-${tables[1].gid}.tsv`));
+    sim.simulate(30);
+    sim.close();
+    const mm = readFileSync(name(tables[0]), 'utf8').split('\n');
+    expect(mm[0]).toBe(`# spikeworks multimeter (node ${tables[0].gid})`);
+    expect(mm[1]).toBe('senders\ttimes\tV_m\tI_syn_ex');
+    const wr = readFileSync(name(tables[1]), 'utf8').split('\n');
+    expect(wr[1]).toBe('senders\ttargets\ttimes\tweights');
+    for (const [k, cols] of [[0, ['senders', 'times', 'V_m', 'I_syn_ex']], [1, ['senders', 'targets', 'times', 'weights']]] as const) {
+      const a = mems[k].events<Record<string, ArrayLike<number>>>();
+      const b = tables[k].events<Record<string, ArrayLike<number>>>();
+      expect(a.times.length).toBeGreaterThan(100);
+      for (const c of cols) expect(Array.from(b[c])).toEqual(Array.from(a[c]));
+    }
+    // Two watches per sample (neurons 5, 6, then 1, 2): the in-memory order, kept in the file.
+    expect(Array.from(mems[0].events<MultimeterEvents>().senders.slice(0, 4))).toEqual([5, 6, 1, 2]);
+  });
+
+  it('a file cut in the middle of a row reads back its whole rows only', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spikeworks-tsv-'));
+    const { sim, tables } = network(dir);
+    sim.simulate(10);
+    sim.close();
+    const file = (tables[0].runtime as unknown as { filename: string }).filename;
+    const text = readFileSync(file, 'utf8');
+    const rows = text.split('\n').length - 3;
+    writeFileSync(file, text.slice(0, text.length - 7));
+    expect(existsSync(file)).toBe(true);
+    const back = readTable(new FileSink(), file, ['senders']);
+    expect(back.senders.length).toBe(rows - 1);
+    expect(() => createSimulator().create('weight_recorder', 1, {}, { record_to: 'ascii' })).toThrow(/record_to' = "ascii".*'memory', 'tsv'/);
   });
 });
