@@ -13,6 +13,7 @@ export {
 } from './core/checkpoint.js';
 export { NO_PRIVATE_STATE, type Checkpointable, type SavedState, type SavedValue } from './core/contracts/base.js';
 export * from './core/handles.js';
+export type { BuiltinModels, BuiltinExtras, SpikeworksModels, ModelName, ModelParams, ParamsOf, CreateOptions } from './core/model-types.js';
 export * from './core/plugin.js';
 export * from './core/errors.js';
 export * from './core/schema.js';

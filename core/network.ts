@@ -11,7 +11,8 @@ import { SERVICE, type Clock, type RandomStreams, type Services } from './servic
 import { blockOf } from './partition.js';
 import { assignState, checkStateArray, delayToSteps, isNumberArray } from './values.js';
 import { drawProjection, parseConn, parseSyn, synapseOptions, type ConnSpec, type SynSpec } from './connect.js';
-import { Population, PopulationView, Device, Projection, type HandleOwner, type Node } from './handles.js';
+import { Population, PopulationView, Device, Projection, type HandleOwner, type Node, type NodeOf } from './handles.js';
+import type { CheckedModel, CreateOptions, CreateParams } from './model-types.js';
 import type { ValueSpec } from './distributions.js';
 import type { SimWorld } from './world.js';
 import type { PluginRegistry } from './registry.js';
@@ -71,6 +72,7 @@ export class Network implements HandleOwner {
     if (this.frozen) throw new SpikeworksError(`${what}: the network is frozen once simulate() has run; build everything first`);
   }
 
+  create<M extends string>(model: CheckedModel<M>, n?: number, params?: CreateParams<M>, options?: CreateOptions): NodeOf<M>; // typed per model (model-types.ts)
   create(model: string, n = 1, params?: Record<string, unknown>, options: Record<string, unknown> = {}): Population | Device {
     this.assertBuilding('create');
     if (typeof model !== 'string') throw new ParameterError('create', 'model', model, 'a model name (string)');

@@ -19,6 +19,7 @@ import { RemoteRun, type RemoteRunner } from './remote.js';
 import { systemMemory } from './memory.js';
 import type { ResourceComponent } from './component.js';
 import type { Device, NodeOf, Population, PopulationView, Projection } from './handles.js';
+import type { CheckedModel, CreateOptions, CreateParams } from './model-types.js';
 import type { CommRuntime } from './contracts/backend.js';
 import type { SimEvents } from './events.js';
 import type { SystemPlugin, SystemRunner } from './contracts/system.js';
@@ -116,8 +117,8 @@ export class Simulator {
   get delays(): { minDelaySteps: number; maxDelaySteps: number } { return { minDelaySteps: this.clock.minDelaySteps, maxDelaySteps: this.clock.maxDelaySteps }; }
 
   /** NEST's Create: `n` neurons of a model, or a device. `options.integrator` picks a model's scheme. */
-  create<M extends string>(model: M, n?: number, params?: Record<string, unknown>, options?: { integrator?: string; [k: string]: unknown }): NodeOf<M> {
-    return this.network.create(model, n, params, options) as NodeOf<M>;
+  create<M extends string>(model: CheckedModel<M>, n?: number, params?: CreateParams<M>, options?: CreateOptions): NodeOf<M> {
+    return this.network.create<M>(model, n, params, options);
   }
 
   /** NEST's Connect (see Network.connect). */

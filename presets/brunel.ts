@@ -1,5 +1,5 @@
 import type { Preset, PresetValues } from './preset.js';
-import { commonParams } from './preset.js';
+import { commonParams, presetNumbers } from './preset.js';
 import { ParameterError } from '../core/errors.js';
 import type { Simulator } from '../core/simulator.js';
 import { scaledProbability } from './va.js';
@@ -57,7 +57,7 @@ function buildBrunel(sim: Simulator, p: PresetValues) {
     // scale this small no longer is Brunel's sparse network.
     throw new ParameterError('preset brunel', 'scale', scale, `a scale with 4 × order × scale >= CE = ${d.CE} (>= ${d.CE / d.NE})`);
   }
-  const neuron = { C_m: p.C_m, tau_m: p.tau_m, t_ref: p.t_ref, E_L: 0, V_reset: p.V_reset, V_th: p.V_th };
+  const neuron = presetNumbers({ C_m: p.C_m, tau_m: p.tau_m, t_ref: p.t_ref, E_L: 0, V_reset: p.V_reset, V_th: p.V_th });
   const E = sim.create('iaf_psc_delta', NE, neuron);
   const I = sim.create('iaf_psc_delta', NI, neuron);
   E.set('V_m', 0);
@@ -121,15 +121,15 @@ function buildBrunelStdp(sim: Simulator, p: PresetValues) {
   const NE = Math.max(1, Math.round((p.NE as number) * scale));
   const NI = Math.max(1, Math.round((p.NI as number) * scale));
   const q = scaledProbability(p, 'sparseness', 'brunel-stdp');
-  const neuron = { tau_m: p.tau_m, t_ref: p.t_ref, E_L: 0, V_reset: p.V_reset, V_th: p.V_th, C_m: 1, tau_minus: p.tau_minus };
+  const neuron = presetNumbers({ tau_m: p.tau_m, t_ref: p.t_ref, E_L: 0, V_reset: p.V_reset, V_th: p.V_th, C_m: 1, tau_minus: p.tau_minus });
   const E = sim.create('iaf_psc_delta', NE, neuron);
   const I = sim.create('iaf_psc_delta', NI, neuron);
   E.set('V_m', 0);
   I.set('V_m', 0);
   const J = p.J as number;
   const delay = p.delay as number;
-  const stimE = sim.create('poisson_generator', 1, { rate: p.poisson_rate });
-  const stimI = sim.create('poisson_generator', 1, { rate: p.poisson_rate });
+  const stimE = sim.create('poisson_generator', 1, { rate: p.poisson_rate as number });
+  const stimI = sim.create('poisson_generator', 1, { rate: p.poisson_rate as number });
   sim.connect(stimE, E, 'all_to_all', { weight: J, delay });
   sim.connect(stimI, I, 'all_to_all', { weight: J, delay });
   const conn = { rule: 'pairwise_bernoulli', p: q };

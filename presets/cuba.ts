@@ -1,5 +1,5 @@
 import type { Preset, PresetValues } from './preset.js';
-import { commonParams } from './preset.js';
+import { commonParams, presetNumbers } from './preset.js';
 import type { Simulator } from '../core/simulator.js';
 import { Stream } from '../core/rng.js';
 
@@ -29,7 +29,7 @@ export function buildCuba(sim: Simulator, p: PresetValues, eeSynapse: Record<str
   const n = (x: string) => Math.max(1, Math.round((p[x] as number) * (p.scale as number)));
   const NE = n('NE');
   const NI = n('NI');
-  const neuron = { E_L: 0, V_reset: 0, V_th: p.V_th, C_m: p.C_m, tau_m: p.tau_m };
+  const neuron = presetNumbers({ E_L: 0, V_reset: 0, V_th: p.V_th, C_m: p.C_m, tau_m: p.tau_m });
   const E = sim.create('iaf_psc_exp', NE, neuron);
   const I = sim.create('iaf_psc_exp', NI, neuron);
   // The example draws V_m with numpy and clips (not redraws) at V_th - 0.1; we draw from our own stream.
@@ -43,8 +43,8 @@ export function buildCuba(sim: Simulator, p: PresetValues, eeSynapse: Record<str
   const JE = p.JE as number;
   const JI = -(p.g as number) * JE;
   const d = p.delay as number;
-  const drive = sim.create('poisson_generator', 1, { rate: p.rate });
-  const driveI = sim.create('poisson_generator', 1, { rate: p.rate });
+  const drive = sim.create('poisson_generator', 1, { rate: p.rate as number });
+  const driveI = sim.create('poisson_generator', 1, { rate: p.rate as number });
   sim.connect(drive, E, 'all_to_all', { weight: JE, delay: d });
   sim.connect(driveI, I, 'all_to_all', { weight: JE, delay: d });
   sim.connect(E, E, { rule: 'fixed_indegree', indegree: CE }, { ...eeSynapse, delay: d });

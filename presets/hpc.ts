@@ -1,5 +1,5 @@
 import type { Preset, PresetValues } from './preset.js';
-import { commonParams } from './preset.js';
+import { commonParams, presetNumbers } from './preset.js';
 import { ParameterError } from '../core/errors.js';
 import type { Simulator } from '../core/simulator.js';
 import { alphaPscConversion } from '../analysis/psc.js';
@@ -71,10 +71,10 @@ function buildHpc(sim: Simulator, p: PresetValues) {
     // The seed aborts here too: spikes can only be recorded from the Nrec first excitatory neurons.
     throw new ParameterError(where, 'Nrec', p.Nrec, `at most the number of excitatory neurons, ${d.NE} at scale ${p.scale}`);
   }
-  const model = {
+  const model = presetNumbers({
     E_L: p.E_L, C_m: p.C_m, tau_m: p.tau_m, t_ref: p.t_ref, V_th: p.V_th, V_reset: p.V_reset,
     tau_syn_ex: p.tau_syn, tau_syn_in: p.tau_syn, tau_minus: p.tau_minus,
-  };
+  });
   const E = sim.create('iaf_psc_alpha', d.NE, model);
   const I = sim.create('iaf_psc_alpha', d.NI, model);
   // 'V_m': 5.7 in model_params, then nest.random.normal(mean_potential, sigma_potential) when randomize_Vm.

@@ -9,6 +9,11 @@ import { isMultipleOfDt, type NetworkSpec } from '../core/spec.js';
 export type PresetParam = (ParamSpec & { choices?: undefined }) | { unit: string; default: string; doc: string; choices: readonly string[] };
 export type PresetValues = Record<string, number | string>;
 
+/** Values of numeric preset parameters, typed as numbers for create()'s params (create checks them at run time). */
+export function presetNumbers<T extends Record<string, number | string>>(values: T): { [K in keyof T]: number } {
+  return values as { [K in keyof T]: number };
+}
+
 /** A recorded group of neurons: what one spike file, one raster band and one set of statistics cover. */
 export interface RecordedGroup {
   /** Short name used in file names and summary keys ('E', 'I'). */

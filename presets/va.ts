@@ -1,5 +1,5 @@
 import type { Preset, PresetValues } from './preset.js';
-import { commonParams } from './preset.js';
+import { commonParams, presetNumbers } from './preset.js';
 import { ParameterError } from '../core/errors.js';
 import type { Simulator } from '../core/simulator.js';
 
@@ -51,10 +51,10 @@ function buildVaCuba(sim: Simulator, p: PresetValues) {
   const NE = scaled(p, 'NE');
   const NI = scaled(p, 'NI');
   const q = scaledProbability(p, 'p', 'va-cuba');
-  const neuron = {
+  const neuron = presetNumbers({
     E_L: p.E_L, V_th: p.V_th, V_reset: p.V_reset, t_ref: p.t_ref, tau_m: p.tau_m, C_m: p.C_m,
     tau_syn_ex: p.tau_syn_ex, tau_syn_in: p.tau_syn_in,
-  };
+  });
   const E = sim.create('iaf_psc_exp', NE, neuron);
   const I = sim.create('iaf_psc_exp', NI, neuron);
   // P.v = 'Vr + rand() * (Vt - Vr)'
@@ -121,10 +121,10 @@ function buildVaCoba(sim: Simulator, p: PresetValues) {
   const NE = scaled(p, 'NE');
   const NI = scaled(p, 'NI');
   const q = scaledProbability(p, 'p', 'va-coba');
-  const neuron = {
+  const neuron = presetNumbers({
     C_m: p.C_m, g_L: p.g_L, E_L: p.E_L, V_th: p.V_th, V_reset: p.V_reset, t_ref: p.t_ref, E_ex: p.E_ex, E_in: p.E_in,
     tau_syn_ex: p.tau_syn_ex, tau_syn_in: p.tau_syn_in, I_e: p.I_e,
-  };
+  });
   const options = p.integrator === 'exact' ? {} : { integrator: p.integrator as string };
   const E = sim.create('iaf_cond_exp', NE, neuron, options);
   const I = sim.create('iaf_cond_exp', NI, neuron, options);
@@ -234,10 +234,10 @@ function buildVaCobaPynn(sim: Simulator, p: PresetValues) {
   }
   if (d.nExc < 1 || d.nInh < 1) throw new ParameterError(where, 'N_pop', p.N_pop, 'enough cells for at least one excitatory and one inhibitory cell');
   // PyNN's IF_cond_exp with the script's cell_params, in PyNN's units (nF, mV, ms; weights in µS).
-  const cell = {
+  const cell = presetNumbers({
     tau_m: p.tau_m, tau_syn_E: p.tau_exc, tau_syn_I: p.tau_inh, v_rest: p.E_leak, v_reset: p.v_reset, v_thresh: p.v_thresh,
     cm: d.cmNf, tau_refrac: p.t_refrac, e_rev_E: p.Erev_exc, e_rev_I: p.Erev_inh,
-  };
+  });
   const options = { integrator: p.integrator as string };
   const E = sim.create('IF_cond_exp', d.nExc, cell, options);
   const I = sim.create('IF_cond_exp', d.nInh, cell, options);
@@ -255,7 +255,7 @@ function buildVaCobaPynn(sim: Simulator, p: PresetValues) {
   // SpikeSourcePoisson in pyNN.nest: a poisson_generator feeding a parrot_neuron, so each source's train
   // is shared by every cell it connects to.
   const sources = sim.create('parrot_neuron', p.n_stim as number);
-  const drive = sim.create('poisson_generator', 1, { rate: p.rate, start: 0, stop: p.stim_dur });
+  const drive = sim.create('poisson_generator', 1, { rate: p.rate as number, start: 0, stop: p.stim_dur as number });
   sim.connect(drive, sources, 'all_to_all', { weight: 1, delay: sim.dt });
   const ext = { rule: 'pairwise_bernoulli', p: p.rconn as number };
   sim.connect(sources, E, ext, { weight: p.w_ext as number, delay });

@@ -1,5 +1,5 @@
 import type { Preset, PresetValues } from './preset.js';
-import { commonParams } from './preset.js';
+import { commonParams, presetNumbers } from './preset.js';
 import type { Simulator } from '../core/simulator.js';
 import { scaledProbability } from './va.js';
 
@@ -56,18 +56,18 @@ function buildZenke(sim: Simulator, p: PresetValues, plastic: boolean, name: str
   const gLi = cm / (p.tau_m_i as number);
   // Auryn's weights are in units of the target's leak conductance; the preset passes them in nS, and IFGroup
   // divides by its g_L, so the nS figures and the triplet rule's nS amplitudes stay NEST-like.
-  const common = {
+  const common = presetNumbers({
     u_rest: p.E_L, u_reset: p.V_reset, thr_rest: p.V_th, dthr: p.dthr, tau_thr: p.tau_thr, u_inh_rev: p.E_in,
     tau_ampa: p.tau_syn_ex, tau_nmda: p.tau_nmda, ampa_nmda_ratio: p.ampa_nmda_ratio, tau_gaba: p.tau_syn_in,
-  };
-  const E = sim.create('IFGroup', NE, { ...common, tau_mem: p.tau_m_e, g_L: gLe });
-  const I = sim.create('IFGroup', NI, { ...common, tau_mem: p.tau_m_i, g_L: gLi });
+  });
+  const E = sim.create('IFGroup', NE, { ...common, tau_mem: p.tau_m_e as number, g_L: gLe });
+  const I = sim.create('IFGroup', NI, { ...common, tau_mem: p.tau_m_i as number, g_L: gLi });
   const v0 = { distribution: 'normal' as const, mean: p.V_m_mean as number, std: p.V_m_sd as number };
   E.set('V_m', v0);
   I.set('V_m', v0);
   // Auryn's PoissonGroup: each input neuron's train is shared by all its targets (poisson_generator → parrot_neuron).
   const input = sim.create('parrot_neuron', NX);
-  const drive = sim.create('poisson_generator', 1, { rate: p.bg_rate });
+  const drive = sim.create('poisson_generator', 1, { rate: p.bg_rate as number });
   sim.connect(drive, input, 'all_to_all', { weight: 1, delay: sim.dt });
   const w = p.w as number;
   const gamma = p.gamma as number;

@@ -4,6 +4,12 @@ import { addToTargets, arrivalRow } from './common.js';
 import type { SavedState } from '../../core/contracts/base.js';
 import { savedNumber } from '../../core/saved-state.js';
 
+/** The parameters' schema, exported for the type of create()'s params (core/model-types.ts). */
+export const dcGeneratorParams = {
+  amplitude: { unit: 'pA', default: 0, doc: 'amplitude of the current' },
+  ...deviceTiming,
+} as const;
+
 /**
  * NEST's dc_generator: a constant current (pA) while active. Like every NEST current event it lands in the
  * target's current slot after the connection delay and acts on the membrane from the step after that.
@@ -13,10 +19,7 @@ export const dcGenerator: GeneratorModel = {
   kind: 'generator',
   name: 'dc_generator',
   doc: 'Constant current injection (NEST dc_generator; PyNN DCSource)',
-  params: {
-    amplitude: { unit: 'pA', default: 0, doc: 'amplitude of the current' },
-    ...deviceTiming,
-  },
+  params: dcGeneratorParams,
   create(ctx) {
     const links: DeviceTargets[] = [];
     let amplitude = ctx.params.amplitude;

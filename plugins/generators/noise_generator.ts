@@ -26,6 +26,17 @@ function injectAmplitudes(cur: RingRow, off: number, local: Int32Array, amps: Fl
   for (let i = 0; i < local.length; i++) cur[off + local[i]] += amps[i] * w;
 }
 
+/** The parameters' schema, exported for the type of create()'s params (core/model-types.ts). */
+export const noiseGeneratorParams = {
+  mean: { unit: 'pA', default: 0, doc: 'mean of the current' },
+  std: { unit: 'pA', default: 0, min: 0, doc: 'standard deviation of the current' },
+  dt: { unit: 'ms', default: 1, min: 0, exclusiveMin: true, doc: 'interval between new values (a multiple of the resolution)' },
+  std_mod: { unit: 'pA', default: 0, min: 0, doc: 'modulation of the standard deviation: sd² = std² + std_mod²·sin(2π·frequency·t + phase)' },
+  frequency: { unit: 'Hz', default: 0, min: 0, doc: 'frequency of the sd modulation' },
+  phase: { unit: 'deg', default: 0, doc: 'phase of the sd modulation at t = 0' },
+  ...deviceTiming,
+} as const;
+
 /**
  * NEST's noise_generator: a Gaussian current, a new independent value for every target every `dt` ms,
  * held in between. As in NEST, the first value is drawn in the first active step and the next one `dt`
@@ -39,15 +50,7 @@ export const noiseGenerator: GeneratorModel = {
   kind: 'generator',
   name: 'noise_generator',
   doc: 'Gaussian white-noise current, piecewise constant over dt (NEST noise_generator; PyNN NoisyCurrentSource)',
-  params: {
-    mean: { unit: 'pA', default: 0, doc: 'mean of the current' },
-    std: { unit: 'pA', default: 0, min: 0, doc: 'standard deviation of the current' },
-    dt: { unit: 'ms', default: 1, min: 0, exclusiveMin: true, doc: 'interval between new values (a multiple of the resolution)' },
-    std_mod: { unit: 'pA', default: 0, min: 0, doc: 'modulation of the standard deviation: sd² = std² + std_mod²·sin(2π·frequency·t + phase)' },
-    frequency: { unit: 'Hz', default: 0, min: 0, doc: 'frequency of the sd modulation' },
-    phase: { unit: 'deg', default: 0, doc: 'phase of the sd modulation at t = 0' },
-    ...deviceTiming,
-  },
+  params: noiseGeneratorParams,
   check(p, where) {
     if (!Number.isFinite(p.dt)) throw new ParameterError(where, 'dt', p.dt, 'a finite interval (ms)');
     if (p.std_mod > p.std) throw new ParameterError(where, 'std_mod', p.std_mod, `at most std (${p.std} pA), so that the variance stays >= 0`);

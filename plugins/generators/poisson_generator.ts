@@ -77,6 +77,12 @@ interface Link {
   rng: StreamBank;
 }
 
+/** The parameters' schema, exported for the type of create()'s params (core/model-types.ts). */
+export const poissonGeneratorParams = {
+  rate: { unit: 'Hz', default: 0, min: 0, doc: 'mean firing rate' },
+  ...deviceTiming,
+} as const;
+
 /**
  * poisson_generator: every target receives its own independent Poisson train (NEST draws a count per
  * target per step from the target's stream); use a parrot_neuron to share one train.
@@ -85,10 +91,7 @@ export const poissonGenerator: GeneratorModel = {
   kind: 'generator',
   name: 'poisson_generator',
   doc: 'Independent Poisson spike train for each target (NEST poisson_generator; PyNN SpikeSourcePoisson)',
-  params: {
-    rate: { unit: 'Hz', default: 0, min: 0, doc: 'mean firing rate' },
-    ...deviceTiming,
-  },
+  params: poissonGeneratorParams,
   create(ctx) {
     const links: Link[] = [];
     const lambda = ctx.params.rate * ctx.dt * 1e-3;

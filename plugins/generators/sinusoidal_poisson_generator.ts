@@ -18,6 +18,15 @@ function emitIndividual(local: Int32Array, rng: Uint32Array, lambda: number, buf
   }
 }
 
+/** The parameters' schema, exported for the type of create()'s params (core/model-types.ts). */
+export const sinusoidalPoissonGeneratorParams = {
+  rate: { unit: 'Hz', default: 0, doc: 'mean rate' },
+  amplitude: { unit: 'Hz', default: 0, doc: 'modulation amplitude of the rate' },
+  frequency: { unit: 'Hz', default: 0, min: 0, doc: 'modulation frequency' },
+  phase: { unit: 'deg', default: 0, doc: 'modulation phase at t = 0' },
+  ...deviceTiming,
+} as const;
+
 /**
  * NEST's sinusoidal_poisson_generator: an inhomogeneous Poisson process with rate
  * r(t) = rate + amplitude·sin(2π·frequency·t + phase), clipped at 0, evaluated at the end of each step
@@ -28,13 +37,7 @@ export const sinusoidalPoissonGenerator: GeneratorModel = {
   kind: 'generator',
   name: 'sinusoidal_poisson_generator',
   doc: 'Poisson trains with sinusoidally modulated rate (NEST sinusoidal_poisson_generator)',
-  params: {
-    rate: { unit: 'Hz', default: 0, doc: 'mean rate' },
-    amplitude: { unit: 'Hz', default: 0, doc: 'modulation amplitude of the rate' },
-    frequency: { unit: 'Hz', default: 0, min: 0, doc: 'modulation frequency' },
-    phase: { unit: 'deg', default: 0, doc: 'modulation phase at t = 0' },
-    ...deviceTiming,
-  },
+  params: sinusoidalPoissonGeneratorParams,
   extraParams: ['individual_spike_trains'],
   create(ctx) {
     const where = `create sinusoidal_poisson_generator (node ${ctx.gid})`;

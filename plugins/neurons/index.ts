@@ -9,15 +9,18 @@ import { izhikevich } from './izhikevich.js';
 import { parrotNeuron } from './parrot_neuron.js';
 import { poissonPopulation } from './poisson_population.js';
 import { aurynIF } from './auryn_if.js';
-import { IF_curr_exp, IF_curr_alpha, IF_cond_exp, EIF_cond_exp_isfa_ista, pynnToNest, nestToPynn, pynnSchemas, pynnTarget } from './pynn.js';
+import { pynnModels } from './pynn.js';
 
 export { iafPscExp, iafPscAlpha, iafPscDelta, iafCondExp, iafCondAlpha, aeifCondExp, izhikevich, parrotNeuron, poissonPopulation };
-export { IF_curr_exp, IF_curr_alpha, IF_cond_exp, EIF_cond_exp_isfa_ista, pynnToNest, nestToPynn, pynnSchemas, pynnTarget };
+export {
+  IF_curr_exp, IF_curr_alpha, IF_cond_exp, EIF_cond_exp_isfa_ista, IF_cond_alpha, Izhikevich, pynnCells, pynnModels, pynnToNest, nestToPynn, pynnSchemas, pynnTarget,
+  type PynnCell, type PynnModelName, type PynnTranslation,
+} from './pynn.js';
 export { propagatorExp, propagatorAlpha, refractorySteps } from './propagators.js';
 export { Rkf45, controlY, controlYp, type OdeSystem, type ErrorControl } from '../integrators/index.js';
 
 export const neuronPlugins: readonly Plugin[] = [
   iafPscExp, iafPscAlpha, iafPscDelta, iafCondExp, iafCondAlpha, aeifCondExp, izhikevich, parrotNeuron,
-  IF_curr_exp, IF_curr_alpha, IF_cond_exp, EIF_cond_exp_isfa_ista, poissonPopulation,
+  ...pynnModels, poissonPopulation,
   aurynIF,
 ];

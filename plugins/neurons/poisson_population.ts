@@ -62,6 +62,11 @@ function createAuryn(ctx: KernelContext): NeuronKernel {
   };
 }
 
+/** The parameters' schema, exported for the type of create()'s params (core/model-types.ts). */
+export const poissonPopulationParams = {
+  rate: { unit: 'Hz', default: 5, min: 0, doc: 'firing rate of every neuron' },
+} as const;
+
 /**
  * Auryn's PoissonGroup (Zenke & Gerstner 2014, Fig. 1): a population of independent Poisson sources drawn
  * with one random number per spike over the whole population×time grid, instead of one per neuron and step.
@@ -72,9 +77,7 @@ export const poissonPopulation: NeuronModel = {
   kind: 'neuron',
   name: 'poisson_population',
   doc: "Independent Poisson sources, one random draw per spike (Auryn PoissonGroup); spikes travel through projections",
-  params: {
-    rate: { unit: 'Hz', default: 5, min: 0, doc: 'firing rate of every neuron' },
-  },
+  params: poissonPopulationParams,
   state: {},
   integrators: { auryn: { create: createAuryn } },
   defaultIntegrator: 'auryn',

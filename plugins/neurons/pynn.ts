@@ -1,10 +1,13 @@
 import type { NeuronModel, NeuronScheme } from '../../core/plugin.js';
+import type { StateSpec } from '../../core/contracts/neuron.js';
 import type { ParamSchema, Params } from '../../core/schema.js';
 import { ParameterError } from '../../core/errors.js';
-import { archivingParams, pscExpExact } from './iaf_psc_exp.js';
-import { pscAlphaExact, pscAlphaState } from './iaf_psc_alpha.js';
-import { condExpRkf45Scheme } from './iaf_cond_exp.js';
-import { aeifRkf45Scheme } from './aeif_cond_exp.js';
+import { archivingParams, iafPscExp, pscExpExact } from './iaf_psc_exp.js';
+import { iafPscAlpha, pscAlphaExact } from './iaf_psc_alpha.js';
+import { condExpRkf45Scheme, iafCondExp } from './iaf_cond_exp.js';
+import { condAlphaRkf45Scheme, iafCondAlpha } from './iaf_cond_alpha.js';
+import { aeifCondExp, aeifRkf45Scheme } from './aeif_cond_exp.js';
+import { izhikevich, izhikevichEuler } from './izhikevich.js';
 import { pscExpEulerF32, condExpEulerF32 } from '../integrators/euler_f32.js';
 import { f32x4Scheme } from '../integrators/wasm/iaf_cond_exp_f32x4.js';
 import { loadKernelAddon, type KernelAddon } from '../integrators/native.js';
@@ -12,12 +15,51 @@ import { rescaled, type SchemeDef } from './scheme.js';
 
 /**
  * PyNN's standard cell types with PyNN's names, units (nF, µS, nA, mV, ms) and defaults, mapped onto the
- * NEST models as PyNN's NEST backend maps them. Parameters are converted once, when the group is built;
- * the state arrays keep NEST's names and units (V_m in mV, currents in pA, conductances in nS), with `v`
- * as an alias of V_m. Synaptic weights are read in PyNN's units, nA for current-based and µS for
- * conductance-based cells (the group multiplies its spike input by 1000); the ring buffer's current
- * channel stays in pA (NEST devices such as dc_generator write it).
+ * NEST models as PyNN's NEST backend (pyNN/nest/standardmodels/cells.py) maps them. One entry of
+ * `pynnCells` per cell type generates its schema, its NEST translation both ways, its model and checks.
+ * Parameters are converted once, when the group is built; the state arrays keep NEST's names and units
+ * (V_m in mV, currents in pA, conductances in nS), with PyNN's `v` as an alias of V_m. Synaptic weights are
+ * read in PyNN's units (`weights`): the group multiplies its spike input by the scale. The ring buffer's
+ * current channel stays in pA (NEST devices such as dc_generator write it).
  */
+
+/** A PyNN parameter's NEST counterpart: a name and the factor from PyNN's unit to NEST's (none: same unit). */
+export type PynnTranslation = readonly [nest: string, scale?: number] | PynnDerivedTranslation;
+/** A NEST parameter computed from several PyNN ones (PyNN's string translations, as functions). */
+export interface PynnDerivedTranslation {
+  readonly nest: string;
+  readonly formula: string;
+  to(p: Params): number;
+  from(q: Params): number;
+}
+
+/** A scheme behind a cell type: a NEST SchemeDef, or a factory of a scheme that takes converted params itself. */
+export type PynnScheme = SchemeDef | ((toNest: (p: Params) => Params, weightScale: number) => NeuronScheme);
+
+export interface PynnCell<P extends ParamSchema = ParamSchema> {
+  /** The NEST model it runs on: its defaults fill the NEST parameters PyNN does not name. */
+  readonly nest: NeuronModel;
+  /** Another name in the model's doc line (EIF: AdEx). */
+  readonly aka?: string;
+  readonly params: P;
+  /** Every PyNN parameter's NEST name and unit scale. */
+  readonly translations: { readonly [K in keyof P]: PynnTranslation };
+  /** Weights in PyNN's unit, times `scale` for NEST's (pA or nS; mV for Izhikevich's voltage jumps). */
+  readonly weights: { readonly unit: string; readonly scale: number };
+  /** The NEST state with these initial values (PyNN's default_initial_values). */
+  readonly initial: Readonly<Record<string, (p: Params) => number>>;
+  /** PyNN's names of state variables (same array and unit as the NEST one). */
+  readonly aliases: Readonly<Record<string, string>>;
+  readonly integrators: Readonly<Record<string, PynnScheme>>;
+  readonly defaultIntegrator: string;
+  /** Orderings of parameters checked at create, naming the first PyNN parameter: [a, '<' | '>=', b]. */
+  readonly relations: readonly (readonly [string, '<' | '>=', string])[];
+}
+
+/** Infers each entry's schema type (for create()'s typed params) and checks its translations are complete. */
+function cell<const P extends ParamSchema>(c: PynnCell<P>): PynnCell<P> {
+  return c;
+}
 
 const common = {
   cm: { unit: 'nF', default: 1, min: 0, exclusiveMin: true, doc: 'membrane capacitance' },
@@ -30,190 +72,207 @@ const common = {
   v_thresh: { unit: 'mV', default: -50, doc: 'spike threshold' },
   i_offset: { unit: 'nA', default: 0, doc: 'offset current' },
 } as const;
+const reversal = {
+  e_rev_E: { unit: 'mV', default: 0, doc: 'excitatory reversal potential' },
+  e_rev_I: { unit: 'mV', default: -70, doc: 'inhibitory reversal potential' },
+} as const;
+const alphaTau = { tau_syn_E: { ...common.tau_syn_E, default: 0.5 }, tau_syn_I: { ...common.tau_syn_I, default: 0.5 } } as const;
 
-export const pynnSchemas = {
-  IF_curr_exp: { ...common, ...archivingParams },
-  IF_curr_alpha: { ...common, tau_syn_E: { ...common.tau_syn_E, default: 0.5 }, tau_syn_I: { ...common.tau_syn_I, default: 0.5 }, ...archivingParams },
-  IF_cond_exp: {
-    ...common,
-    e_rev_E: { unit: 'mV', default: 0, doc: 'excitatory reversal potential' },
-    e_rev_I: { unit: 'mV', default: -70, doc: 'inhibitory reversal potential' },
-    ...archivingParams,
-  },
-  EIF_cond_exp_isfa_ista: {
-    ...common,
-    cm: { ...common.cm, default: 0.281 },
-    tau_m: { ...common.tau_m, default: 9.3667 },
-    v_rest: { ...common.v_rest, default: -70.6 },
-    v_reset: { ...common.v_reset, default: -70.6 },
-    v_thresh: { ...common.v_thresh, default: -50.4 },
-    v_spike: { unit: 'mV', default: -40, doc: 'spike detection threshold' },
-    delta_T: { unit: 'mV', default: 2, min: 0, doc: 'slope factor of the exponential' },
-    a: { unit: 'nS', default: 4, doc: 'subthreshold adaptation conductance' },
-    b: { unit: 'nA', default: 0.0805, doc: 'spike-triggered adaptation increment' },
-    tau_w: { unit: 'ms', default: 144, min: 0, exclusiveMin: true, doc: 'adaptation time constant' },
-    e_rev_E: { unit: 'mV', default: 0, doc: 'excitatory reversal potential' },
-    e_rev_I: { unit: 'mV', default: -80, doc: 'inhibitory reversal potential' },
-    ...archivingParams,
-  },
-} as const satisfies Record<string, ParamSchema>;
+const commonTranslations = {
+  cm: ['C_m', 1000],
+  tau_refrac: ['t_ref'],
+  tau_syn_E: ['tau_syn_ex'],
+  tau_syn_I: ['tau_syn_in'],
+  v_rest: ['E_L'],
+  v_reset: ['V_reset'],
+  v_thresh: ['V_th'],
+  i_offset: ['I_e', 1000],
+} as const;
+const archivingTranslations = { tau_minus: ['tau_minus'], tau_minus_triplet: ['tau_minus_triplet'] } as const;
+const reversalTranslations = { e_rev_E: ['E_ex'], e_rev_I: ['E_in'] } as const;
+/** Conductance models have no tau_m in NEST: g_L = C_m / tau_m (nS from pF and ms). */
+const leakConductance: PynnDerivedTranslation = { nest: 'g_L', formula: 'g_L = 1000·cm/tau_m', to: (p) => (1000 * p.cm) / p.tau_m, from: (q) => q.C_m / q.g_L };
+const currTranslations = { ...commonTranslations, tau_m: ['tau_m'], ...archivingTranslations } as const;
+const condTranslations = { ...commonTranslations, tau_m: leakConductance, ...reversalTranslations, ...archivingTranslations } as const;
 
-export type PynnModelName = keyof typeof pynnSchemas;
+const nA = { unit: 'nA', scale: 1000 } as const;
+const uS = { unit: 'µS', scale: 1000 } as const;
+const vRest = { V_m: (p: Params) => p.v_rest };
+const vAlias = { v: 'V_m' };
+const resetBelowThreshold = [['v_reset', '<', 'v_thresh']] as const;
+
+/** iaf_cond_exp's float32 kernels (docs/wasm-f32x4.md) under the cell's parameters; the native one loads its addon at create. */
+function f32x4(native: (() => KernelAddon) | null): PynnScheme {
+  return (toNest, weightScale) => {
+    const base = f32x4Scheme(weightScale, native);
+    return { ...base, create: (ctx) => base.create({ ...ctx, params: toNest(ctx.params) }) };
+  };
+}
+
+/** The table: one entry per PyNN cell type. (No HH_cond_exp: there is no NEST hh_cond_exp_traub here.) */
+export const pynnCells = {
+  IF_curr_exp: cell({
+    nest: iafPscExp,
+    params: { ...common, ...archivingParams },
+    translations: currTranslations,
+    weights: nA,
+    initial: vRest,
+    aliases: vAlias,
+    integrators: { exact: pscExpExact, 'euler-f32': pscExpEulerF32 },
+    defaultIntegrator: 'exact',
+    relations: resetBelowThreshold,
+  }),
+  IF_curr_alpha: cell({
+    nest: iafPscAlpha,
+    params: { ...common, ...alphaTau, ...archivingParams },
+    translations: currTranslations,
+    weights: nA,
+    initial: vRest,
+    aliases: vAlias,
+    integrators: { exact: pscAlphaExact },
+    defaultIntegrator: 'exact',
+    relations: resetBelowThreshold,
+  }),
+  IF_cond_exp: cell({
+    nest: iafCondExp,
+    params: { ...common, ...reversal, ...archivingParams },
+    translations: condTranslations,
+    weights: uS,
+    initial: vRest,
+    aliases: vAlias,
+    integrators: {
+      rkf45: condExpRkf45Scheme,
+      'euler-f32': condExpEulerF32,
+      'euler-f32x4-wasm-simd': f32x4(null),
+      'euler-f32-native': f32x4(loadKernelAddon),
+    },
+    defaultIntegrator: 'rkf45',
+    relations: resetBelowThreshold,
+  }),
+  EIF_cond_exp_isfa_ista: cell({
+    nest: aeifCondExp,
+    aka: 'AdEx',
+    params: {
+      ...common,
+      cm: { ...common.cm, default: 0.281 },
+      tau_m: { ...common.tau_m, default: 9.3667 },
+      v_rest: { ...common.v_rest, default: -70.6 },
+      v_reset: { ...common.v_reset, default: -70.6 },
+      v_thresh: { ...common.v_thresh, default: -50.4 },
+      v_spike: { unit: 'mV', default: -40, doc: 'spike detection threshold' },
+      delta_T: { unit: 'mV', default: 2, min: 0, doc: 'slope factor of the exponential' },
+      a: { unit: 'nS', default: 4, doc: 'subthreshold adaptation conductance' },
+      b: { unit: 'nA', default: 0.0805, doc: 'spike-triggered adaptation increment' },
+      tau_w: { unit: 'ms', default: 144, min: 0, exclusiveMin: true, doc: 'adaptation time constant' },
+      e_rev_E: reversal.e_rev_E,
+      e_rev_I: { ...reversal.e_rev_I, default: -80 },
+      ...archivingParams,
+    },
+    translations: { ...condTranslations, v_spike: ['V_peak'], delta_T: ['Delta_T'], a: ['a'], b: ['b', 1000], tau_w: ['tau_w'] },
+    weights: uS,
+    initial: vRest,
+    aliases: vAlias,
+    integrators: { rkf45: aeifRkf45Scheme },
+    defaultIntegrator: 'rkf45',
+    relations: [['v_spike', '>=', 'v_thresh'], ['v_reset', '<', 'v_spike']],
+  }),
+  IF_cond_alpha: cell({
+    nest: iafCondAlpha,
+    params: { ...common, tau_syn_E: { ...common.tau_syn_E, default: 0.3 }, tau_syn_I: alphaTau.tau_syn_I, ...reversal, ...archivingParams },
+    translations: condTranslations,
+    weights: uS,
+    initial: vRest,
+    aliases: vAlias,
+    integrators: { rkf45: condAlphaRkf45Scheme },
+    defaultIntegrator: 'rkf45',
+    relations: resetBelowThreshold,
+  }),
+  Izhikevich: cell({
+    nest: izhikevich,
+    params: {
+      a: { unit: '1/ms', default: 0.02, doc: 'time scale of the recovery variable u' },
+      b: { unit: '1/ms', default: 0.2, doc: 'sensitivity of u to v' },
+      c: { unit: 'mV', default: -65, doc: 'after-spike reset value of v' },
+      d: { unit: 'mV/ms', default: 2, doc: 'after-spike increment of u' },
+      i_offset: common.i_offset,
+      ...archivingParams,
+    },
+    translations: { a: ['a'], b: ['b'], c: ['c'], d: ['d'], i_offset: ['I_e', 1000], ...archivingTranslations },
+    // PyNN's receptor_scale 1e-3 undoes its ×1000: weights are voltage jumps in mV, as in NEST.
+    weights: { unit: 'mV', scale: 1 },
+    initial: { V_m: () => -70, U_m: () => -14 },
+    aliases: { v: 'V_m', u: 'U_m' },
+    integrators: { euler: izhikevichEuler },
+    defaultIntegrator: 'euler',
+    relations: [],
+  }),
+} as const;
+
+export type PynnModelName = keyof typeof pynnCells;
+const names = Object.keys(pynnCells) as PynnModelName[];
+const entry = (model: PynnModelName): PynnCell => pynnCells[model];
+
+function byName<T>(f: (model: PynnModelName) => T): { [K in PynnModelName]: T } {
+  return Object.fromEntries(names.map((m) => [m, f(m)])) as { [K in PynnModelName]: T };
+}
+
+/** Each cell type's schema (PyNN names, units, defaults). */
+export const pynnSchemas = Object.fromEntries(names.map((m) => [m, pynnCells[m].params])) as { [K in PynnModelName]: (typeof pynnCells)[K]['params'] };
 
 /** The NEST model each PyNN cell type runs on. */
-export const pynnTarget: Record<PynnModelName, string> = {
-  IF_curr_exp: 'iaf_psc_exp',
-  IF_curr_alpha: 'iaf_psc_alpha',
-  IF_cond_exp: 'iaf_cond_exp',
-  EIF_cond_exp_isfa_ista: 'aeif_cond_exp',
-};
+export const pynnTarget: Record<PynnModelName, string> = byName((m) => entry(m).nest.name);
 
-/** PyNN parameter values (PyNN units) to the NEST model's parameters (NEST units). */
+const isDerived = (t: PynnTranslation): t is PynnDerivedTranslation => !Array.isArray(t);
+const nestDefaults = byName((m): Params => Object.fromEntries(Object.entries(entry(m).nest.params).map(([k, s]) => [k, s.default])));
+
+/** PyNN parameter values (PyNN units) to the NEST model's parameters (NEST units), NEST's defaults for the rest. */
 export function pynnToNest(model: PynnModelName, p: Params): Params {
-  const out: Params = {
-    C_m: 1000 * p.cm,
-    t_ref: p.tau_refrac,
-    tau_syn_ex: p.tau_syn_E,
-    tau_syn_in: p.tau_syn_I,
-    E_L: p.v_rest,
-    V_reset: p.v_reset,
-    V_th: p.v_thresh,
-    I_e: 1000 * p.i_offset,
-    tau_minus: p.tau_minus,
-    tau_minus_triplet: p.tau_minus_triplet,
-  };
-  if (model === 'IF_curr_exp' || model === 'IF_curr_alpha') out.tau_m = p.tau_m;
-  else out.g_L = (1000 * p.cm) / p.tau_m;
-  if (model === 'IF_curr_alpha') out.V_min = -Infinity;
-  if (model === 'IF_cond_exp' || model === 'EIF_cond_exp_isfa_ista') {
-    out.E_ex = p.e_rev_E;
-    out.E_in = p.e_rev_I;
-  }
-  if (model === 'EIF_cond_exp_isfa_ista') {
-    out.V_peak = p.v_spike;
-    out.Delta_T = p.delta_T;
-    out.a = p.a;
-    out.b = 1000 * p.b;
-    out.tau_w = p.tau_w;
-    out.gsl_error_tol = 1e-6;
+  const out: Params = { ...nestDefaults[model] };
+  for (const [name, t] of Object.entries(entry(model).translations)) {
+    if (isDerived(t)) out[t.nest] = t.to(p);
+    else out[t[0]] = t[1] === undefined ? p[name] : t[1] * p[name];
   }
   return out;
 }
 
 /** NEST parameter values back to PyNN's names and units (the inverse of pynnToNest). */
 export function nestToPynn(model: PynnModelName, q: Params): Params {
-  const out: Params = {
-    cm: q.C_m / 1000,
-    tau_refrac: q.t_ref,
-    tau_syn_E: q.tau_syn_ex,
-    tau_syn_I: q.tau_syn_in,
-    v_rest: q.E_L,
-    v_reset: q.V_reset,
-    v_thresh: q.V_th,
-    i_offset: q.I_e / 1000,
-    tau_minus: q.tau_minus,
-    tau_minus_triplet: q.tau_minus_triplet,
-  };
-  out.tau_m = model === 'IF_curr_exp' || model === 'IF_curr_alpha' ? q.tau_m : q.C_m / q.g_L;
-  if (model === 'IF_cond_exp' || model === 'EIF_cond_exp_isfa_ista') {
-    out.e_rev_E = q.E_ex;
-    out.e_rev_I = q.E_in;
-  }
-  if (model === 'EIF_cond_exp_isfa_ista') {
-    out.v_spike = q.V_peak;
-    out.delta_T = q.Delta_T;
-    out.a = q.a;
-    out.b = q.b / 1000;
-    out.tau_w = q.tau_w;
+  const out: Params = {};
+  for (const [name, t] of Object.entries(entry(model).translations)) {
+    if (isDerived(t)) out[name] = t.from(q);
+    else out[name] = t[1] === undefined ? q[t[0]] : q[t[0]] / t[1];
   }
   return out;
 }
 
-function checkPynn(model: PynnModelName) {
-  return (p: Params, where: string): void => {
-    if (model === 'EIF_cond_exp_isfa_ista') {
-      if (p.v_spike < p.v_thresh) throw new ParameterError(where, 'v_spike', p.v_spike, `a value >= v_thresh (${p.v_thresh} mV)`);
-      if (!(p.v_reset < p.v_spike)) throw new ParameterError(where, 'v_reset', p.v_reset, `a value below v_spike (${p.v_spike} mV)`);
-    } else if (!(p.v_reset < p.v_thresh)) {
-      throw new ParameterError(where, 'v_reset', p.v_reset, `a value below v_thresh (${p.v_thresh} mV)`);
+function checkRelations(relations: PynnCell['relations']): (p: Params, where: string) => void {
+  return (p, where) => {
+    for (const [a, op, b] of relations) {
+      if (op === '<' ? !(p[a] < p[b]) : p[a] < p[b]) throw new ParameterError(where, a, p[a], `a value ${op === '<' ? 'below' : '>='} ${b} (${p[b]} mV)`);
     }
   };
 }
 
-/** A NEST scheme behind a PyNN cell type: parameters converted once, weights read in PyNN's nA or µS. */
-function viaNest(model: PynnModelName, def: SchemeDef): NeuronScheme {
-  return rescaled(def, 1000, (p) => pynnToNest(model, p));
+function pynnModel(model: PynnModelName): NeuronModel {
+  const c = entry(model);
+  const toNest = (p: Params) => pynnToNest(model, p);
+  const state: Record<string, StateSpec> = { ...c.nest.state };
+  for (const [k, initial] of Object.entries(c.initial)) state[k] = { ...c.nest.state[k], initial };
+  const scheme = (s: PynnScheme): NeuronScheme => (typeof s === 'function' ? s(toNest, c.weights.scale) : rescaled(s, c.weights.scale, toNest));
+  return {
+    kind: 'neuron',
+    name: model,
+    doc: `PyNN ${model}${c.aka ? ` (${c.aka})` : ''}: PyNN names and units (weights in ${c.weights.unit}) on NEST ${c.nest.name}`,
+    params: c.params,
+    state,
+    aliases: c.aliases,
+    integrators: Object.fromEntries(Object.entries(c.integrators).map(([k, s]) => [k, scheme(s)])),
+    defaultIntegrator: c.defaultIntegrator,
+    check: checkRelations(c.relations),
+  };
 }
 
-const vState = {
-  V_m: { unit: 'mV', doc: 'membrane potential', initial: (p: Params) => p.v_rest },
-};
-/** PyNN's name of the membrane potential: the same array as V_m. */
-const vAlias = { v: 'V_m' };
-
-export const IF_curr_exp: NeuronModel = {
-  kind: 'neuron',
-  name: 'IF_curr_exp',
-  doc: 'PyNN IF_curr_exp: PyNN names and units (weights in nA) on NEST iaf_psc_exp',
-  params: pynnSchemas.IF_curr_exp,
-  state: { ...vState, I_syn_ex: { unit: 'pA', doc: 'excitatory synaptic current', initial: () => 0 }, I_syn_in: { unit: 'pA', doc: 'inhibitory synaptic current', initial: () => 0 } },
-  aliases: vAlias,
-  integrators: { exact: viaNest('IF_curr_exp', pscExpExact), 'euler-f32': viaNest('IF_curr_exp', pscExpEulerF32) },
-  defaultIntegrator: 'exact',
-  check: checkPynn('IF_curr_exp'),
-};
-
-export const IF_curr_alpha: NeuronModel = {
-  kind: 'neuron',
-  name: 'IF_curr_alpha',
-  doc: 'PyNN IF_curr_alpha: PyNN names and units (weights in nA) on NEST iaf_psc_alpha',
-  params: pynnSchemas.IF_curr_alpha,
-  state: { ...pscAlphaState, ...vState },
-  aliases: vAlias,
-  integrators: { exact: viaNest('IF_curr_alpha', pscAlphaExact) },
-  defaultIntegrator: 'exact',
-  check: checkPynn('IF_curr_alpha'),
-};
-
-export const IF_cond_exp: NeuronModel = {
-  kind: 'neuron',
-  name: 'IF_cond_exp',
-  doc: 'PyNN IF_cond_exp: PyNN names and units (weights in µS) on NEST iaf_cond_exp',
-  params: pynnSchemas.IF_cond_exp,
-  state: { ...vState, g_ex: { unit: 'nS', doc: 'excitatory conductance', initial: () => 0 }, g_in: { unit: 'nS', doc: 'inhibitory conductance', initial: () => 0 } },
-  aliases: vAlias,
-  integrators: {
-    rkf45: viaNest('IF_cond_exp', condExpRkf45Scheme),
-    'euler-f32': viaNest('IF_cond_exp', condExpEulerF32),
-    // iaf_cond_exp's float32 kernels (docs/wasm-f32x4.md); the native one loads its addon at create
-    'euler-f32x4-wasm-simd': f32x4IfCondExp(null),
-    'euler-f32-native': f32x4IfCondExp(loadKernelAddon),
-  },
-  defaultIntegrator: 'rkf45',
-  check: checkPynn('IF_cond_exp'),
-};
-
-export const EIF_cond_exp_isfa_ista: NeuronModel = {
-  kind: 'neuron',
-  name: 'EIF_cond_exp_isfa_ista',
-  doc: 'PyNN EIF_cond_exp_isfa_ista (AdEx): PyNN names and units (weights in µS) on NEST aeif_cond_exp',
-  params: pynnSchemas.EIF_cond_exp_isfa_ista,
-  state: {
-    ...vState,
-    g_ex: { unit: 'nS', doc: 'excitatory conductance', initial: () => 0 },
-    g_in: { unit: 'nS', doc: 'inhibitory conductance', initial: () => 0 },
-    w: { unit: 'pA', doc: 'adaptation current', initial: () => 0 },
-  },
-  aliases: vAlias,
-  integrators: { rkf45: viaNest('EIF_cond_exp_isfa_ista', aeifRkf45Scheme) },
-  defaultIntegrator: 'rkf45',
-  check: checkPynn('EIF_cond_exp_isfa_ista'),
-};
-
-/** iaf_cond_exp's f32x4 kernel under IF_cond_exp's parameters and µS weights. */
-function f32x4IfCondExp(native: (() => KernelAddon) | null): NeuronScheme {
-  const base = f32x4Scheme(1000, native);
-  return { ...base, create: (ctx) => base.create({ ...ctx, params: pynnToNest('IF_cond_exp', ctx.params) }) };
-}
-
-export const pynnModels: readonly NeuronModel[] = [IF_curr_exp, IF_curr_alpha, IF_cond_exp, EIF_cond_exp_isfa_ista];
+/** The cell types as neuron models, in the table's order. */
+export const pynnModels: readonly NeuronModel[] = names.map(pynnModel);
+const models = byName((m) => pynnModels[names.indexOf(m)]);
+export const { IF_curr_exp, IF_curr_alpha, IF_cond_exp, EIF_cond_exp_isfa_ista, IF_cond_alpha, Izhikevich } = models;

@@ -23,7 +23,9 @@ describe('bad input is refused with an error naming the parameter, the value and
     expectParamError(() => sim.create('iaf_psc_exp', 10, { C_m: 0 }), 'C_m', '0');
     expectParamError(() => sim.create('iaf_psc_exp', 10, { t_ref: -1 }), 't_ref', '-1');
     expectParamError(() => sim.create('iaf_psc_exp', 10, { V_reset: -50 }), 'V_reset', '-50');
+    // @ts-expect-error -- V_m is state, not a parameter: the type of create()'s params refuses it too
     expectParamError(() => sim.create('iaf_psc_exp', 10, { V_m: NaN }), 'V_m', 'NaN');
+    // @ts-expect-error -- an unknown parameter, also refused by the type
     expectParamError(() => sim.create('iaf_psc_exp', 10, { tau_mem: 10 }), 'tau_mem', '10');
     expectParamError(() => sim.create('iaf_psc_exp', 0), 'n', '0');
     expectParamError(() => sim.create('iaf_psc_exp', 10, {}, { integrator: 'leapfrog' }), 'integrator', 'leapfrog');
@@ -31,7 +33,9 @@ describe('bad input is refused with an error naming the parameter, the value and
 
   it('unknown names list what exists', () => {
     const sim = createSimulator();
+    // @ts-expect-error -- an unknown model name, also refused by the type
     expect(() => sim.create('iaf_nonexistent', 1)).toThrow(UnknownNameError);
+    // @ts-expect-error -- as above
     expect(() => sim.create('iaf_nonexistent', 1)).toThrow(/iaf_psc_exp/);
     const a = sim.create('iaf_psc_exp', 10);
     expect(() => sim.connect(a, a, { rule: 'small_world' })).toThrow(/unknown connection rule 'small_world'.*fixed_indegree/);
