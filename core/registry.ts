@@ -77,10 +77,12 @@ export class PluginRegistry {
     }
     let names = this.byKind.get(plugin.kind);
     if (!names) this.byKind.set(plugin.kind, (names = new Map()));
-    const existing = names.get(plugin.name);
+    // A scheme's name is its model's own: two models may each have an 'euler-f32x4-wasm-simd'.
+    const key = plugin.kind === 'integrator' ? `${plugin.model}/${plugin.name}` : plugin.name;
+    const existing = names.get(key);
     if (existing === plugin) return;
-    if (existing) throw new SpikeworksError(`a ${KIND_LABEL[plugin.kind]} named '${plugin.name}' is already registered; choose another name`);
-    names.set(plugin.name, plugin);
+    if (existing) throw new SpikeworksError(`a ${KIND_LABEL[plugin.kind]} named '${key}' is already registered; choose another name`);
+    names.set(key, plugin);
     // The first plugin of a kind marked isDefault is the default (a user's copy of a built-in inherits the mark).
     if (plugin.isDefault && !this.defaults.has(plugin.kind)) this.defaults.set(plugin.kind, plugin);
     this.container?.register(TOKENS[plugin.kind], { useValue: plugin });

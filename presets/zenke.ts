@@ -42,6 +42,10 @@ export const zenkeParams = {
     unit: '', default: 'axonal', choices: ['axonal', 'dendritic'] as const,
     doc: "E→E plasticity timing (zenke-25k only): 'axonal' as Auryn applies it (updates at the spike), 'dendritic' as NEST",
   },
+  integrator: {
+    unit: '', default: 'euler-f32x4-wasm-simd', choices: ['euler-f32x4-wasm-simd', 'euler-f32'] as const,
+    doc: "IFGroup's float32 Euler step: four neurons per WebAssembly f32x4 vector, as Auryn's SSE build ('euler-f32x4-wasm-simd'), or in TypeScript with Math.fround ('euler-f32'): bit-identical",
+  },
 } as const;
 
 function buildZenke(sim: Simulator, p: PresetValues, plastic: boolean, name: string) {
@@ -60,8 +64,9 @@ function buildZenke(sim: Simulator, p: PresetValues, plastic: boolean, name: str
     u_rest: p.E_L, u_reset: p.V_reset, thr_rest: p.V_th, dthr: p.dthr, tau_thr: p.tau_thr, u_inh_rev: p.E_in,
     tau_ampa: p.tau_syn_ex, tau_nmda: p.tau_nmda, ampa_nmda_ratio: p.ampa_nmda_ratio, tau_gaba: p.tau_syn_in,
   });
-  const E = sim.create('IFGroup', NE, { ...common, tau_mem: p.tau_m_e as number, g_L: gLe });
-  const I = sim.create('IFGroup', NI, { ...common, tau_mem: p.tau_m_i as number, g_L: gLi });
+  const scheme = { integrator: p.integrator as string };
+  const E = sim.create('IFGroup', NE, { ...common, tau_mem: p.tau_m_e as number, g_L: gLe }, scheme);
+  const I = sim.create('IFGroup', NI, { ...common, tau_mem: p.tau_m_i as number, g_L: gLi }, scheme);
   const v0 = { distribution: 'normal' as const, mean: p.V_m_mean as number, std: p.V_m_sd as number };
   E.set('V_m', v0);
   I.set('V_m', v0);

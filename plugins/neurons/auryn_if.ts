@@ -81,35 +81,41 @@ export function stepAurynIF(
   return count;
 }
 
-export function createAurynIF(ctx: KernelContext): NeuronKernel {
-  const { n, params: p, dt: h } = ctx;
+/** The kernel's constants, each rounded to float32 as Auryn stores them (AurynFloat); 1/g_L stays a double. */
+export function aurynConstants(p: Params, h: number) {
   const f = Math.fround;
+  const r = p.ampa_nmda_ratio;
+  return {
+    negAmpa: f(-f(r / (r + 1))),
+    negNmda: f(-f(1 / (r + 1))),
+    mulNmda: f(1 - Math.exp(-h / p.tau_nmda)),
+    scaleAmpa: f(Math.exp(-h / p.tau_ampa)),
+    scaleGaba: f(Math.exp(-h / p.tau_gaba)),
+    scaleThr: f(Math.exp(-h / p.tau_thr)),
+    mulTauMem: f(h / f(p.tau_mem)),
+    uRest: f(p.u_rest),
+    uReset: f(p.u_reset),
+    uInhRev: f(p.u_inh_rev),
+    thrRest: f(p.thr_rest),
+    dthr: f(p.dthr),
+    invGL: 1 / p.g_L,
+  };
+}
+
+export function createAurynIF(ctx: KernelContext): NeuronKernel {
+  const { n } = ctx;
   const V = ctx.state.V_m as Float32Array;
   const thr = ctx.state.thr as Float32Array;
   const gAmpa = ctx.state.g_ampa as Float32Array;
   const gNmda = ctx.state.g_nmda as Float32Array;
   const gGaba = ctx.state.g_gaba as Float32Array;
-  const r = p.ampa_nmda_ratio;
-  // Auryn stores its constants as AurynFloat: the same rounding here.
-  const negAmpa = f(-f(r / (r + 1)));
-  const negNmda = f(-f(1 / (r + 1)));
-  const mulNmda = f(1 - Math.exp(-h / p.tau_nmda));
-  const scaleAmpa = f(Math.exp(-h / p.tau_ampa));
-  const scaleGaba = f(Math.exp(-h / p.tau_gaba));
-  const scaleThr = f(Math.exp(-h / p.tau_thr));
-  const mulTauMem = f(h / f(p.tau_mem));
-  const uRest = f(p.u_rest);
-  const uReset = f(p.u_reset);
-  const uInhRev = f(p.u_inh_rev);
-  const thrRest = f(p.thr_rest);
-  const dthr = f(p.dthr);
-  const invGL = 1 / p.g_L;
+  const k = aurynConstants(ctx.params, ctx.dt);
   return {
     ...NO_PRIVATE_STATE,
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       return stepAurynIF(n, V, thr, gAmpa, gNmda, gGaba, ring.ex, ring.inh, off, spikes,
-        negAmpa, negNmda, mulNmda, -mulNmda, scaleAmpa, scaleGaba, scaleThr, mulTauMem, -mulTauMem,
-        uRest, uReset, uInhRev, thrRest, dthr, invGL);
+        k.negAmpa, k.negNmda, k.mulNmda, -k.mulNmda, k.scaleAmpa, k.scaleGaba, k.scaleThr, k.mulTauMem, -k.mulTauMem,
+        k.uRest, k.uReset, k.uInhRev, k.thrRest, k.dthr, k.invGL);
     },
   };
 }

@@ -99,6 +99,9 @@ export const op = {
   f32x4Sub: () => [0xfd, ...uleb(0xe5)],
   f32x4Mul: () => [0xfd, ...uleb(0xe6)],
   f32x4Gt: () => [0xfd, ...uleb(0x44)],
+  /** b < a ? b : a, and a < b ? b : a: the selects of a JavaScript clip, NaN and signed zeros included. */
+  f32x4Pmin: () => [0xfd, ...uleb(0xea)],
+  f32x4Pmax: () => [0xfd, ...uleb(0xeb)],
   f32Const: (v: number) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)],
   /** Byte shuffle of two vectors: `lanes` are 16 indices into the 32 bytes of (a, b). */
   i8x16Shuffle: (lanes: number[]) => [0xfd, ...uleb(0x0d), ...lanes],
