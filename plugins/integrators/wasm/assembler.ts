@@ -99,6 +99,8 @@ export const op = {
   f32x4Sub: () => [0xfd, ...uleb(0xe5)],
   f32x4Mul: () => [0xfd, ...uleb(0xe6)],
   f32x4Gt: () => [0xfd, ...uleb(0x44)],
+  f32x4Lt: () => [0xfd, ...uleb(0x43)],
+  f32x4Abs: () => [0xfd, ...uleb(0xe0)],
   /** b < a ? b : a, and a < b ? b : a: the selects of a JavaScript clip, NaN and signed zeros included. */
   f32x4Pmin: () => [0xfd, ...uleb(0xea)],
   f32x4Pmax: () => [0xfd, ...uleb(0xeb)],

@@ -3,7 +3,7 @@ import { RingBuffer, type AnyRing } from '../../../core/ringbuffer.js';
 import { NO_PRIVATE_STATE } from '../../../core/contracts/base.js';
 import { module, op, I32, V128 } from './assembler.js';
 import { wasm, KernelMemory, RowCopier, type StepFn } from './runtime.js';
-import { aurynConstants } from '../../neurons/auryn_if.js';
+import { aurynConstants, FLUSH_BELOW } from '../../neurons/auryn_if.js';
 
 /**
  * Auryn's IFGroup step four neurons per f32x4, as Auryn's SSE build runs it. The TypeScript kernel
@@ -15,7 +15,7 @@ import { aurynConstants } from '../../neurons/auryn_if.js';
  */
 
 /** Constants splatted to four float32 lanes in memory (invGL: two float64 lanes), in this order. */
-const CONSTS = ['negAmpa', 'negNmda', 'mulNmda', 'negMulNmda', 'scaleAmpa', 'scaleGaba', 'scaleThr', 'mulTauMem', 'negMulTauMem', 'uRest', 'uReset', 'uInhRev', 'thrRest', 'dthr', 'invGL'] as const;
+const CONSTS = ['negAmpa', 'negNmda', 'mulNmda', 'negMulNmda', 'scaleAmpa', 'scaleGaba', 'scaleThr', 'mulTauMem', 'negMulTauMem', 'uRest', 'uReset', 'uInhRev', 'thrRest', 'dthr', 'flushBelow', 'invGL'] as const;
 type ConstName = (typeof CONSTS)[number];
 
 /** Ring rows the group can hold in its own memory, and at most this many bytes of them (reserved, touched rows only). */
@@ -64,6 +64,8 @@ function buildModule(stride: number): Uint8Array {
     get(row), get(L.o8), op.i32Add(), get(L.zero128), op.v128Store(32 * q),
     get(row), get(L.o8), op.i32Add(), get(L.zero128), op.v128Store(32 * q + 16),
   ];
+  // |x| < 2^-126 → +0 (the TypeScript kernel's flush to zero), for a value on the stack.
+  const flush = (tmp: number) => [tee(tmp), get(tmp), op.f32x4Abs(), ...c('flushBelow'), op.f32x4Lt(), op.v128Andnot()];
   const quad = (q: number) => {
     const x = quadLocals(q);
     const at = (base: number) => base + 16 * q;
@@ -77,10 +79,10 @@ function buildModule(stride: number): Uint8Array {
       get(x.v), ...c('uInhRev'), sub(), get(x.gg), mul(), set(x.tInh),
       get(x.gn), ...c('mulNmda'), get(x.ga), mul(), add(), set(x.gn),
       get(x.gn), ...c('negMulNmda'), get(x.gn), mul(), add(), set(x.gn),
-      get(L.o), get(x.gn), op.v128Store(at(GN)),
+      get(L.o), get(x.gn), ...flush(x.gn), op.v128Store(at(GN)),
       get(x.ga), ...c('scaleAmpa'), mul(), set(x.gaNext),
       get(x.gg), ...c('scaleGaba'), mul(), set(x.ggNext),
-      get(L.o), op.v128Load(at(THR)), ...c('scaleThr'), mul(), set(x.th),
+      get(L.o), op.v128Load(at(THR)), ...c('scaleThr'), mul(), ...flush(x.th), set(x.th),
       get(x.v), ...c('mulTauMem'), get(x.tExc), mul(), add(), set(x.u),
       get(x.u), ...c('negMulTauMem'), get(x.tInh), mul(), add(), set(x.u),
       get(x.u), ...c('negMulTauMem'), get(x.v), ...c('uRest'), sub(), mul(), add(), set(x.u),
@@ -96,8 +98,8 @@ function buildModule(stride: number): Uint8Array {
       get(L.o), get(x.u), op.v128Store(at(V)),
       get(L.o), get(x.th), op.v128Store(at(THR)),
       // this step's spikes, after evolve (Auryn's propagate)
-      get(L.o), get(x.gaNext), ...rowQuad(P.ex, q), add(), op.v128Store(at(GA)),
-      get(L.o), get(x.ggNext), ...rowQuad(P.inh, q), sub(), op.v128Store(at(GG)),
+      get(L.o), get(x.gaNext), ...rowQuad(P.ex, q), add(), ...flush(x.gaNext), op.v128Store(at(GA)),
+      get(L.o), get(x.ggNext), ...rowQuad(P.inh, q), sub(), ...flush(x.ggNext), op.v128Store(at(GG)),
     ];
   };
   const body: number[][] = [
@@ -145,7 +147,7 @@ export function createAurynIfF32x4(ctx: KernelContext): NeuronKernel {
   const buffer = mem.buffer;
   const step = n > 0 ? mem.instantiate(compiled(g.A4)) : ((() => 0) as StepFn);
   const k = aurynConstants(ctx.params, ctx.dt);
-  const values: Record<ConstName, number> = { ...k, negMulNmda: -k.mulNmda, negMulTauMem: -k.mulTauMem };
+  const values: Record<ConstName, number> = { ...k, negMulNmda: -k.mulNmda, negMulTauMem: -k.mulTauMem, flushBelow: FLUSH_BELOW };
   const f32 = new Float32Array(buffer, g.consts, 4 * CONSTS.length);
   CONSTS.forEach((name, i) => f32.fill(values[name], 4 * i, 4 * i + 4));
   new Float64Array(buffer, g.consts + 16 * CONSTS.indexOf('invGL'), 2).fill(k.invGL);
