@@ -14,6 +14,8 @@ export * from './generators/index.js';
 export * from './recorders/index.js';
 export * from './backends/index.js';
 export * from './integrators/wasm/index.js';
+export { defineModel, builtinSchemes } from './schemes/index.js';
+export type { ModelDef, DefineOptions, EquationModel, EquationScheme } from '../core/equations/index.js';
 
 /** Every plugin that ships with spikeworks; `createSimulator()` without `plugins` composes all of them. */
 export const builtinPlugins: readonly Plugin[] = [

@@ -1,0 +1,18 @@
+import { defineModel as defineWith, type DefineOptions, type EquationModel } from '../../core/equations/define.js';
+import type { ModelDef } from '../../core/equations/model.js';
+import { registerScheme, type EquationScheme } from '../../core/equations/scheme.js';
+import { eulerF32, eulerF64, rk2, rk4F32, rk4F64 } from './explicit.js';
+import { exact } from './exact.js';
+import { rkf45 } from './rkf45.js';
+
+export { eulerF32, eulerF64, rk2, rk4F32, rk4F64, exact, rkf45 };
+export { propagator } from './exact.js';
+
+/** The built-in model-agnostic schemes, by name: euler, euler-f32, rk2 (midpoint), rk4, rk4-f32, rkf45, exact. */
+export const builtinSchemes: readonly EquationScheme[] = [exact, rkf45, rk4F64, rk4F32, rk2, eulerF64, eulerF32];
+for (const s of builtinSchemes) registerScheme(s);
+
+/** defineModel with the built-in schemes (and any registered since). */
+export function defineModel(def: ModelDef, options: DefineOptions = {}): EquationModel {
+  return defineWith(def, options);
+}

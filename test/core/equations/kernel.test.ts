@@ -1,0 +1,80 @@
+import { describe, it, expect } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { drive } from '../../plugins/schemes/helpers.js';
+import { eqCondExp, eqPscAlpha, eqPscExp } from './fixtures/nest_models.js';
+import { adaptiveLif } from './fixtures/adaptive_lif.js';
+import { defineModel } from '../../../plugins/schemes/index.js';
+import { nextDown } from '../../../core/equations/kernel.js';
+import type { DefineOptions, EquationModel } from '../../../core/equations/index.js';
+
+const deltaModel = (o?: DefineOptions) => defineModel({
+  name: 'eq_delta', doc: 'LIF with delta synapses (one port takes both signs), dropped while refractory',
+  params: { E_L: { unit: 'mV', default: -70 }, tau_m: { unit: 'ms', default: 10 }, C_m: { unit: 'pF', default: 250 }, V_th: { unit: 'mV', default: -55 }, I_e: { unit: 'pA', default: 300 }, t_ref: { unit: 'ms', default: 2 } },
+  state: { V_m: { unit: 'mV', initial: 'E_L' } },
+  equations: ['dV_m/dt = -(V_m - E_L) / tau_m + (I_e + I_stim) / C_m : mV'],
+  threshold: 'V_m >= V_th', reset: ['V_m = E_L'], refractory: { period: 't_ref', clamp: ['V_m'] },
+  receptors: { ex: { kind: 'delta', variable: 'V_m', scale: '0.05' } },
+}, o);
+
+const models: [string, (o?: DefineOptions) => EquationModel, Record<string, number>][] = [
+  ['iaf_psc_exp', eqPscExp, { I_e: 360 }],
+  ['iaf_psc_alpha', eqPscAlpha, { I_e: 360 }],
+  ['iaf_cond_exp', eqCondExp, { I_e: 500 }],
+  ['adaptive LIF', (o) => adaptiveLif(o), { I_e: 600 }],
+  ['delta', deltaModel, {}],
+];
+
+describe('generated kernels and the fallback are bit-identical', () => {
+  for (const [label, make, params] of models) {
+    it(`${label}: every applicable scheme, 500 steps of random spike and current input`, () => {
+      const gen = make(), fb = make({ codegen: 'off' });
+      for (const scheme of Object.keys(gen.integrators)) {
+        const opts = { n: 6, steps: 500, params, current: 100, wEx: 40, wIn: 40, pSpike: 0.2, seed: 11 };
+        const a = drive(gen, scheme, opts), b = drive(fb, scheme, opts);
+        expect(a.kernel.generated, scheme).toBe(true);
+        expect(b.kernel.generated, scheme).toBe(false);
+        expect(Array.from(a.trace), `${label} ${scheme}`).toEqual(Array.from(b.trace));
+        expect(a.spikes, `${label} ${scheme}`).toEqual(b.spikes);
+        for (const v of Object.keys(a.state)) expect(Array.from(a.state[v]), `${label} ${scheme} ${v}`).toEqual(Array.from(b.state[v]));
+      }
+    });
+  }
+
+  it('the delta port takes both signs and drops input while refractory, as iaf_psc_delta does', () => {
+    const a = drive(deltaModel(), 'exact', { n: 4, steps: 400, pSpike: 0.3, wEx: 100, wIn: 100, seed: 2 });
+    expect(a.spikes.length).toBeGreaterThan(5);
+    // After each spike the membrane stays at E_L for the 20 refractory steps, whatever arrives.
+    for (const [s, i] of a.spikes) {
+      for (let q = s; q <= Math.min(s + 20, 399); q++) expect(a.trace[q * 4 + i]).toBe(-70);
+    }
+  });
+
+  it('generated kernels allocate nothing per step: straight-line code over typed arrays and locals', () => {
+    for (const [, make, params] of models) {
+      const m = make();
+      for (const scheme of Object.keys(m.integrators)) {
+        const src = drive(m, scheme, { n: 1, steps: 1, params }).kernel.source ?? '';
+        const body = src.slice(src.indexOf('return function step'));
+        expect(body).not.toMatch(/\bnew\b|=>|\[\s*\]|\{\s*\}|\.map\(|\.slice\(/);
+      }
+    }
+  });
+
+  it('falls back by itself where code generation is disallowed (node --disallow-code-generation-from-strings)', () => {
+    const script = fileURLToPath(new URL('./fixtures/no_codegen.ts', import.meta.url));
+    const out = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '--import', 'tsx', script], { encoding: 'utf8' });
+    const r = JSON.parse(out) as { available: boolean; generated: boolean; trace: number[] };
+    expect(r.available).toBe(false);
+    expect(r.generated).toBe(false);
+    const here = drive(eqPscAlpha(), 'rk4', { n: 4, steps: 200, params: { I_e: 360 } });
+    expect(here.kernel.generated).toBe(true);
+    expect(r.trace).toEqual(Array.from(here.trace));
+  });
+
+  it("nextDown is C's nextafter(x, 0) for positive x", () => {
+    expect(nextDown(1)).toBe(1 - 2 ** -53);
+    expect(nextDown(0.1) < 0.1 && nextDown(0.1) + 2 ** -56 >= 0.1).toBe(true);
+    expect(nextDown(Number.MIN_VALUE)).toBe(0);
+  });
+});
