@@ -63,7 +63,6 @@ export const defaultNeuronBenchCases: NeuronBenchCase[] = [
   { model: 'iaf_psc_exp', integrator: 'exact-wasm-simd', params: { I_e: 300 }, wEx: 60, wIn: -120 },
   { model: 'iaf_psc_delta', integrator: 'exact', params: { I_e: 300 }, wEx: 0.5, wIn: -1 },
   { model: 'iaf_cond_exp', integrator: 'rkf45', params: { I_e: 200 }, wEx: 2, wIn: -4, slow: true },
-  { model: 'iaf_cond_exp', integrator: 'rkf45-fresh', params: { I_e: 200 }, wEx: 2, wIn: -4, slow: true },
   { model: 'iaf_cond_exp', integrator: 'euler-f32', params: { I_e: 200 }, wEx: 2, wIn: -4 },
   { model: 'iaf_cond_exp', integrator: 'euler-f32-wasm-simd', params: { I_e: 200 }, wEx: 2, wIn: -4 },
   { model: 'iaf_cond_alpha', integrator: 'rkf45', params: { I_e: 200 }, wEx: 2, wIn: -4, slow: true },

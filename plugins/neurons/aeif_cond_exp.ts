@@ -8,7 +8,6 @@ import { archivingParams } from './iaf_psc_exp.js';
 import { refractorySteps } from './propagators.js';
 import { Rkf45, controlYp, type OdeSystem } from '../integrators/rkf45.js';
 import { stepAeifRkf45 } from './aeif_cond_exp_rkf45.js';
-import { RKF45_CARRY } from './iaf_cond_exp.js';
 import { defineScheme, CURRENT_INPUT, REFRACTORY_COUNT, type SchemeDef } from './scheme.js';
 
 /** NEST's aeif_cond_exp (Brette & Gerstner 2005): names, units, defaults. */
@@ -124,7 +123,7 @@ function stepAeif(
  * The RKF45 group of aeif_cond_exp through the generic driver (`Rkf45` + `AeifSystem`): the reference the
  * specialised kernel is tested against.
  */
-export function createAeifRkf45Generic(ctx: KernelContext, inputScale = 1, reuseDerivative = true): NeuronKernel & { integrator: Rkf45 } {
+export function createAeifRkf45Generic(ctx: KernelContext, inputScale = 1): NeuronKernel & { integrator: Rkf45 } {
   const { n, params: p, dt: h } = ctx;
   const V = ctx.state.V_m as Float64Array;
   const gex = ctx.state.g_ex as Float64Array;
@@ -134,12 +133,12 @@ export function createAeifRkf45Generic(ctx: KernelContext, inputScale = 1, reuse
   const r = ctx.state.r as Int32Array;
   const sys = new AeifSystem(p);
   // NEST starts from min(0.01 ms, h) and controls the error with control_yp_new(tol, tol).
-  const rk = new Rkf45(sys, n, Math.min(0.01, h), controlYp(p.gsl_error_tol, p.gsl_error_tol), reuseDerivative);
+  const rk = new Rkf45(sys, n, Math.min(0.01, h), controlYp(p.gsl_error_tol, p.gsl_error_tol));
   const refr = refractorySteps(p.t_ref, h);
   const vPeak = p.Delta_T > 0 ? p.V_peak : p.V_th;
   const { V_reset, b } = p;
   const group = {
-    /** The integrator's per-neuron state (its carried step and derivative) and step counts (diagnostics). */
+    /** The integrator's per-neuron state (its carried step) and step counts (diagnostics). */
     integrator: rk,
     saveState: () => rk.saveState(),
     loadState: (s: SavedState) => rk.loadState(s),
@@ -151,7 +150,7 @@ export function createAeifRkf45Generic(ctx: KernelContext, inputScale = 1, reuse
 }
 
 /** The RKF45 group of aeif_cond_exp (specialised kernel, same arithmetic as the generic driver). */
-export function createAeifRkf45(ctx: KernelContext, inputScale = 1, reuseDerivative = true): NeuronKernel & { stats: Float64Array } {
+export function createAeifRkf45(ctx: KernelContext, inputScale = 1): NeuronKernel & { stats: Float64Array } {
   const { n, params: p, dt: h } = ctx;
   const V = ctx.state.V_m as Float64Array;
   const gex = ctx.state.g_ex as Float64Array;
@@ -160,41 +159,31 @@ export function createAeifRkf45(ctx: KernelContext, inputScale = 1, reuseDerivat
   const Istim = ctx.state.I0 as Float64Array;
   const r = ctx.state.r as Int32Array;
   const hCarry = ctx.state.h_step as Float64Array;
-  // The carried derivative, four values per neuron side by side, as the kernel reads them.
-  const dydt = new Float64Array(4 * n);
-  const started = ctx.state.started as Uint8Array;
   /** Accepted and rejected RKF45 steps so far. */
   const stats = new Float64Array(2);
   const refr = refractorySteps(p.t_ref, h);
   const vPeakDetect = p.Delta_T > 0 ? p.V_peak : p.V_th;
   return {
     stats,
-    // The carried derivative lives here, not in the state component (the step sizes do).
-    saveState: () => ({ dydt, stats }),
-    loadState(s: SavedState) {
-      restoreArray(s, 'dydt', dydt, 'aeif_cond_exp rkf45');
-      restoreArray(s, 'stats', stats, 'aeif_cond_exp rkf45');
-    },
+    // The carried step sizes are in the state component; the step counts are the kernel's.
+    saveState: () => ({ stats }),
+    loadState: (s: SavedState) => restoreArray(s, 'stats', stats, 'aeif_cond_exp rkf45'),
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
-      return stepAeifRkf45(n, V, gex, gin, w, Istim, r, hCarry, dydt, started, ring.ex, ring.inh, ring.cur, off, spikes,
+      return stepAeifRkf45(n, V, gex, gin, w, Istim, r, hCarry, ring.ex, ring.inh, ring.cur, off, spikes,
         h, p.C_m, p.g_L, p.E_L, p.V_th, p.Delta_T, p.V_peak, vPeakDetect, p.V_reset, p.a, p.b, 1 / p.tau_w, p.E_ex, p.E_in,
-        1 / p.tau_syn_ex, 1 / p.tau_syn_in, p.I_e, p.gsl_error_tol, refr, inputScale, reuseDerivative, ctx.firstGid, stats);
+        1 / p.tau_syn_ex, 1 / p.tau_syn_in, p.I_e, p.gsl_error_tol, refr, inputScale, ctx.firstGid, stats);
     },
   };
 }
 
 /** The specialised RKF45 kernel's scheme; NEST starts each neuron's step size at min(0.01 ms, dt). */
-function aeifRkf45(reuse: boolean): SchemeDef {
-  return {
-    internal: {
-      I0: CURRENT_INPUT, r: REFRACTORY_COUNT,
-      h_step: { unit: 'ms', doc: 'integration step size carried to the next step', initial: (_p, dt) => Math.min(0.01, dt) },
-      started: RKF45_CARRY.started,
-    },
-    kernel: (ctx, inputScale) => createAeifRkf45(ctx, inputScale, reuse),
-  };
-}
-export const aeifRkf45Scheme = aeifRkf45(true);
+export const aeifRkf45Scheme: SchemeDef = {
+  internal: {
+    I0: CURRENT_INPUT, r: REFRACTORY_COUNT,
+    h_step: { unit: 'ms', doc: 'integration step size carried to the next step', initial: (_p, dt) => Math.min(0.01, dt) },
+  },
+  kernel: (ctx, inputScale) => createAeifRkf45(ctx, inputScale),
+};
 
 export const aeifCondExp: NeuronModel = {
   kind: 'neuron',
@@ -207,7 +196,7 @@ export const aeifCondExp: NeuronModel = {
     g_in: { unit: 'nS', doc: 'inhibitory conductance', initial: () => 0 },
     w: { unit: 'pA', doc: 'adaptation current', initial: () => 0 },
   },
-  integrators: { rkf45: defineScheme(aeifRkf45Scheme), 'rkf45-fresh': defineScheme(aeifRkf45(false)) },
+  integrators: { rkf45: defineScheme(aeifRkf45Scheme) },
   defaultIntegrator: 'rkf45',
   check: checkAeif,
 };

@@ -1,9 +1,10 @@
 import { SpikeworksError } from '../../core/errors.js';
-import { FEHLBERG, stepFactor as importedStepFactor, toleranceFailure } from '../integrators/rkf45.js';
+import { FEHLBERG, finalStepSize as importedFinalStep, stepFactor as importedStepFactor } from '../integrators/rkf45.js';
 
 // Module-level copies: some loaders turn imported bindings into getter calls (see iaf_cond_exp_rkf45.ts).
 const { A2, B31, B32, B41, B42, B43, B51, B52, B53, B54, B61, B62, B63, B64, B65, C1, C3, C4, C5, C6, E1, E3, E4, E5, E6 } = FEHLBERG;
 const stepFactor = importedStepFactor;
+const finalStepSize = importedFinalStep;
 
 /**
  * aeif_cond_exp's RKF45 step written out for its four state variables (V_m, g_ex, g_in, w): the same
@@ -29,11 +30,11 @@ function dVdt(
 
 export function stepAeifRkf45(
   n: number, V: Float64Array, gex: Float64Array, gin: Float64Array, w: Float64Array, Istim: Float64Array, r: Int32Array,
-  hCarry: Float64Array, dydt: Float64Array, started: Uint8Array,
+  hCarry: Float64Array,
   ex: Float64Array, inh: Float64Array, cur: Float64Array, off: number, spikes: Int32Array,
   h: number, C: number, gL: number, EL: number, Vth: number, DT: number, VpeakRhs: number, vPeakDetect: number, Vreset: number,
   a: number, b: number, invTauW: number, Eex: number, Ein: number, invTauEx: number, invTauIn: number, Ie: number,
-  tol: number, refrSteps: number, inputScale: number, reuse: boolean, firstGid: number, stats: Float64Array,
+  tol: number, refrSteps: number, inputScale: number, firstGid: number, stats: Float64Array,
 ): number {
   let count = 0;
   let accepted = 0;
@@ -44,7 +45,6 @@ export function stepAeifRkf45(
     let yi = gin[i];
     let yw = w[i];
     const Is = Istim[i];
-    const base = 4 * i;
     let spiked = false;
     let t = 0;
     while (t < h) {
@@ -52,25 +52,13 @@ export function stepAeifRkf45(
       const dt = h - t;
       let h0 = hCarry[i];
       const y0v = yv, y0e = ye, y0i = yi, y0w = yw;
-      let k1v: number, k1e: number, k1i: number, k1w: number;
-      if (started[i] === 0 || !reuse) {
-        k1v = dVdt(y0v, y0e, y0i, y0w, refractory, Vreset, VpeakRhs, gL, EL, DT, Vth, Eex, Ein, Ie, Is, C);
-        k1e = -y0e * invTauEx;
-        k1i = -y0i * invTauIn;
-        k1w = (a * (effectiveV(y0v, refractory, Vreset, VpeakRhs) - EL) - y0w) * invTauW;
-        started[i] = 1;
-      } else {
-        k1v = dydt[base];
-        k1e = dydt[base + 1];
-        k1i = dydt[base + 2];
-        k1w = dydt[base + 3];
-      }
+      const k1v = dVdt(y0v, y0e, y0i, y0w, refractory, Vreset, VpeakRhs, gL, EL, DT, Vth, Eex, Ein, Ie, Is, C);
+      const k1e = -y0e * invTauEx;
+      const k1i = -y0i * invTauIn;
+      const k1w = (a * (effectiveV(y0v, refractory, Vreset, VpeakRhs) - EL) - y0w) * invTauW;
       for (;;) {
-        let finalStep = false;
-        if (h0 > dt) {
-          h0 = dt;
-          finalStep = true;
-        }
+        const finalStep = h0 >= dt;
+        if (finalStep) h0 = finalStepSize(t, h);
         let tv = y0v + A2 * h0 * k1v, te = y0e + A2 * h0 * k1e, ti = y0i + A2 * h0 * k1i, tw = y0w + A2 * h0 * k1w;
         const k2v = dVdt(tv, te, ti, tw, refractory, Vreset, VpeakRhs, gL, EL, DT, Vth, Eex, Ein, Ie, Is, C);
         const k2e = -te * invTauEx, k2i = -ti * invTauIn, k2w = (a * (effectiveV(tv, refractory, Vreset, VpeakRhs) - EL) - tw) * invTauW;
@@ -108,10 +96,6 @@ export function stepAeifRkf45(
         const errW = h0 * (E1 * k1w + E3 * k3w + E4 * k4w + E5 * k5w + E6 * k6w);
         const ov = dVdt(yv, ye, yi, yw, refractory, Vreset, VpeakRhs, gL, EL, DT, Vth, Eex, Ein, Ie, Is, C);
         const oe = -ye * invTauEx, oi = -yi * invTauIn, ow = (a * (effectiveV(yv, refractory, Vreset, VpeakRhs) - EL) - yw) * invTauW;
-        dydt[base] = ov;
-        dydt[base + 1] = oe;
-        dydt[base + 2] = oi;
-        dydt[base + 3] = ow;
         accepted++;
         const tNew = finalStep ? h : t + h0;
         // control_yp_new(tol, tol): D = tol (0·|y| + |h·y'|) + tol.
@@ -124,16 +108,16 @@ export function stepAeifRkf45(
         if (re > rmax) rmax = re;
         if (ri > rmax) rmax = ri;
         if (rw > rmax) rmax = rw;
+        const hOld = h0;
+        h0 = stepFactor(rmax) * hOld;
         if (rmax > 1.1) {
-          const hOld = h0;
-          h0 = stepFactor(rmax) * hOld;
           if (Math.abs(h0) < Math.abs(hOld) && tNew + h0 !== tNew) {
             failed++;
             continue;
           }
-          throw toleranceFailure(hOld, [yv, ye, yi, yw]);
+          h0 = hOld;
         }
-        if (!finalStep) hCarry[i] = stepFactor(rmax) * h0;
+        hCarry[i] = h0;
         t = tNew;
         break;
       }

@@ -1,7 +1,6 @@
 import type { NeuronModel, NeuronKernel, KernelContext } from '../../core/plugin.js';
 import type { SavedState } from '../../core/contracts/base.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
-import type { Params } from '../../core/schema.js';
 import { refractorySteps } from './propagators.js';
 import { condParams, checkCond, COND_EPS_ABS, CondSystemBase } from './iaf_cond_exp.js';
 import { Rkf45, controlY, type OdeSystem } from '../integrators/rkf45.js';
@@ -61,7 +60,7 @@ function stepCondAlpha(
 }
 
 /** The RKF45 group of iaf_cond_alpha. A weight w gives a conductance peaking at w nS, τ after the spike. */
-export function createCondAlphaRkf45(ctx: KernelContext, inputScale = 1, reuseDerivative = true): NeuronKernel & { integrator: Rkf45 } {
+export function createCondAlphaRkf45(ctx: KernelContext, inputScale = 1): NeuronKernel & { integrator: Rkf45 } {
   const { n, params: p, dt: h } = ctx;
   const V = ctx.state.V_m as Float64Array;
   const dgex = ctx.state.dg_ex as Float64Array;
@@ -71,14 +70,14 @@ export function createCondAlphaRkf45(ctx: KernelContext, inputScale = 1, reuseDe
   const Istim = ctx.state.I0 as Float64Array;
   const r = ctx.state.r as Int32Array;
   const sys = new CondAlphaSystem(p);
-  const rk = new Rkf45(sys, n, h, controlY(COND_EPS_ABS, 0), reuseDerivative);
+  const rk = new Rkf45(sys, n, h, controlY(COND_EPS_ABS, 0));
   const refr = refractorySteps(p.t_ref, h);
   const initEx = (Math.E / p.tau_syn_ex) * inputScale;
   // Inhibitory input arrives as a negative sum; NEST adds its magnitude.
   const initIn = -(Math.E / p.tau_syn_in) * inputScale;
   const { V_reset, V_th } = p;
   const group = {
-    /** The integrator's per-neuron state (its carried step and derivative) and step counts (diagnostics). */
+    /** The integrator's per-neuron state (its carried step) and step counts (diagnostics). */
     integrator: rk,
     saveState: () => rk.saveState(),
     loadState: (s: SavedState) => rk.loadState(s),
@@ -89,11 +88,8 @@ export function createCondAlphaRkf45(ctx: KernelContext, inputScale = 1, reuseDe
   return group;
 }
 
-/** RKF45 through the generic driver, which carries each neuron's step size and last derivative itself. */
-function condAlphaRkf45(reuse: boolean): SchemeDef {
-  return { internal: { I0: CURRENT_INPUT, r: REFRACTORY_COUNT }, kernel: (ctx, inputScale) => createCondAlphaRkf45(ctx, inputScale, reuse) };
-}
-export const condAlphaRkf45Scheme = condAlphaRkf45(true);
+/** RKF45 through the generic driver, which carries each neuron's step size itself. */
+export const condAlphaRkf45Scheme: SchemeDef = { internal: { I0: CURRENT_INPUT, r: REFRACTORY_COUNT }, kernel: (ctx, inputScale) => createCondAlphaRkf45(ctx, inputScale) };
 
 export const iafCondAlpha: NeuronModel = {
   kind: 'neuron',
@@ -107,7 +103,7 @@ export const iafCondAlpha: NeuronModel = {
     g_in: { unit: 'nS', doc: 'inhibitory conductance', initial: () => 0 },
     dg_in: { unit: 'nS/ms', doc: 'derivative of the inhibitory conductance', initial: () => 0 },
   },
-  integrators: { rkf45: defineScheme(condAlphaRkf45Scheme), 'rkf45-fresh': defineScheme(condAlphaRkf45(false)) },
+  integrators: { rkf45: defineScheme(condAlphaRkf45Scheme) },
   defaultIntegrator: 'rkf45',
   check: checkCond,
 };

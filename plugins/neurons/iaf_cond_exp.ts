@@ -75,7 +75,7 @@ export class CondExpSystem extends CondSystemBase implements OdeSystem {
  * The RKF45 group of iaf_cond_exp through the generic driver (`Rkf45` + `CondExpSystem`): the reference
  * the specialised kernel is tested against, and the pattern for a user's own ODE model.
  */
-export function createCondExpRkf45Generic(ctx: KernelContext, inputScale = 1, reuseDerivative = true): NeuronKernel & { integrator: Rkf45 } {
+export function createCondExpRkf45Generic(ctx: KernelContext, inputScale = 1): NeuronKernel & { integrator: Rkf45 } {
   const { n, params: p, dt: h } = ctx;
   const V = ctx.state.V_m as Float64Array;
   const gex = ctx.state.g_ex as Float64Array;
@@ -83,13 +83,13 @@ export function createCondExpRkf45Generic(ctx: KernelContext, inputScale = 1, re
   const Istim = ctx.state.I0 as Float64Array;
   const r = ctx.state.r as Int32Array;
   const sys = new CondExpSystem(p);
-  const rk = new Rkf45(sys, n, h, controlY(COND_EPS_ABS, 0), reuseDerivative);
+  const rk = new Rkf45(sys, n, h, controlY(COND_EPS_ABS, 0));
   const y = rk.y;
   const refr = refractorySteps(p.t_ref, h);
   const { V_reset, V_th } = p;
   const group = {
     integrator: rk,
-    // The integrator carries each neuron's step size and last derivative.
+    // The integrator carries each neuron's step size.
     saveState: () => rk.saveState(),
     loadState: (s: SavedState) => rk.loadState(s),
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
@@ -128,9 +128,9 @@ export function createCondExpRkf45Generic(ctx: KernelContext, inputScale = 1, re
 
 /**
  * The RKF45 group of iaf_cond_exp (specialised kernel). `inputScale` multiplies spike input (1: nS;
- * 1000: PyNN's µS); `reuseDerivative` as in `Rkf45` (true: GSL's and NEST's behaviour).
+ * 1000: PyNN's µS).
  */
-export function createCondExpRkf45(ctx: KernelContext, inputScale = 1, reuseDerivative = true): NeuronKernel & { stats: Float64Array } {
+export function createCondExpRkf45(ctx: KernelContext, inputScale = 1): NeuronKernel & { stats: Float64Array } {
   const { n, params: p, dt: h } = ctx;
   const V = ctx.state.V_m as Float64Array;
   const gex = ctx.state.g_ex as Float64Array;
@@ -138,10 +138,6 @@ export function createCondExpRkf45(ctx: KernelContext, inputScale = 1, reuseDeri
   const Istim = ctx.state.I0 as Float64Array;
   const r = ctx.state.r as Int32Array;
   const hCarry = ctx.state.h_step as Float64Array;
-  const dV = ctx.state.dV_m as Float64Array;
-  const dGe = ctx.state.dg_ex as Float64Array;
-  const dGi = ctx.state.dg_in as Float64Array;
-  const started = ctx.state.started as Uint8Array;
   /** Accepted and rejected RKF45 steps so far. */
   const stats = new Float64Array(2);
   const refr = refractorySteps(p.t_ref, h);
@@ -149,37 +145,26 @@ export function createCondExpRkf45(ctx: KernelContext, inputScale = 1, reuseDeri
   const invTauIn = 1 / p.tau_syn_in;
   return {
     stats,
-    // The carried steps and derivatives are in the state component; the step counts are the kernel's.
+    // The carried steps are in the state component; the step counts are the kernel's.
     saveState: () => ({ stats }),
     loadState: (s: SavedState) => restoreArray(s, 'stats', stats, 'iaf_cond_exp rkf45'),
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
-      return stepCondExpRkf45(n, V, gex, gin, Istim, r, hCarry, dV, dGe, dGi, started, ring.ex, ring.inh, ring.cur, off, spikes,
-        h, p.g_L, p.E_L, p.E_ex, p.E_in, p.C_m, p.I_e, p.V_th, p.V_reset, invTauEx, invTauIn, COND_EPS_ABS, refr, inputScale, reuseDerivative, stats);
+      return stepCondExpRkf45(n, V, gex, gin, Istim, r, hCarry, ring.ex, ring.inh, ring.cur, off, spikes,
+        h, p.g_L, p.E_L, p.E_ex, p.E_in, p.C_m, p.I_e, p.V_th, p.V_reset, invTauEx, invTauIn, COND_EPS_ABS, refr, inputScale, stats);
     },
   };
 }
 
-/**
- * The adaptive RKF45 step as GSL's evolve carries it from one step to the next (NEST keeps the same per
- * neuron): the step size, and the derivative at the end of the last step, reused as the next first stage.
- */
+/** The adaptive RKF45 step as GSL's evolve carries it from one step to the next (NEST keeps the same per neuron). */
 export const RKF45_CARRY = {
   h_step: { unit: 'ms', doc: 'integration step size carried to the next step', initial: (_p: Params, dt: number) => dt },
-  started: { type: 'u8', doc: '1 once the carried derivative holds a value' },
 } as const;
 
-/** The scheme of iaf_cond_exp's specialised RKF45 kernel; `reuse` false evaluates the first stage afresh each step. */
-function condExpRkf45(reuse: boolean): SchemeDef {
-  return {
-    internal: {
-      I0: CURRENT_INPUT, r: REFRACTORY_COUNT, ...RKF45_CARRY,
-      dV_m: { unit: 'mV/ms', doc: 'carried derivative of V_m' }, dg_ex: { unit: 'nS/ms', doc: 'carried derivative of g_ex' }, dg_in: { unit: 'nS/ms', doc: 'carried derivative of g_in' },
-    },
-    kernel: (ctx, inputScale) => createCondExpRkf45(ctx, inputScale, reuse),
-  };
-}
-export const condExpRkf45Scheme = condExpRkf45(true);
-export const condExpRkf45FreshScheme = condExpRkf45(false);
+/** The scheme of iaf_cond_exp's specialised RKF45 kernel. */
+export const condExpRkf45Scheme: SchemeDef = {
+  internal: { I0: CURRENT_INPUT, r: REFRACTORY_COUNT, ...RKF45_CARRY },
+  kernel: (ctx, inputScale) => createCondExpRkf45(ctx, inputScale),
+};
 
 export function checkCond(p: Params, where: string): void {
   checkResetBelowThreshold(p, where);
@@ -197,7 +182,7 @@ export const iafCondExp: NeuronModel = {
   doc: 'Leaky integrate-and-fire, exponential conductance synapses, adaptive RKF45 (NEST iaf_cond_exp; PyNN IF_cond_exp)',
   params: condParams,
   state: condExpState,
-  integrators: { rkf45: defineScheme(condExpRkf45Scheme), 'rkf45-fresh': defineScheme(condExpRkf45FreshScheme), 'euler-f32': defineScheme(condExpEulerF32) },
+  integrators: { rkf45: defineScheme(condExpRkf45Scheme), 'euler-f32': defineScheme(condExpEulerF32) },
   defaultIntegrator: 'rkf45',
   check: checkCond,
 };

@@ -1,15 +1,17 @@
-import { FEHLBERG, stepFactor as importedStepFactor, toleranceFailure } from '../integrators/rkf45.js';
+import { FEHLBERG, finalStepSize as importedFinalStep, stepFactor as importedStepFactor } from '../integrators/rkf45.js';
 
 // Module-level copies: some loaders (tsx, vite-node) turn imported bindings into getter calls, which
 // cost more than the arithmetic in a loop this tight.
 const { A2, B31, B32, B41, B42, B43, B51, B52, B53, B54, B61, B62, B63, B64, B65, C1, C3, C4, C5, C6, E1, E3, E4, E5, E6 } = FEHLBERG;
 const stepFactor = importedStepFactor;
+const finalStepSize = importedFinalStep;
 
 /**
  * iaf_cond_exp's RKF45 step written out for its three state variables, so that the whole adaptive step
  * lives in registers: the same arithmetic as the generic `Rkf45` driver with `CondExpSystem` (tested to
  * agree to 1e-12), about an order of magnitude faster than calling through an ODE-system object.
- * Error control is NEST's control_y_new(eps_abs, 0): every component's error against eps_abs.
+ * Error control is NEST's control_y_new(eps_abs, 0): every component's error against eps_abs; the step as
+ * gsl_odeiv_evolve_apply takes it (fresh first stage, the carried step from every step, clipped or not).
  */
 
 /** dV/dt of iaf_cond_exp: V enters bounded above by V_th, and is held (derivative 0) while refractory. */
@@ -21,10 +23,10 @@ function dVdt(V: number, ge: number, gi: number, refractory: boolean, Vreset: nu
 
 export function stepCondExpRkf45(
   n: number, V: Float64Array, gex: Float64Array, gin: Float64Array, Istim: Float64Array, r: Int32Array,
-  hCarry: Float64Array, dV: Float64Array, dGe: Float64Array, dGi: Float64Array, started: Uint8Array,
+  hCarry: Float64Array,
   ex: Float64Array, inh: Float64Array, cur: Float64Array, off: number, spikes: Int32Array,
   h: number, gL: number, EL: number, Eex: number, Ein: number, C: number, Ie: number, Vth: number, Vreset: number,
-  invTauEx: number, invTauIn: number, epsAbs: number, refrSteps: number, inputScale: number, reuse: boolean, stats: Float64Array,
+  invTauEx: number, invTauIn: number, epsAbs: number, refrSteps: number, inputScale: number, stats: Float64Array,
 ): number {
   let count = 0;
   let accepted = 0;
@@ -41,23 +43,12 @@ export function stepCondExpRkf45(
       const dt = h - t;
       let h0 = hCarry[i];
       const y0v = yv, y0e = ye, y0i = yi;
-      let k1v: number, k1e: number, k1i: number;
-      if (started[i] === 0 || !reuse) {
-        k1v = dVdt(y0v, y0e, y0i, refractory, Vreset, Vth, gL, EL, Eex, Ein, I, C);
-        k1e = -y0e * invTauEx;
-        k1i = -y0i * invTauIn;
-        started[i] = 1;
-      } else {
-        k1v = dV[i];
-        k1e = dGe[i];
-        k1i = dGi[i];
-      }
+      const k1v = dVdt(y0v, y0e, y0i, refractory, Vreset, Vth, gL, EL, Eex, Ein, I, C);
+      const k1e = -y0e * invTauEx;
+      const k1i = -y0i * invTauIn;
       for (;;) {
-        let finalStep = false;
-        if (h0 > dt) {
-          h0 = dt;
-          finalStep = true;
-        }
+        const finalStep = h0 >= dt;
+        if (finalStep) h0 = finalStepSize(t, h);
         let tv = y0v + A2 * h0 * k1v, te = y0e + A2 * h0 * k1e, ti = y0i + A2 * h0 * k1i;
         const k2v = dVdt(tv, te, ti, refractory, Vreset, Vth, gL, EL, Eex, Ein, I, C), k2e = -te * invTauEx, k2i = -ti * invTauIn;
         tv = y0v + h0 * (B31 * k1v + B32 * k2v);
@@ -82,9 +73,6 @@ export function stepCondExpRkf45(
         const errV = h0 * (E1 * k1v + E3 * k3v + E4 * k4v + E5 * k5v + E6 * k6v);
         const errE = h0 * (E1 * k1e + E3 * k3e + E4 * k4e + E5 * k5e + E6 * k6e);
         const errI = h0 * (E1 * k1i + E3 * k3i + E4 * k4i + E5 * k5i + E6 * k6i);
-        dV[i] = dVdt(yv, ye, yi, refractory, Vreset, Vth, gL, EL, Eex, Ein, I, C);
-        dGe[i] = -ye * invTauEx;
-        dGi[i] = -yi * invTauIn;
         accepted++;
         const tNew = finalStep ? h : t + h0;
         let rmax = 2.2250738585072014e-308;
@@ -92,17 +80,16 @@ export function stepCondExpRkf45(
         if (rv > rmax) rmax = rv;
         if (re > rmax) rmax = re;
         if (ri > rmax) rmax = ri;
+        const hOld = h0;
+        h0 = stepFactor(rmax) * hOld;
         if (rmax > 1.1) {
-          const hOld = h0;
-          h0 = stepFactor(rmax) * hOld;
           if (Math.abs(h0) < Math.abs(hOld) && tNew + h0 !== tNew) {
             failed++;
             continue;
           }
-          throw toleranceFailure(hOld, [yv, ye, yi]);
+          h0 = hOld;
         }
-        // A step clipped to land on the end of the interval leaves the carried step as it was.
-        if (!finalStep) hCarry[i] = stepFactor(rmax) * h0;
+        hCarry[i] = h0;
         t = tNew;
         break;
       }

@@ -56,7 +56,7 @@ const userRkf45ForPscExp: IntegratorPlugin = {
     // iaf_psc_exp's V_m, allocated by the core and started at E_L from the model's declaration.
     const V = ctx.state.V_m;
     const sys = new PscExpSystem(ctx.params);
-    const rk = new Rkf45(sys, ctx.n, ctx.dt, controlY(1e-9, 0), false);
+    const rk = new Rkf45(sys, ctx.n, ctx.dt, controlY(1e-9, 0));
     return {
       update(_s, _ring, _off, _spikes) {
         for (let i = 0; i < ctx.n; i++) {
