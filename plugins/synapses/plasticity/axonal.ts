@@ -32,6 +32,8 @@ class AxonalState {
   readonly revSyn: Uint32Array;
   /** Source of each reverse entry: 2 bytes while sources fit (up to 65536 of them), else 4. */
   readonly revSrc: Uint16Array | Uint32Array;
+  /** One target's incoming weights, gathered before a post spike updates them (room for the longest column). */
+  readonly column: Float32Array;
   readonly dPre: DecayTable;
   readonly dPreSlow: DecayTable;
   readonly dPost: DecayTable;
@@ -57,6 +59,9 @@ class AxonalState {
     this.revStart = new Uint32Array(nTarget + 1);
     for (let k = 0; k < count; k++) this.revStart[target[k] + 1]++;
     for (let j = 0; j < nTarget; j++) this.revStart[j + 1] += this.revStart[j];
+    let longest = 0;
+    for (let j = 0; j < nTarget; j++) longest = Math.max(longest, this.revStart[j + 1] - this.revStart[j]);
+    this.column = new Float32Array(longest);
     const fill = this.revStart.slice(0, nTarget);
     this.revSyn = new Uint32Array(count);
     this.revSrc = nSource <= 0x10000 ? new Uint16Array(count) : new Uint32Array(count);
@@ -159,6 +164,7 @@ function postSpikes(st: AxonalState, rule: StdpRule, spikes: Int32Array, count: 
   const revStart = st.revStart;
   const revSyn = st.revSyn;
   const revSrc = st.revSrc;
+  const column = st.column;
   const lastArr = st.lastArr;
   const x1 = st.x1;
   const preTab = st.dPre.table;
@@ -169,19 +175,25 @@ function postSpikes(st: AxonalState, rule: StdpRule, spikes: Int32Array, count: 
     const j = spikes[i];
     const dk = s - st.lastPost[j];
     const slowBefore = st.y2[j] * decay(st.dPostSlow.table, st.dPostSlow.rate, dk);
-    for (let r = revStart[j]; r < revStart[j + 1]; r++) {
+    const lo = revStart[j];
+    const hi = revStart[j + 1];
+    // The column's weights are scattered over the table: gathered first in a loop of independent loads, so
+    // that the CPU keeps many cache misses in flight, then updated in order, then stored back.
+    for (let r = lo; r < hi; r++) column[r - lo] = weight[revSyn[r]];
+    for (let r = lo; r < hi; r++) {
       const src = revSrc[r];
       const la = lastArr[src];
-      const k = revSyn[r];
+      const w = sign * column[r - lo];
       if (la < 0) {
         // No arrival yet: the trace is 0 and the update only clamps w to its bounds, as Auryn's does.
-        weight[k] = sign * (hasUnpaired ? rule.onPostUnpaired!(sign * weight[k], slowBefore) : rule.onPost(sign * weight[k], 0, slowBefore));
+        column[r - lo] = sign * (hasUnpaired ? rule.onPostUnpaired!(w, slowBefore) : rule.onPost(w, 0, slowBefore));
         continue;
       }
       const dp = s - la;
       const pre = dp === 0 ? x1[src] - 1 : x1[src] * (dp < preLen ? preTab[dp] : Math.exp(-dp * preRate));
-      weight[k] = sign * rule.onPost(sign * weight[k], pre, slowBefore);
+      column[r - lo] = sign * rule.onPost(w, pre, slowBefore);
     }
+    for (let r = lo; r < hi; r++) weight[revSyn[r]] = column[r - lo];
     st.y1[j] = st.y1[j] * decay(st.dPost.table, st.dPost.rate, dk) + 1;
     st.y2[j] = slowBefore + 1;
     st.y3[j] = st.y3[j] * decay(st.dPostHom.table, st.dPostHom.rate, dk) + 1;
