@@ -13,3 +13,9 @@ export { plasticSynapse, delayHandlers, neuronTau, checkNonNegativeWeight } from
 export { dendriticHandler } from './plasticity/dendritic.js';
 export { axonalHandler } from './plasticity/axonal.js';
 export const synapsePlugins: readonly Plugin[] = [staticSynapse, stdpSynapse, stdpPlSynapseHom, stdpPlSynapseHomHpc, stdpTripletSynapse, tripletAuryn];
+export { stdpMechanism, mapTraces, nestCompositions, type MechanismOptions } from './plasticity/mechanism.js';
+export { spikePair, vogelsSprekeler, type PostTauSource } from './plasticity/timing/pair.js';
+export { triplet, tripletHomeostatic } from './plasticity/timing/triplet.js';
+export type { TimingDependence, TimingRule, TraceSpec } from './plasticity/timing/types.js';
+export { additive, multiplicative, gutig, powerLaw, type WeightDependence, type WeightRule } from './plasticity/weight/dependences.js';
+export { setKernelSpecialisation, kernelSpecialisation } from './plasticity/specialise.js';

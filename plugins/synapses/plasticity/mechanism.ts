@@ -1,0 +1,222 @@
+import { ParameterError } from '../../../core/errors.js';
+import type { ParamSchema, Params } from '../../../core/schema.js';
+import type { StdpRule, StdpRuleDefinition } from './rule.js';
+import type { TimingDependence, TimingRule, TraceSpec } from './timing/types.js';
+import type { WeightDependence, WeightRule } from './weight/dependences.js';
+import { methodCopy } from './specialise.js';
+import { checkNonNegativeWeight } from './synapse.js';
+import { spikePair } from './timing/pair.js';
+import { triplet, tripletHomeostatic } from './timing/triplet.js';
+import { additive, gutig, powerLaw } from './weight/dependences.js';
+import { stdpSynapseRule } from '../stdp_synapse.js';
+import { stdpPlSynapseHomRule } from '../stdp_pl_synapse_hom.js';
+import { stdpTripletSynapseRule } from '../stdp_triplet_synapse.js';
+import { tripletAurynRule } from '../triplet_auryn.js';
+
+/**
+ * STDP = timing dependence × weight dependence (PyNN's STDPMechanism). The timing half declares its
+ * traces as data and gives, at each spike, an amplitude A and a trace value K; the weight half turns
+ * (w, A, K) into the new weight. `stdpMechanism` joins them into a StdpRuleDefinition, so the result runs
+ * through `plasticSynapse()` and both delay handlers unchanged.
+ *
+ * The handlers keep five exponential, all-to-all traces that jump by 1 per spike: x (pre, read at post
+ * spikes), x2 (pre, read at pre spikes), y (post, read at pre spikes), y2 (post, read at post spikes)
+ * and z (a second post trace read at pre spikes, which alone may start above 0). A declared trace is
+ * mapped onto the slot its side and reading spike select; one that fits none (nearest-neighbour pairing,
+ * an increment other than 1, a third trace of a kind) is refused with a ParameterError naming it.
+ */
+export interface MechanismOptions {
+  timing: TimingDependence;
+  weight: WeightDependence;
+  /** Model name; `stdp_<timing>_<weight>` when omitted. */
+  name?: string;
+  doc?: string;
+  /**
+   * Own parameter schema (e.g. NEST's names), with `translate` giving the halves' parameters from it.
+   * Without them the schema is the union of the halves' (a name in both is an error).
+   */
+  params?: ParamSchema;
+  translate?: (p: Params) => Params;
+  check?: StdpRuleDefinition['check'];
+  checkWeight?: StdpRuleDefinition['checkWeight'];
+}
+
+/** The handler slots, in the order the doc above gives them, with the StdpRule field each fills. */
+const SLOTS = [
+  { side: 'pre', readAt: 'post', field: 'tauPre', label: 'x (pre trace read at post spikes)' },
+  { side: 'pre', readAt: 'pre', field: 'tauPreSlow', label: 'x2 (pre trace read at pre spikes)' },
+  { side: 'post', readAt: 'pre', field: 'tauPost', label: 'y (post trace read at pre spikes)' },
+  { side: 'post', readAt: 'post', field: 'tauPostSlow', label: 'y2 (post trace read at post spikes)' },
+  { side: 'post', readAt: 'pre', field: 'tauPostHom', label: 'z (second post trace read at pre spikes)' },
+] as const;
+
+type SlotField = (typeof SLOTS)[number]['field'];
+
+/** Time constants per slot and z's initial value, or a ParameterError naming the trace that does not fit. */
+export function mapTraces(traces: readonly TraceSpec[], where: string): Record<SlotField, number> & { postHomInitial: number } {
+  const out = { tauPre: 0, tauPreSlow: 0, tauPost: 0, tauPostSlow: 0, tauPostHom: 0, postHomInitial: 0 };
+  const taken = new Set<SlotField>();
+  for (const t of traces) {
+    const what = `trace '${t.name}'`;
+    if ((t.pairing ?? 'all-to-all') !== 'all-to-all') {
+      throw new ParameterError(where, what, t.pairing, "'all-to-all': the delay handlers keep all-to-all traces only (nearest-neighbour pairing needs its own handler)");
+    }
+    if ((t.increment ?? 1) !== 1) {
+      throw new ParameterError(where, what, `increment ${t.increment}`, 'an increment of 1 per spike (scale the amplitude instead)');
+    }
+    if (!(t.tau > 0) || !Number.isFinite(t.tau)) throw new ParameterError(where, `${what} time constant`, t.tau, 'a finite time constant > 0 ms');
+    const slot = SLOTS.find((s) => s.side === t.side && s.readAt === t.readAt && !taken.has(s.field));
+    if (slot === undefined) {
+      const used = SLOTS.filter((s) => s.side === t.side && s.readAt === t.readAt).map((s) => s.label).join(' and ');
+      throw new ParameterError(where, what, `a ${t.side} trace read at ${t.readAt} spikes`, `at most the handlers' ${used}, already taken`);
+    }
+    if ((t.initial ?? 0) !== 0 && slot.field !== 'tauPostHom') {
+      throw new ParameterError(where, what, `initial value ${t.initial}`, "0: only the z slot (the second post trace read at pre spikes) starts elsewhere; declare the trace after the one read at pre spikes from 0");
+    }
+    taken.add(slot.field);
+    out[slot.field] = t.tau;
+    if (slot.field === 'tauPostHom') out.postHomInitial = t.initial ?? 0;
+  }
+  return out;
+}
+
+/**
+ * The rule of a composition. Its methods are copied per mechanism (methodCopy) so that each timing ×
+ * weight pair has its own type feedback: the kernels, specialised per onPost, then see one rule shape and
+ * V8 inlines both halves, as it does a hand-written rule.
+ */
+class ComposedRule implements StdpRule {
+  readonly tauPre: number;
+  readonly tauPreSlow: number;
+  readonly tauPost: number;
+  readonly tauPostSlow: number;
+  readonly tauPostHom: number;
+  readonly postHomInitial: number;
+  constructor(readonly td: TimingRule, readonly wd: WeightRule, slots: ReturnType<typeof mapTraces>) {
+    this.tauPre = slots.tauPre;
+    this.tauPreSlow = slots.tauPreSlow;
+    this.tauPost = slots.tauPost;
+    this.tauPostSlow = slots.tauPostSlow;
+    this.tauPostHom = slots.tauPostHom;
+    this.postHomInitial = slots.postHomInitial;
+  }
+  onPost(w: number, pre: number, postSlowBefore: number): number {
+    const td = this.td;
+    return this.wd.potentiate(w, td.ltpAmp(pre, postSlowBefore), td.ltpTrace(pre, postSlowBefore));
+  }
+  onPre(w: number, post: number, preSlowBefore: number, postHom: number): number {
+    const td = this.td;
+    return this.wd.depress(w, td.ltdAmp(post, preSlowBefore, postHom), td.ltdTrace(post, preSlowBefore, postHom));
+  }
+}
+
+/** The methods a composition may swap in: the unpaired shortcut, and a pre spike that potentiates first. */
+const variants = {
+  onPostUnpaired(this: ComposedRule, w: number): number {
+    return this.wd.unpaired!(w);
+  },
+  onPreSymmetric(this: ComposedRule, w: number, post: number, preSlowBefore: number, postHom: number): number {
+    const td = this.td;
+    const wd = this.wd;
+    const v = wd.potentiate(w, td.preLtpAmp!(post), td.preLtpTrace!(post));
+    return wd.depress(v, td.ltdAmp(post, preSlowBefore, postHom), td.ltdTrace(post, preSlowBefore, postHom));
+  },
+};
+
+function unionParams(a: ParamSchema, b: ParamSchema, name: string): ParamSchema {
+  for (const k of Object.keys(b)) {
+    if (k in a) throw new ParameterError(name, k, 'in both halves', 'distinct parameter names in the timing and the weight dependence (give params and translate)');
+  }
+  return { ...a, ...b };
+}
+
+export function stdpMechanism(opts: MechanismOptions): StdpRuleDefinition {
+  const { timing, weight } = opts;
+  const name = opts.name ?? `stdp_${timing.name}_${weight.name}`;
+  if ((opts.params === undefined) !== (opts.translate === undefined)) {
+    throw new ParameterError(name, 'params', opts.params === undefined ? 'translate without params' : 'params without translate', 'both params and translate, or neither');
+  }
+  const params = opts.params ?? unionParams(timing.params, weight.params, name);
+  const translate = opts.translate ?? ((p: Params) => p);
+  // One rule class per mechanism, its hot methods copied from ComposedRule's source (see ComposedRule).
+  const key = {};
+  class Rule extends ComposedRule {}
+  const proto = Rule.prototype as unknown as Record<string, unknown>;
+  let prototypeDone = false;
+  const finish = (td: TimingRule, wd: WeightRule) => {
+    // At the first build, not at definition: which variants apply follows from the halves' classes, and
+    // setKernelSpecialisation(false) before a network is prepared still applies to module-level mechanisms.
+    proto.onPost = methodCopy(ComposedRule.prototype.onPost, key);
+    proto.onPre = td.preLtpAmp ? methodCopy(variants.onPreSymmetric, key) : methodCopy(ComposedRule.prototype.onPre, key);
+    if (wd.unpaired && timing.ltpNeedsPre) proto.onPostUnpaired = methodCopy(variants.onPostUnpaired, key);
+    prototypeDone = true;
+  };
+  let shape: [unknown, unknown] | undefined;
+  return {
+    name,
+    doc: opts.doc ?? `STDP mechanism: ${timing.name} timing dependence x ${weight.name} weight dependence`,
+    params,
+    check: opts.check,
+    checkWeight: opts.checkWeight,
+    build(p: Params, targetParams: Params, where: string): StdpRule {
+      const q = translate(p);
+      const td = timing.build(q, targetParams, where);
+      const wd = weight.build(q, td.relative, where);
+      const slots = mapTraces(td.traces, where);
+      if (!prototypeDone) {
+        finish(td, wd);
+        shape = [Object.getPrototypeOf(td), Object.getPrototypeOf(wd)];
+      } else if (shape![0] !== Object.getPrototypeOf(td) || shape![1] !== Object.getPrototypeOf(wd)) {
+        throw new ParameterError(where, 'rule', name, 'halves that build rules of one class per mechanism');
+      }
+      return new Rule(td, wd, slots);
+    },
+  };
+}
+
+/**
+ * NEST's plastic synapses as compositions, with NEST's parameter names and checks. Each computes the
+ * same bits as the hand-written rule of the same name (test/plugins/synapses/plasticity/mechanism.test.ts).
+ */
+export const nestCompositions = {
+  /** stdp_synapse = spike pair (A_plus = lambda, A_minus = alpha·lambda, tau_minus on the neuron) × Gütig. */
+  stdp_synapse: stdpMechanism({
+    name: 'stdp_synapse',
+    doc: stdpSynapseRule.doc,
+    timing: spikePair({ tauMinus: 'neuron' }),
+    weight: gutig(),
+    params: stdpSynapseRule.params,
+    translate: (p) => ({ tau_plus: p.tau_plus, A_plus: p.lambda, A_minus: p.alpha * p.lambda, mu_plus: p.mu_plus, mu_minus: p.mu_minus, w_min: 0, w_max: p.Wmax }),
+    checkWeight: checkNonNegativeWeight,
+  }),
+  /** stdp_pl_synapse_hom = spike pair (A_plus = lambda, A_minus = lambda·alpha) × power law (no upper bound). */
+  stdp_pl_synapse_hom: stdpMechanism({
+    name: 'stdp_pl_synapse_hom',
+    doc: stdpPlSynapseHomRule.doc,
+    timing: spikePair({ tauMinus: 'neuron' }),
+    weight: powerLaw(),
+    params: stdpPlSynapseHomRule.params,
+    translate: (p) => ({ tau_plus: p.tau_plus, A_plus: p.lambda, A_minus: p.lambda * p.alpha, mu: p.mu, w_min: 0, w_max: Infinity }),
+    checkWeight: checkNonNegativeWeight,
+  }),
+  /** stdp_triplet_synapse = triplet (all-to-all, tau_minus and tau_minus_triplet on the neuron) × additive in weight units. */
+  stdp_triplet_synapse: stdpMechanism({
+    name: 'stdp_triplet_synapse',
+    doc: stdpTripletSynapseRule.doc,
+    timing: triplet({ postTaus: 'neuron' }),
+    weight: additive(),
+    params: stdpTripletSynapseRule.params,
+    translate: (p) => ({ ...p, w_min: 0, w_max: p.Wmax }),
+    checkWeight: checkNonNegativeWeight,
+  }),
+  /** triplet_auryn = triplet with homeostatic depression × additive in weight units. */
+  triplet_auryn: stdpMechanism({
+    name: 'triplet_auryn',
+    doc: tripletAurynRule.doc,
+    timing: tripletHomeostatic(),
+    weight: additive(),
+    params: tripletAurynRule.params,
+    translate: (p) => ({ ...p, w_min: 0, w_max: p.Wmax }),
+    checkWeight: checkNonNegativeWeight,
+  }),
+} as const satisfies Record<string, StdpRuleDefinition>;
