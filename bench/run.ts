@@ -87,8 +87,6 @@ const WASM_COBA: Record<string, [string, string]> = { iaf_cond_exp: ['euler-f32'
 const WASM_PSC: Record<string, [string, string]> = { iaf_psc_exp: ['exact', 'exact-wasm-simd'] };
 /** float32 arithmetic, four neurons per vector, reading its ring in place (within float32 rounding of euler-f32). */
 const WASM_COBA_F32X4: Record<string, [string, string]> = { iaf_cond_exp: ['euler-f32', 'euler-f32x4-wasm-simd'] };
-/** The f32x4 kernel compiled for this machine (native/kernels, npm run build:native; bit-identical to it). */
-const NATIVE_COBA: Record<string, [string, string]> = { iaf_cond_exp: ['euler-f32', 'euler-f32-native'] };
 
 function presetPlans(): PresetPlan[] {
   if (quick) {
@@ -96,7 +94,6 @@ function presetPlans(): PresetPlan[] {
       { name: 'va-coba', label: 'va-coba (1 s, Euler-f32)', overrides: { simtime: 1000, integrator: 'euler-f32' }, reps: 1, peer: 'coba' },
       { name: 'va-coba', label: 'va-coba (1 s, Euler-f32), WASM SIMD', overrides: { simtime: 1000, integrator: 'euler-f32' }, reps: 1, integrators: WASM_COBA },
       { name: 'va-coba', label: 'va-coba (1 s, Euler-f32), WASM SIMD f32x4', overrides: { simtime: 1000, integrator: 'euler-f32' }, reps: 1, integrators: WASM_COBA_F32X4 },
-      { name: 'va-coba', label: 'va-coba (1 s, Euler-f32), native f32 (-march=native)', overrides: { simtime: 1000, integrator: 'euler-f32' }, reps: 1, integrators: NATIVE_COBA },
       { name: 'va-cuba', label: 'va-cuba (1 s)', overrides: { simtime: 1000 }, reps: 1, peer: 'cuba' },
       { name: 'cuba-static', label: 'cuba-static --scale 0.2 (200 ms)', overrides: { simtime: 200, scale: 0.2 }, reps: 1 },
       { name: 'cuba-static', label: 'cuba-static --scale 0.2 (200 ms), WASM SIMD', overrides: { simtime: 200, scale: 0.2 }, reps: 1, integrators: WASM_PSC },
@@ -109,7 +106,6 @@ function presetPlans(): PresetPlan[] {
     { name: 'va-coba', label: 'va-coba (60 s, Euler-f32)', overrides: { simtime: 60000, integrator: 'euler-f32' }, reps: 2, peer: 'coba' },
     { name: 'va-coba', label: 'va-coba (60 s, Euler-f32), WASM SIMD', overrides: { simtime: 60000, integrator: 'euler-f32' }, reps: 3, integrators: WASM_COBA },
     { name: 'va-coba', label: 'va-coba (60 s, Euler-f32), WASM SIMD f32x4', overrides: { simtime: 60000, integrator: 'euler-f32' }, reps: 3, integrators: WASM_COBA_F32X4 },
-    { name: 'va-coba', label: 'va-coba (60 s, Euler-f32), native f32 (-march=native)', overrides: { simtime: 60000, integrator: 'euler-f32' }, reps: 3, integrators: NATIVE_COBA },
     { name: 'va-cuba', label: 'va-cuba (10 s)', overrides: { simtime: 10000 }, reps: 3, peer: 'cuba' },
     { name: 'va-cuba', label: 'va-cuba (10 s), WASM SIMD', overrides: { simtime: 10000 }, reps: 3, integrators: WASM_PSC },
     { name: 'cuba-static', label: 'cuba-static (full, 1 s)', overrides: { simtime: 1000 }, reps: 3 },

@@ -4,7 +4,6 @@
  * REPS fresh networks. Used for docs/wasm-f32x4.md's table.
  *
  *   npx tsx bench/va-coba-phases.ts [integrator] [simtime ms] [reps]
- *   npx tsx bench/va-coba-phases.ts euler-f32-native 10000 3
  */
 import { Simulator } from '../core/simulator.js';
 import { resolvePresetParams } from '../presets/preset.js';

@@ -112,8 +112,8 @@ export const vaCobaParams = {
   I_e: { unit: 'pA', default: 200, doc: 'constant background current to every neuron (keeps the self-sustained state from dying out)' },
   V_m: { unit: 'mV', default: -60, doc: 'initial membrane potential of every neuron' },
   integrator: {
-    unit: '', default: 'exact', choices: ['exact', 'euler-f32', 'euler-f32-wasm-simd', 'euler-f32x4-wasm-simd', 'euler-f32-native'] as const,
-    doc: "'exact': iaf_cond_exp's default (adaptive RKF45 with error control, as NEST through GSL); 'euler-f32': Auryn-style forward Euler in single precision; 'euler-f32-wasm-simd': euler-f32 as WebAssembly SIMD, bit-identical; 'euler-f32x4-wasm-simd': the same scheme in float32 arithmetic, four neurons per WebAssembly SIMD vector (Auryn's SSE kernels); 'euler-f32-native': the f32x4 kernel compiled for this machine (npm run build:native), bit-identical to it",
+    unit: '', default: 'exact', choices: ['exact', 'euler-f32', 'euler-f32-wasm-simd', 'euler-f32x4-wasm-simd'] as const,
+    doc: "'exact': iaf_cond_exp's default (adaptive RKF45 with error control, as NEST through GSL); 'euler-f32': Auryn-style forward Euler in single precision; 'euler-f32-wasm-simd': euler-f32 as WebAssembly SIMD, bit-identical; 'euler-f32x4-wasm-simd': the same scheme in float32 arithmetic, four neurons per WebAssembly SIMD vector (Auryn's SSE kernels)",
   },
 } as const;
 
@@ -194,8 +194,8 @@ export const vaCobaPynnParams = {
   Erev_exc: { unit: 'mV', default: 0, doc: 'e_rev_E' },
   Erev_inh: { unit: 'mV', default: -80, doc: 'e_rev_I' },
   integrator: {
-    unit: '', default: 'rkf45', choices: ['rkf45', 'euler-f32', 'euler-f32x4-wasm-simd', 'euler-f32-native'] as const,
-    doc: "IF_cond_exp's integrator: 'rkf45' (NEST's adaptive scheme, as pyNN.nest runs it), or Auryn's forward Euler in single precision ('euler-f32'; float32 arithmetic four neurons per WebAssembly vector: 'euler-f32x4-wasm-simd'; the same kernel compiled for this machine: 'euler-f32-native', after npm run build:native)",
+    unit: '', default: 'rkf45', choices: ['rkf45', 'euler-f32', 'euler-f32x4-wasm-simd'] as const,
+    doc: "IF_cond_exp's integrator: 'rkf45' (NEST's adaptive scheme, as pyNN.nest runs it), or Auryn's forward Euler in single precision ('euler-f32'; float32 arithmetic four neurons per WebAssembly vector: 'euler-f32x4-wasm-simd')",
   },
 } as const;
 

@@ -10,7 +10,6 @@ import { aeifCondExp, aeifRkf45Scheme } from './aeif_cond_exp.js';
 import { izhikevich, izhikevichEuler } from './izhikevich.js';
 import { pscExpEulerF32, condExpEulerF32 } from '../integrators/euler_f32.js';
 import { f32x4Scheme } from '../integrators/wasm/iaf_cond_exp_f32x4.js';
-import { loadKernelAddon, type KernelAddon } from '../integrators/native.js';
 import { rescaled, type SchemeDef } from './scheme.js';
 
 /**
@@ -101,10 +100,10 @@ const vRest = { V_m: (p: Params) => p.v_rest };
 const vAlias = { v: 'V_m' };
 const resetBelowThreshold = [['v_reset', '<', 'v_thresh']] as const;
 
-/** iaf_cond_exp's float32 kernels (docs/wasm-f32x4.md) under the cell's parameters; the native one loads its addon at create. */
-function f32x4(native: (() => KernelAddon) | null): PynnScheme {
+/** iaf_cond_exp's float32 kernel (docs/wasm-f32x4.md) under the cell's parameters. */
+function f32x4(): PynnScheme {
   return (toNest, weightScale) => {
-    const base = f32x4Scheme(weightScale, native);
+    const base = f32x4Scheme(weightScale);
     return { ...base, create: (ctx) => base.create({ ...ctx, params: toNest(ctx.params) }) };
   };
 }
@@ -143,8 +142,7 @@ export const pynnCells = {
     integrators: {
       rkf45: condExpRkf45Scheme,
       'euler-f32': condExpEulerF32,
-      'euler-f32x4-wasm-simd': f32x4(null),
-      'euler-f32-native': f32x4(loadKernelAddon),
+      'euler-f32x4-wasm-simd': f32x4(),
     },
     defaultIntegrator: 'rkf45',
     relations: resetBelowThreshold,

@@ -9,7 +9,6 @@ import {
 } from '../../index.js';
 import { decodeCheckpoint, encodeCheckpoint, concatChunks } from '../../core/checkpoint.js';
 import { FileSink, parseSpikeArrow } from '../../plugins/recorders/index.js';
-import { kernelAddonAvailable } from '../../plugins/integrators/native.js';
 import { restoreWorkers } from '../../parallel/remote.js';
 import { inputCounter, stepPulseGenerator } from './helpers.js';
 
@@ -143,10 +142,6 @@ describe('checkpoint and restore: the presets resume bit for bit', () => {
   it('va-coba with euler-f32x4-wasm-simd (blocked slices, own float32 ring and adopted tables in WebAssembly memory)', () => {
     const r = checkResume(presetSpec('va-coba', { scale: 0.1, integrator: 'euler-f32x4-wasm-simd' }), 55.3, 35, { plain: true });
     expect(r.ref.sliceMode).toBe('blocked');
-  });
-
-  it.runIf(kernelAddonAvailable())('va-coba with euler-f32-native (the f32x4 kernel compiled natively, same memory; where the addon is built)', () => {
-    checkResume(presetSpec('va-coba', { scale: 0.1, integrator: 'euler-f32-native' }), 55.3, 35);
   });
 
   it('cuba-stdp (stdp_synapse, dendritic: weights, traces, histories)', () => {

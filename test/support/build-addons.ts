@@ -1,5 +1,5 @@
 /**
- * vitest global setup: the native addons some tests need (Open MPI's, the native kernels) are built here
+ * vitest global setup: the native addon some tests need (Open MPI's) is built here
  * when they are missing and their toolchain is installed, so a fresh clone with g++ or Open MPI tests them
  * without a manual step. Where the toolchain is missing nothing is built, and those tests skip, naming it.
  */
@@ -10,7 +10,6 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 const addons = [
-  { name: 'native kernels', built: 'native/kernels/build/Release/spikeworks_kernels.node', script: 'native/kernels/build.mjs', tool: ['g++', '--version'], env: 'SPIKEWORKS_KERNELS_ADDON' },
   { name: 'MPI', built: 'native/mpi/build/Release/spikeworks_mpi.node', script: 'native/mpi/build.mjs', tool: ['mpicc', '--showme:link'], env: 'SPIKEWORKS_MPI_ADDON' },
 ];
 

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mpiAddonAvailable, MPI_INSTALL_HINT } from '../../plugins/backends/mpi.js';
 
 /**
- * Tests that need something built outside Node (the MPI addon and mpirun, the native kernels addon) run
+ * Tests that need something built outside Node (the MPI addon and mpirun) run
  * where it is there. Where it is missing they are skipped with what is missing in their title, unless
  * SPIKEWORKS_REQUIRE_NATIVE=1 (CI sets it after building both), where a missing piece fails the test.
  */

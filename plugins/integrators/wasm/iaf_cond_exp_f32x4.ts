@@ -7,7 +7,6 @@ import { module, op, I32, V128 } from './assembler.js';
 import { wasm, KernelMemory, RowCopier, type StepFn } from './runtime.js';
 import { scatterKernel } from './scatter.js';
 import { stepThrough } from '../../../core/slices.js';
-import { loadKernelAddon, type KernelAddon } from '../native.js';
 
 /**
  * iaf_cond_exp's Auryn-style step (forward Euler on V_m, exponential conductance decay) computed in single
@@ -34,7 +33,7 @@ type ConstName = (typeof CONSTS)[number];
 const QUADS = 3;
 /**
  * A group is padded to a multiple of this many neurons: whole inner-loop iterations of this kernel (4 ×
- * QUADS neurons) and of the native one (three 16-lane vectors).
+ * QUADS neurons), 48 as in earlier versions, so that their checkpoints restore.
  */
 const PAD_TO = 48;
 
@@ -223,19 +222,15 @@ export function f32x4Memory(n: number): KernelMemory {
  * arithmetic is float32 anyway. Handed any other ring (tests, a population whose delays need more rows)
  * it copies the step's rows into scratch rows first.
  */
-export function createCondExpEulerF32x4Wasm(ctx: KernelContext, inputScale = 1, native: KernelAddon | null = null): NeuronKernel {
+export function createCondExpEulerF32x4Wasm(ctx: KernelContext, inputScale = 1): NeuronKernel {
   const { n, params: p, dt: h } = ctx;
   const { pad, A4, at, ringSlots, batchAt, tablesAt } = groupLayout(n);
   const mem = ctx.arena as KernelMemory;
   const memory = mem.memory;
   const buffer = mem.buffer;
   const scaled = inputScale !== 1;
-  // The native kernel (same memory, same operations, wider vectors) when given one; else WebAssembly's.
   const kernel = (channel: number, current = true): StepFn =>
-    native
-      ? (end: number, nSteps: number) =>
-          native.condExpSlice(buffer, end, nSteps, A4, channel, at.spikeIdx, at.spikeLag, at.rowTable, at.consts, current, scaled)
-      : (new wasm.Instance(compiled(A4, channel, scaled, current), { env: { mem: memory } }).exports.step as StepFn);
+    new wasm.Instance(compiled(A4, channel, scaled, current), { env: { mem: memory } }).exports.step as StepFn;
   const scratchKernel = kernel(A4);
   // Padding lanes stay at rest.
   new Float32Array(buffer, 0, pad).fill(p.E_L, n);
@@ -357,32 +352,16 @@ export const iafCondExpF32x4Wasm: IntegratorPlugin = {
   name: 'euler-f32x4-wasm-simd',
   model: 'iaf_cond_exp',
   doc: 'iaf_cond_exp with Auryn-style Euler integration in float32 arithmetic, four neurons per WebAssembly f32x4 (within float32 rounding of euler-f32)',
-  ...f32x4Scheme(1, null),
+  ...f32x4Scheme(1),
 };
 
-/** The scheme for a weight unit (1: nS; 1000: PyNN's µS), on the WebAssembly kernel or the native one. */
-export function f32x4Scheme(inputScale: number, native: (() => KernelAddon) | null) {
+/** The scheme for a weight unit (1: nS; 1000: PyNN's µS). */
+export function f32x4Scheme(inputScale: number) {
   return {
     precision: 'f32' as const,
     // I0 and the refractory count are float32 lanes beside the state (small integers are exact).
     internal: { I0: { type: 'f32' as const, unit: 'pA', doc: 'current input acting this step' }, r: { type: 'f32' as const, unit: 'steps', doc: 'refractory steps left' } },
-    arena: (ctx: NeuronGroupContext) => {
-      // The addon is loaded when the population is created, so a missing build fails before anything runs.
-      if (native) native();
-      return f32x4Memory(ctx.n);
-    },
-    create: (ctx: KernelContext) => createCondExpEulerF32x4Wasm(ctx, inputScale, native ? native() : null),
+    arena: (ctx: NeuronGroupContext) => f32x4Memory(ctx.n),
+    create: (ctx: KernelContext) => createCondExpEulerF32x4Wasm(ctx, inputScale),
   };
 }
-
-/**
- * The same kernel compiled for this machine's vector unit (native/kernels, -march=native: 16 lanes per
- * AVX-512 vector here), over the same memory and with bit-identical results; built by `npm run build:native`.
- */
-export const iafCondExpF32Native: IntegratorPlugin = {
-  kind: 'integrator',
-  name: 'euler-f32-native',
-  model: 'iaf_cond_exp',
-  doc: "iaf_cond_exp's euler-f32x4-wasm-simd kernel compiled natively for this machine (-march=native; 16 float32 lanes with AVX-512), bit-identical to it; needs `npm run build:native`",
-  ...f32x4Scheme(1, loadKernelAddon),
-};

@@ -1,12 +1,11 @@
 import type { Plugin } from '../../../core/plugin.js';
 import { iafPscExpWasm } from './iaf_psc_exp_simd.js';
 import { iafCondExpWasm } from './iaf_cond_exp_simd.js';
-import { iafCondExpF32x4Wasm, iafCondExpF32Native } from './iaf_cond_exp_f32x4.js';
+import { iafCondExpF32x4Wasm } from './iaf_cond_exp_f32x4.js';
 import { aurynIfF32x4Wasm } from './auryn_if_f32x4.js';
 
-export { iafPscExpWasm, iafCondExpWasm, iafCondExpF32x4Wasm, iafCondExpF32Native, aurynIfF32x4Wasm };
+export { iafPscExpWasm, iafCondExpWasm, iafCondExpF32x4Wasm, aurynIfF32x4Wasm };
 /**
  * WebAssembly SIMD integrators: extra schemes for existing models, chosen with `{ integrator }` at create.
- * `euler-f32-native` runs the f32x4 kernel natively and loads its addon only when a group is created with it.
  */
-export const wasmIntegratorPlugins: readonly Plugin[] = [iafPscExpWasm, iafCondExpWasm, iafCondExpF32x4Wasm, iafCondExpF32Native, aurynIfF32x4Wasm];
+export const wasmIntegratorPlugins: readonly Plugin[] = [iafPscExpWasm, iafCondExpWasm, iafCondExpF32x4Wasm, aurynIfF32x4Wasm];

@@ -3,13 +3,8 @@ import { RingBuffer } from '../../../../core/ringbuffer.js';
 import { resolveParams } from '../../../../core/schema.js';
 import { iafCondExp } from '../../../../plugins/neurons/iaf_cond_exp.js';
 import { createCondExpEulerF32 } from '../../../../plugins/integrators/euler_f32.js';
-import { iafCondExpF32x4Wasm, iafCondExpF32Native, condExpF32x4Available } from '../../../../plugins/integrators/wasm/iaf_cond_exp_f32x4.js';
-import { IF_cond_exp } from '../../../../plugins/neurons/pynn.js';
-import { loadKernelAddon, kernelAddonAvailable, KERNELS_BUILD_HINT } from '../../../../plugins/integrators/native.js';
-import { itNeeds } from '../../../support/requirements.js';
+import { iafCondExpF32x4Wasm, condExpF32x4Available } from '../../../../plugins/integrators/wasm/iaf_cond_exp_f32x4.js';
 
-/** The native kernel's tests: they need its addon, built on this machine (npm run build:native). */
-const withNative = itNeeds(kernelAddonAvailable() ? null : KERNELS_BUILD_HINT);
 import { runPreset } from '../../../../presets/run.js';
 import { vaCoba } from '../../../../presets/va.js';
 import { builtinPlugins } from '../../../../index.js';
@@ -278,113 +273,6 @@ describe('euler-f32x4-wasm-simd (iaf_cond_exp in float32 arithmetic, four neuron
     expect(Array.from(ring.ex)).toEqual(Array.from(refEx));
     expect(Array.from(ring.inh)).toEqual(Array.from(refInh));
     expect(refEx.some((v) => v > 1)).toBe(true);
-  });
-
-  withNative('euler-f32-native (the kernel compiled for this machine, 16 lanes) is bit-identical to euler-f32x4-wasm-simd: state and spikes, per step and per slice', () => {
-    const addon = loadKernelAddon();
-    expect(['avx512f', 'avx2', 'baseline']).toContain(addon.isa);
-    const n = 150;
-    const slots = 17;
-    const m = 8;
-    const params = resolveParams('test', iafCondExp.params, { ...cell, I_e: 180 });
-    const wa = kernelOf(iafCondExp, iafCondExpF32x4Wasm, { n, params, dt: 0.1, firstGid: 1, seed: 1 });
-    const na = kernelOf(iafCondExp, iafCondExpF32Native, { n, params, dt: 0.1, firstGid: 1, seed: 1 });
-    const ringW = wa.capabilities!.ownRing!(slots)!;
-    const ringN = na.capabilities!.ownRing!(slots)!;
-    const rnd = lcg(53);
-    const sW = new Int32Array(n * m);
-    const lW = new Int32Array(n * m);
-    const sN = new Int32Array(n * m);
-    const lN = new Int32Array(n * m);
-    let spikes = 0;
-    for (let slice = 0; slice < 1250; slice++) {
-      const from = slice * m;
-      for (let k = 0; k < m; k++) {
-        const w = ringW.offset(from + m + k);
-        for (let i = 0; i < n; i++) {
-          ringW.ex[w + i] = ringN.ex[w + i] = rnd() < 0.15 ? 4 * rnd() : 0;
-          ringW.inh[w + i] = ringN.inh[w + i] = rnd() < 0.03 ? -51 * rnd() : 0;
-          // the current channel in the second half, so both kernel variants run
-          if (slice >= 625) ringW.cur[w + i] = ringN.cur[w + i] = rnd() < 0.05 ? 60 * (rnd() - 0.5) : 0;
-        }
-      }
-      let cW: number;
-      let cN: number;
-      if (slice % 2 === 0) {
-        cW = wa.capabilities!.slice!(from, from + m, ringW, sW, lW);
-        cN = na.capabilities!.slice!(from, from + m, ringN, sN, lN);
-      } else {
-        cW = cN = 0;
-        for (let k = 0; k < m; k++) {
-          const a = wa.update(from + k, ringW as RingBuffer, ringW.offset(from + k), sW.subarray(cW));
-          const b = na.update(from + k, ringN as RingBuffer, ringN.offset(from + k), sN.subarray(cN));
-          lW.fill(k, cW, cW + a);
-          lN.fill(k, cN, cN + b);
-          cW += a;
-          cN += b;
-        }
-      }
-      expect(cN).toBe(cW);
-      // the slice kernel lists spikes in its own block order (16-lane blocks vs 4-lane quads): compare as sets
-      const pairs = (sp: Int32Array, lg: Int32Array, c: number) => Array.from({ length: c }, (_, j) => lg[j] * 100000 + sp[j]).sort((a, b) => a - b);
-      expect(pairs(sN, lN, cN)).toEqual(pairs(sW, lW, cW));
-      spikes += cW;
-    }
-    expect(spikes).toBeGreaterThan(1000);
-    for (const v of ['V_m', 'g_ex', 'g_in']) expect(Array.from(na.state[v])).toEqual(Array.from(wa.state[v]));
-    expect(Array.from(ringN.ex)).toEqual(Array.from(ringW.ex));
-  });
-
-  withNative('va-coba with euler-f32-native gives the spike digest of euler-f32x4-wasm-simd (1 s)', () => {
-    const digest = (integrator: string) => runPreset(vaCoba, { simtime: 1000, integrator }, { plugins: builtinPlugins }).summary.spike_digest;
-    expect(digest('euler-f32-native')).toBe(digest('euler-f32x4-wasm-simd'));
-  }, 30000);
-
-  withNative("PyNN's IF_cond_exp on both kernels (weights in µS, scaled by 1000): native bit-identical to WebAssembly, both within 1e-3 mV of euler-f32", () => {
-    const n = 300;
-    const slots = 17;
-    const m = 8;
-    const pynnCell = { tau_m: 20, cm: 0.2, v_rest: -60, v_reset: -60, v_thresh: -50, tau_refrac: 5, tau_syn_E: 5, tau_syn_I: 10, e_rev_E: 0, e_rev_I: -80, i_offset: 0.15 };
-    const params = resolveParams('test', IF_cond_exp.params, pynnCell);
-    const ctx = { n, params, dt: 0.1, firstGid: 1, seed: 1 };
-    const ts = kernelOf(IF_cond_exp, IF_cond_exp.integrators['euler-f32'], ctx);
-    const wa = kernelOf(IF_cond_exp, IF_cond_exp.integrators['euler-f32x4-wasm-simd'], ctx);
-    const na = kernelOf(IF_cond_exp, IF_cond_exp.integrators['euler-f32-native'], ctx);
-    // PyNN's v is an alias of V_m, not a second array.
-    expect(IF_cond_exp.aliases?.v).toBe('V_m');
-    const ringT = new RingBuffer(n, slots);
-    const ringW = wa.capabilities!.ownRing!(slots)!;
-    const ringN = na.capabilities!.ownRing!(slots)!;
-    const rnd = lcg(71);
-    const sp = { W: new Int32Array(n * m), N: new Int32Array(n * m), T: new Int32Array(n) };
-    const lg = { W: new Int32Array(n * m), N: new Int32Array(n * m) };
-    const firedT = new Float64Array(n);
-    const firedW = new Float64Array(n);
-    for (let slice = 0; slice < 1250; slice++) {
-      const from = slice * m;
-      for (let k = 0; k < m; k++) {
-        const [wT, wW] = [ringT.offset(from + m + k), ringW.offset(from + m + k)];
-        for (let i = 0; i < n; i++) {
-          const ex = rnd() < 0.2 ? 0.004 : 0; // 4 nS
-          const inh = rnd() < 0.03 ? -0.051 : 0; // 51 nS
-          ringT.ex[wT + i] = ringW.ex[wW + i] = ringN.ex[wW + i] = ex;
-          ringT.inh[wT + i] = ringW.inh[wW + i] = ringN.inh[wW + i] = inh;
-        }
-      }
-      const cW = wa.capabilities!.slice!(from, from + m, ringW, sp.W, lg.W);
-      const cN = na.capabilities!.slice!(from, from + m, ringN, sp.N, lg.N);
-      const pairs = (s: Int32Array, l: Int32Array, c: number) => Array.from({ length: c }, (_, j) => l[j] * 100000 + s[j]).sort((a, b) => a - b);
-      expect(pairs(sp.N, lg.N, cN)).toEqual(pairs(sp.W, lg.W, cW));
-      for (let j = 0; j < cW; j++) firedW[sp.W[j]] += from + lg.W[j];
-      for (let k = 0; k < m; k++) {
-        const off = ringT.offset(from + k);
-        const c = ts.update(from + k, ringT, off, sp.T);
-        for (let j = 0; j < c; j++) firedT[sp.T[j]] += from + k;
-        ringT.clear(off);
-      }
-    }
-    for (const v of ['V_m', 'g_ex', 'g_in']) expect(Array.from(na.state[v])).toEqual(Array.from(wa.state[v]));
-    expectMostTrainsAgree(firedT, firedW, ts.state.V_m, wa.state.V_m);
   });
 
   it('gives va-coba rates within 2 % of euler-f32 over 10 s (bit-identical f64x2 kernel as the euler-f32 run)', () => {
