@@ -1,4 +1,5 @@
 import { restoreArray, savedNumber } from '../../core/saved-state.js';
+import { nextDown } from '../../core/equations/kernel.js';
 import type { SavedState } from '../../core/contracts/base.js';
 
 /**
@@ -64,20 +65,6 @@ export function stepFactor(rmax: number): number {
     return f > 5 ? 5 : f < 1 ? 1 : f;
   }
   return 1;
-}
-
-const bits = new Float64Array(1);
-const words = new Uint32Array(bits.buffer);
-const LO = ((bits[0] = 1), words[0] === 0 ? 0 : 1);
-
-/** nextafter(x, 0) for x > 0, without allocating. */
-export function nextDown(x: number): number {
-  bits[0] = x;
-  if (words[LO] === 0) {
-    words[LO] = 0xffffffff;
-    words[1 - LO]--;
-  } else words[LO]--;
-  return bits[0];
 }
 
 /** GSL's last step of an interval: h0 = t1 - t0, backed off until t0 + h0 does not pass t1. */

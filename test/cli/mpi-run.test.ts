@@ -1,32 +1,17 @@
 import { describe, expect } from 'vitest';
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readSpikeFileChunks } from '../../analysis/spikefile.js';
+import { manifest, until } from '../support/run-folders.js';
 import { itNeeds, missingMpi } from '../support/requirements.js';
 
 // The built CLI under mpirun (npm test builds dist/ with tsup first).
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const MPIRUN = ['--allow-run-as-root', '--oversubscribe', '-np', '2', process.execPath, 'bin/spikeworks.js'];
 const args = ['va-cuba', '--scale', '0.25', '--simtime', '20000', '--seed', '6', '--no-progress', '--json'];
-
-function manifest(dir: string): Record<string, unknown> | null {
-  try {
-    return JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
-  } catch {
-    return null;
-  }
-}
-
-async function until(what: () => boolean, ms = 90_000): Promise<void> {
-  const t0 = Date.now();
-  while (!what()) {
-    if (Date.now() - t0 > ms) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const summaryOf = (out: string) => JSON.parse(out.split('\n').find((l) => l.startsWith('{'))!) as Record<string, unknown>;
 
@@ -39,11 +24,11 @@ describe('spikeworks run --comm mpi: a folder written as the run goes, signals, 
     let stderr = '';
     p.stderr!.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((r) => p.on('exit', (code) => r(code)));
-    await until(() => manifest(dir) !== null);
+    await until(() => manifest(dir) !== null, 90_000);
     const first = manifest(dir)!;
     expect(first.status).toBe('running');
     expect(first.mpi_ranks).toBe(2);
-    await until(() => ((manifest(dir)?.checkpoint as { t_ms: number } | null | undefined)?.t_ms ?? 0) >= 4000);
+    await until(() => ((manifest(dir)?.checkpoint as { t_ms: number } | null | undefined)?.t_ms ?? 0) >= 4000, 90_000);
     p.kill('SIGINT');
     await exited;
     // mpirun passes SIGTERM on to the ranks.

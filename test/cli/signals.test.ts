@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readSpikeFileChunks } from '../../analysis/spikefile.js';
+import { manifest, until } from '../support/run-folders.js';
 
 // Runs the built CLI (npm test builds dist/ with tsup first).
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -18,22 +19,6 @@ function exited(p: ChildProcess): Promise<{ code: number | null; stderr: string 
   let stderr = '';
   p.stderr!.on('data', (d) => (stderr += d));
   return new Promise((resolve) => p.on('exit', (code) => resolve({ code, stderr })));
-}
-
-function manifest(dir: string): Record<string, unknown> | null {
-  try {
-    return JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
-  } catch {
-    return null;
-  }
-}
-
-async function until(what: () => boolean, ms = 60_000): Promise<void> {
-  const t0 = Date.now();
-  while (!what()) {
-    if (Date.now() - t0 > ms) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 function compare(a: string, extra: string[] = []): { status: number; out: string } {
