@@ -14,6 +14,8 @@ import type { izhikevichParams } from '../plugins/neurons/izhikevich.js';
 import type { aurynIfParams } from '../plugins/neurons/auryn_if.js';
 import type { poissonPopulationParams } from '../plugins/neurons/poisson_population.js';
 import type { pynnSchemas } from '../plugins/neurons/pynn.js';
+import type { hhPscAlphaParams } from '../plugins/neurons/hh_psc_alpha.js';
+import type { hhCondExpTraubParams } from '../plugins/neurons/hh_cond_exp_traub.js';
 import type { deviceTiming, poissonGeneratorParams } from '../plugins/generators/poisson_generator.js';
 import type { dcGeneratorParams } from '../plugins/generators/dc_generator.js';
 import type { noiseGeneratorParams } from '../plugins/generators/noise_generator.js';
@@ -31,6 +33,8 @@ export interface BuiltinModels extends Pynn {
   iaf_cond_alpha: typeof condParams;
   aeif_cond_exp: typeof aeifParams;
   izhikevich: typeof izhikevichParams;
+  hh_psc_alpha: typeof hhPscAlphaParams;
+  hh_cond_exp_traub: typeof hhCondExpTraubParams;
   parrot_neuron: typeof archivingParams;
   poisson_population: typeof poissonPopulationParams;
   IFGroup: typeof aurynIfParams;

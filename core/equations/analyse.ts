@@ -73,6 +73,13 @@ export function infer(e: Expr, scope: Scope): Typed {
         return { node: { t: 'call', fn: e.fn, args: [a.node, expect(e.args[1], a.unit, scope, e.args[0])], src: e.src }, unit: a.unit };
       }
       if (e.fn === 'pow') return power(e, e.args[0], e.args[1], scope);
+      if (e.fn === 'prev') {
+        const arg = e.args[0];
+        // The scope of a threshold answers 'prev(X)' for a state variable X; other scopes do not.
+        const b = arg.type === 'name' ? scope(`prev(${arg.name})`) : undefined;
+        if (!b) throw new ModelError(`'${e.src}': prev() takes a state variable and is allowed in a threshold only`);
+        return { node: b.node, unit: b.unit };
+      }
       const a = infer(e.args[0], scope);
       if (e.fn === 'abs') return { node: { t: 'call', fn: 'abs', args: [a.node], src: e.src }, unit: a.unit };
       if (e.fn === 'sqrt') return { node: { t: 'call', fn: 'sqrt', args: [a.node], src: e.src }, unit: powUnit(a.unit, 0.5) };
@@ -81,6 +88,13 @@ export function infer(e: Expr, scope: Scope): Typed {
     case 'cmp': {
       const a = infer(e.a, scope);
       return { node: { t: 'cmp', op: e.op, a: a.node, b: expect(e.b, a.unit, scope, e.a) }, unit: DIMENSIONLESS };
+    }
+    case 'and': {
+      // Comparisons are 0/1 (closures) or booleans (generated JS): their product is the conjunction, with
+      // no new node kind for the back ends to learn.
+      for (const x of [e.a, e.b]) if (x.type !== 'cmp' && x.type !== 'and') throw new ModelError(`'${e.src}': 'and' joins comparisons, not '${x.src}'`);
+      const a = infer(e.a, scope), b = infer(e.b, scope);
+      return { node: { t: 'bin', op: '*', a: a.node, b: b.node, src: e.src }, unit: DIMENSIONLESS };
     }
   }
 }

@@ -69,6 +69,53 @@ function portSource(q: Bound['ports'][number], y: string): string {
   return `${y} = (${y} ${q.sign > 0 ? '+' : '-'} ${inc});`;
 }
 
+const isLeaf = (n: Node) => n.t === 'num' || n.t === 'state' || n.t === 'stim' || n.t === 'param';
+
+/**
+ * `outs[j] = trees[j]` as one block, each compound subtree that occurs twice or more (by its source: bound
+ * subexpressions are equal trees, not shared objects) evaluated once into a `const`. The operands and their
+ * order are emit()'s, so every value is what emit() gives.
+ */
+export function sharedDerivs(trees: readonly Node[], names: readonly string[], outs: readonly string[], guard: (j: number, e: string) => string): string {
+  const text = new Map<Node, string>();
+  const src = (n: Node): string => {
+    let s = text.get(n);
+    if (s === undefined) text.set(n, (s = emit(n, names, 'stim')));
+    return s;
+  };
+  const count = new Map<string, number>();
+  const visit = (n: Node): void => {
+    if (isLeaf(n)) return;
+    const s = src(n);
+    count.set(s, (count.get(s) ?? 0) + 1);
+    if (n.t === 'neg') visit(n.a);
+    else if (n.t === 'bin' || n.t === 'cmp') { visit(n.a); visit(n.b); }
+    else if (n.t === 'call') n.args.forEach(visit);
+  };
+  trees.forEach(visit);
+  const temps = new Map<string, string>();
+  const pre: string[] = [];
+  const gen = (n: Node): string => {
+    if (isLeaf(n)) return src(n);
+    const s = src(n);
+    const known = temps.get(s);
+    if (known !== undefined) return known;
+    let e: string;
+    if (n.t === 'neg') e = `(-${gen(n.a)})`;
+    else if (n.t === 'bin') e = `(${gen(n.a)} ${n.op} ${gen(n.b)})`;
+    else if (n.t === 'call') e = `Math.${n.fn}(${n.args.map(gen).join(', ')})`;
+    else if (n.t === 'cmp') e = `(${gen(n.a)} ${n.op === '==' ? '===' : n.op === '!=' ? '!==' : n.op} ${gen(n.b)})`;
+    else return s;
+    if ((count.get(s) ?? 0) < 2) return e;
+    const name = `cse${temps.size}`;
+    temps.set(s, name);
+    pre.push(`const ${name} = ${e};`);
+    return name;
+  };
+  const assigns = trees.map((t, j) => `${outs[j]} = ${guard(j, gen(t))};`);
+  return `{ ${[...pre, ...assigns].join(' ')} }`;
+}
+
 /** The kernel's source: NEST's update order for every neuron, with the scheme's integration block. */
 export function kernelSource(m: CompiledModel, s: EquationScheme, b: Bound, dt: number, prep: unknown): string {
   const k = m.states.length;
@@ -80,6 +127,7 @@ export function kernelSource(m: CompiledModel, s: EquationScheme, b: Bound, dt: 
       const free = emit(b.derivs[j], names, 'stim');
       return m.clamped[j] && hasRefr ? `(refr ? 0 : ${free})` : free;
     },
+    derivs: (outs, names) => sharedDerivs(b.derivs, names, outs, (j, e) => (m.clamped[j] && hasRefr ? `(refr ? 0 : ${e})` : e)),
     internal: (name) => `X_${name}`,
   });
   const L: string[] = ['"use strict";'];
@@ -93,7 +141,9 @@ export function kernelSource(m: CompiledModel, s: EquationScheme, b: Bound, dt: 
   for (const q of b.ports) L.push(q.drop ? `if (!refr) ${portSource(q, vars[q.target])}` : portSource(q, vars[q.target]));
   if (b.threshold) {
     const resets = b.resets.map((r) => `${vars[r.target]} = ${emit(r.value, vars, 'stim')};`).join(' ');
-    L.push(`if (refr) R[i]--; else if (${emit(b.threshold, vars, 'stim')}) { ${resets} R[i] = ${b.refrSteps}; spikes[count++] = i; }`);
+    // prev(y_j) is slot k + 1 + j: the stored value, not yet overwritten by this step's.
+    const tvars = [...vars, 'stim', ...m.states.map((_, j) => `S${j}[i]`)];
+    L.push(`if (refr) R[i]--; else if (${emit(b.threshold, tvars, 'stim')}) { ${resets} R[i] = ${b.refrSteps}; spikes[count++] = i; }`);
   } else if (hasRefr) L.push('if (refr) R[i]--;');
   L.push(vars.map((v, j) => `S${j}[i] = ${v};`).join(' '));
   L.push('I0[i] = cur[off + i];', '}', 'return count;', '};');
@@ -140,13 +190,14 @@ function fallbackStep(m: CompiledModel, s: EquationScheme, b: Bound, dt: number,
   const integrate = s.fallback(fctx);
   const thr = b.threshold && closure(b.threshold, k);
   const resets = b.resets.map((r) => ({ target: r.target, f: closure(r.value, k) }));
-  const env = new Float64Array(k + 1);
+  // Slots 0..k-1 the state, k the current input, k+1.. the state at the start of the step (prev()).
+  const env = new Float64Array(2 * k + 1);
   const { s: S, I0, r: R, n } = a;
   const { ports, refrSteps } = b;
   return (ex, inh, cur, off, spikes) => {
     let count = 0;
     for (let i = 0; i < n; i++) {
-      for (let j = 0; j < k; j++) env[j] = S[j][i];
+      for (let j = 0; j < k; j++) env[j] = env[k + 1 + j] = S[j][i];
       env[k] = I0[i];
       const refr = hasRefr && R[i] > 0;
       fctx.refr = refr;

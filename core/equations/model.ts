@@ -43,7 +43,10 @@ export interface ModelDef {
   state: Record<string, StateDef>;
   /** 'dX/dt = expr : unit' for each state variable, and 'name = expr : unit' subexpressions. */
   equations: readonly string[];
-  /** A comparison: 'V_m >= V_th'. None: the model never spikes. */
+  /**
+   * A comparison, or comparisons joined by `and`: 'V_m >= V_th'. `prev(V_m)` is V_m at the start of the
+   * step (a spike at a local maximum: 'V_m >= 0 * mV and prev(V_m) > V_m'). None: the model never spikes.
+   */
   threshold?: string;
   /** Statements run in order after a spike: 'V_m = V_reset', 'w += b'. */
   reset?: readonly string[];
@@ -141,8 +144,15 @@ export function compileModel(def: ModelDef): { compiled: CompiledModel; paramUni
   if (def.threshold !== undefined) {
     const where = `threshold '${def.threshold}'`;
     const e = parseExpr(def.threshold, where);
-    if (e.type !== 'cmp') throw new ModelError(`${where}: expected a comparison such as 'V_m >= V_th'`);
-    threshold = lowerAs(e, DIMENSIONLESS, scope, where);
+    if (e.type !== 'cmp' && e.type !== 'and') throw new ModelError(`${where}: expected a comparison such as 'V_m >= V_th'`);
+    // prev(X) reads slot k + 1 + j: X at the start of the step (slot k is I_stim).
+    const thresholdScope: Scope = (name) => {
+      const p = /^prev\((.*)\)$/.exec(name);
+      if (!p) return scope(name);
+      const j = states.indexOf(p[1]);
+      return j < 0 ? undefined : { node: { t: 'state', i: states.length + 1 + j, src: name }, unit: units[j] };
+    };
+    threshold = lowerAs(e, DIMENSIONLESS, thresholdScope, where);
   }
   const resets = (def.reset ?? []).map((src) => {
     const a = parseAssignment(src);

@@ -11,7 +11,9 @@ export type Expr =
   | { readonly type: 'neg'; readonly arg: Expr; readonly src: string }
   | { readonly type: 'bin'; readonly op: '+' | '-' | '*' | '/' | '^'; readonly a: Expr; readonly b: Expr; readonly src: string }
   | { readonly type: 'call'; readonly fn: string; readonly args: readonly Expr[]; readonly src: string }
-  | { readonly type: 'cmp'; readonly op: CmpOp; readonly a: Expr; readonly b: Expr; readonly src: string };
+  | { readonly type: 'cmp'; readonly op: CmpOp; readonly a: Expr; readonly b: Expr; readonly src: string }
+  /** Conjunction of comparisons (thresholds only): Brian2's `and`. */
+  | { readonly type: 'and'; readonly a: Expr; readonly b: Expr; readonly src: string };
 
 export type CmpOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
 
@@ -19,6 +21,13 @@ export type CmpOp = '<' | '<=' | '>' | '>=' | '==' | '!=';
 export const FUNCTIONS: Readonly<Record<string, number>> = {
   exp: 1, log: 1, sqrt: 1, abs: 1, tanh: 1, sin: 1, cos: 1, min: 2, max: 2, pow: 2,
 };
+/**
+ * `prev(X)`: the state variable X at the start of the step, before integration. Not a function of values,
+ * so apart from FUNCTIONS; the analysis allows it in thresholds only (NEST's HH models test `U_old > V_m`).
+ */
+const STATE_FUNCTIONS: Readonly<Record<string, number>> = { prev: 1 };
+const arity = (fn: string): number | undefined =>
+  Object.hasOwn(FUNCTIONS, fn) ? FUNCTIONS[fn] : Object.hasOwn(STATE_FUNCTIONS, fn) ? STATE_FUNCTIONS[fn] : undefined;
 
 export class ParseError extends SpikeworksError {
   override name = 'ParseError';
@@ -75,7 +84,17 @@ export function parseExpr(src: string, where = `expression '${src}'`): Expr {
     if (peek().kind !== 'op' || peek().text !== op) fail(peek(), `expected '${op}'`);
     k++;
   };
-  // Precedence climbing: comparison < additive < multiplicative < unary minus < power (right-assoc).
+  // Precedence climbing: and < comparison < additive < multiplicative < unary minus < power (right-assoc).
+  function conjunction(): Expr {
+    const start = peek().pos;
+    let a = comparison();
+    while (peek().kind === 'name' && peek().text === 'and') {
+      k++;
+      const b = comparison();
+      a = { type: 'and', a, b, src: text(start, peek().pos) };
+    }
+    return a;
+  }
   function comparison(): Expr {
     const start = peek().pos;
     const a = additive();
@@ -143,7 +162,7 @@ export function parseExpr(src: string, where = `expression '${src}'`): Expr {
     if (t.kind === 'name') {
       k++;
       if (peek().kind === 'op' && peek().text === '(') {
-        if (!(t.text in FUNCTIONS)) fail(t, `unknown function '${t.text}' (known: ${Object.keys(FUNCTIONS).join(', ')})`);
+        if (arity(t.text) === undefined) fail(t, `unknown function '${t.text}' (known: ${Object.keys(FUNCTIONS).join(', ')})`);
         k++;
         const args: Expr[] = [];
         if (!(peek().kind === 'op' && peek().text === ')')) {
@@ -154,7 +173,7 @@ export function parseExpr(src: string, where = `expression '${src}'`): Expr {
           }
         }
         expect(')');
-        if (args.length !== FUNCTIONS[t.text]) fail(t, `${t.text}() takes ${FUNCTIONS[t.text]} argument(s), ${args.length} given`);
+        if (args.length !== arity(t.text)) fail(t, `${t.text}() takes ${arity(t.text)} argument(s), ${args.length} given`);
         return { type: 'call', fn: t.text, args, src: text(t.pos, peek().pos) };
       }
       return { type: 'name', name: t.text, src: t.text };
@@ -167,7 +186,7 @@ export function parseExpr(src: string, where = `expression '${src}'`): Expr {
     }
     return fail(t, t.kind === 'end' ? 'expression ends too early' : 'unexpected token');
   }
-  const e = comparison();
+  const e = conjunction();
   if (peek().kind !== 'end') fail(peek(), 'unexpected token');
   return e;
 }
@@ -214,7 +233,7 @@ export function namesIn(e: Expr, out = new Set<string>()): Set<string> {
   switch (e.type) {
     case 'name': out.add(e.name); break;
     case 'neg': namesIn(e.arg, out); break;
-    case 'bin': case 'cmp': namesIn(e.a, out); namesIn(e.b, out); break;
+    case 'bin': case 'cmp': case 'and': namesIn(e.a, out); namesIn(e.b, out); break;
     case 'call': for (const a of e.args) namesIn(a, out); break;
     default: break;
   }

@@ -24,6 +24,7 @@ export interface CompiledModel {
   readonly derivs: readonly Node[];
   /** Variables held (derivative 0) while refractory. */
   readonly clamped: readonly boolean[];
+  /** Reads state slot k + 1 + j for prev(y_j): y_j at the start of the step, before integration. */
   readonly threshold?: Node;
   readonly resets: readonly { readonly target: number; readonly value: Node }[];
   /** Refractory period in ms (parameters only). */
@@ -43,6 +44,12 @@ export interface EmitContext {
   readonly dt: number;
   /** JS source of dy_j/dt with the state read from `names` (clamped variables give 0 while refractory). */
   deriv(j: number, names: readonly string[]): string;
+  /**
+   * A block assigning every dy_j/dt at `names` to `outs[j]`, each subexpression that occurs more than once
+   * (an HH rate read by two equations) computed once into a block-scoped temporary: the same operations on
+   * the same operands as `deriv`, so the same values. Schemes may use it instead of k `deriv` calls.
+   */
+  derivs?(outs: readonly string[], names: readonly string[]): string;
   /** Identifier of the scheme's internal per-neuron array `name` (index it with `i`). */
   internal(name: string): string;
   readonly prep: unknown;

@@ -10,8 +10,11 @@ import { parrotNeuron } from './parrot_neuron.js';
 import { poissonPopulation } from './poisson_population.js';
 import { aurynIF } from './auryn_if.js';
 import { pynnModels } from './pynn.js';
+import { hhPscAlpha } from './hh_psc_alpha.js';
+import { hhCondExpTraub } from './hh_cond_exp_traub.js';
 
 export { iafPscExp, iafPscAlpha, iafPscDelta, iafCondExp, iafCondAlpha, aeifCondExp, izhikevich, parrotNeuron, poissonPopulation };
+export { hhPscAlpha, hhCondExpTraub };
 export {
   IF_curr_exp, IF_curr_alpha, IF_cond_exp, EIF_cond_exp_isfa_ista, IF_cond_alpha, Izhikevich, pynnCells, pynnModels, pynnToNest, nestToPynn, pynnSchemas, pynnTarget,
   type PynnCell, type PynnModelName, type PynnTranslation,
@@ -20,7 +23,7 @@ export { propagatorExp, propagatorAlpha, refractorySteps } from './propagators.j
 export { Rkf45, controlY, controlYp, type OdeSystem, type ErrorControl } from '../integrators/index.js';
 
 export const neuronPlugins: readonly Plugin[] = [
-  iafPscExp, iafPscAlpha, iafPscDelta, iafCondExp, iafCondAlpha, aeifCondExp, izhikevich, parrotNeuron,
+  iafPscExp, iafPscAlpha, iafPscDelta, iafCondExp, iafCondAlpha, aeifCondExp, izhikevich, parrotNeuron, hhPscAlpha, hhCondExpTraub,
   ...pynnModels, poissonPopulation,
   aurynIF,
 ];

@@ -46,7 +46,8 @@ export const rkf45: EquationScheme = {
     const lets = (xs: string[]) => `let ${xs.map((x) => `${x} = 0`).join(', ')};`;
     const stage = (out: readonly string[], terms: [number, string[]][]) =>
       out.map((o, j) => `${o} = (${z[j]} + (h0 * ${terms.map(([co, kk]) => `(${L(co)} * ${kk[j]})`).reduce((s, t) => `(${s} + ${t})`)}));`).join(' ');
-    const evals = (out: string[], at: string[]) => out.map((o, j) => `${o} = ${c.deriv(j, at)};`).join(' ');
+    // One block per evaluation with shared subexpressions where the kernel offers it (same values).
+    const evals = (out: string[], at: string[]) => (c.derivs ? c.derivs(out, at) : out.map((o, j) => `${o} = ${c.deriv(j, at)};`).join(' '));
     const { epsAbs, epsRel } = c.model.tolerance;
     const D = (j: number) => (epsRel === 0 ? L(epsAbs) : `((${L(epsRel)} * Math.abs(${c.vars[j]})) + ${L(epsAbs)})`);
     const H = L(c.dt);
@@ -57,7 +58,8 @@ export const rkf45: EquationScheme = {
       `while (t < ${H}) {`,
       `const t0 = t, span = ${H} - t0; let h0 = hc, fin = false;`,
       J.map((j) => `const ${z[j]} = ${c.vars[j]};`).join(' '),
-      J.map((j) => `const ${d[j]} = ${c.deriv(j, c.vars)};`).join(' '),
+      `let ${d.join(', ')};`,
+      evals(d, [...c.vars]),
       'for (;;) {',
       `if (h0 >= span) { h0 = span; fin = true; while (t0 + h0 > ${H}) h0 = nextDown(h0); } else fin = false;`,
       a.map((o, j) => `${o} = (${z[j]} + ((${L(F.A2)} * h0) * ${d[j]}));`).join(' '),

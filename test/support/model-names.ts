@@ -4,7 +4,7 @@ import type { ParamSchema } from '../../core/schema.js';
  * The names of the user models the tests register (test/core/helpers.ts, plugins/recorders/recorders.test.ts,
  * core/compile.test.ts, core/registry.test.ts, plugins/neurons/user_model.test.ts, plugins/synapses/plasticity/
  * helpers.ts, parallel/fixtures/failing.ts and user-network.ts, core/equations/user_model.test.ts,
- * plugins/schemes/exact.test.ts), declared as a user declares their own
+ * plugins/schemes/exact.test.ts, plugins/neurons/hh_*.test.ts), declared as a user declares their own
  * (docs/api.md, "Typed parameters"): create() then takes them, with loose params.
  */
 declare module '../../core/model-types.js' {
@@ -22,5 +22,8 @@ declare module '../../core/model-types.js' {
     user_lif: ParamSchema;
     my_aLIF: ParamSchema;
     quadratic_if: ParamSchema;
+    hh_psc_alpha_fallback: ParamSchema;
+    hh_cond_exp_traub_fallback: ParamSchema;
+    hh_cond_exp_traub_tight: ParamSchema;
   }
 }
