@@ -15,7 +15,7 @@ import { Population, PopulationView, Device, Projection, type HandleOwner, type 
 import type { CheckedModel, CreateOptions, CreateParams } from './model-types.js';
 import type { ValueSpec } from './distributions.js';
 import type { SimWorld } from './world.js';
-import type { PluginRegistry } from './registry.js';
+import { pluginId, type PluginRegistry } from './registry.js';
 import type { RunStats } from './stats.js';
 import type { NeuronModel, StateArray } from './contracts/neuron.js';
 import type { CommRuntime } from './contracts/backend.js';
@@ -338,7 +338,7 @@ export class Network implements HandleOwner {
 
   /** The spec of what was built so far (Simulator.toSpec). */
   spec(options: { modules?: { url: string; export?: string }[]; run?: NetworkSpec['run'] }): NetworkSpec {
-    const names = this.registry.plugins().map((p) => ({ kind: p.kind, name: p.name }));
+    const names = this.registry.plugins().map((p) => ({ kind: p.kind, name: pluginId(p) }));
     const spec = this.log.spec({ dt: this.clock.dt, seed: this.random.seed }, { names, ...(options.modules ? { modules: options.modules } : {}) });
     if (options.run) spec.run = options.run;
     return spec;

@@ -61,6 +61,14 @@ export interface ResolvedScheme {
  * under the token of its kind (so a service or test can resolve them all), and indexed by kind and name for
  * constant-time lookups while building.
  */
+/**
+ * A plugin's name among those of its kind: its name, or for an integrator `<model>/<name>`, since a scheme's
+ * name is its model's own (two models may each have an 'euler-f32x4-wasm-simd'). Specs list plugins by it.
+ */
+export function pluginId(plugin: Plugin): string {
+  return plugin.kind === 'integrator' ? `${plugin.model}/${plugin.name}` : plugin.name;
+}
+
 export class PluginRegistry {
   private readonly byKind = new Map<PluginKind, Map<string, Plugin>>();
   private readonly schemes = new Map<string, Map<string, NeuronScheme>>();
@@ -77,8 +85,7 @@ export class PluginRegistry {
     }
     let names = this.byKind.get(plugin.kind);
     if (!names) this.byKind.set(plugin.kind, (names = new Map()));
-    // A scheme's name is its model's own: two models may each have an 'euler-f32x4-wasm-simd'.
-    const key = plugin.kind === 'integrator' ? `${plugin.model}/${plugin.name}` : plugin.name;
+    const key = pluginId(plugin);
     const existing = names.get(key);
     if (existing === plugin) return;
     if (existing) throw new SpikeworksError(`a ${KIND_LABEL[plugin.kind]} named '${key}' is already registered; choose another name`);

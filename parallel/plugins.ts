@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { SpikeworksError, ParameterError } from '../core/errors.js';
 import { builtinPlugins } from '../plugins/index.js';
 import type { Plugin } from '../core/plugin.js';
+import { pluginId } from '../core/registry.js';
 import type { PluginSetSpec } from '../core/spec.js';
 
 /** A module path (relative to the working directory) or URL, as an import() URL. */
@@ -28,7 +29,7 @@ export async function importPlugins(url: string, name = 'plugins'): Promise<Plug
  */
 export function selectPlugins(set: PluginSetSpec, extra: readonly Plugin[] = []): Plugin[] {
   const byKey = new Map<string, Plugin>();
-  for (const p of [...builtinPlugins, ...extra]) byKey.set(`${p.kind}/${p.name}`, p);
+  for (const p of [...builtinPlugins, ...extra]) byKey.set(`${p.kind}/${pluginId(p)}`, p);
   return set.names.map(({ kind, name }) => {
     const p = byKey.get(`${kind}/${name}`);
     if (!p) {
