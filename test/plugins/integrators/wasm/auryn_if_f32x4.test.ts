@@ -7,6 +7,7 @@ import { aurynIfF32x4Wasm, aurynIfF32x4Available } from '../../../../plugins/int
 import { runPreset } from '../../../../presets/run.js';
 import { zenke25k, zenke25kStatic } from '../../../../presets/zenke.js';
 import { builtinPlugins } from '../../../../index.js';
+import { runPresetWorkers } from '../../../../parallel/workers.js';
 
 function lcg(seed: number) {
   return () => {
@@ -91,4 +92,12 @@ describe("IFGroup's f32x4 WebAssembly kernel", () => {
       expect(simd.spike_count).toBe(js.spike_count);
     }, 120_000);
   }
+
+  it('on 2 worker threads (the spec names the scheme as IFGroup/euler-f32x4-wasm-simd): the single-process digest', async () => {
+    const overrides = { scale: 0.05, simtime: 200 };
+    const one = runPreset(zenke25kStatic, overrides, { plugins: builtinPlugins }).summary;
+    const two = (await runPresetWorkers(zenke25kStatic, overrides, { workers: 2 })).summary;
+    expect(one.spike_count).toBeGreaterThan(50);
+    expect(two.spike_digest).toBe(one.spike_digest);
+  }, 120_000);
 });
