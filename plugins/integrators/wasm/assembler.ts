@@ -104,6 +104,30 @@ export const op = {
   /** b < a ? b : a, and a < b ? b : a: the selects of a JavaScript clip, NaN and signed zeros included. */
   f32x4Pmin: () => [0xfd, ...uleb(0xea)],
   f32x4Pmax: () => [0xfd, ...uleb(0xeb)],
+  // Lane arithmetic and comparisons the equation kernels lower their IR to (plugins/schemes/simd_wasm.ts).
+  f32x4Ne: () => [0xfd, ...uleb(0x42)],
+  f32x4Le: () => [0xfd, ...uleb(0x45)],
+  f32x4Neg: () => [0xfd, ...uleb(0xe1)],
+  f32x4Sqrt: () => [0xfd, ...uleb(0xe3)],
+  f32x4Div: () => [0xfd, ...uleb(0xe7)],
+  /** IEEE min/max as Math.min/max: NaN if either is NaN, -0 below +0. */
+  f32x4Min: () => [0xfd, ...uleb(0xe8)],
+  f32x4Max: () => [0xfd, ...uleb(0xe9)],
+  f64x2Ne: () => [0xfd, ...uleb(0x48)],
+  f64x2Lt: () => [0xfd, ...uleb(0x49)],
+  f64x2Le: () => [0xfd, ...uleb(0x4b)],
+  f64x2Abs: () => [0xfd, ...uleb(0xec)],
+  f64x2Neg: () => [0xfd, ...uleb(0xed)],
+  f64x2Sqrt: () => [0xfd, ...uleb(0xef)],
+  f64x2Div: () => [0xfd, ...uleb(0xf3)],
+  f64x2Min: () => [0xfd, ...uleb(0xf4)],
+  f64x2Max: () => [0xfd, ...uleb(0xf5)],
+  /** Round to the nearest integer, ties to even. */
+  f32x4Nearest: () => [0xfd, ...uleb(0x6a)],
+  i32x4Splat: () => [0xfd, ...uleb(0x11)],
+  i32x4TruncSatF32x4S: () => [0xfd, ...uleb(0xf8)],
+  i32x4Shl: () => [0xfd, ...uleb(0xab)],
+  i32x4Add: () => [0xfd, ...uleb(0xae)],
   f32Const: (v: number) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)],
   /** Byte shuffle of two vectors: `lanes` are 16 indices into the 32 bytes of (a, b). */
   i8x16Shuffle: (lanes: number[]) => [0xfd, ...uleb(0x0d), ...lanes],
