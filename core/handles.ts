@@ -102,6 +102,8 @@ export class Projection {
     readonly params: Params,
     readonly options: Readonly<Record<string, string>>,
   ) {}
+  /** Called after each spike this projection delivers, with the source's local index and the emission step (weight_recorder). */
+  readonly transmissionListeners: ((src: number, step: number) => void)[] = [];
   /** The connections in CSR form (once compiled, the runtime's own copy where it keeps one). */
   get table(): SynapseTable {
     if (!this.owner.world.has(this.eid, C.synapses)) {

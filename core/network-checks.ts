@@ -50,6 +50,16 @@ export function checkFloat32Initial(where: string, integrator: string, component
  * lists them all (a model without parameters still takes the general keys). `receptor_type` gets its own
  * answer: no built-in neuron model has receptor ports, the sign of the weight picks the input channel.
  */
+/** syn_spec `weight_recorder` (NEST's synapse property): the device that logs every transmission of the projection. */
+export function takeWeightRecorder(where: string, rest: Record<string, unknown>, owner: HandleOwner): ((p: Projection) => void) | null {
+  const d = rest.weight_recorder;
+  if (d === undefined) return null;
+  delete rest.weight_recorder;
+  const rt = d instanceof Device && d.owner === owner ? (d.runtime as { logTransmissions?: (p: Projection) => void }) : null;
+  if (!rt?.logTransmissions) throw new ParameterError(where, 'weight_recorder', describeNotNode(d), 'a weight_recorder created by this simulator');
+  return (p) => rt.logTransmissions!(p);
+}
+
 export function checkSpecKeys(where: string, spec: string, rest: Record<string, unknown>, general: readonly string[], own: readonly string[], owner: string, targetModel?: string): void {
   for (const key of Object.keys(rest)) {
     if (own.includes(key) || general.includes(key)) continue;

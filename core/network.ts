@@ -5,7 +5,7 @@ import { knownNames, resolveParams, type Params } from './schema.js';
 import { allocateState, heapArena, isStateComponent, type ResourceComponent } from './component.js';
 import { MAX_NODES, MemoryLedger, formatCount, isMpiRank, type MemoryBudget } from './memory.js';
 import { SpecLog } from './spec-log.js';
-import { checkAttach, checkFloat32Initial, checkGeneratorLink, checkSpecKeys, checkStartStop, describeNotNode, neuronBytes, splitExtraParams } from './network-checks.js';
+import { checkAttach, checkFloat32Initial, checkGeneratorLink, checkSpecKeys, checkStartStop, describeNotNode, neuronBytes, splitExtraParams, takeWeightRecorder } from './network-checks.js';
 import { C, type DeviceLink } from './components.js';
 import { SERVICE, type Clock, type RandomStreams, type Services } from './services.js';
 import { blockOf } from './partition.js';
@@ -17,9 +17,7 @@ import type { ValueSpec } from './distributions.js';
 import type { SimWorld } from './world.js';
 import { pluginId, type PluginRegistry } from './registry.js';
 import type { RunStats } from './stats.js';
-import type { NeuronModel, StateArray } from './contracts/neuron.js';
-import type { CommRuntime } from './contracts/backend.js';
-import type { RecorderRuntime } from './contracts/device.js';
+import type { NeuronModel, StateArray, CommRuntime, RecorderRuntime } from './plugin.js';
 import type { SimEvents } from './events.js';
 import type { NetworkSpec } from './spec.js';
 
@@ -263,6 +261,7 @@ export class Network implements HandleOwner {
     const conn = parseConn(this.registry, connSpec);
     const syn = parseSyn(this.registry, synSpec);
     const where = `connect ${conn.rule.name}/${syn.model.name} (population ${pre.id} -> ${post.id})`;
+    const recorder = takeWeightRecorder(where, syn.rest, this);
     checkSpecKeys(where, 'conn_spec', conn.rest, ['rule', 'allow_autapses', 'allow_multapses'], Object.keys(conn.rule.params), `rule ${conn.rule.name}`);
     checkSpecKeys(where, 'syn_spec', syn.rest, ['synapse_model', 'weight', 'delay', ...Object.keys(syn.model.options ?? {})], Object.keys(syn.model.params), syn.model.name, post.model);
     const ruleParams = resolveParams(where, conn.rule.params, conn.rest);
@@ -277,6 +276,7 @@ export class Network implements HandleOwner {
     this.world.relate(eid, this.world.Pre, pre.eid);
     this.world.relate(eid, this.world.Post, post.eid);
     this.projections.push(proj);
+    recorder?.(proj);
     this.stats.buildEdgeTime += now() - t0;
     this.events.emit('build', { kind: 'projection', name: syn.model.name });
     return proj;

@@ -58,6 +58,23 @@ export const exchangeSystem: SystemPlugin = {
 };
 
 /**
+ * A projection's runtime as propagation calls it: itself, or, with transmission listeners (a weight_recorder),
+ * one that tells them of each delivered spike; spike by spike then (no batches), so that each sees its weights.
+ */
+function observed(rt: SynapseRuntime, p: Projection): SynapseRuntime {
+  const listeners = p.transmissionListeners;
+  if (listeners.length === 0) return rt;
+  return {
+    deliver(src: number, step: number) {
+      rt.deliver(src, step);
+      for (const l of listeners) l(src, step);
+    },
+    bytesPerSynapse: () => rt.bytesPerSynapse(),
+    weights: () => rt.weights(),
+  };
+}
+
+/**
  * Every spike of the slice reaches the projections leaving its population. Spike by spike (each spike to
  * each of its projections, in time order) unless a runtime takes batches: then the spikes are split by
  * source population and each projection gets its population's spikes at once. Each projection still sees
@@ -74,7 +91,7 @@ export const propagateSystem: SystemPlugin = {
     if (pops.length === 0) return null;
     const projections = entities.map((e) => world.get(e, C.projection));
     const outgoing: SynapseRuntime[][] = pops.map(() => []);
-    for (const p of projections) outgoing[p.source.id].push(world.get(p.eid, C.synapseRuntime));
+    for (const p of projections) outgoing[p.source.id].push(observed(world.get(p.eid, C.synapseRuntime), p));
     const firsts = Int32Array.from(pops, (p) => p.firstGid);
     const nPops = firsts.length;
     const batched = outgoing.some((list) => list.some((rt) => rt.capabilities?.batch));

@@ -32,6 +32,8 @@ export interface WeightRecorderRuntime extends RecorderRuntime {
   events(): WeightEvents;
   /** The table file (record_to 'tsv'), else null. */
   readonly filename: string | null;
+  /** Log every spike the projection transmits (syn_spec weight_recorder, as NEST's): one row per synapse of its row. */
+  logTransmissions(projection: Projection): void;
   collect(): WeightEvents & { watch: Int32Array };
 }
 
@@ -76,9 +78,10 @@ function readWeights(w: Watch, out: Float64Column): void {
 }
 
 /**
- * weight_recorder: the weights of chosen synapses, sampled every `interval` ms on the multimeter's clock.
- * (NEST's weight_recorder logs a weight at each spike transmission instead; sampling at an interval keeps
- * the output bounded for 10^8 plastic synapses.) Synapses are given at create time through the options
+ * weight_recorder, two ways: as NEST's, a projection that names it in its syn_spec (`weight_recorder`) has
+ * every spike it transmits logged, one row per synapse of the sender's row with the weight it is sent with
+ * (logTransmissions); or the weights of chosen synapses are sampled every `interval` ms on the multimeter's
+ * clock, which keeps the output bounded for 10^8 plastic synapses: given at create time through the options
  * `projections` (and optionally `synapses`: one index list per projection) or later with `watch()`.
  * Events use NEST's names: senders, targets, times, weights. record_to 'tsv' streams them to the output
  * folder's table (`weight_recorder-<gid>.tsv`, exact values; see tables.ts) instead of keeping them.
@@ -86,7 +89,7 @@ function readWeights(w: Watch, out: Float64Column): void {
 export const weightRecorder: RecorderModel = {
   kind: 'recorder',
   name: 'weight_recorder',
-  doc: 'Samples synaptic weights of chosen projections at an interval (after NEST weight_recorder)',
+  doc: 'Logs the weight of every transmission of the projections that name it in their syn_spec (NEST weight_recorder), or samples chosen synapses at an interval',
   params: { ...samplingParams, ...deviceTiming },
   extraParams: ['projections', 'synapses', 'record_to', 'path', 'overwrite_files'],
   // One process's order: by time, then watch, then CSR order (source, then target; multapses in rank order).
@@ -113,6 +116,9 @@ export const weightRecorder: RecorderModel = {
     const targets = new Int32Column();
     const times = new Float64Column();
     const weights = new Float64Column();
+    // Which watch each row belongs to (sampled: 0, 1, ...; transmission logs: -1, -2, ...): the merge's key.
+    const watchOf = new Int32Column();
+    let logged = 0;
     // Watches wait for the synapse tables: they exist once the network is compiled (prepare).
     const pending: [Projection, ArrayLike<number> | undefined][] = [];
     let prepared = false;
@@ -160,14 +166,15 @@ export const weightRecorder: RecorderModel = {
           });
           return;
         }
-        for (const w of watches) {
+        watches.forEach((w, k) => {
           for (let i = 0; i < w.index.length; i++) {
             senders.push(w.senders[i]);
             targets.push(w.targets[i]);
             times.push(t);
+            watchOf.push(k);
           }
           readWeights(w, weights);
-        }
+        });
       },
       get filename(): string | null {
         return table ? (table as TableWriter).file.filename : null;
@@ -187,7 +194,7 @@ export const weightRecorder: RecorderModel = {
       // A checkpoint: the samples so far and how many watches made them (a restore rebuilds the watches from the spec).
       saveState(): SavedState {
         if (table) return { watches: watches.length + pending.length, file: saveFilePosition(sink!, (table as TableWriter).file) };
-        return { watches: watches.length + pending.length, senders: senders.view(), targets: targets.view(), times: times.view(), weights: weights.view() };
+        return { watches: watches.length + pending.length, senders: senders.view(), targets: targets.view(), times: times.view(), weights: weights.view(), watch: watchOf.view() };
       },
       // Called before the restored network is prepared (its watches are still pending then).
       loadState(s: SavedState) {
@@ -204,16 +211,51 @@ export const weightRecorder: RecorderModel = {
         restoreColumn(targets, s, 'targets', at);
         restoreColumn(times, s, 'times', at);
         restoreColumn(weights, s, 'weights', at);
+        restoreColumn(watchOf, s, 'watch', at);
       },
       /** The events and each row's watch: the keys of a merge across ranks. */
       collect() {
         const ev = runtime.events();
-        const watch = new Int32Array(ev.senders.length);
-        const perSample = watches.reduce((n, w) => n + w.index.length, 0);
-        for (let row = 0; row < watch.length && perSample > 0; ) {
-          for (let w = 0; w < watches.length; w++) for (let i = 0; i < watches[w].index.length; i++) watch[row++] = w;
-        }
+        if (!table) return { ...ev, watch: watchOf.view().slice() };
+        const f = (table as TableWriter);
+        const watch = f.withWatch ? (readTable(sink!, f.file.filename, ['watch']).watch as Int32Array) : new Int32Array(ev.senders.length);
         return { ...ev, watch };
+      },
+      logTransmissions(projection) {
+        const id = -1 - logged++;
+        let bound: { rowStart: Uint32Array; target: Uint32Array; firstSender: number; firstTarget: number; weightAt: (k: number) => number } | null = null;
+        // The table and runtime exist once the network is compiled, before the first spike is delivered.
+        const bind = () => {
+          const t = projection.table;
+          const rt = projection.runtime;
+          const at = rt?.capabilities?.weightAt;
+          const weightAt = at ? at : !projection.synapseModel.plastic ? (k: number) => (t.weight ? t.weight[k] : t.homWeight) : (k: number) => projection.weights()[k];
+          return { rowStart: t.rowStart, target: t.target, firstSender: projection.source.firstGid, firstTarget: projection.target.firstGid + projection.target.localStart, weightAt };
+        };
+        projection.transmissionListeners.push((src, step) => {
+          const b = (bound ??= bind());
+          const lo = b.rowStart[src];
+          const hi = b.rowStart[src + 1];
+          if (lo === hi) return;
+          const t = (step + 1) * ctx.dt;
+          const sender = b.firstSender + src;
+          if (table) {
+            const tw = table as TableWriter;
+            const lead = rowStart(tw.withWatch, id);
+            const stamp = String(t);
+            let out = '';
+            for (let k = lo; k < hi; k++) out += `${lead}${sender}\t${b.firstTarget + b.target[k]}\t${stamp}\t${String(b.weightAt(k))}\n`;
+            tw.write(out);
+            return;
+          }
+          for (let k = lo; k < hi; k++) {
+            senders.push(sender);
+            targets.push(b.firstTarget + b.target[k]);
+            times.push(t);
+            weights.push(b.weightAt(k));
+            watchOf.push(id);
+          }
+        });
       },
     };
     const projections = ctx.options.projections;
