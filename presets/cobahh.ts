@@ -44,6 +44,10 @@ export const cobahhParams = {
     unit: '', default: 'zero', choices: ['zero', 'nest'] as const,
     doc: "initial m, h, n: 'zero' as Brian2's example leaves them; 'nest': hh_cond_exp_traub's own initial state",
   },
+  integrator: {
+    unit: '', default: 'rkf45', choices: ['rkf45', 'exponential-euler', 'exponential-euler-f32x4-wasm-simd'] as const,
+    doc: "'rkf45': hh_cond_exp_traub's own (NEST's adaptive GSL scheme, eps_abs 1e-3); 'exponential-euler': Brian2's method in examples/COBAHH.py, one step of dt; 'exponential-euler-f32x4-wasm-simd': the same in float32, four neurons per WebAssembly SIMD vector",
+  },
 } as const;
 
 function buildCobahh(sim: Simulator, p: PresetValues) {
@@ -54,10 +58,11 @@ function buildCobahh(sim: Simulator, p: PresetValues) {
     C_m: p.C_m, g_L: p.g_L, g_Na: p.g_Na, g_K: p.g_K, E_L: p.E_L, E_K: p.E_K, E_Na: p.E_Na, V_T: p.V_T,
     E_ex: p.E_ex, E_in: p.E_in, tau_syn_ex: p.tau_syn_ex, tau_syn_in: p.tau_syn_in, t_ref: p.t_ref,
   });
-  // hh_cond_exp_traub's rkf45 (NEST's GSL scheme): fixed-step RK4 at dt 0.1 ms is unstable for these
-  // sodium kinetics (the network falls silent), and there is no exponential Euler scheme to match Brian2's.
-  const E = sim.create('hh_cond_exp_traub', NE, neuron);
-  const I = sim.create('hh_cond_exp_traub', NI, neuron);
+  // hh_cond_exp_traub's rkf45 (NEST's GSL scheme) by default: fixed-step RK4 at dt 0.1 ms is unstable for
+  // these sodium kinetics (the network falls silent); 'exponential-euler' is Brian2's own method.
+  const options = { integrator: p.integrator as string };
+  const E = sim.create('hh_cond_exp_traub', NE, neuron, options);
+  const I = sim.create('hh_cond_exp_traub', NI, neuron, options);
   for (const pop of [E, I]) {
     pop.set('V_m', { distribution: 'normal', mean: p.V_m_mean as number, std: p.V_m_std as number });
     pop.set('g_ex', { distribution: 'normal', mean: p.g_ex_mean as number, std: p.g_ex_std as number });
