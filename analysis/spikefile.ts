@@ -2,6 +2,7 @@ import { closeSync, fstatSync, openSync, readSync, writeFileSync, writeSync } fr
 import { extname } from 'node:path';
 import { Message, MessageHeader, RecordBatchReader, RecordBatchStreamWriter, Table, type RecordBatch, type Schema } from 'apache-arrow';
 import { SpikeworksError } from '../core/errors.js';
+import { collectGarbage } from './gc.js';
 import { SPIKE_BINARY_HEADER_BYTES, SPIKE_BINARY_MAGIC, SPIKE_BINARY_VERSION } from '../plugins/recorders/files.js';
 
 /**
@@ -77,6 +78,8 @@ export class SpikeFileError extends SpikeworksError {
 }
 
 export const DEFAULT_CHUNK_BYTES = 1 << 16;
+/** Bytes of text read between two garbage collections (see gc.ts). */
+const COLLECT_EVERY_BYTES = 8 << 20;
 /** A text line longer than this is not a spike record. */
 const MAX_LINE_CHARS = 1 << 16;
 /** Arrow IPC metadata longer than this is not a spike file's. */
@@ -164,11 +167,17 @@ export function readSpikeFileChunks(
     const parser = new TextSpikeParser(path, onChunk, drop);
     const buf = Buffer.allocUnsafe(chunkBytes);
     let pos = 0;
+    let sinceCollect = 0;
     while (pos < size) {
       const n = readSync(fd, buf, 0, Math.min(chunkBytes, size - pos), pos);
       if (n === 0) break;
       parser.feed(buf.toString('latin1', 0, n));
       pos += n;
+      sinceCollect += n;
+      if (sinceCollect >= COLLECT_EVERY_BYTES) {
+        collectGarbage();
+        sinceCollect = 0;
+      }
     }
     return parser.end();
   } finally {
