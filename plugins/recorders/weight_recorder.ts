@@ -223,20 +223,24 @@ export const weightRecorder: RecorderModel = {
       },
       logTransmissions(projection) {
         const id = -1 - logged++;
-        let bound: { rowStart: Uint32Array; target: Uint32Array; firstSender: number; firstTarget: number; weightAt: (k: number) => number } | null = null;
+        let bound: { rowStart: Uint32Array; target: Uint32Array; firstSender: number; firstTarget: number; weightAt: (k: number) => number; refresh: () => void } | null = null;
         // The table and runtime exist once the network is compiled, before the first spike is delivered.
         const bind = () => {
           const t = projection.table;
           const rt = projection.runtime;
           const at = rt?.capabilities?.weightAt;
-          const weightAt = at ? at : !projection.synapseModel.plastic ? (k: number) => (t.weight ? t.weight[k] : t.homWeight) : (k: number) => projection.weights()[k];
-          return { rowStart: t.rowStart, target: t.target, firstSender: projection.source.firstGid, firstTarget: projection.target.firstGid + projection.target.localStart, weightAt };
+          // A plastic runtime without weightAt hands out a copy of its table: taken once per spike (`copied`).
+          let copied: Float32Array | null = null;
+          const weightAt = at ? at : !projection.synapseModel.plastic ? (k: number) => (t.weight ? t.weight[k] : t.homWeight) : (k: number) => copied![k];
+          const refresh = at || !projection.synapseModel.plastic ? () => {} : () => (copied = projection.weights());
+          return { rowStart: t.rowStart, target: t.target, firstSender: projection.source.firstGid, firstTarget: projection.target.firstGid + projection.target.localStart, weightAt, refresh };
         };
         projection.transmissionListeners.push((src, step) => {
           const b = (bound ??= bind());
           const lo = b.rowStart[src];
           const hi = b.rowStart[src + 1];
           if (lo === hi) return;
+          b.refresh();
           const t = (step + 1) * ctx.dt;
           const sender = b.firstSender + src;
           if (table) {

@@ -1,5 +1,5 @@
 import type { CompiledModel, EquationScheme } from '../../core/equations/scheme.js';
-import { bind, closure, emit, literal, num, type Closure, type Node } from '../../core/equations/ir.js';
+import { bind, closure, literal, num, type Closure, type Node } from '../../core/equations/ir.js';
 import { sharedDerivs } from '../../core/equations/kernel.js';
 
 /**

@@ -8,7 +8,7 @@ import type { CompiledModel, EquationScheme } from '../../core/equations/scheme.
 import { bind, num, type Node } from '../../core/equations/ir.js';
 import { exponentialEuler, splitLinear } from './exp_euler.js';
 import { simdAvailable } from './simd.js';
-import { emulatedStep, refuseSimd, type Assign, type Program } from './simd_program.js';
+import { emulatedStep, refuseSimd, remap, reg, type Assign, type Program } from './simd_program.js';
 import { programConstants, simdKernel, simdMemory } from './simd_wasm.js';
 
 /**
@@ -29,20 +29,6 @@ function refuse(m: CompiledModel): string | undefined {
   return undefined;
 }
 
-/** `n` with state slot s read from register at[s] and the current input from register `stim` (simd_program's remap). */
-function remap(n: Node, at: readonly number[], stim: number): Node {
-  switch (n.t) {
-    case 'state': return { t: 'state', i: at[n.i] };
-    case 'stim': return { t: 'state', i: stim };
-    case 'num': case 'param': return n;
-    case 'neg': return { t: 'neg', a: remap(n.a, at, stim) };
-    case 'bin': return { t: 'bin', op: n.op, a: remap(n.a, at, stim), b: remap(n.b, at, stim) };
-    case 'call': return { t: 'call', fn: n.fn, args: n.args.map((x) => remap(x, at, stim)) };
-    case 'cmp': return { t: 'cmp', op: n.op, a: remap(n.a, at, stim), b: remap(n.b, at, stim) };
-  }
-}
-
-const reg = (i: number): Node => ({ t: 'state', i });
 const bin = (op: '+' | '-' | '*' | '/', a: Node, b: Node): Node => ({ t: 'bin', op, a, b });
 const present = (n: Node | null): Node | null => {
   if (n === null) return null;

@@ -121,7 +121,7 @@ export function isCondition(n: Node): boolean {
 }
 
 /** `n` with state slot i read from register at[i] and the current input from register `stim`. */
-function remap(n: Node, at: readonly number[], stim: number): Node {
+export function remap(n: Node, at: readonly number[], stim: number): Node {
   switch (n.t) {
     case 'state': return { t: 'state', i: at[n.i] };
     case 'stim': return { t: 'state', i: stim };
@@ -133,7 +133,7 @@ function remap(n: Node, at: readonly number[], stim: number): Node {
   }
 }
 
-const reg = (i: number): Node => ({ t: 'state', i });
+export const reg = (i: number): Node => ({ t: 'state', i });
 const add = (a: Node, b: Node): Node => ({ t: 'bin', op: '+', a, b });
 const mul = (a: Node, b: Node): Node => ({ t: 'bin', op: '*', a, b });
 

@@ -233,6 +233,8 @@ export const axonalHandler: DelayHandler = (info: ProjectionInfo, rule: StdpRule
     },
     bytesPerSynapse: () => t.target.BYTES_PER_ELEMENT + weight.BYTES_PER_ELEMENT + st.revSyn.BYTES_PER_ELEMENT + st.revSrc.BYTES_PER_ELEMENT,
     weights: () => weight.slice(),
+    // One weight without copying the table (weight recorders read it per transmission or sample).
+    capabilities: { weightAt: (k: number) => weight[k] },
     saveState: () => ({ weight, traces: st.saveState() }),
     loadState(s: SavedState) {
       restoreArray(s, 'weight', weight, where);

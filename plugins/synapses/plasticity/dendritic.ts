@@ -573,6 +573,8 @@ export const dendriticHandler: DelayHandler = (info: ProjectionInfo, rule: StdpR
     },
     bytesPerSynapse: () => t.target.BYTES_PER_ELEMENT + weight.BYTES_PER_ELEMENT + (t.delay ? t.delay.BYTES_PER_ELEMENT : 0),
     weights: () => weight.slice(),
+    // One weight without copying the table (weight recorders read it per transmission or sample).
+    capabilities: { weightAt: (k: number) => weight[k] },
     neuronBytes: () => st.neuronBytes,
     // The weights and the traces; targets and delays are rebuilt from the spec.
     saveState: () => ({ weight, traces: st.saveState() }),

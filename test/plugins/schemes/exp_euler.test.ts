@@ -2,22 +2,10 @@ import { describe, it, expect } from 'vitest';
 import { defineModel } from '../../../plugins/schemes/index.js';
 import { hhCondExpTraubDef } from '../../../plugins/neurons/hh_cond_exp_traub.js';
 import { ModelError, type DefineOptions } from '../../../core/equations/index.js';
-import { drive } from './helpers.js';
+import { drive, gateModel, slope } from './helpers.js';
 import { builtinPlugins } from '../../../plugins/index.js';
 import { runPreset, findPreset, presets } from '../../../presets/index.js';
 import { cobahh } from '../../../presets/cobahh.js';
-
-/** Least-squares slope of log(error) against log(dt). */
-function slope(dts: number[], errs: number[]): number {
-  const x = dts.map(Math.log), y = errs.map(Math.log);
-  const mx = x.reduce((a, b) => a + b) / x.length, my = y.reduce((a, b) => a + b) / y.length;
-  let num = 0, den = 0;
-  for (let i = 0; i < x.length; i++) {
-    num += (x[i] - mx) * (y[i] - my);
-    den += (x[i] - mx) ** 2;
-  }
-  return num / den;
-}
 
 /** dV/dt = (E - V)/tau: linear with constant coefficients, so exponential Euler is its exact propagator. */
 const relax = () => defineModel({
@@ -25,23 +13,6 @@ const relax = () => defineModel({
   params: { E: { unit: 'mV', default: -50 }, tau: { unit: 'ms', default: 7 } },
   state: { V_m: { unit: 'mV', initial: -70 } },
   equations: ['dV_m/dt = (E - V_m) / tau : mV'],
-});
-
-/**
- * A potassium gate driven by a membrane that relaxes under a DC current (V_m itself linear, so exact): the
- * gate's M = -(alpha_n + beta_n) and B = alpha_n change within a step, which makes the scheme first order.
- */
-const gate = () => defineModel({
-  name: 'gate', doc: 'HH n gate under a relaxing membrane',
-  params: { E_L: { unit: 'mV', default: -70 }, tau_m: { unit: 'ms', default: 4 }, R: { unit: 'GOhm', default: 0.1 }, I_e: { unit: 'pA', default: 300 }, V_T: { unit: 'mV', default: -63 } },
-  state: { V_m: { unit: 'mV', initial: 'E_L' }, n: { unit: '1', initial: 0.05 } },
-  equations: [
-    'dV_m/dt = (E_L - V_m + R * I_e) / tau_m : mV',
-    'v = (V_m - V_T) / mV : 1',
-    'alpha_n = 0.032 * (15 - v) / (exp((15 - v) / 5) - 1) / ms : 1/ms',
-    'beta_n = 0.5 * exp((10 - v) / 40) / ms : 1/ms',
-    'dn/dt = alpha_n * (1 - n) - beta_n * n : 1',
-  ],
 });
 
 /** A spiking, refractory-clamped conditionally linear model whose M for V_m is a state (0 at run time). */
@@ -67,11 +38,11 @@ describe('exponential-euler (Brian2 exponential_euler)', () => {
 
   it('converges at order 1 on a conditionally linear gate (slope within ±0.2) against a fine rk4 reference', () => {
     const T = 20;
-    const ref = drive(gate(), 'rk4', { n: 1, steps: Math.round(T / 0.001), dt: 0.001, pSpike: 0, record: 'n' });
+    const ref = drive(gateModel(), 'rk4', { n: 1, steps: Math.round(T / 0.001), dt: 0.001, pSpike: 0, record: 'n' });
     const nRef = ref.trace[ref.trace.length - 1];
     const dts = [0.4, 0.2, 0.1, 0.05, 0.025];
     const errs = dts.map((dt) => {
-      const r = drive(gate(), 'exponential-euler', { n: 1, steps: Math.round(T / dt), dt, pSpike: 0, record: 'n' });
+      const r = drive(gateModel(), 'exponential-euler', { n: 1, steps: Math.round(T / dt), dt, pSpike: 0, record: 'n' });
       return Math.abs(r.trace[r.trace.length - 1] - nRef);
     });
     // The rk4 reference's own error (~dt^4) is far below the smallest error measured here.

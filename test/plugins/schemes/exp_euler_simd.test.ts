@@ -1,26 +1,12 @@
 import { describe, it, expect } from 'vitest';
 import { defineModel } from '../../../plugins/schemes/index.js';
 import { hhCondExpTraubDef } from '../../../plugins/neurons/hh_cond_exp_traub.js';
-import { drive } from './helpers.js';
+import { drive, gateModel } from './helpers.js';
 import { builtinPlugins } from '../../../plugins/index.js';
 import { runPreset, findPreset, presets } from '../../../presets/index.js';
 import { cobahh } from '../../../presets/cobahh.js';
 
 const SIMD = 'exponential-euler-f32x4-wasm-simd';
-
-/** The HH n gate under a relaxing membrane (as in exp_euler.test.ts): M and B vary within a step. */
-const gate = () => defineModel({
-  name: 'gate', doc: 'HH n gate under a relaxing membrane',
-  params: { E_L: { unit: 'mV', default: -70 }, tau_m: { unit: 'ms', default: 4 }, R: { unit: 'GOhm', default: 0.1 }, I_e: { unit: 'pA', default: 300 }, V_T: { unit: 'mV', default: -63 } },
-  state: { V_m: { unit: 'mV', initial: 'E_L' }, n: { unit: '1', initial: 0.05 } },
-  equations: [
-    'dV_m/dt = (E_L - V_m + R * I_e) / tau_m : mV',
-    'v = (V_m - V_T) / mV : 1',
-    'alpha_n = 0.032 * (15 - v) / (exp((15 - v) / 5) - 1) / ms : 1/ms',
-    'beta_n = 0.5 * exp((10 - v) / 40) / ms : 1/ms',
-    'dn/dt = alpha_n * (1 - n) - beta_n * n : 1',
-  ],
-});
 
 describe('exponential-euler-f32x4-wasm-simd', () => {
   it('hh_cond_exp_traub lists it; the WebAssembly kernel and its JS emulation (codegen off) are bit-identical', () => {
@@ -38,7 +24,7 @@ describe('exponential-euler-f32x4-wasm-simd', () => {
 
   it('agrees with the float64 exponential-euler to float32 rounding: a gate within 2e-6, HH spikes on the same steps', () => {
     const opts = { n: 1, steps: 200, dt: 0.1, pSpike: 0, record: 'n' };
-    const a = drive(gate(), SIMD, opts), b = drive(gate(), 'exponential-euler', opts);
+    const a = drive(gateModel(), SIMD, opts), b = drive(gateModel(), 'exponential-euler', opts);
     let worst = 0;
     for (let s = 0; s < a.trace.length; s++) worst = Math.max(worst, Math.abs(a.trace[s] - b.trace[s]));
     // n ~ 0.3: float32 spacing 3e-8, the float32 exp's error under 1e-7 relative, 200 steps.

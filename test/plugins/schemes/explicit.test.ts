@@ -1,17 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { drive, linearExact, linearModel } from './helpers.js';
-
-/** Least-squares slope of log(error) against log(dt). */
-function slope(dts: number[], errs: number[]): number {
-  const x = dts.map(Math.log), y = errs.map(Math.log);
-  const mx = x.reduce((a, b) => a + b) / x.length, my = y.reduce((a, b) => a + b) / y.length;
-  let num = 0, den = 0;
-  for (let i = 0; i < x.length; i++) {
-    num += (x[i] - mx) * (y[i] - my);
-    den += (x[i] - mx) ** 2;
-  }
-  return num / den;
-}
+import { drive, linearExact, linearModel, slope } from './helpers.js';
 
 /** Error of V_m at T = 10 ms against the analytic solution. */
 function errorAt(scheme: string, dt: number): number {

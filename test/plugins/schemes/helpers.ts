@@ -21,6 +21,35 @@ export function linearExact(t: number, p = { E_L: -70, tau_m: 10, tau_s: 3, C_m:
   return { V, I };
 }
 
+/** Least-squares slope of log(error) against log(dt): the observed order of a scheme. */
+export function slope(dts: number[], errs: number[]): number {
+  const x = dts.map(Math.log), y = errs.map(Math.log);
+  const mx = x.reduce((a, b) => a + b) / x.length, my = y.reduce((a, b) => a + b) / y.length;
+  let num = 0, den = 0;
+  for (let i = 0; i < x.length; i++) {
+    num += (x[i] - mx) * (y[i] - my);
+    den += (x[i] - mx) ** 2;
+  }
+  return num / den;
+}
+
+/**
+ * A potassium gate driven by a membrane that relaxes under a DC current (V_m itself linear, so exact): the
+ * gate's M = -(alpha_n + beta_n) and B = alpha_n change within a step (exponential Euler is first order on it).
+ */
+export const gateModel = () => defineModel({
+  name: 'gate', doc: 'HH n gate under a relaxing membrane',
+  params: { E_L: { unit: 'mV', default: -70 }, tau_m: { unit: 'ms', default: 4 }, R: { unit: 'GOhm', default: 0.1 }, I_e: { unit: 'pA', default: 300 }, V_T: { unit: 'mV', default: -63 } },
+  state: { V_m: { unit: 'mV', initial: 'E_L' }, n: { unit: '1', initial: 0.05 } },
+  equations: [
+    'dV_m/dt = (E_L - V_m + R * I_e) / tau_m : mV',
+    'v = (V_m - V_T) / mV : 1',
+    'alpha_n = 0.032 * (15 - v) / (exp((15 - v) / 5) - 1) / ms : 1/ms',
+    'beta_n = 0.5 * exp((10 - v) / 40) / ms : 1/ms',
+    'dn/dt = alpha_n * (1 - n) - beta_n * n : 1',
+  ],
+});
+
 /** A small deterministic generator (tests must not depend on Math.random). */
 export function lcg(seed: number): () => number {
   let s = seed >>> 0;
