@@ -1,4 +1,4 @@
-import type { EdgeSink, SynapseTable } from './plugin.js';
+import type { EdgeSink, SynapseTable, TargetIndex } from './plugin.js';
 
 type GrowableArray = Uint32Array | Uint16Array | Float32Array;
 
@@ -38,7 +38,7 @@ function countRows(src: Uint16Array | Uint32Array, E: number, rowStart: Uint32Ar
  * The common case of freeze: targets arrived in order as run lengths, no per-edge weights or delays. Each edge
  * goes to the next free slot of its source row; walking targets in order leaves every row sorted.
  */
-function scatterRuns(runs: Uint32Array, src: Uint16Array | Uint32Array, fill: Uint32Array, target: Uint32Array): void {
+function scatterRuns(runs: Uint32Array, src: Uint16Array | Uint32Array, fill: Uint32Array, target: TargetIndex): void {
   let e = 0;
   for (let t = 0; t < runs.length; t++) {
     const end = e + runs[t];
@@ -51,7 +51,7 @@ function scatterRuns(runs: Uint32Array, src: Uint16Array | Uint32Array, fill: Ui
  * pairwise_bernoulli, all_to_all) emit edges with non-decreasing targets; then only the source index is
  * stored per edge and the targets as a run length per target neuron, so building 10^8 edges peaks at
  * about 6 bytes per edge (a 16-bit source index while the source population has at most 65536 neurons,
- * plus the final 32-bit target) instead of 12.
+ * plus the final target: 16 bits while the target population has at most 65536 neurons here) instead of 12.
  */
 export class EdgeBuffer implements EdgeSink {
   private src: Grow<Uint32Array | Uint16Array>;
@@ -149,7 +149,7 @@ export class EdgeBuffer implements EdgeSink {
     countRows(src, E, rowStart);
     for (let s = 0; s < this.sourceCount; s++) rowStart[s + 1] += rowStart[s];
     const fill = rowStart.slice(0, this.sourceCount);
-    const target = new Uint32Array(E);
+    const target: TargetIndex = this.targetCount <= 65536 ? new Uint16Array(E) : new Uint32Array(E);
     const w = this.weights ? new Float32Array(E) : null;
     const d = this.delays ? new Uint16Array(E) : null;
     const wIn = this.weights?.data;

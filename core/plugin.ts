@@ -4,7 +4,7 @@
  */
 export type { PluginKind, PluginBase, ServicePlugin, PopulationHandle } from './contracts/base.js';
 export type { StateSpec, StateArray, NeuronGroupContext, KernelContext, NeuronKernel, KernelCapabilities, NeuronScheme, NeuronModel, IntegratorPlugin } from './contracts/neuron.js';
-export type { SynapseTable, AdoptedTable, ProjectionInfo, SynapseRuntime, SynapseCapabilities, SynapseModel } from './contracts/synapse.js';
+export type { SynapseTable, TargetIndex, AdoptedTable, ProjectionInfo, SynapseRuntime, SynapseCapabilities, SynapseModel } from './contracts/synapse.js';
 export type { EdgeSink, ConnectContext, ConnectionRule } from './contracts/connection.js';
 export type { DeviceTargets, GeneratorRuntime, DeviceContext, GeneratorModel, RecordSource, RecordedSpikes, RecorderRuntime, RecorderModel } from './contracts/device.js';
 export type { SpikeBatch, CommRuntime, CommBackend } from './contracts/backend.js';

@@ -4,12 +4,18 @@ import type { Services } from '../services.js';
 import type { Checkpointable, PluginBase, PopulationHandle } from './base.js';
 import type { NeuronKernel } from './neuron.js';
 
+/**
+ * Local target indices: 16 bits while the target population holds at most 65536 neurons on this rank, else
+ * 32 (the index stream is most of what propagation reads; a static homogeneous synapse is its index alone).
+ */
+export type TargetIndex = Uint16Array | Uint32Array;
+
 /** A projection's connections of one rank, frozen into CSR by source neuron. */
 export interface SynapseTable {
   /** rowStart[s]..rowStart[s+1] index the synapses of source neuron s (local index within the source population). */
   readonly rowStart: Uint32Array;
   /** Target neuron, as index into the target population's local arrays. Sorted within each row. */
-  readonly target: Uint32Array;
+  readonly target: TargetIndex;
   /** Per-synapse weight, or null when every synapse carries `homWeight`. */
   readonly weight: Float32Array | null;
   readonly homWeight: number;

@@ -45,7 +45,7 @@ function check(where: string, s: ScalingSettings, dt: number): Required<ScalingS
 }
 
 /** Multiply each synapse's weight by the factor of its target neuron. */
-function scaleRows(weight: Float32Array, target: Uint32Array, factor: Float64Array): void {
+function scaleRows(weight: Float32Array, target: Uint16Array | Uint32Array, factor: Float64Array): void {
   for (let k = 0; k < weight.length; k++) weight[k] *= factor[target[k]];
 }
 

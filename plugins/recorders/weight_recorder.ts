@@ -1,4 +1,4 @@
-import type { RecorderModel, RecorderRuntime } from '../../core/plugin.js';
+import type { RecorderModel, RecorderRuntime, TargetIndex } from '../../core/plugin.js';
 import type { Projection } from '../../core/handles.js';
 import { ParameterError, SpikeworksError } from '../../core/errors.js';
 import type { SavedState } from '../../core/contracts/base.js';
@@ -223,7 +223,7 @@ export const weightRecorder: RecorderModel = {
       },
       logTransmissions(projection) {
         const id = -1 - logged++;
-        let bound: { rowStart: Uint32Array; target: Uint32Array; firstSender: number; firstTarget: number; weightAt: (k: number) => number; refresh: () => void } | null = null;
+        let bound: { rowStart: Uint32Array; target: TargetIndex; firstSender: number; firstTarget: number; weightAt: (k: number) => number; refresh: () => void } | null = null;
         // The table and runtime exist once the network is compiled, before the first spike is delivered.
         const bind = () => {
           const t = projection.table;

@@ -1,4 +1,4 @@
-import type { SynapseTable } from '../../core/plugin.js';
+import type { SynapseTable, TargetIndex } from '../../core/plugin.js';
 import type { AnyRing, RingRow } from '../../core/ringbuffer.js';
 
 /**
@@ -6,16 +6,16 @@ import type { AnyRing, RingRow } from '../../core/ringbuffer.js';
  * step + delay. Each case is its own small function over typed arrays (see DESIGN.md, "Hot loops").
  */
 
-export function scatterHom(target: Uint32Array, start: number, end: number, buf: RingRow, off: number, w: number): void {
+export function scatterHom(target: TargetIndex, start: number, end: number, buf: RingRow, off: number, w: number): void {
   for (let k = start; k < end; k++) buf[off + target[k]] += w;
 }
 
-export function scatterWeights(target: Uint32Array, weight: Float32Array, start: number, end: number, buf: RingRow, off: number): void {
+export function scatterWeights(target: TargetIndex, weight: Float32Array, start: number, end: number, buf: RingRow, off: number): void {
   for (let k = start; k < end; k++) buf[off + target[k]] += weight[k];
 }
 
 /** Mixed signs: each weight goes to the excitatory or inhibitory channel by its sign, as NEST routes it. */
-export function scatterSigned(target: Uint32Array, weight: Float32Array, start: number, end: number, ex: RingRow, inh: RingRow, off: number): void {
+export function scatterSigned(target: TargetIndex, weight: Float32Array, start: number, end: number, ex: RingRow, inh: RingRow, off: number): void {
   for (let k = start; k < end; k++) {
     const w = weight[k];
     if (w >= 0) ex[off + target[k]] += w;
@@ -25,7 +25,7 @@ export function scatterSigned(target: Uint32Array, weight: Float32Array, start: 
 
 /** Per-synapse delays: every synapse finds its own ring row. */
 export function scatterDelayed(
-  target: Uint32Array, weight: Float32Array | null, homWeight: number, delay: Uint16Array, start: number, end: number,
+  target: TargetIndex, weight: Float32Array | null, homWeight: number, delay: Uint16Array, start: number, end: number,
   ex: RingRow, inh: RingRow, step: number, slots: number, n: number,
 ): void {
   for (let k = start; k < end; k++) {

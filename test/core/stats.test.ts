@@ -13,9 +13,9 @@ describe('run statistics', () => {
     expect(sim.spikeCounts()[a.id]).toBeGreaterThanOrEqual(30);
     expect(localSynapses(sim.projections)).toBe(30 + 60);
     expect(sim.synapseCount()).toBe(90);
-    expect(hom.bytesPerSynapse()).toBe(4);
-    expect(drawn.bytesPerSynapse()).toBe(8);
-    expect(meanBytesPerSynapse(sim.projections)).toBeCloseTo((30 * 4 + 60 * 8) / 90, 12);
+    expect(hom.bytesPerSynapse()).toBe(2);
+    expect(drawn.bytesPerSynapse()).toBe(6);
+    expect(meanBytesPerSynapse(sim.projections)).toBeCloseTo((30 * 2 + 60 * 6) / 90, 12);
     expect(sim.times.update).toBeGreaterThan(0);
   });
 

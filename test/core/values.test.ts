@@ -176,6 +176,6 @@ describe('scalar weights of models that store weights per synapse', () => {
     expect(p.table.weight!.length).toBe(480);
     expect(new Set(p.table.weight)).toEqual(new Set([-2.5]));
     expect(p.table.sign).toBe('in');
-    expect(p.bytesPerSynapse()).toBe(8);
+    expect(p.bytesPerSynapse()).toBe(6);
   });
 });

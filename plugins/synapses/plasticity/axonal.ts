@@ -1,5 +1,6 @@
 import { ParameterError } from '../../../core/errors.js';
 import type { RingRow } from '../../../core/ringbuffer.js';
+import type { TargetIndex } from '../../../core/contracts/synapse.js';
 import type { SavedState } from '../../../core/contracts/base.js';
 import { restoreArray, savedArray, savedNumber, savedRecord } from '../../../core/saved-state.js';
 import type { ProjectionInfo, SynapseRuntime } from '../../../core/plugin.js';
@@ -46,7 +47,7 @@ class AxonalState {
   qTail = 0;
   lastHook = -1;
 
-  constructor(rowStart: Uint32Array, target: Uint32Array, nSource: number, nTarget: number, rule: StdpRule, dt: number) {
+  constructor(rowStart: Uint32Array, target: TargetIndex, nSource: number, nTarget: number, rule: StdpRule, dt: number) {
     this.lastArr = new Int32Array(nSource).fill(-1);
     this.x1 = new Float64Array(nSource);
     this.x2 = new Float64Array(nSource);
@@ -129,7 +130,7 @@ class AxonalState {
 /** A presynaptic spike of `src` reaches its synapses at step T: depress, store, transmit into row T. */
 function arrive(
   st: AxonalState, rule: StdpRule, src: number, T: number,
-  rowStart: Uint32Array, target: Uint32Array, weight: Float32Array, sign: number, buf: RingRow, off: number, decay: typeof decayFactor,
+  rowStart: Uint32Array, target: TargetIndex, weight: Float32Array, sign: number, buf: RingRow, off: number, decay: typeof decayFactor,
 ): void {
   const start = rowStart[src];
   const end = rowStart[src + 1];

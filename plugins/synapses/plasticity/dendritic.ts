@@ -1,4 +1,4 @@
-import type { ProjectionInfo, SynapseRuntime } from '../../../core/plugin.js';
+import type { ProjectionInfo, SynapseRuntime, TargetIndex } from '../../../core/plugin.js';
 import type { RingRow } from '../../../core/ringbuffer.js';
 import type { SavedState } from '../../../core/contracts/base.js';
 import { CheckpointError, restoreArray, savedArray, savedNumber, savedRecord } from '../../../core/saved-state.js';
@@ -263,7 +263,7 @@ function recordPostSpikes(st: DendriticState, syn: SynapseArrays, rule: StdpRule
 /** The projection's synapse arrays, as the kernels take them. */
 interface SynapseArrays {
   rowStart: Uint32Array;
-  target: Uint32Array;
+  target: TargetIndex;
   weight: Float32Array;
   delay: Uint16Array | null;
   homDelay: number;
@@ -324,7 +324,7 @@ function flushStaleSources(st: DendriticState, syn: SynapseArrays, rule: StdpRul
  */
 function preSpike(
   st: DendriticState, rule: StdpRule, src: number, t: number,
-  rowStart: Uint32Array, target: Uint32Array, weight: Float32Array, delay: Uint16Array | null, homDelay: number,
+  rowStart: Uint32Array, target: TargetIndex, weight: Float32Array, delay: Uint16Array | null, homDelay: number,
   sign: number, buf: RingRow, slots: number, nRing: number, decay: typeof decayFactor,
 ): void {
   const start = rowStart[src];
@@ -471,7 +471,7 @@ function queryPost(st: DendriticState, j: number, T: number): void {
  */
 function preSpikeHom(
   st: DendriticState, rule: StdpRule, src: number, t: number,
-  rowStart: Uint32Array, target: Uint32Array, weight: Float32Array, d: number,
+  rowStart: Uint32Array, target: TargetIndex, weight: Float32Array, d: number,
   sign: number, buf: RingRow, off: number, decay: typeof decayFactor, query: typeof queryPost,
 ): void {
   const start = rowStart[src];

@@ -75,17 +75,16 @@ describe('plastic weights in a recurrent network', () => {
 });
 
 describe('memory per synapse', () => {
-  it('stdp_pl_synapse_hom with a dendritic delay stores 8 bytes per synapse (target + float32 weight); the axonal reverse index adds 6 (8 past 65536 sources)', () => {
+  it('stdp_pl_synapse_hom with a dendritic delay stores 6 bytes per synapse (16-bit target + float32 weight); the axonal reverse index adds 6 (8 past 65536 sources)', () => {
     const sim = createSimulator();
     const E = sim.create('iaf_psc_exp', 50);
     const d = sim.connect(E, E, { rule: 'fixed_indegree', indegree: 10 }, { synapse_model: 'stdp_pl_synapse_hom', weight: 40, delay: 1.5 })!;
     const a = sim.connect(E, E, { rule: 'fixed_indegree', indegree: 10 }, { synapse_model: 'stdp_pl_synapse_hom', weight: 40, delay: 1.5, delay_handler: 'axonal' })!;
     const h = sim.connect(E, E, { rule: 'fixed_indegree', indegree: 10 }, { synapse_model: 'stdp_synapse', weight: 40, delay: { distribution: 'uniform', min: 1, max: 2 } })!;
     sim.simulate(1);
-    expect(d.bytesPerSynapse()).toBe(8);
-    expect(d.bytesPerSynapse()).toBeLessThanOrEqual(12);
-    expect(a.bytesPerSynapse()).toBe(14);
-    expect(h.bytesPerSynapse()).toBe(10);
+    expect(d.bytesPerSynapse()).toBe(6);
+    expect(a.bytesPerSynapse()).toBe(12);
+    expect(h.bytesPerSynapse()).toBe(8);
   });
 });
 

@@ -1,0 +1,53 @@
+import { describe, it, expect } from 'vitest';
+import { EdgeBuffer } from '../../core/csr.js';
+import { createSimulator } from '../../index.js';
+
+/** Edges s -> t for every target t, sources cycling over `sources`, frozen into CSR. */
+function frozen(sources: number, targets: number) {
+  const b = new EdgeBuffer(sources, 0, targets);
+  for (let t = 0; t < targets; t++) b.add(t % sources, t);
+  return b.freeze(1, 10);
+}
+
+describe('CSR target index width', () => {
+  it('16 bits up to 65536 local targets, the last index (65535) kept exactly', () => {
+    const t = frozen(3, 65536);
+    expect(t.target).toBeInstanceOf(Uint16Array);
+    expect(t.target[t.rowStart[65535 % 3 + 1] - 1]).toBe(65535);
+    expect(t.count).toBe(65536);
+  });
+
+  it('32 bits from 65537 local targets (index 65536 would wrap to 0 in 16 bits)', () => {
+    const t = frozen(3, 65537);
+    expect(t.target).toBeInstanceOf(Uint32Array);
+    expect(t.target[t.rowStart[65536 % 3 + 1] - 1]).toBe(65536);
+  });
+
+  it('out-of-order targets (materialised while building) come out in the narrow width too, rows sorted', () => {
+    const b = new EdgeBuffer(2, 0, 100);
+    for (const [s, t] of [[0, 50], [1, 99], [0, 3], [1, 0], [0, 70]]) b.add(s, t);
+    const t = b.freeze(1, 10);
+    expect(t.target).toBeInstanceOf(Uint16Array);
+    expect(Array.from(t.target)).toEqual([3, 50, 70, 0, 99]);
+  });
+
+  it('a spike reaches every neuron of a 65537-neuron population, the last one included', () => {
+    const sim = createSimulator({ seed: 1 });
+    const driver = sim.create('iaf_psc_delta', 1, { I_e: 2000 });
+    const wide = sim.create('iaf_psc_delta', 65537);
+    const p = sim.connect(driver, wide, 'all_to_all', { weight: 30, delay: 1 })!;
+    expect(p.table.target).toBeInstanceOf(Uint32Array);
+    expect(p.bytesPerSynapse()).toBe(4);
+    const rec = sim.create('spike_recorder');
+    sim.connect(wide.slice(65535, 65537), rec);
+    sim.simulate(20);
+    const driverSpikes = sim.spikeCounts()[driver.id];
+    expect(driverSpikes).toBeGreaterThan(0);
+    const senders = Array.from(rec.events<{ senders: Int32Array }>().senders);
+    // Each neuron of the two watched fires once per driver spike that arrived in time; both see the same.
+    const last = senders.filter((g) => g === wide.firstGid + 65536).length;
+    expect(last).toBeGreaterThan(0);
+    expect(last).toBe(senders.filter((g) => g === wide.firstGid + 65535).length);
+    expect(sim.spikeCounts()[wide.id]).toBe(65537 * last);
+  });
+});
