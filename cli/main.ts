@@ -9,6 +9,7 @@ import { SpikeworksError } from '../core/errors.js';
 import type { PluginKind } from '../core/plugin.js';
 import { registerCompare } from './output.js';
 import { collect, parseSets, registerRun } from './run-command.js';
+import { registerServe } from './serve.js';
 import { createRequire } from 'node:module';
 
 const program = new Command();
@@ -58,6 +59,7 @@ program
   });
 
 registerCompare(program);
+registerServe(program);
 
 program
   .command('models')

@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { platform } from './platform.js';
 import packageJson from '../package.json';
 import { SpikeworksError } from './errors.js';
 import { CheckpointError } from './saved-state.js';
@@ -139,7 +137,7 @@ export function encodeCheckpoint(data: CheckpointData, created = new Date()): { 
   headerText += ' '.repeat((8 - (new TextEncoder().encode(headerText).length % 8)) % 8);
   const headerBytes = new TextEncoder().encode(headerText);
   const total = PRELUDE_BYTES + headerBytes.length + offset;
-  const hash = createHash('sha256');
+  const hash = platform.sha256();
   hash.update(headerBytes);
   for (const p of payload) hash.update(p);
   const prelude = new Uint8Array(PRELUDE_BYTES);
@@ -165,8 +163,9 @@ function readHeader(bytes: Uint8Array, name: string, verify: boolean): { header:
   if (bytes.length !== total) throw bad(`${bytes.length < total ? 'truncated' : 'too long'}: ${bytes.length} bytes, the header says ${total}`);
   if (PRELUDE_BYTES + headerLength > total) throw bad(`a header of ${headerLength} bytes does not fit in ${total}`);
   if (verify) {
-    const digest = createHash('sha256').update(bytes.subarray(PRELUDE_BYTES)).digest();
-    if (Buffer.compare(digest, bytes.subarray(24, 56)) !== 0) throw bad('its SHA-256 checksum does not match its contents (the file is corrupt)');
+    const digest = platform.sha256().update(bytes.subarray(PRELUDE_BYTES)).digest();
+    const saved = bytes.subarray(24, 56);
+    if (digest.some((b, i) => b !== saved[i])) throw bad('its SHA-256 checksum does not match its contents (the file is corrupt)');
   }
   let header: Record<string, unknown>;
   try {
@@ -237,21 +236,22 @@ export function decodeCheckpoint(bytes: Uint8Array, name = 'checkpoint'): Checkp
 /** Write a checkpoint file: to a temporary name next to it, then renamed, so an interrupted write leaves the last good file. */
 export function writeCheckpointFile(path: string, data: CheckpointData): number {
   const { chunks, bytes } = encodeCheckpoint(data);
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
+  const fs = platform.files;
+  fs.mkdirp(platform.dirname(path));
+  const tmp = `${path}.${platform.pid}.tmp`;
   let fd = -1;
   try {
-    fd = openSync(tmp, 'w');
+    fd = fs.openWrite(tmp);
     for (const c of chunks) {
-      for (let at = 0; at < c.byteLength; ) at += writeSync(fd, c, at, c.byteLength - at);
+      for (let at = 0; at < c.byteLength; ) at += fs.write(fd, c, at, c.byteLength - at);
     }
-    fsyncSync(fd);
-    closeSync(fd);
+    fs.fsync(fd);
+    fs.close(fd);
     fd = -1;
-    renameSync(tmp, path);
+    fs.rename(tmp, path);
   } catch (e) {
-    if (fd >= 0) closeSync(fd);
-    rmSync(tmp, { force: true });
+    if (fd >= 0) fs.close(fd);
+    fs.remove(tmp);
     throw e instanceof SpikeworksError ? e : new CheckpointError(`checkpoint ${path}: ${(e as Error).message}`);
   }
   return bytes;
@@ -260,7 +260,7 @@ export function writeCheckpointFile(path: string, data: CheckpointData): number 
 /** The file's bytes, or a CheckpointError saying it cannot be read. */
 export function readCheckpointFile(path: string): Uint8Array {
   try {
-    return readFileSync(path);
+    return platform.files.read(path);
   } catch (e) {
     throw new CheckpointError(`restore ${path}: ${(e as Error).message}`);
   }

@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { platform } from './platform.js';
+import { toHex } from './sha256.js';
 
 /**
  * SHA-256 of a spike record sorted by time, then sender: each spike contributes its step (the time on
@@ -7,7 +8,7 @@ import { createHash } from 'node:crypto';
  * order of the whole record. Two runs with the same digest emitted the same spikes.
  */
 export class SpikeDigest {
-  private readonly hash = createHash('sha256');
+  private readonly hash = platform.sha256();
   private steps = new Int32Array(1024);
   private senders = new Int32Array(1024);
   private order = new Uint32Array(1024);
@@ -55,7 +56,7 @@ export class SpikeDigest {
 
   digest(): string {
     this.endPiece();
-    return this.hash.digest('hex');
+    return toHex(this.hash.digest());
   }
 }
 

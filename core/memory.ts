@@ -1,4 +1,4 @@
-import { freemem, totalmem } from 'node:os';
+import { platform } from './platform.js';
 import { ParameterError } from './errors.js';
 
 /**
@@ -40,28 +40,24 @@ export interface MemoryBudget {
  */
 export const systemMemory: MemoryBudget = {
   available() {
-    const free = freemem();
-    const limit = constrainedMemory();
-    return limit === null ? free : Math.min(free, Math.max(0, limit - process.memoryUsage().rss));
+    const m = platform.memory;
+    const free = m.free();
+    const limit = m.constrained();
+    return limit === null ? free : Math.min(free, Math.max(0, limit - m.held()));
   },
   describe() {
-    const limit = constrainedMemory();
+    const m = platform.memory;
+    const limit = m.constrained();
     const avail = formatBytes(this.available());
-    if (limit !== null) return `${avail} available (process.constrainedMemory() ${formatBytes(limit)}, less the ${formatBytes(process.memoryUsage().rss)} this process holds; os.freemem() ${formatBytes(freemem())})`;
-    return `${avail} available (os.freemem(); os.totalmem() ${formatBytes(totalmem())})`;
+    if (limit !== null) return `${avail} available (process.constrainedMemory() ${formatBytes(limit)}, less the ${formatBytes(m.held())} this process holds; ${m.source} ${formatBytes(m.free())})`;
+    if (platform.name === 'browser') return `${avail} available (${m.source})`;
+    return `${avail} available (${m.source}; os.totalmem() ${formatBytes(m.total())})`;
   },
 };
 
 /** A fixed budget (tests; a run that must stay below a given size). */
 export function fixedMemory(bytes: number, source = 'a fixed memory budget'): MemoryBudget {
   return { available: () => bytes, describe: () => `${formatBytes(bytes)} available (${source})` };
-}
-
-function constrainedMemory(): number | null {
-  const f = (process as { constrainedMemory?: () => number | undefined }).constrainedMemory;
-  const c = typeof f === 'function' ? f.call(process) : undefined;
-  // 0 or undefined: no limit; Node 20 reports 2^64 when there is none.
-  return typeof c === 'number' && c > 0 && c < totalmem() ? c : null;
 }
 
 /** Bytes for people: '34.8 GB', '116 B'. */
@@ -88,7 +84,7 @@ export const MEMORY_HEADROOM = 0.9;
  * Whether this process is one rank of an MPI job of several processes (the launchers' environment): a network
  * described here is then split over processes that may run on other machines.
  */
-export function isMpiRank(env: NodeJS.ProcessEnv = process.env): boolean {
+export function isMpiRank(env: Record<string, string | undefined> = platform.env()): boolean {
   for (const key of ['OMPI_COMM_WORLD_SIZE', 'PMI_SIZE', 'MV2_COMM_WORLD_SIZE']) {
     const n = Number(env[key]);
     if (Number.isInteger(n) && n > 1) return true;

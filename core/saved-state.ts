@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { platform } from './platform.js';
+import { toHex } from './sha256.js';
 import { SpikeworksError } from './errors.js';
 import type { SavedState, SavedValue } from './contracts/base.js';
 import type { OutputFile, OutputSink } from './output.js';
@@ -97,7 +98,7 @@ export function restoreColumn<A extends Int32Array | Float64Array>(column: Colum
 export function saveFilePosition(sink: OutputSink, file: OutputFile): SavedState {
   file.flush();
   const bytes = sink.read(file.filename);
-  return { filename: file.filename, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  return { filename: file.filename, bytes: bytes.length, sha256: toHex(platform.sha256().update(bytes).digest()) };
 }
 
 /**
@@ -118,7 +119,7 @@ export function reopenFile(sink: OutputSink, saved: SavedState, where: string): 
   }
   if (bytes.length < length) throw new CheckpointError(`${where}: its output file ${name} has ${bytes.length} bytes, fewer than the ${length} it had at the checkpoint`);
   const prefix = bytes.slice(0, length);
-  if (createHash('sha256').update(prefix).digest('hex') !== saved.sha256) {
+  if (toHex(platform.sha256().update(prefix).digest()) !== saved.sha256) {
     throw new CheckpointError(`${where}: the first ${length} bytes of its output file ${name} are not those it had at the checkpoint (the file was replaced or changed)`);
   }
   const file = sink.open(name, where, true);

@@ -2,6 +2,7 @@ import type { CommBackend, CommRuntime, SpikeBatch } from '../../core/plugin.js'
 import { SpikeworksError } from '../../core/errors.js';
 import { GrowableBatch, mergeCanonical } from './merge.js';
 import { addonLoader } from '../addon.js';
+import { platform } from '../../core/platform.js';
 
 /** The functions of native/mpi (node-addon-api over Open MPI). */
 export interface MpiAddon {
@@ -131,7 +132,7 @@ export function mpiWorld(): MpiComm {
   const comm = (world = new MpiComm(loadMpiAddon()));
   // A script need not finalize: a clean exit does. After a failure, exiting without it makes mpirun end the
   // other ranks, where MPI_Finalize could wait for them forever.
-  process.once('exit', (code) => {
+  platform.onExit((code) => {
     if (code === 0) comm.finalize();
   });
   return comm;

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { platform } from '../../core/platform.js';
 import { Field, Float64, Int32, RecordBatch, RecordBatchStreamWriter, Schema, Struct, makeData, tableFromIPC } from 'apache-arrow';
 import type { OutputFile } from '../../core/output.js';
 
@@ -72,7 +72,7 @@ export class ArrowSpikeWriter {
 
 /** Read a spikeworks Arrow spike file (an IPC stream with columns sender, time_ms). */
 export function readSpikeArrow(filename: string): { senders: Int32Array; times: Float64Array } {
-  return parseSpikeArrow(readFileSync(filename), filename);
+  return parseSpikeArrow(platform.files.read(filename), filename);
 }
 
 /** Parse the bytes of a spikeworks Arrow spike file. */

@@ -1,5 +1,4 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { platform } from '../../core/platform.js';
 import { ParameterError, SpikeworksError } from '../../core/errors.js';
 import { SERVICE } from '../../core/services.js';
 import type { OutputFile, OutputSink } from '../../core/output.js';
@@ -24,7 +23,7 @@ function digits(n: number): number {
 export function nestFileName(dir: string, label: string, gid: number, nodeCount: number, vp: number, vpCount: number, ext: string): string {
   const id = String(gid).padStart(digits(nodeCount), '0');
   const v = String(vp).padStart(digits(vpCount), '0');
-  return join(dir, `${label}-${id}-${v}.${ext}`);
+  return platform.joinPath(dir, `${label}-${id}-${v}.${ext}`);
 }
 
 export interface FileOptions {
@@ -68,16 +67,16 @@ export class ChunkedFile implements OutputFile {
     flushBytes = 1 << 16,
     private readonly flushMs = 200,
   ) {
-    if (!overwrite && existsSync(filename)) {
+    if (!overwrite && platform.files.exists(filename)) {
       throw new ParameterError(where, 'label/path', filename, 'a file name that does not exist yet (or overwrite_files: true), as NEST refuses to overwrite');
     }
-    this.fd = openSync(filename, 'w');
+    this.fd = platform.files.openWrite(filename);
     this.buffer = new Uint8Array(flushBytes);
   }
   write(chunk: string | Uint8Array): void {
-    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
     if (this.used + bytes.length > this.buffer.length) this.flush();
-    if (bytes.length >= this.buffer.length) writeSync(this.fd, bytes, 0, bytes.length);
+    if (bytes.length >= this.buffer.length) writeAll(this.fd, bytes, bytes.length);
     else {
       this.buffer.set(bytes, this.used);
       this.used += bytes.length;
@@ -86,20 +85,26 @@ export class ChunkedFile implements OutputFile {
   }
   flush(): void {
     if (this.fd < 0) return;
-    if (this.used > 0) writeSync(this.fd, this.buffer, 0, this.used);
+    if (this.used > 0) writeAll(this.fd, this.buffer, this.used);
     this.used = 0;
     this.lastWrite = performance.now();
   }
   close(): void {
     if (this.fd < 0) return;
     this.flush();
-    fsyncSync(this.fd);
-    closeSync(this.fd);
+    platform.files.fsync(this.fd);
+    platform.files.close(this.fd);
     this.fd = -1;
   }
   get closed(): boolean {
     return this.fd < 0;
   }
+}
+
+const encoder = new TextEncoder();
+
+function writeAll(fd: number, bytes: Uint8Array, length: number): void {
+  for (let at = 0; at < length; ) at += platform.files.write(fd, bytes, at, length - at);
 }
 
 /** The header of an ASCII spike file as NEST 3 writes it (then one `sender<TAB>time_ms` line per spike). */
@@ -145,7 +150,7 @@ export function parseSpikeAscii(text: string, filename: string): SpikeFile {
 
 /** Read a spike file in NEST's ASCII backend format from disk. */
 export function readSpikeAscii(filename: string): SpikeFile {
-  return parseSpikeAscii(readFileSync(filename, 'utf8'), filename);
+  return parseSpikeAscii(platform.files.readText(filename), filename);
 }
 
 /** Parse a spikeworks binary spike file: header, then (int32 sender, int32 step) records; time = (step+1)·dt. */
@@ -170,7 +175,7 @@ export function parseSpikeBinary(buf: Uint8Array, filename: string): SpikeFile &
 
 /** Read a spikeworks binary spike file from disk. */
 export function readSpikeBinary(filename: string): SpikeFile & { steps: Int32Array; dt: number; recorder: number } {
-  return parseSpikeBinary(readFileSync(filename), filename);
+  return parseSpikeBinary(platform.files.read(filename), filename);
 }
 
 /** Columns of any NEST ASCII recorder file (spike_recorder, multimeter), by header name. */
@@ -192,7 +197,7 @@ export function parseNestColumns(text: string, filename: string): Record<string,
 
 /** Columns of a NEST ASCII recorder file on disk. */
 export function readNestAscii(filename: string): Record<string, Float64Array> {
-  return parseNestColumns(readFileSync(filename, 'utf8'), filename);
+  return parseNestColumns(platform.files.readText(filename), filename);
 }
 
 /** The file system as the output sink: recorders' files written in chunks, read back whole. */
@@ -201,7 +206,7 @@ export class FileSink implements OutputSink {
     return new ChunkedFile(filename, where, overwrite);
   }
   read(filename: string): Uint8Array {
-    return readFileSync(filename);
+    return platform.files.read(filename);
   }
 }
 

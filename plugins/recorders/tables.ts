@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { platform } from '../../core/platform.js';
 import { SpikeworksError } from '../../core/errors.js';
 import type { OutputFile, OutputSink } from '../../core/output.js';
 import { textOf } from './files.js';
@@ -16,7 +16,7 @@ export function tableHeader(model: string, gid: number, names: readonly string[]
 
 /** `<dir>/<model>-<gid>.tsv`, or `<model>-<gid>-rank<r>.tsv` for one rank of several. */
 export function tableFileName(dir: string, model: string, gid: number, rank: number, size: number): string {
-  return join(dir, size > 1 ? `${model}-${gid}-rank${rank}.tsv` : `${model}-${gid}.tsv`);
+  return platform.joinPath(dir, size > 1 ? `${model}-${gid}-rank${rank}.tsv` : `${model}-${gid}.tsv`);
 }
 
 /** A table file being written: rows are formatted into one string per sample and handed to the file. */
