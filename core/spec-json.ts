@@ -4,7 +4,8 @@ import { validateSpec, type NetworkSpec, type TypedArrayLike } from './spec.js';
 /**
  * A spec file is JSON. Typed arrays (explicit weights, delays, initial states) are written as
  * `{ "$array": "<dtype>", "base64": "<little-endian bytes>" }` with dtype one of the keys below, so a file
- * round-trips bit for bit; plain JSON arrays of numbers are read as they are.
+ * round-trips bit for bit; plain JSON arrays of numbers are read as they are. JSON has no Infinity or NaN
+ * (JSON.stringify writes null): they are written as `{ "$number": "Infinity" }` ("-Infinity", "NaN").
  */
 /** Typed arrays by the dtype name files give them (spec files, checkpoints). */
 export const DTYPES = {
@@ -38,6 +39,8 @@ function fromBase64(text: string): Uint8Array {
   return out;
 }
 
+const NON_FINITE = ['Infinity', '-Infinity', 'NaN'];
+
 /** The spec as JSON text (typed arrays as base64), `indent` spaces per level. */
 export function encodeSpecJson(spec: NetworkSpec, indent = 1): string {
   return JSON.stringify(
@@ -47,6 +50,7 @@ export function encodeSpecJson(spec: NetworkSpec, indent = 1): string {
         const a = v as TypedArrayLike;
         return { $array: dtypeOf(a), base64: toBase64(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)) };
       }
+      if (typeof v === 'number' && !Number.isFinite(v)) return { $number: String(v) };
       return v;
     },
     indent,
@@ -64,6 +68,10 @@ export function decodeSpecJson(text: string, name = 'spec'): NetworkSpec {
         const bytes = fromBase64(v.base64);
         if (bytes.length % C.BYTES_PER_ELEMENT !== 0) throw new ParameterError('network spec', 'base64', `${bytes.length} bytes`, `a whole number of ${v.$array} elements`);
         return new C(bytes.buffer as ArrayBuffer, 0, bytes.length / C.BYTES_PER_ELEMENT);
+      }
+      if (v && typeof v === 'object' && '$number' in v) {
+        if (!NON_FINITE.includes(v.$number)) throw new ParameterError('network spec', '$number', v.$number, `one of ${NON_FINITE.map((x) => `"${x}"`).join(', ')} (finite numbers are plain JSON numbers)`);
+        return Number(v.$number);
       }
       return v;
     });

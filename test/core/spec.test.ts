@@ -65,6 +65,23 @@ describe('network specs', () => {
     expect(Array.from(rebuilt.projections[0].weights())).toEqual(Array.from(ab.weights()));
   });
 
+  it('writes Infinity and NaN as $number (JSON would make them null), and a checkpoint of a device with stop = Infinity restores', () => {
+    const sim = createSimulator({ seed: 3 });
+    const pop = sim.create('iaf_psc_alpha', 5);
+    const drive = sim.create('poisson_generator', 1, { rate: 20000, stop: Infinity });
+    sim.connect(drive, pop, 'all_to_all', { weight: 30 });
+    const json = encodeSpecJson(sim.toSpec());
+    expect(json).toContain('"$number": "Infinity"');
+    expect(decodeSpecJson(json).nodes[1]).toMatchObject({ params: { stop: Infinity } });
+    expect(() => decodeSpecJson(json.replace('"$number": "Infinity"', '"$number": "1e400"'))).toThrow(/'\$number' = "1e400".*"Infinity", "-Infinity", "NaN"/);
+    sim.simulate(20);
+    const restored = Simulator.fromCheckpoint(sim.toCheckpoint(), { plugins: builtinPlugins });
+    restored.simulate(20);
+    sim.simulate(20);
+    expect(restored.spikeCounts()).toEqual(sim.spikeCounts());
+    expect(sim.spikeCounts()[pop.id]).toBeGreaterThan(0);
+  });
+
   it('carries the components of user systems, by name', () => {
     const plugins = [...builtinPlugins, synapticScalingSystem];
     const sim = createSimulator({ plugins, seed: 2 });
