@@ -8,6 +8,7 @@ import { schemaRows } from '../core/schema.js';
 import { SpikeworksError } from '../core/errors.js';
 import type { PluginKind } from '../core/plugin.js';
 import { registerCompare } from './output.js';
+import { registerBridge } from './bridge.js';
 import { collect, parseSets, registerRun } from './run-command.js';
 import { registerServe } from './serve.js';
 import { createRequire } from 'node:module';
@@ -59,6 +60,7 @@ program
   });
 
 registerCompare(program);
+registerBridge(program);
 registerServe(program);
 
 program
