@@ -20,6 +20,8 @@ import type { deviceTiming, poissonGeneratorParams } from '../plugins/generators
 import type { dcGeneratorParams } from '../plugins/generators/dc_generator.js';
 import type { noiseGeneratorParams } from '../plugins/generators/noise_generator.js';
 import type { sinusoidalPoissonGeneratorParams } from '../plugins/generators/sinusoidal_poisson_generator.js';
+import type { stepCurrentGeneratorParams } from '../plugins/generators/step_current_generator.js';
+import type { acGeneratorParams } from '../plugins/generators/ac_generator.js';
 import type { samplingParams } from '../plugins/recorders/sampling.js';
 
 type Pynn = typeof pynnSchemas;
@@ -42,6 +44,8 @@ export interface BuiltinModels extends Pynn {
   dc_generator: typeof dcGeneratorParams;
   noise_generator: typeof noiseGeneratorParams;
   sinusoidal_poisson_generator: typeof sinusoidalPoissonGeneratorParams;
+  step_current_generator: typeof stepCurrentGeneratorParams;
+  ac_generator: typeof acGeneratorParams;
   spike_generator: typeof deviceTiming;
   spike_recorder: typeof deviceTiming;
   multimeter: typeof samplingParams & typeof deviceTiming;
@@ -58,6 +62,7 @@ type FileExtras = { record_to?: string; label?: string; path?: string; data_path
 export interface BuiltinExtras {
   spike_generator: { spike_times?: ArrayLike<number>; spike_weights?: ArrayLike<number>; allow_offgrid_times?: boolean; precise_times?: boolean };
   sinusoidal_poisson_generator: { individual_spike_trains?: boolean };
+  step_current_generator: { amplitude_times?: ArrayLike<number>; amplitude_values?: ArrayLike<number>; allow_offgrid_times?: boolean };
   spike_recorder: FileExtras;
   multimeter: FileExtras & { record_from?: readonly string[] };
   // connect()'s results; a null (a device link) is refused at run time.

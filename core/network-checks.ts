@@ -4,7 +4,7 @@ import { BYTES_PER, type StateComponent } from './component.js';
 import { FLOAT32_RANGE, fitsFloat32 } from './memory.js';
 import { Device, Population, Projection, type HandleOwner } from './handles.js';
 import type { ResourceComponent } from './component.js';
-import type { Params } from './schema.js';
+import { knownNames, type Params, type ParamSchema } from './schema.js';
 
 // The checks the network runs on its arguments before it builds anything.
 
@@ -78,6 +78,13 @@ export function splitExtraParams(params: Record<string, unknown> | undefined, na
   const extra: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(params)) (names.includes(k) ? extra : numeric)[k] = v;
   return { numeric, extra };
+}
+
+/** The numeric part of a device's set() names parameters of its model (the extras are the runtime's to check). */
+export function checkDeviceSetKeys<T extends { numeric: Record<string, unknown> | undefined }>(where: string, split: T, schema: ParamSchema, extras: readonly string[] | undefined): T {
+  const known = extras?.length ? `one of the model's parameters: ${[...Object.keys(schema), ...extras].join(', ')}` : knownNames(schema);
+  for (const [k, v] of Object.entries(split.numeric ?? {})) if (!(k in schema)) throw new ParameterError(where, k, v, known);
+  return split;
 }
 
 /** A generator link has a weight and a delay only: anything else would be silently ignored. */

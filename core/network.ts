@@ -5,7 +5,7 @@ import { knownNames, resolveParams, type Params } from './schema.js';
 import { allocateState, heapArena, isStateComponent, type ResourceComponent } from './component.js';
 import { MAX_NODES, MemoryLedger, formatCount, isMpiRank, type MemoryBudget } from './memory.js';
 import { SpecLog } from './spec-log.js';
-import { checkAttach, checkFloat32Initial, checkGeneratorLink, checkSpecKeys, checkStartStop, describeNotNode, neuronBytes, splitExtraParams, takeWeightRecorder } from './network-checks.js';
+import { checkAttach, checkDeviceSetKeys, checkFloat32Initial, checkGeneratorLink, checkSpecKeys, checkStartStop, describeNotNode, neuronBytes, splitExtraParams, takeWeightRecorder } from './network-checks.js';
 import { C, type DeviceLink } from './components.js';
 import { SERVICE, type Clock, type RandomStreams, type Services } from './services.js';
 import { blockOf } from './partition.js';
@@ -196,13 +196,13 @@ export class Network implements HandleOwner {
     this.refuseRemoteChange(where);
     const m = device.kind === 'generator' ? this.registry.get('generator', device.model) : this.registry.get('recorder', device.model);
     if (!params || typeof params !== 'object') throw new ParameterError(where, 'params', params, 'an object mapping parameter names to numbers');
-    for (const k of Object.keys(params)) if (!(k in m.params)) throw new ParameterError(where, k, params[k], knownNames(m.params));
-    const p = resolveParams(where, m.params, { ...device.params, ...params });
+    const split = checkDeviceSetKeys(where, splitExtraParams(params, m.extraParams), m.params, m.extraParams);
+    const p = resolveParams(where, m.params, { ...device.params, ...split.numeric });
     checkStartStop(where, p);
     if (m.kind === 'generator') m.check?.(p, where);
-    const rt = device.runtime as { set?(p: Params): void };
+    const rt = device.runtime as { set?(p: Params, extras?: Record<string, unknown>): void };
     if (!rt.set) throw new SpikeworksError(`${where}: ${device.model} takes no new parameters while the simulation runs`);
-    rt.set(p);
+    rt.set(p, split.extra); // the extras (arrays, flags) are the runtime's to check, as in its create()
     (device as { params: Readonly<Params> }).params = p;
     if (!this.frozen) this.log.setDevice(device, params);
   }

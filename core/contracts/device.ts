@@ -20,8 +20,11 @@ export interface GeneratorRuntime extends Checkpointable {
   addTargets(t: DeviceTargets): void;
   /** Called once per step before the neurons update; writes into target ring buffers at step + delay. */
   emit(step: number): void;
-  /** Optional: take new parameter values while the simulation runs (NEST's SetStatus on a device), already checked against the schema. */
-  set?(params: Params): void;
+  /**
+   * Optional: take new parameter values while the simulation runs (NEST's SetStatus on a device), already checked
+   * against the schema; `options` holds the model's extraParams given to this set (unchecked), if any.
+   */
+  set?(params: Params, options?: Record<string, unknown>): void;
 }
 
 export interface DeviceContext {

@@ -8,7 +8,8 @@ import { savedNumber } from '../../core/saved-state.js';
 /** NEST's time base: 1000 tics per ms; a time is on the grid when its tic count is a multiple of the step's. */
 const TICS_PER_MS = 1000;
 
-function numberArray(where: string, name: string, v: unknown): Float64Array {
+/** An array option of a device (spike_times, amplitude_times): every element a finite number; absent is empty. */
+export function numberArray(where: string, name: string, v: unknown): Float64Array {
   if (v === undefined) return new Float64Array(0);
   if (typeof v !== 'object' || v === null || typeof (v as ArrayLike<number>).length !== 'number') {
     throw new ParameterError(where, name, v, 'an array of numbers');

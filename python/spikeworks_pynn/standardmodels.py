@@ -1,6 +1,7 @@
 """PyNN's standard models on spikeworks. The engine has PyNN's cell types under their own names and units
 (plugins/neurons/pynn.ts), so the translations are the identity; sources, synapses and current sources
 map onto NEST's devices and synapse models as pyNN.nest maps them."""
+import numpy as np
 from pyNN import errors
 from pyNN.standardmodels import build_translations, cells, electrodes, synapses
 
@@ -206,17 +207,48 @@ class NoisyCurrentSource(_CurrentSource, electrodes.NoisyCurrentSource):
                 "start": float(p["start"]), "stop": _stop(p["stop"])}
 
 
-class StepCurrentSource(electrodes.StepCurrentSource):
+def _sequence(v):
+    return np.asarray(getattr(v, "value", v), dtype=float).ravel()
+
+
+class StepCurrentSource(_CurrentSource, electrodes.StepCurrentSource):
     __doc__ = electrodes.StepCurrentSource.__doc__
     translations = _identity(electrodes.StepCurrentSource)
+    engine_model = "step_current_generator"
 
-    def __init__(self, *args, **kwargs):
-        raise NotImplementedError("StepCurrentSource: spikeworks has no step_current_generator (DCSource and NoisyCurrentSource are there)")
+    def _device_params(self):
+        p = self._values()
+        times, amplitudes = _sequence(p["times"]), 1000.0 * _sequence(p["amplitudes"])
+        if times.size != amplitudes.size:
+            raise errors.InvalidParameterValueError(f"StepCurrentSource: {times.size} times and {amplitudes.size} amplitudes: "
+                                                    "give one amplitude per time")
+        if times.size and times.min() < 0:
+            raise ValueError("Step current cannot accept negative timestamps.")
+        if times.size > 1 and np.diff(times).min() <= 0:
+            raise ValueError("Step current timestamps should be monotonically increasing.")
+        # As pyNN.nest: NEST changes the amplitude at t > 0 only, so the last time <= dt becomes dt (its value
+        # then acts from the first step, as a DCSource from 0 does), earlier ones are dropped; times are rounded
+        # to the grid, and of times rounded into one step the last one counts.
+        dt = state.dt
+        first = np.searchsorted(times, dt, side="right") - 1
+        if first >= 0:
+            times, amplitudes = times[first:].copy(), amplitudes[first:]
+            times[0] = dt
+        steps = np.rint(times / dt).astype(np.int64)
+        keep = np.append(steps[1:] != steps[:-1], True) if steps.size else np.zeros(0, dtype=bool)
+        return {"amplitude_times": [float(k * dt) for k in steps[keep]], "amplitude_values": [float(a) for a in amplitudes[keep]]}
 
 
-class ACSource(electrodes.ACSource):
+class ACSource(_CurrentSource, electrodes.ACSource):
     __doc__ = electrodes.ACSource.__doc__
     translations = _identity(electrodes.ACSource)
+    engine_model = "ac_generator"
 
-    def __init__(self, *args, **kwargs):
-        raise NotImplementedError("ACSource: spikeworks has no ac_generator (DCSource and NoisyCurrentSource are there)")
+    def _device_params(self):
+        p = self._values()
+        start, frequency = float(p["start"]), float(p["frequency"])
+        # PyNN's sine starts at its phase at `start`; NEST's ac_generator runs on absolute time (pyNN.nest's
+        # phase correction).
+        phase = float(p["phase"]) - 360.0 * frequency * start / 1000.0
+        return {"amplitude": 1000.0 * float(p["amplitude"]), "offset": 1000.0 * float(p["offset"]), "frequency": frequency,
+                "phase": phase, "start": start, "stop": _stop(p["stop"])}

@@ -231,8 +231,6 @@ def test_current_sources(spikeworks):
     assert abs(t[0] - (20.1 + lif_first_spike(1.0))) <= 0.2 + 1e-9
     v = noise_cells.get_data().segments[0].analogsignals[0].magnitude[:, 0]
     assert v.std() > 0.1
-    with pytest.raises(NotImplementedError, match="StepCurrentSource"):
-        sim.StepCurrentSource(times=[10.0], amplitudes=[1.0])
 
 
 def test_stdp_potentiates_pre_before_post_and_depresses_post_before_pre(spikeworks):
@@ -275,8 +273,6 @@ def test_engine_errors_arrive_as_pynn_exceptions(spikeworks):
 
 
 def test_what_the_engine_cannot_do_is_named(spikeworks):
-    with pytest.raises(NotImplementedError, match="ACSource"):
-        sim.ACSource(amplitude=1.0, frequency=10.0)
     with pytest.raises(NotImplementedError, match="TsodyksMarkramSynapse"):
         sim.TsodyksMarkramSynapse(U=0.5)
     with pytest.raises(NotImplementedError, match="record\\(\\) after the first run"):

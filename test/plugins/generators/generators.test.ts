@@ -246,7 +246,7 @@ describe('noise_generator with a modulated sd', () => {
 describe('device timing', () => {
   it('every generator refuses stop < start, at create and at set (NEST: "stop >= start required")', () => {
     const sim = createSimulator({ dt: 0.1 });
-    for (const model of ['poisson_generator', 'dc_generator', 'noise_generator', 'sinusoidal_poisson_generator', 'spike_generator']) {
+    for (const model of ['poisson_generator', 'dc_generator', 'noise_generator', 'sinusoidal_poisson_generator', 'spike_generator', 'step_current_generator', 'ac_generator']) {
       expect(() => sim.create(model, 1, { start: 20, stop: 10 }), model).toThrow(
         `create ${model}: parameter 'stop' = 10 is invalid; allowed: a time >= start (20 ms): NEST requires stop >= start`,
       );
