@@ -34,6 +34,7 @@ export interface RunSummary {
   time_update_s: number;
   time_propagate_s: number;
   time_exchange_s: number;
+  /** Peak resident memory of this process (worker threads included; with MPI, rank 0's), MiB. */
   rss_mib: number;
   seed: number;
   ranks: number;
@@ -542,7 +543,7 @@ export class PresetRun {
     const spikes = this.digest ? this.streamedSpikes(merged, endMs) : undefined;
     const out = summarizeRun(preset, p, described.net, {
       merged, countsBefore: this.countsBefore, endMs, buildTime: Math.max(...parts.map((r) => r.buildTime)), buildTimeNodes: sim.buildTimeNodes,
-      presimTime: this.presimTime, simTime: Math.max(...parts.map((r) => r.simTime)), rssMiB: process.memoryUsage().rss / 2 ** 20, ranks: sim.size, neurons: specNeurons(spec),
+      presimTime: this.presimTime, simTime: Math.max(...parts.map((r) => r.simTime)), rssMiB: process.resourceUsage().maxRSS / 1024, ranks: sim.size, neurons: specNeurons(spec),
       spikes,
     });
     this.logLine(out.averageRate, 'average rate');
