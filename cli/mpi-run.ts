@@ -160,8 +160,7 @@ function openFolder(preset: Preset, overrides: Record<string, unknown>, o: MpiRu
     if (folder.manifest.mpi_ranks !== size) throw new ParameterError('resume', 'mpirun -np', size, `${folder.manifest.mpi_ranks} ranks, as many as the run had`);
     return folder;
   }
-  const folder = new RunFolder(checkOutputFolder(o.dir!, o.replace), { network: preset.name, params: o.params, tStopMs: o.tStopMs, format: o.format, command: process.argv.slice(2), target: o.target, overrides }, o.replace);
-  folder.manifest.mpi_ranks = size;
+  const folder = new RunFolder(checkOutputFolder(o.dir!, o.replace), { network: preset.name, params: o.params, tStopMs: o.tStopMs, format: o.format, command: process.argv.slice(2), target: o.target, overrides, mpiRanks: size }, o.replace);
   mkdirSync(join(folder.dir, 'ranks'));
   folder.addFile('ranks/');
   folder.write();

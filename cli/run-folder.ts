@@ -142,7 +142,7 @@ export class RunFolder {
 
   constructor(
     readonly dir: string,
-    init: { network: string; params: Record<string, number | string>; tStopMs: number; format: SpikeFormat; command: string[]; target?: string; overrides?: Record<string, unknown> } | RunManifest,
+    init: { network: string; params: Record<string, number | string>; tStopMs: number; format: SpikeFormat; command: string[]; target?: string; overrides?: Record<string, unknown>; mpiRanks?: number } | RunManifest,
     replace: boolean,
   ) {
     if ('format' in init && init.format === 'spikeworks-run') {
@@ -162,6 +162,8 @@ export class RunFolder {
       command: fresh.command, started: new Date().toISOString(), finished: null, t_ms: 0, t_stop_ms: fresh.tStopMs, signal: null, error: null,
       spike_format: fresh.format as SpikeFormat, files: [MANIFEST_FILE], checkpoint: null, pid: process.pid,
     };
+    // In the first write: a reader polling for the manifest must not see an MPI run's without its rank count.
+    if (fresh.mpiRanks !== undefined) this.manifest.mpi_ranks = fresh.mpiRanks;
     this.write();
   }
 
