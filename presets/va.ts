@@ -170,7 +170,7 @@ export const vaCobaPynnParams = {
   simtime: { unit: 'ms', default: 1000, min: 0, doc: 'simulation duration (run(simtime=...); rounded down to the grid as dt × int(simtime / dt))' },
   scale: { unit: '', default: 1, min: 0, exclusiveMin: true, doc: 'multiplies N_pop; pconn is kept, as the script does when N_pop changes' },
   seed: { ...commonParams.seed, default: 98765, doc: 'seed of every random stream (the script\'s rngseed)' },
-  N_pop: { unit: '', default: 4000, min: 2, integer: true, doc: 'number of cells (the notebook\'s DEBUG = 10 runs 400)' },
+  N_pop: { unit: '', default: 4000, min: 2, integer: true, doc: 'number of cells (the VA benchmark\'s 4000; the notebook\'s run() defaults to 1000 // DEBUG: 100 with its DEBUG = 10)' },
   r_ei: { unit: '', default: 4, min: 0, exclusiveMin: true, doc: 'number of excitatory cells : number of inhibitory cells' },
   pconn: { unit: '', default: 0.01, min: 0, max: 1, doc: 'connection probability (FixedProbabilityConnector) of exc and inh projections onto all cells' },
   stim_dur: { unit: 'ms', default: 50, min: 0, doc: 'duration of the random stimulation' },
@@ -281,7 +281,7 @@ export const vaCobaPynn: Preset = {
     'tau_refrac 5 ms, tau_syn 5/10 ms, e_rev 0/−80 mV; PyNN names and units on NEST iaf_cond_exp), ' +
     'FixedProbability 0.01 exc (Gexc 4 nS) and inh (Ginh 51 nS) projections onto all cells, delay 0.2 ms, initial v uniform in ' +
     '[v_reset, v_thresh], and a kick-start of 20 Poisson sources at 10 Hz for 50 ms connected with probability 0.01 and weight 0.1 µS. ' +
-    '1000 ms by default (the notebook\'s DEBUG = 10 divides N_pop and simtime by 10).',
+    '1000 ms by default (the notebook\'s run() defaults to 1000 // DEBUG cells and ms: 100 and 100 with its DEBUG = 10).',
   params: vaCobaPynnParams,
   build: buildVaCobaPynn,
 };
