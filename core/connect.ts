@@ -103,9 +103,11 @@ function synapseBytes(d: ProjectionDraw): { steady: number; peak: number; detail
   const perEdgeDelay = typeof d.syn.delay !== 'number';
   const storedWeight = perEdgeWeight || d.syn.model.perSynapseWeight;
   const srcIndex = d.pre.size <= 65536 ? 2 : 4;
-  const steady = 4 + (storedWeight ? 4 : 0) + (perEdgeDelay ? 2 : 0);
+  // The table's target width (EdgeBuffer.freeze): 16 bits up to 65536 targets on this rank.
+  const tgtIndex = d.post.localCount <= 65536 ? 2 : 4;
+  const steady = tgtIndex + (storedWeight ? 4 : 0) + (perEdgeDelay ? 2 : 0);
   const build = srcIndex + (perEdgeWeight ? 4 : 0) + (perEdgeDelay ? 2 : 0);
-  const parts = [`target index 4 B`, ...(storedWeight ? ['weight 4 B'] : []), ...(perEdgeDelay ? ['delay 2 B'] : []), `while building ${build} B more`];
+  const parts = [`target index ${tgtIndex} B`, ...(storedWeight ? ['weight 4 B'] : []), ...(perEdgeDelay ? ['delay 2 B'] : []), `while building ${build} B more`];
   return { steady, peak: steady + build, detail: parts.join(', ') };
 }
 

@@ -108,7 +108,7 @@ describe('2. fixed_total_number beyond what can be stored', () => {
     const e = refusal(() => sim.connect(a, a, { rule: 'fixed_total_number', N: 4e9 }));
     expect(performance.now() - t0).toBeLessThan(1000);
     expect(e.message).toBe(
-      "connect fixed_total_number/static_synapse (population 0 -> 0): parameter 'N' = 4000000000 is invalid; allowed: a network that fits in memory: an estimated 4e+9 synapses (2 sources, 2 targets) × 6 B (target index 4 B, while building 2 B more) + 24 B of row offsets need an estimated 24.0 GB, and 2.0 GB available (test budget), of which 90 % (1.8 GB) may be used",
+      "connect fixed_total_number/static_synapse (population 0 -> 0): parameter 'N' = 4000000000 is invalid; allowed: a network that fits in memory: an estimated 4e+9 synapses (2 sources, 2 targets) × 4 B (target index 2 B, while building 2 B more) + 24 B of row offsets need an estimated 16.0 GB, and 2.0 GB available (test budget), of which 90 % (1.8 GB) may be used",
     );
     // More than a table can index is refused by the rule's range itself.
     expect(refusal(() => sim.connect(a, a, { rule: 'fixed_total_number', N: 5e9 })).allowed).toBe('an integer >= 0 and <= 4294967295');
@@ -128,7 +128,7 @@ describe('3. a projection too large for a synapse table', () => {
     const sim = withMemory(1e8);
     const a = sim.create('iaf_psc_exp', 5000);
     expect(refusal(() => sim.connect(a, a, { rule: 'fixed_indegree', indegree: 4000 }, { weight: { distribution: 'uniform', min: 0, max: 1 } })).message).toBe(
-      "connect fixed_indegree/static_synapse (population 0 -> 0): parameter 'indegree' = 4000 is invalid; allowed: a network that fits in memory: an estimated 2e+7 synapses (5000 sources, 5000 targets) × 14 B (target index 4 B, weight 4 B, while building 6 B more) + 40.0 kB of row offsets need an estimated 280.0 MB, and 100.0 MB available (test budget), of which 90 % (90.0 MB) may be used",
+      "connect fixed_indegree/static_synapse (population 0 -> 0): parameter 'indegree' = 4000 is invalid; allowed: a network that fits in memory: an estimated 2e+7 synapses (5000 sources, 5000 targets) × 12 B (target index 2 B, weight 4 B, while building 6 B more) + 40.0 kB of row offsets need an estimated 240.0 MB, and 100.0 MB available (test budget), of which 90 % (90.0 MB) may be used",
     );
   });
 });
