@@ -160,7 +160,7 @@ export async function runPresetWorkers(
     buildTime: max((r) => r.result.buildTime), buildTimeNodes: max((r) => r.buildTimeNodes), presimTime: max((r) => r.presimTime),
     simTime: max((r) => r.result.simTime),
     // The workers are threads of this process: its resident size is theirs.
-    rssMiB: process.memoryUsage().rss / 2 ** 20, ranks: run.ranks.length, neurons: specNeurons(spec),
+    rssMiB: process.resourceUsage().maxRSS / 1024, ranks: run.ranks.length, neurons: specNeurons(spec),
   });
   const { averageRate, ...rest } = out;
   run.merged.times.forEach((t, r) => {
