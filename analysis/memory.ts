@@ -13,3 +13,8 @@ export function virtualMemoryKiB(): number {
   }
   return Math.round(process.memoryUsage().rss / 1024);
 }
+
+/** Peak resident set size of this process in MiB (worker threads included): getrusage's ru_maxrss. */
+export function peakRssMiB(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}

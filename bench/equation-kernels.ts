@@ -14,25 +14,14 @@ import { RingBuffer, type AnyRing } from '../core/ringbuffer.js';
 import type { NeuronKernel, NeuronModel, NeuronScheme } from '../core/plugin.js';
 import { iafCondExp } from '../plugins/neurons/iaf_cond_exp.js';
 import { iafCondExpF32x4Wasm } from '../plugins/integrators/wasm/iaf_cond_exp_f32x4.js';
-import { defineModel } from '../plugins/schemes/index.js';
+import { condExpEquations } from './cond-exp-equations.js';
 
 const n = Number(process.argv[2] ?? 4000);
 const steps = Number(process.argv[3] ?? 20000);
 
 // va-coba's cell (iaf_cond_exp with Auryn's parameters), as equations.
 const cell = { C_m: 200, g_L: 10, E_L: -60, V_th: -50, V_reset: -60, t_ref: 5, E_ex: 0, E_in: -80, tau_syn_ex: 5, tau_syn_in: 10, I_e: 200 };
-const condExp = defineModel({
-  name: 'bench_cond_exp', doc: 'iaf_cond_exp as equations',
-  params: Object.fromEntries(Object.entries({ C_m: 'pF', g_L: 'nS', E_L: 'mV', V_th: 'mV', V_reset: 'mV', t_ref: 'ms', E_ex: 'mV', E_in: 'mV', tau_syn_ex: 'ms', tau_syn_in: 'ms', I_e: 'pA' }).map(([k, unit]) => [k, { unit, default: cell[k as keyof typeof cell] }])),
-  state: { V_m: { unit: 'mV', initial: 'E_L' }, g_ex: { unit: 'nS', initial: 0 }, g_in: { unit: 'nS', initial: 0 } },
-  equations: [
-    'dV_m/dt = (-g_L * (V_m - E_L) - g_ex * (V_m - E_ex) - g_in * (V_m - E_in) + I_e + I_stim) / C_m : mV',
-    'dg_ex/dt = -g_ex / tau_syn_ex : nS',
-    'dg_in/dt = -g_in / tau_syn_in : nS',
-  ],
-  threshold: 'V_m >= V_th', reset: ['V_m = V_reset'], refractory: { period: 't_ref', clamp: ['V_m'] },
-  receptors: { ex: { kind: 'conductance', variable: 'g_ex' }, in: { kind: 'conductance', variable: 'g_in' } },
-});
+const condExp = condExpEquations('bench_cond_exp', cell);
 
 function time(model: NeuronModel, name: string, scheme: NeuronScheme): { ns: number; spikes: number } {
   const params = resolveParams('bench', model.params, cell);

@@ -12,6 +12,7 @@ import { Simulator } from '../core/simulator.js';
 import { builtinPlugins } from '../plugins/index.js';
 import { presets } from '../presets/index.js';
 import { resolvePresetParams } from '../presets/preset.js';
+import { peakRssMiB } from '../analysis/memory.js';
 import { measureFloors, cpuMs } from './floors.js';
 
 export const benchDir = path.dirname(fileURLToPath(import.meta.url));
@@ -22,10 +23,6 @@ export type Row = Record<string, number | string | boolean | null>;
 function cpuSeconds(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
-}
-
-function peakRssMiB(): number {
-  return process.resourceUsage().maxRSS / 1024;
 }
 
 // ---------------------------------------------------------------- floors

@@ -7,7 +7,8 @@
  *
  * Prints the simulation time, its update / propagate split, the rates and the spike digest of each.
  */
-import { builtinPlugins, defineModel } from '../plugins/index.js';
+import { builtinPlugins } from '../plugins/index.js';
+import { condExpEquations } from './cond-exp-equations.js';
 import { describePreset } from '../presets/preset.js';
 import { vaCoba } from '../presets/va.js';
 import { Simulator } from '../core/simulator.js';
@@ -18,21 +19,8 @@ const simtime = Number(process.argv[2] ?? 10000);
 const seed = Number(process.argv[3] ?? 1);
 const scheme = 'euler-f32x4-wasm-simd';
 
-// iaf_cond_exp's equations (NEST's model: conductances jump by the weight in nS and decay exponentially).
-const units = { C_m: 'pF', g_L: 'nS', E_L: 'mV', V_th: 'mV', V_reset: 'mV', t_ref: 'ms', E_ex: 'mV', E_in: 'mV', tau_syn_ex: 'ms', tau_syn_in: 'ms', I_e: 'pA' };
-const defaults: Record<string, number> = { C_m: 250, g_L: 16.6667, E_L: -70, V_th: -55, V_reset: -60, t_ref: 2, E_ex: 0, E_in: -85, tau_syn_ex: 0.2, tau_syn_in: 2, I_e: 0 };
-const condExp = defineModel({
-  name: 'iaf_cond_exp_equations', doc: 'iaf_cond_exp written as equations',
-  params: Object.fromEntries(Object.entries(units).map(([k, unit]) => [k, { unit, default: defaults[k] }])),
-  state: { V_m: { unit: 'mV', initial: 'E_L' }, g_ex: { unit: 'nS', initial: 0 }, g_in: { unit: 'nS', initial: 0 } },
-  equations: [
-    'dV_m/dt = (-g_L * (V_m - E_L) - g_ex * (V_m - E_ex) - g_in * (V_m - E_in) + I_e + I_stim) / C_m : mV',
-    'dg_ex/dt = -g_ex / tau_syn_ex : nS',
-    'dg_in/dt = -g_in / tau_syn_in : nS',
-  ],
-  threshold: 'V_m >= V_th', reset: ['V_m = V_reset'], refractory: { period: 't_ref', clamp: ['V_m'] },
-  receptors: { ex: { kind: 'conductance', variable: 'g_ex' }, in: { kind: 'conductance', variable: 'g_in' } },
-});
+// NEST's iaf_cond_exp defaults; the spec sets va-coba's values.
+const condExp = condExpEquations('iaf_cond_exp_equations', { C_m: 250, g_L: 16.6667, E_L: -70, V_th: -55, V_reset: -60, t_ref: 2, E_ex: 0, E_in: -85, tau_syn_ex: 0.2, tau_syn_in: 2, I_e: 0 });
 const plugins = [...builtinPlugins, condExp];
 
 const hand = describePreset(vaCoba, { simtime, seed, integrator: scheme }, builtinPlugins).spec;

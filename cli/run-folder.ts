@@ -1,6 +1,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, statfsSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ParameterError, SpikeworksError } from '../core/errors.js';
+import { peakRssMiB } from '../analysis/memory.js';
 
 /** What a run's manifest says of it: `running` from the start, then how it ended. */
 export type RunStatus = 'running' | 'complete' | 'interrupted' | 'failed';
@@ -227,7 +228,7 @@ export class RunFolder {
     if (detail.tMs !== undefined) this.manifest.t_ms = detail.tMs;
     this.manifest.signal = detail.signal ?? null;
     this.manifest.error = detail.error ?? null;
-    this.manifest.peak_rss_mib = Math.round(process.resourceUsage().maxRSS / 1024);
+    this.manifest.peak_rss_mib = Math.round(peakRssMiB());
     if (this.logFd >= 0) {
       closeSync(this.logFd);
       this.logFd = -1;

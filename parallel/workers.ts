@@ -7,7 +7,7 @@ import { describePreset, findPreset, type Preset } from '../presets/preset.js';
 import { summarizeRun, specNeurons, specNodeCount, specRecords, streamRecorders, streamTables, type RunOutput, type StreamedOutput } from '../presets/run.js';
 import { presets } from '../presets/index.js';
 import { builtinPlugins } from '../plugins/index.js';
-import { virtualMemoryKiB } from '../analysis/memory.js';
+import { peakRssMiB, virtualMemoryKiB } from '../analysis/memory.js';
 import { launchWorkers, protocolCheckpointFile, type LaunchOptions, type WorkerResult } from './launch.js';
 import { existsSync } from 'node:fs';
 import { checkBarrierTimeout } from '../plugins/backends/shared_comm.js';
@@ -160,7 +160,7 @@ export async function runPresetWorkers(
     buildTime: max((r) => r.result.buildTime), buildTimeNodes: max((r) => r.buildTimeNodes), presimTime: max((r) => r.presimTime),
     simTime: max((r) => r.result.simTime),
     // The workers are threads of this process: its resident size is theirs.
-    rssMiB: process.resourceUsage().maxRSS / 1024, ranks: run.ranks.length, neurons: specNeurons(spec),
+    rssMiB: peakRssMiB(), ranks: run.ranks.length, neurons: specNeurons(spec),
   });
   const { averageRate, ...rest } = out;
   run.merged.times.forEach((t, r) => {

@@ -10,7 +10,7 @@ import { streamGroupStatistics } from '../analysis/spikestats.js';
 import { readSpikeFileChunks } from '../analysis/spikefile.js';
 import type { SavedValue } from '../core/contracts/base.js';
 import { spikeStatistics, type SpikeStatistics } from '../analysis/spikestats.js';
-import { virtualMemoryKiB } from '../analysis/memory.js';
+import { peakRssMiB, virtualMemoryKiB } from '../analysis/memory.js';
 import { describePreset, type DescribedPreset, type Preset, type PresetNetwork, type PresetValues, type RecordedGroup } from './preset.js';
 
 export interface RunSummary {
@@ -543,7 +543,7 @@ export class PresetRun {
     const spikes = this.digest ? this.streamedSpikes(merged, endMs) : undefined;
     const out = summarizeRun(preset, p, described.net, {
       merged, countsBefore: this.countsBefore, endMs, buildTime: Math.max(...parts.map((r) => r.buildTime)), buildTimeNodes: sim.buildTimeNodes,
-      presimTime: this.presimTime, simTime: Math.max(...parts.map((r) => r.simTime)), rssMiB: process.resourceUsage().maxRSS / 1024, ranks: sim.size, neurons: specNeurons(spec),
+      presimTime: this.presimTime, simTime: Math.max(...parts.map((r) => r.simTime)), rssMiB: peakRssMiB(), ranks: sim.size, neurons: specNeurons(spec),
       spikes,
     });
     this.logLine(out.averageRate, 'average rate');

@@ -34,6 +34,15 @@ async function withPage(fn: (page: Page, server: PageServer) => Promise<void>): 
   }
 }
 
+/** What BrowserRun gives in Node for the same source: the figures the page must show. */
+function referenceSummary(source: ConstructorParameters<typeof BrowserRun>[0]) {
+  const run = new BrowserRun(source);
+  run.advance();
+  const summary = run.summary();
+  run.close();
+  return summary;
+}
+
 async function state(page: Page, want: string, timeout: number): Promise<void> {
   // Expressions as strings: they run in the page (this file is type-checked without the DOM's types).
   await page.waitForFunction(`['${want}', 'error'].includes(document.body.dataset.state)`, undefined, { timeout, polling: 100 });
@@ -125,10 +134,7 @@ describe('the page in headless Chromium', () => {
     const specFile = join(OUT, 'va-coba-small.spec.json');
     mkdirSync(OUT, { recursive: true });
     writeFileSync(specFile, encodeSpecJson(describePreset(vaCoba, small, builtinPlugins).spec));
-    const reference = new BrowserRun({ spec: readFileSync(specFile, 'utf8') });
-    reference.advance();
-    const want = reference.summary();
-    reference.close();
+    const want = referenceSummary({ spec: readFileSync(specFile, 'utf8') });
     await withPage(async (page, server) => {
       await page.goto(server.url);
       await state(page, 'idle', 30_000);
@@ -159,10 +165,7 @@ describe('the page in headless Chromium', () => {
   itBrowser('pauses and resumes a run where it stopped, to the spikes of a run never paused', async () => {
     // Long enough (seconds of wall time) that the pause lands before the end.
     const params = { simtime: 20_000, seed: 9, scale: 0.25, integrator: 'euler-f32x4-wasm-simd' };
-    const reference = new BrowserRun({ preset: 'va-coba', overrides: params });
-    reference.advance();
-    const want = reference.summary();
-    reference.close();
+    const want = referenceSummary({ preset: 'va-coba', overrides: params });
     await withPage(async (page, server) => {
       await page.goto(server.url);
       await state(page, 'idle', 30_000);
