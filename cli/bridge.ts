@@ -8,6 +8,10 @@ import { Device, Population, type Node } from '../core/handles.js';
 import type { NetworkSpec } from '../core/spec.js';
 import type { Plugin } from '../core/registry.js';
 import { fromListRule, type ConnectionList } from './bridge-from-list.js';
+import { serialize, deserialize } from 'node:v8';
+import { gatherRun, type MergedResult } from '../parallel/gather.js';
+import { mpiWorld } from '../plugins/backends/mpi.js';
+import type { CommRuntime } from '../core/plugin.js';
 
 /**
  * `spikeworks bridge`: the engine process behind pyNN.spikeworks (docs/pynn.md). One message per frame on
@@ -113,16 +117,23 @@ export class BridgeSession {
   private nodes = new Map<number, Population | Device>();
   /** Projections by Python's ref, with their position among the network's projections (kept by a restore). */
   private projections = new Map<number, number>();
+  /** Projections by Python's ref, with their position among the spec's connections. */
+  private connectionOf = new Map<number, number>();
   /** The Python refs of the created nodes, in creation order (node i of the spec). */
   private order: number[] = [];
   /** How many events of each recorder were sent already (a restore keeps its recorders' events). */
   private sent = new Map<number, number>();
+  /** On MPI ranks: every rank's recorder events, gathered once after each run (every rank then answers alike). */
+  private merged: MergedResult | null = null;
+
+  /** `comm`: this process's MPI rank (`spikeworks bridge --comm mpi` under mpirun); one process without it. */
+  constructor(private readonly comm?: CommRuntime) {}
 
   handle(m: Message): { header: Record<string, unknown>; arrays?: TypedArray[] } {
     const h = withArrays(m.header, m.arrays) as Record<string, unknown>;
     switch (h.op) {
       case 'hello':
-        return { header: { protocol: BRIDGE_PROTOCOL } };
+        return { header: { protocol: BRIDGE_PROTOCOL, rank: this.comm?.rank ?? 0, size: this.comm?.size ?? 1 } };
       case 'build':
         return { header: this.build(h) };
       case 'run':
@@ -136,6 +147,8 @@ export class BridgeSession {
         return { header: {} };
       case 'set_params':
         return { header: this.setParams(h.ref as number, h.params as Record<string, number>) };
+      case 'set_synapses':
+        return { header: this.setSynapses(h.ref as number, h.values as Record<string, unknown>) };
       case 'set_device': {
         const dev = this.node(h.ref as number, 'ref', Device);
         // A generator without a runtime setter (poisson_generator) takes new values the way populations do.
@@ -173,7 +186,7 @@ export class BridgeSession {
   /** A new network from a list of TypeScript API calls (the old one is closed): create, set, connect. */
   private build(h: Record<string, unknown>): Record<string, unknown> {
     this.close();
-    const sim = new Simulator({ plugins: this.plugins, dt: h.dt as number, seed: h.seed as number });
+    const sim = new Simulator({ plugins: this.plugins, dt: h.dt as number, seed: h.seed as number, comm: this.comm });
     this.sim = sim;
     const out: Record<number, { firstGid: number; size: number } | { gid: number }> = {};
     const ops = h.ops as BuildOp[];
@@ -195,7 +208,10 @@ export class BridgeSession {
             conn = { ...(typeof conn === 'object' ? conn : {}), rule: 'from_list', list: id };
           }
           const made = sim.connect(this.nodeRef(op.pre, 'pre'), this.nodeRef(op.post, 'post'), conn as never, op.syn as never);
-          if (made && op.ref !== undefined) this.projections.set(op.ref, sim.projections.indexOf(made));
+          if (made && op.ref !== undefined) {
+            this.projections.set(op.ref, sim.projections.indexOf(made));
+            this.connectionOf.set(op.ref, sim.network.log.connections.length - 1);
+          }
         } else {
           throw new ParameterError('bridge build', `ops[${k}].do`, (op as { do: unknown }).do, "'create', 'set' or 'connect'");
         }
@@ -213,13 +229,15 @@ export class BridgeSession {
     const sim = this.current;
     const t0 = performance.now();
     sim.simulate(ms as number);
+    // Collective: every rank's Python script runs the same calls, so every rank gathers here.
+    if (sim.size > 1) this.merged = gatherRun(sim);
     return { t: sim.time, seconds: (performance.now() - t0) / 1000 };
   }
 
   /** A recorder's events since the last call: every field as a payload (senders as gids, times in ms). */
   private events(ref: number): { header: Record<string, unknown>; arrays: TypedArray[] } {
     const dev = this.node(ref, 'ref', Device);
-    const ev = dev.events<Record<string, ArrayLike<number>>>();
+    const ev = (this.merged && this.current.size > 1 ? this.merged.events.get(dev.gid) ?? {} : dev.events()) as Record<string, ArrayLike<number>>;
     const names = Object.keys(ev).filter((k) => typeof ev[k]?.length === 'number');
     const total = names.length ? ev[names[0]].length : 0;
     const from = Math.min(this.sent.get(ref) ?? 0, total);
@@ -238,15 +256,48 @@ export class BridgeSession {
     const t = p.table;
     const sources = new Int32Array(t.count);
     for (let s = 0; s < t.sourceCount; s++) sources.fill(s, t.rowStart[s], t.rowStart[s + 1]);
-    const targets = Int32Array.from(t.target);
+    const lo = p.target.localStart;
+    const targets = Int32Array.from(t.target, (x) => x + lo);
     const weights = Float64Array.from(p.weights());
     const delays = t.delay ? Float64Array.from(t.delay, (d) => d * sim.dt) : new Float64Array(t.count).fill(t.homDelay * sim.dt);
-    return { header: {}, arrays: [sources, targets, weights, delays] };
+    if (sim.size === 1) return { header: {}, arrays: [sources, targets, weights, delays] };
+    // Every rank's synapses (each holds its targets' rows), in one process's order: by source, then rank.
+    const parts = this.allgather([sources, targets, weights, delays]);
+    const n = parts.reduce((k, q) => k + q[0].length, 0);
+    const order = new Uint32Array(n);
+    const src = new Int32Array(n);
+    let at = 0;
+    for (const q of parts) src.set(q[0], (at += q[0].length) - q[0].length);
+    for (let i = 0; i < n; i++) order[i] = i;
+    order.sort((a, b) => src[a] - src[b] || a - b);
+    const pick = <T extends TypedArray>(k: number, out: T): T => {
+      let base = 0;
+      const whole = new (out.constructor as new (n: number) => T)(n);
+      for (const q of parts) {
+        whole.set(q[k], base);
+        base += q[k].length;
+      }
+      for (let i = 0; i < n; i++) out[i] = whole[order[i]];
+      return out;
+    };
+    return { header: {}, arrays: [pick(0, new Int32Array(n)), pick(1, new Int32Array(n)), pick(2, new Float64Array(n)), pick(3, new Float64Array(n))] };
   }
 
   private get(ref: number, variable: string): { header: Record<string, unknown>; arrays: TypedArray[] } {
     const pop = this.node(ref, 'ref', Population);
-    return { header: {}, arrays: [Float64Array.from(pop.get(variable))] };
+    const local = Float64Array.from(pop.get(variable));
+    if (this.current.size === 1) return { header: {}, arrays: [local] };
+    // Each rank holds a block of the population: put every rank's block at its place.
+    const whole = new Float64Array(pop.size);
+    for (const [start, values] of this.allgather([Float64Array.of(pop.localStart), local])) whole.set(values, start[0]);
+    return { header: {}, arrays: [whole] };
+  }
+
+  /** Every rank's arrays, in rank order (collective). */
+  private allgather(arrays: TypedArray[]): TypedArray[][] {
+    const comm = this.current.comm;
+    if (!comm.allgatherBytes) throw new SpikeworksError(`bridge: this transport (${comm.size} ranks) cannot gather arrays`);
+    return comm.allgatherBytes(new Uint8Array(serialize(arrays))).map((b) => deserialize(b) as TypedArray[]);
   }
 
   /**
@@ -255,22 +306,62 @@ export class BridgeSession {
    * queues and random streams as they were).
    */
   private setParams(ref: number, params: Record<string, number>): Record<string, unknown> {
-    const sim = this.current;
     const node = this.nodes.get(ref);
     if (!(node instanceof Population) && !(node instanceof Device && node.kind === 'generator')) {
       throw new ParameterError('bridge set_params', 'ref', ref, 'the ref of a population or a generator of the current network');
     }
     const index = this.order.indexOf(ref);
+    return this.rebuild((spec) => {
+      const changed = spec.nodes[index] as { params?: Record<string, unknown> };
+      changed.params = { ...(changed.params ?? {}), ...params };
+    });
+  }
+
+  /**
+   * New weights or delays of a static projection between runs (PyNN's Projection.set): a scalar, or one value per
+   * synapse in the order of the projection's connection list. Spikes already on their way keep their weights.
+   */
+  private setSynapses(ref: number, values: Record<string, unknown>): Record<string, unknown> {
+    const sim = this.current;
+    const at = this.connectionOf.get(ref);
+    const index = this.projections.get(ref);
+    if (at === undefined || index === undefined) throw new ParameterError('bridge set_synapses', 'ref', ref, 'the ref of a projection of the current network');
+    const p = sim.projections[index];
+    if (p.synapseModel.plastic) {
+      throw new ParameterError('bridge set_synapses', 'synapse_model', p.synapseModel.name, 'a static synapse model (a plastic projection keeps its own weights)');
+    }
+    for (const [k, v] of Object.entries(values)) {
+      if (k !== 'weight' && k !== 'delay') throw new ParameterError('bridge set_synapses', 'values', k, "'weight' or 'delay'");
+      // An array's length is checked by the rebuild, against the connection list it goes with.
+      if (!(typeof v === 'number' ? Number.isFinite(v) : ArrayBuffer.isView(v))) throw new ParameterError('bridge set_synapses', k, jsonSafe(v), 'a finite number, or an array of one value per connection of the list');
+    }
+    try {
+      return this.rebuild((spec) => {
+        const c = spec.connections[at];
+        c.syn = { ...((c.syn ?? {}) as Record<string, unknown>), ...values } as typeof c.syn;
+      });
+    } catch (e) {
+      if (!(e instanceof SpikeworksError && /DelaySteps/.test(e.message))) throw e;
+      const { minDelaySteps, maxDelaySteps } = sim.clock;
+      throw new ParameterError('bridge set_synapses', 'delay', jsonSafe(values.delay), `delays that keep the network's shortest and longest delay of its first run (${minDelaySteps * sim.dt} and ${maxDelaySteps * sim.dt} ms: time advances in slices of the shortest, rings hold the longest)`);
+    }
+  }
+
+  /**
+   * The engine fixes parameters and synapses when it builds, so the simulator is saved, rebuilt from its spec
+   * as `change` edits it, and restored (state, queues and random streams as they were).
+   */
+  private rebuild(change: (spec: NetworkSpec) => void): Record<string, unknown> {
+    const sim = this.current;
     const bytes = sim.toCheckpoint();
-    const restored = restoreSimulator(bytes, { plugins: this.plugins }, 'bridge', (spec: NetworkSpec, plugins, rest) => {
+    const restored = restoreSimulator(bytes, { plugins: this.plugins, comm: this.comm }, 'bridge', (spec: NetworkSpec, plugins, rest) => {
       // The checkpoint's spec is JSON, where an infinite value (a device's stop) became null: the handles have it.
       spec.nodes.forEach((n, i) => {
         const values = (n as { params?: Record<string, unknown> }).params;
         const handle = this.nodes.get(this.order[i]);
         for (const k of Object.keys(values ?? {})) if (values![k] === null && handle) values![k] = handle.params[k];
       });
-      const changed = spec.nodes[index] as { params?: Record<string, unknown> };
-      changed.params = { ...(changed.params ?? {}), ...params };
+      change(spec);
       return Simulator.fromSpec(spec, plugins, rest) as unknown as CheckpointHost;
     }) as unknown as Simulator;
     const handles = restored.network.log.handles;
@@ -290,8 +381,10 @@ export class BridgeSession {
     this.sim = null;
     this.nodes = new Map();
     this.projections = new Map();
+    this.connectionOf = new Map();
     this.order = [];
     this.sent = new Map();
+    this.merged = null;
     this.lists.clear();
   }
 }
@@ -345,8 +438,8 @@ function writeAll(buf: Buffer): void {
 }
 
 /** The message loop on stdin/stdout: synchronous, so one message is handled at a time, in order. */
-export function serveBridge(): void {
-  const session = new BridgeSession();
+export function serveBridge(comm?: CommRuntime): void {
+  const session = new BridgeSession(comm);
   for (;;) {
     const len = readExactly(4);
     if (!len) break;
@@ -376,8 +469,10 @@ export function registerBridge(program: Command): void {
   program
     .command('bridge')
     .description('the engine behind pyNN.spikeworks: framed messages on stdin, replies on stdout (docs/pynn.md)')
-    .action(() => {
-      serveBridge();
+    .option('--comm <backend>', "'local' (one process) or 'mpi' (this process is one rank of an mpirun job, as pyNN.spikeworks starts it there)", 'local')
+    .action((o: { comm: string }) => {
+      if (o.comm !== 'local' && o.comm !== 'mpi') throw new ParameterError('spikeworks bridge', '--comm', o.comm, "'local' or 'mpi'");
+      serveBridge(o.comm === 'mpi' ? mpiWorld() : undefined);
       process.exit(0);
     });
 }

@@ -51,8 +51,8 @@ def setup(timestep=DEFAULT_TIMESTEP, min_delay=DEFAULT_MIN_DELAY, **extra_params
     common.setup(timestep, min_delay, **extra_params)
     threads = extra_params.get("threads", 1)
     if threads not in (1, None):
-        raise NotImplementedError(f"setup(threads={threads}): pyNN.spikeworks runs one engine thread "
-                                  "(the engine's worker threads and MPI ranks are not reachable from PyNN yet)")
+        raise NotImplementedError(f"setup(threads={threads}): pyNN.spikeworks runs one engine thread per process; "
+                                  "for parallel runs start the script under `mpirun -np N` (one engine MPI rank per process)")
     seed = extra_params.get("rng_seed", extra_params.get("seed", 1))
     state.start(timestep, min_delay, max_delay, int(seed), extra_params.get("engine"))
     return rank()
@@ -70,7 +70,19 @@ run, run_until = common.build_run(simulator)
 run_for = run
 reset = common.build_reset(simulator)
 initialize = common.initialize
-get_current_time, get_time_step, get_min_delay, get_max_delay, num_processes, rank = common.build_state_queries(simulator)
+get_current_time, get_time_step, get_min_delay, get_max_delay, _, _ = common.build_state_queries(simulator)
+
+
+def num_processes():
+    """How many MPI processes run the network (the engine's ranks under mpirun; 1 otherwise)."""
+    return state.mpi_size
+
+
+def rank():
+    """This process's MPI rank (0 outside mpirun)."""
+    return state.mpi_rank
+
+
 create = common.build_create(Population)
 connect = common.build_connect(Projection, FixedProbabilityConnector, StaticSynapse)
 record = common.build_record(simulator)

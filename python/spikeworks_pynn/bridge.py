@@ -103,15 +103,17 @@ def decode(body):
 class Bridge:
     """One engine process: request() sends a message and waits for its reply (the engine answers in order)."""
 
-    def __init__(self, command=None):
-        self.command = (command or engine_command()) + ["bridge"]
+    def __init__(self, command=None, mpi=False):
+        # Under mpirun the engine inherits this process's MPI environment and joins the job as its rank.
+        self.command = (command or engine_command()) + ["bridge"] + (["--comm", "mpi"] if mpi else [])
         # stderr goes to a file: a pipe nobody reads could fill and block the engine.
         self._stderr = tempfile.TemporaryFile()
         try:
             self.process = subprocess.Popen(self.command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr)
         except OSError as e:
             raise EngineError(f"could not start the spikeworks engine ({' '.join(self.command)}): {e}") from e
-        self.request({"op": "hello"})
+        hello, _ = self.request({"op": "hello"})
+        self.rank, self.size = hello.get("rank", 0), hello.get("size", 1)
 
     def _died(self, while_doing):
         code = self.process.wait()

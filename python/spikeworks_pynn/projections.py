@@ -85,6 +85,7 @@ class Projection(common.Projection):
             self._rule = None
             self._compute_list()
         self._refs = []
+        self._kept = {}
 
     def _compute_list(self):
         """PyNN's own connector code, into arrays (the engine's from_list path)."""
@@ -117,10 +118,14 @@ class Projection(common.Projection):
 
     def _build_ops(self, ops):
         self._refs = []
+        self._kept = {}
         if self._rule is not None and (self.pre._split or self.post._split):
             # A population with different parameters is several engine populations: no single rule spans it.
             self._rule = None
             self._compute_list()
+            # Values Projection.set gave before the first run replace the synapse type's.
+            sources, targets, weights, delays = self._list
+            self._list = (sources, targets, np.full_like(weights, self._weight), np.full_like(delays, self._delay))
         if self._rule is not None:
             ref = state.new_ref()
             self._refs.append((ref, None))
@@ -137,6 +142,7 @@ class Projection(common.Projection):
                 pt = self._to_parent(targets[keep], post_idx, post_at)
                 ref = state.new_ref()
                 self._refs.append((ref, (pre_pop, pre_idx, pre_at, post_pop, post_idx, post_at)))
+                self._kept[ref] = keep
                 ops.append({"do": "connect", "ref": ref, "pre": pre_pop.ref, "post": post_pop.ref,
                             "conn": {"rule": "from_list"},
                             "list": {"sources": ps.astype(np.int32), "targets": pt.astype(np.int32)},
@@ -213,10 +219,50 @@ class Projection(common.Projection):
             out.append(arr)
         return out
 
-    def _set_attributes(self, parameter_space):
-        raise NotImplementedError("Projection.set: spikeworks takes weights and delays when the projection is made "
-                                  "(give them to the synapse type)")
+    def _value_list_to_array(self, attributes):
+        # PyNN reads every weight back first; only a list of values needs that (the engine would build here).
+        if any(isinstance(v, list) or (isinstance(v, np.ndarray) and v.ndim == 1) for v in attributes.values()):
+            return super()._value_list_to_array(attributes)
+        return attributes
 
-    def set(self, **attributes):
-        raise NotImplementedError("Projection.set: spikeworks takes weights and delays when the projection is made "
-                                  "(give them to the synapse type)")
+    def _set_attributes(self, parameter_space):
+        """
+        Projection.set: new weights and delays, before or between runs (spikes already sent keep their weights, as
+        in NEST). A projection the engine connects by rule takes one value; one from a connection list, any.
+        """
+        names = list(parameter_space.keys())
+        other = [n for n in names if n not in ("weight", "delay")]
+        if other:
+            raise NotImplementedError(f"Projection.set({other[0]}=...): spikeworks sets a projection's weight and delay")
+        if self._stdp:
+            raise NotImplementedError("Projection.set on an STDPMechanism projection: its weights are the engine's plastic "
+                                      "state (give the initial weights to the synapse type)")
+        if self._rule is not None:
+            varying = [n for n in names if not parameter_space[n].is_homogeneous]
+            if varying:
+                raise NotImplementedError(f"Projection.set({varying[0]}=...) with a value per connection on a projection the "
+                                          f"engine connects by rule ({type(self._connector).__name__}): give one value")
+            parameter_space.shape = (1,)
+            parameter_space.evaluate(simplify=True)
+            if "weight" in names:
+                self._weight = float(parameter_space["weight"])
+            if "delay" in names:
+                self._delay = float(parameter_space["delay"])
+            if state.built:
+                values = {n: self._sign * self._weight if n == "weight" else self._delay for n in names}
+                for ref, _ in self._refs:
+                    state.request({"op": "set_synapses", "ref": ref, "values": values})
+            return
+        sources, targets, weights, delays = self._list
+        parameter_space.evaluate(simplify=False)
+        column = {"weight": 2, "delay": 3}
+        new = list(self._list)
+        for n in names:
+            matrix = np.broadcast_to(np.asarray(parameter_space[n], dtype=float), (self.pre.size, self.post.size))
+            new[column[n]] = matrix[sources.astype(int), targets.astype(int)].copy()
+        self._list = tuple(new)
+        if state.built:
+            for ref, _ in self._refs:
+                keep = self._kept[ref]
+                values = {n: (self._sign * self._list[2][keep] if n == "weight" else self._list[3][keep]) for n in names}
+                state.request({"op": "set_synapses", "ref": ref, "values": values})

@@ -118,6 +118,18 @@ class Recorder(recording.Recorder):
         counts = np.bincount(indices, minlength=self.population.size) if indices.size else np.zeros(self.population.size, int)
         return {int(i): int(counts[self.population.id_to_index(int(i))]) for i in self.filter_recorded(variable, filter_ids)}
 
+    def write(self, variables, file=None, gather=False, filter_ids=None, clear=False, annotations=None):
+        # Every MPI process holds the whole recording (the engine gathers it): rank 0 writes the one file.
+        if self._simulator.state.mpi_size > 1:
+            gather = True
+        super().write(variables, file, gather, filter_ids, clear, annotations)
+
+    @property
+    def metadata(self):
+        metadata = super().metadata
+        metadata["mpi_processes"] = self._simulator.state.mpi_size
+        return metadata
+
     def _clear_simulator(self):
         self._clear_data()
 

@@ -4,6 +4,8 @@ The engine fixes a network at its first run, and PyNN lets a script describe its
 (views, projections between views, initial values), so the network is sent as one 'build' message, a list
 of the TypeScript API's calls, at the first run; reset() sends it again (same seed, same connections).
 """
+import os
+
 from pyNN import common
 
 from .bridge import Bridge
@@ -17,11 +19,33 @@ class ID(int, common.IDMixin):
         common.IDMixin.__init__(self)
 
 
+def mpi_environment(env=None):
+    """(rank, size) of this process in an mpirun job, from the launcher's environment; (0, 1) outside one."""
+    env = os.environ if env is None else env
+    for rank_key, size_key in (("OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"), ("PMI_RANK", "PMI_SIZE"),
+                               ("MV2_COMM_WORLD_RANK", "MV2_COMM_WORLD_SIZE")):
+        try:
+            size = int(env[size_key])
+            rank = int(env[rank_key])
+        except (KeyError, ValueError):
+            continue
+        if size > 1:
+            return rank, size
+    return 0, 1
+
+
 class State(common.control.BaseState):
+    """
+    Under `mpirun -np N`, each Python process starts its engine as one MPI rank; the engine splits the network
+    and gathers what Python reads back (recorded data, state, synapses), so every Python process holds the whole
+    of it. PyNN's own MPI gathering (through mpi4py) is then not needed: `num_processes` stays 1 for PyNN's
+    base classes, and `mpi_size` is what sim.num_processes() answers.
+    """
+
     def __init__(self):
         super().__init__()
         self.bridge = None
-        self.mpi_rank = 0
+        self.mpi_rank, self.mpi_size = mpi_environment()
         self.num_processes = 1
         self.dt = 0.1
         self.min_delay = 0.1
@@ -34,7 +58,13 @@ class State(common.control.BaseState):
         self.stop()
         self.clear()
         self.dt, self.min_delay, self.max_delay, self.seed = dt, min_delay, max_delay, seed
-        self.bridge = Bridge(engine)
+        self.mpi_rank, self.mpi_size = mpi_environment()
+        self.bridge = Bridge(engine, mpi=self.mpi_size > 1)
+        rank, size = self.bridge.rank, self.bridge.size
+        if (rank, size) != (self.mpi_rank, self.mpi_size):
+            self.stop()
+            raise RuntimeError(f"pyNN.spikeworks: this process is MPI rank {self.mpi_rank} of {self.mpi_size}, "
+                               f"but its engine started as rank {rank} of {size}")
 
     def stop(self):
         if self.bridge is not None:

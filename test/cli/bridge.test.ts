@@ -125,6 +125,34 @@ describe('spikeworks bridge', () => {
     s.close();
   });
 
+  it('set_synapses gives a static projection new weights and delays between runs, and refuses what it cannot change', () => {
+    const s = new BridgeSession();
+    const ops = [
+      { do: 'create', ref: 1, model: 'IF_curr_exp', n: 3 },
+      { do: 'create', ref: 2, model: 'IF_curr_exp', n: 2 },
+      { do: 'connect', ref: 3, pre: 1, post: 2, conn: { rule: 'from_list' }, list: { sources: { $array: 0 }, targets: { $array: 1 } },
+        syn: { weight: { $array: 2 }, delay: { $array: 3 } } },
+      { do: 'connect', ref: 4, pre: 1, post: 2, conn: 'all_to_all', syn: { weight: 2, delay: 1 } },
+      { do: 'connect', ref: 5, pre: 1, post: 2, conn: 'all_to_all', syn: { synapse_model: 'stdp_synapse', weight: 2, delay: 1 } },
+    ];
+    s.handle(message({ op: 'build', dt: 0.1, seed: 1, ops }, [Int32Array.of(0, 2), Int32Array.of(1, 0), Float64Array.of(0.5, 0.25), Float64Array.of(1, 3)]));
+    s.handle(message({ op: 'run', ms: 5 }));
+    s.handle(message({ op: 'set_synapses', ref: 3, values: { weight: { $array: 0 }, delay: { $array: 1 } } }, [Float64Array.of(4, -8), Float64Array.of(3, 1)]));
+    s.handle(message({ op: 'set_synapses', ref: 4, values: { weight: 7 } }));
+    const [, , w3, d3] = s.handle(message({ op: 'connections', ref: 3 })).arrays!;
+    expect(Array.from(w3)).toEqual([4, -8]);
+    expect(Array.from(d3, (d) => Math.round(d * 10) / 10)).toEqual([3, 1]);
+    const [, , w4] = s.handle(message({ op: 'connections', ref: 4 })).arrays!;
+    expect(Array.from(w4)).toEqual([7, 7, 7, 7, 7, 7]);
+    expect(s.handle(message({ op: 'run', ms: 5 })).header.t).toBeCloseTo(10, 12);
+    expect(() => s.handle(message({ op: 'set_synapses', ref: 5, values: { weight: 1 } }))).toThrow(/'synapse_model' = "stdp_synapse" is invalid; allowed: a static synapse model/);
+    expect(() => s.handle(message({ op: 'set_synapses', ref: 4, values: { tau: 1 } }))).toThrow(/'values' = "tau" is invalid; allowed: 'weight' or 'delay'/);
+    expect(() => s.handle(message({ op: 'set_synapses', ref: 4, values: { delay: 5 } }))).toThrow(/'delay' = 5 is invalid; allowed: delays that keep the network's shortest and longest delay of its first run \(1 and 3 ms/);
+    // A refused change leaves the network as it was.
+    expect(s.handle(message({ op: 'status' })).header.t).toBeCloseTo(10, 12);
+    s.close();
+  });
+
   it('errors name the parameter, the value and what is allowed, and the build call they came from', () => {
     const s = new BridgeSession();
     let caught: unknown;
@@ -155,7 +183,7 @@ describe('spikeworks bridge', () => {
       at += 4 + n;
     }
     expect(replies).toHaveLength(3);
-    expect(replies[0]).toEqual({ ok: true, protocol: 1 });
+    expect(replies[0]).toEqual({ ok: true, protocol: 1, rank: 0, size: 1 });
     expect(replies[1]).toMatchObject({ ok: false, error: { type: 'ParameterError', parameter: 'op' } });
     expect(replies[2]).toEqual({ ok: true });
     const eof = spawnSync('node', ['bin/spikeworks.js', 'bridge'], { cwd: root, input: encodeFrame({ op: 'hello' }), timeout: 30000 });
