@@ -319,6 +319,7 @@ export const HELPER_SCRIPTS: { file: string; what: string; exports: string[]; ar
   { file: 'plasticity.ts', what: 'STDP cost per rule (plasticity)', exports: ['benchPlasticity', 'plasticity', 'run', 'default'], args: (quick) => [quick ? { scale: 0.1, simtime: 100 } : {}] },
   { file: 'build-scale.ts', what: 'hpc-scale build time, bytes, RSS (connectivity)', exports: ['buildScale', 'run', 'default'], args: (quick) => [quick ? 0.05 : 1] },
   { file: 'scaling.ts', what: 'worker speed-up (backends)', exports: ['scaling', 'benchScaling', 'run', 'default'], args: (quick) => [{ quick }] },
+  { file: 'browser.ts', what: 'va-coba in Chromium vs Node, 1 vs 2 Web Workers (browser)', exports: ['browserBench'], args: (quick) => [{ quick }] },
 ];
 
 export async function helperTask(opts: { file: string; quick: boolean }): Promise<Row[]> {
