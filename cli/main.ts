@@ -11,6 +11,7 @@ import { registerCompare } from './output.js';
 import { registerBridge } from './bridge.js';
 import { collect, parseSets, registerRun } from './run-command.js';
 import { registerServe } from './serve.js';
+import { registerBuild } from './build-addon.js';
 import { createRequire } from 'node:module';
 
 const program = new Command();
@@ -62,6 +63,7 @@ program
 registerCompare(program);
 registerBridge(program);
 registerServe(program);
+registerBuild(program);
 
 program
   .command('models')

@@ -18,7 +18,7 @@ export interface MpiAddon {
 
 export const MPI_INSTALL_HINT =
   'the mpi backend needs Open MPI and its addon: apt-get install -y --no-install-recommends libopenmpi-dev openmpi-bin, ' +
-  'then `npm run build:mpi` (builds native/mpi/build/Release/spikeworks_mpi.node), and start the ranks with ' +
+  'then `npx spikeworks build mpi` (in a checkout of the repository: `npm run build:mpi`; it builds native/mpi/build/Release/spikeworks_mpi.node), and start the ranks with ' +
   '`mpirun -np N node bin/spikeworks.js run <preset> --comm mpi`';
 
 const mpiAddon = addonLoader<MpiAddon>('mpi', 'spikeworks_mpi.node', 'SPIKEWORKS_MPI_ADDON', () => MPI_INSTALL_HINT);
