@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { wholeCheckpoint } from '../parallel/workers.js';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { resolvePresetParams, type Preset } from '../presets/preset.js';
+import { describePreset, resolvePresetParams, type Preset } from '../presets/preset.js';
+import { formatBytes, systemMemory } from '../core/memory.js';
 import { PresetRun, type RunOutput, type RunSummary } from '../presets/run.js';
 import { ParameterError, SpikeworksError } from '../core/errors.js';
 import type { Plugin } from '../core/plugin.js';
@@ -164,6 +165,11 @@ async function runCommand(name: string, opts: RunCliOptions): Promise<void> {
   const say = opts.json ? console.error : console.log;
   const tStopMs = (typeof params.presimtime === 'number' ? params.presimtime : 0) + (params.simtime as number);
   const mpi = opts.comm === 'mpi';
+  if (!mpi) {
+    // The whole network is described (nothing allocated) and its memory checked before anything is built.
+    const { memoryEstimate } = describePreset(preset, overrides, plugins);
+    say(`memory estimate: ${formatBytes(memoryEstimate)} for the network's tables and state; ${systemMemory.describe()}`);
+  }
   const every = checkpointEvery(opts.checkpointEvery, opts.out !== false);
   const target = isFileTarget(name) && !isAbsolute(name) ? resolve(name) : name;
   // Signals from here on end the run cleanly (the build, which cannot be cut, first ends).

@@ -141,6 +141,8 @@ export interface DescribedPreset {
   net: PresetNetwork;
   /** The node index of each described handle (the same in every build of the spec). */
   nodeOf(handle: Population | Device): number;
+  /** Bytes the whole network is estimated to hold once built (0 where MPI ranks check their own parts). */
+  memoryEstimate: number;
 }
 
 /** Describe a preset: its build runs once on a simulator that checks and records but allocates nothing. */
@@ -151,7 +153,7 @@ export function describePreset(preset: Preset, overrides: Record<string, unknown
   const presim = typeof p.presimtime === 'number' ? p.presimtime : 0;
   const spec = sim.toSpec({ modules: preset.modules, run: { ...(presim > 0 ? { presimtime: presim } : {}), simtime: p.simtime as number } });
   return {
-    spec, params: p, net,
+    spec, params: p, net, memoryEstimate: sim.network.memory.steady,
     nodeOf: (h) => {
       const i = sim.network.log.indexOf(h);
       if (i === undefined) throw new ParameterError(`preset ${preset.name}`, 'handle', h.model, 'a node of the preset\'s own network');

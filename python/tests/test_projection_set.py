@@ -39,33 +39,30 @@ CONNECTORS = {
 }
 
 
+BOTH = [[10.0, 110.0], [10.0, 110.0]]
+
+
+def potentials(connector, change):
+    """(v with both potentials unchanged, v with the first alone, v with `change` at 100 ms, its weights, delays)."""
+    v_same, _, _ = membrane(BOTH, connector)
+    v_first, _, _ = membrane([[10.0], [10.0]], connector)
+    assert np.max(np.abs(v_same - v_first)) > 1.0  # the second potential is there (mV)
+    return (v_same, v_first, *membrane(BOTH, connector, change))
+
+
 @pytest.mark.parametrize("name", list(CONNECTORS))
 def test_a_new_weight_scales_the_next_potential_and_leaves_the_last(name):
-    connector = CONNECTORS[name]
-    both = [[10.0, 110.0], [10.0, 110.0]]
-    first_only = [[10.0], [10.0]]
-    v_same, _, _ = membrane(both, connector)
-    v_first, _, _ = membrane(first_only, connector)
-    v_set, weights, _ = membrane(both, connector, lambda prj: prj.set(weight=3 * W))
+    v_same, v_first, v_set, weights, _ = potentials(CONNECTORS[name], lambda prj: prj.set(weight=3 * W))
     # Superposition: first potential at W, second at 3 W.
-    expected = v_first + 3.0 * (v_same - v_first)
-    assert np.max(np.abs(v_same - v_first)) > 1.0  # the second potential is there (mV)
-    np.testing.assert_allclose(v_set, expected, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(v_set, v_first + 3.0 * (v_same - v_first), rtol=0, atol=1e-9)
     np.testing.assert_allclose(weights, 3 * W, rtol=1e-6)
 
 
 @pytest.mark.parametrize("name", list(CONNECTORS))
 def test_a_new_delay_shifts_the_next_potential(name):
-    connector = CONNECTORS[name]
-    both = [[10.0, 110.0], [10.0, 110.0]]
-    first_only = [[10.0], [10.0]]
-    v_same, _, _ = membrane(both, connector)
-    v_first, _, _ = membrane(first_only, connector)
-    v_set, _, delays = membrane(both, connector, lambda prj: prj.set(delay=D + 2.0))
+    v_same, v_first, v_set, _, delays = potentials(CONNECTORS[name], lambda prj: prj.set(delay=D + 2.0))
     shift = 20  # 2 ms at dt 0.1
-    second_same = v_same - v_first
-    second_set = v_set - v_first
-    np.testing.assert_allclose(second_set[shift:], second_same[:-shift], rtol=0, atol=1e-9)
+    np.testing.assert_allclose((v_set - v_first)[shift:], (v_same - v_first)[:-shift], rtol=0, atol=1e-9)
     np.testing.assert_allclose(delays, D + 2.0, rtol=1e-12)
 
 
@@ -77,13 +74,9 @@ def test_a_delay_outside_the_networks_delays_is_refused_by_name():
 
 
 def test_one_weight_per_connection_of_a_list():
-    connector = CONNECTORS["connection list (FromList)"]
-    both = [[10.0, 110.0], [10.0, 110.0]]
-    first_only = [[10.0], [10.0]]
-    v_same, _, _ = membrane(both, connector)
-    v_first, _, _ = membrane(first_only, connector)
     # Source 0 keeps W, source 1 goes to 5 W: the second potential is (1 + 5) / 2 = 3 times the old one.
-    v_set, weights, _ = membrane(both, connector, lambda prj: prj.set(weight=np.array([[W], [5 * W]])))
+    v_same, v_first, v_set, weights, _ = potentials(CONNECTORS["connection list (FromList)"],
+                                                    lambda prj: prj.set(weight=np.array([[W], [5 * W]])))
     np.testing.assert_allclose(v_set, v_first + 3.0 * (v_same - v_first), rtol=0, atol=1e-9)
     np.testing.assert_allclose(sorted(weights), [W, 5 * W], rtol=1e-6)
 

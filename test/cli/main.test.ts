@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,5 +56,17 @@ describe('spikeworks CLI: run --out, compare, describe', () => {
     expect(readFileSync(join(dir, 'log_0.dat'), 'utf8')).toMatch(/^0 0 \d+ # virt_mem_0$/m);
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     expect(cli(['--version']).trim()).toBe(pkg.version);
+  });
+
+  it('prints the memory estimate before building: at least the tables the run then allocates, and under its peak RSS', () => {
+    const r = spawnSync('node', ['bin/spikeworks.js', 'run', 'cuba-static', '--scale', '0.2', '--simtime', '50', '--json', '--no-out'], { cwd: root, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const m = /^memory estimate: ([\d.]+) (MB|GB) for the network's tables and state; .* available/m.exec(r.stderr);
+    expect(m, r.stderr).not.toBeNull();
+    const estimate = Number(m![1]) * (m![2] === 'GB' ? 1e9 : 1e6);
+    const s = JSON.parse(r.stdout);
+    // The synapse tables alone (bytes per synapse measured from them), then everything the process held.
+    expect(estimate).toBeGreaterThanOrEqual(s.synapses * s.bytes_per_synapse);
+    expect(estimate).toBeLessThan(s.rss_mib * 2 ** 20);
   });
 });
