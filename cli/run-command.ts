@@ -167,7 +167,8 @@ async function runCommand(name: string, opts: RunCliOptions): Promise<void> {
   const mpi = opts.comm === 'mpi';
   if (!mpi) {
     // The whole network is described (nothing allocated) and its memory checked before anything is built.
-    const { memoryEstimate } = describePreset(preset, overrides, plugins);
+    const ranks = parallelRequested(opts) ? Number(opts.workers ?? availableParallelism()) : 1;
+    const { memoryEstimate } = describePreset(preset, overrides, plugins, ranks);
     say(`memory estimate: ${formatBytes(memoryEstimate)} for the network's tables and state; ${systemMemory.describe()}`);
   }
   const every = checkpointEvery(opts.checkpointEvery, opts.out !== false);

@@ -103,10 +103,14 @@ function synapseBytes(d: ProjectionDraw): { steady: number; peak: number; detail
   const perEdgeDelay = typeof d.syn.delay !== 'number';
   const storedWeight = perEdgeWeight || d.syn.model.perSynapseWeight;
   const srcIndex = d.pre.size <= 65536 ? 2 : 4;
-  // The table's target width (EdgeBuffer.freeze): 16 bits up to 65536 targets on this rank.
-  const tgtIndex = d.post.localCount <= 65536 ? 2 : 4;
+  // The table's target width (EdgeBuffer.freeze): 16 bits up to 65536 targets on this rank (a described
+  // network: on the largest share of the ranks it will run on).
+  const targets = d.describeOnly ? Math.ceil(d.post.size / (d.memory?.ranks ?? 1)) : d.post.localCount;
+  const tgtIndex = targets <= 65536 ? 2 : 4;
   const steady = tgtIndex + (storedWeight ? 4 : 0) + (perEdgeDelay ? 2 : 0);
-  const build = srcIndex + (perEdgeWeight ? 4 : 0) + (perEdgeDelay ? 2 : 0);
+  // A scalar weight stored per synapse takes over the 32-bit source indices' bytes (EdgeBuffer.freeze).
+  const reused = storedWeight && !perEdgeWeight && srcIndex === 4 ? 4 : 0;
+  const build = srcIndex + (perEdgeWeight ? 4 : 0) + (perEdgeDelay ? 2 : 0) - reused;
   const parts = [`target index ${tgtIndex} B`, ...(storedWeight ? ['weight 4 B'] : []), ...(perEdgeDelay ? ['delay 2 B'] : []), `while building ${build} B more`];
   return { steady, peak: steady + build, detail: parts.join(', ') };
 }

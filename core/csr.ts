@@ -177,7 +177,10 @@ export class EdgeBuffer implements EdgeSink {
     }
     let sign: SynapseTable['sign'] = homWeight >= 0 ? 'ex' : 'in';
     if (!w && this.fillWeight !== null) {
-      const filled = new Float32Array(E).fill(this.fillWeight);
+      // The source indices are spent: where they are 32 bits wide and fill their buffer exactly, their bytes
+      // become the weights, so a plastic table's build peaks at its own size (hpc-benchmark's E→E at scale 30).
+      const reuse = src instanceof Uint32Array && src.length === E && src.byteOffset === 0;
+      const filled = (reuse ? new Float32Array(src.buffer, 0, E) : new Float32Array(E)).fill(this.fillWeight);
       this.src = new Grow<Uint32Array | Uint16Array>(u16);
       this.tgt = null;
       this.delays = null;

@@ -104,6 +104,8 @@ export type LedgerMode = 'build' | 'describe' | 'off';
 export class MemoryLedger {
   /** Bytes estimated to stay allocated for what was created so far (this rank). */
   steady = 0;
+  /** Over how many ranks a described network will be split (its tables' index widths depend on their share). */
+  ranks = 1;
   constructor(
     private readonly budget: () => MemoryBudget,
     private readonly mode: () => LedgerMode,

@@ -45,6 +45,8 @@ export interface SimulatorOptions {
   services?: readonly { token: InjectionToken<unknown>; value: unknown }[];
   /** Record and check the network, allocate and draw nothing: only its spec is wanted (toSpec). */
   describeOnly?: boolean;
+  /** A described network: over how many ranks it will run (its memory estimate counts each rank's index widths). */
+  describeRanks?: number;
 }
 
 /**
@@ -95,6 +97,7 @@ export class Simulator {
     this.network = c.resolve(Network);
     const runner = c.isRegistered(SERVICE.runner, true) ? c.resolve<RemoteRunner>(SERVICE.runner) : null;
     this.network.describeOnly = options.describeOnly === true || runner !== null;
+    this.network.memory.ranks = options.describeRanks ?? 1;
     this.remote = runner && new RemoteRun(runner, this.network, () => this.toSpec(), (name) => this.registry.get('recorder', name));
   }
 

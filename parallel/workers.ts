@@ -146,7 +146,7 @@ export async function runPresetWorkers(
 ): Promise<PresetWorkersResult> {
   const preset = typeof presetIn === 'string' ? findPreset(presets, presetIn) : presetIn;
   checkBarrierTimeout(`run ${preset.name} on workers`, options.barrierTimeoutMs);
-  const described = describePreset(preset, overrides, options.plugins ?? builtinPlugins);
+  const described = describePreset(preset, overrides, options.plugins ?? builtinPlugins, options.workers);
   const { spec, params: p, net } = described;
   if (options.output) {
     streamRecorders(spec, described, options.output);

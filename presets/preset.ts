@@ -145,10 +145,10 @@ export interface DescribedPreset {
   memoryEstimate: number;
 }
 
-/** Describe a preset: its build runs once on a simulator that checks and records but allocates nothing. */
-export function describePreset(preset: Preset, overrides: Record<string, unknown>, plugins: readonly Plugin[]): DescribedPreset {
+/** Describe a preset: its build runs once on a simulator that checks and records but allocates nothing (its memory estimate for a run on `ranks` ranks). */
+export function describePreset(preset: Preset, overrides: Record<string, unknown>, plugins: readonly Plugin[], ranks = 1): DescribedPreset {
   const p = resolvePresetParams(preset, overrides);
-  const sim = new Simulator({ plugins, dt: p.dt as number, seed: p.seed as number, describeOnly: true });
+  const sim = new Simulator({ plugins, dt: p.dt as number, seed: p.seed as number, describeOnly: true, describeRanks: ranks });
   const net = preset.build(sim, p);
   const presim = typeof p.presimtime === 'number' ? p.presimtime : 0;
   const spec = sim.toSpec({ modules: preset.modules, run: { ...(presim > 0 ? { presimtime: presim } : {}), simtime: p.simtime as number } });

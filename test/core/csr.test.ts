@@ -31,6 +31,24 @@ describe('CSR target index width', () => {
     expect(Array.from(t.target)).toEqual([3, 50, 70, 0, 99]);
   });
 
+  it('a scalar weight stored per synapse (plastic) in the bytes of the spent 32-bit source indices: the same table either way', () => {
+    // 70000 sources need 32-bit indices; an exact reservation lets freeze take their buffer for the weights.
+    const build = (exact: boolean) => {
+      const b = new EdgeBuffer(70_000, 0, 50);
+      if (exact) b.reserve(50 * 40);
+      for (let t = 0; t < 50; t++) for (let k = 0; k < 40; k++) b.add((t * 7919 + k * 1741) % 70_000, t);
+      b.fillWeight = 2.5;
+      return b.freeze(2.5, 10);
+    };
+    const shared = build(true);
+    const fresh = build(false);
+    expect(shared.weight!.buffer.byteLength).toBe(4 * 2000);
+    expect(Array.from(shared.weight!)).toEqual(new Array(2000).fill(2.5));
+    expect(Array.from(shared.rowStart)).toEqual(Array.from(fresh.rowStart));
+    expect(Array.from(shared.target)).toEqual(Array.from(fresh.target));
+    expect(Array.from(fresh.weight!)).toEqual(Array.from(shared.weight!));
+  });
+
   it('a spike reaches every neuron of a 65537-neuron population, the last one included', () => {
     const sim = createSimulator({ seed: 1 });
     const driver = sim.create('iaf_psc_delta', 1, { I_e: 2000 });
