@@ -1,8 +1,8 @@
 /**
  * va-coba in a real browser against Node, and on 1 against 2 Web Workers (issue 19's speed rows).
  *
- *   npx tsx bench/browser.ts            10 s simulated, best of 3 each
- *   npx tsx bench/browser.ts --quick    2 s simulated, best of 2
+ *   npx tsx bench/browser.ts            10 s with the SIMD kernel, 1 s with the default (exact: RKF45), best of 3 each
+ *   npx tsx bench/browser.ts --quick    2 s and 0.2 s, best of 2
  *
  * Drives Debian's chromium (headless, through playwright-core) on the page that `npm run build:web` writes,
  * served as `spikeworks serve` serves it (cross-origin isolated, so SharedArrayBuffer exists). Runs alternate
@@ -32,53 +32,59 @@ interface BrowserFigure {
 
 export async function browserBench(options: { quick?: boolean; simtimeMs?: number; reps?: number } = {}): Promise<Row[]> {
   const quick = options.quick === true;
-  const simtime = options.simtimeMs ?? (quick ? 2000 : 10_000);
   const reps = options.reps ?? (quick ? 2 : 3);
-  const overrides = { simtime, seed: 7, integrator: 'euler-f32x4-wasm-simd' };
+  // The SIMD kernel (about 40 µs of work per 0.8 ms slice and rank), and the preset's default, NEST's RKF45 (about 100 times more).
+  const cases = [
+    { integrator: 'euler-f32x4-wasm-simd', simtime: options.simtimeMs ?? (quick ? 2000 : 10_000) },
+    { integrator: 'exact', simtime: quick ? 200 : 1000 },
+  ];
   const exe = chromiumPath();
-  if (!exe) return [{ network: `va-coba ${simtime / 1000} s`, error: 'no chromium found (Debian: apt-get install chromium)' }];
-  const node: number[] = [];
-  let digest = '';
-  for (let k = 0; k < reps; k++) {
-    const s = runPreset(vaCoba, overrides, { plugins: builtinPlugins }).summary;
-    node.push(s.sim_time_s);
-    digest = s.spike_digest;
-  }
+  if (!exe) return cases.map((c) => ({ network: `va-coba ${c.simtime / 1000} s, ${c.integrator}`, error: 'no chromium found (Debian: apt-get install chromium)' }));
   const dir = mkdtempSync(join(tmpdir(), 'spikeworks-bench-web-'));
   const server = await servePage({ dir: await buildWeb(dir, { minify: true }), port: 0 });
   const browser = await chromium.launch({ executablePath: exe, headless: true, args: ['--no-sandbox'] });
   try {
     const page = await browser.newPage();
     await page.goto(server.url);
-    const order = Array.from({ length: reps }, () => [1, 2]).flat();
-    const runs = (await page.evaluate(`(async () => {
-      const m = await import('./spikeworks.js');
-      const rankUrl = new URL('rank.js', location.href);
-      const out = [];
-      for (const workers of ${JSON.stringify(order)}) {
-        const r = await m.runInWebWorkers({ preset: 'va-coba', overrides: ${JSON.stringify(overrides)} }, { workers, rankUrl });
-        out.push({ workers, digest: r.spike_digest, sim: r.sim_time_s });
+    const rows: Row[] = [];
+    for (const c of cases) {
+      const overrides = { simtime: c.simtime, seed: 7, integrator: c.integrator };
+      const node: number[] = [];
+      let digest = '';
+      for (let k = 0; k < reps; k++) {
+        const s = runPreset(vaCoba, overrides, { plugins: builtinPlugins }).summary;
+        node.push(s.sim_time_s);
+        digest = s.spike_digest;
       }
-      return out;
-    })()`)) as BrowserFigure[];
-    const wrong = runs.find((r) => r.digest !== digest);
-    if (wrong) throw new Error(`browser run on ${wrong.workers} Web Worker(s) gave digest ${wrong.digest}, Node ${digest}`);
-    const best = (xs: number[]) => Math.min(...xs);
-    const s = simtime / 1000;
-    const nodeRtf = best(node) / s;
-    const one = best(runs.filter((r) => r.workers === 1).map((r) => r.sim)) / s;
-    const two = best(runs.filter((r) => r.workers === 2).map((r) => r.sim)) / s;
-    return [
-      {
-        network: `va-coba ${s} s, euler-f32x4-wasm-simd (best of ${reps})`,
+      const order = Array.from({ length: reps }, () => [1, 2]).flat();
+      const runs = (await page.evaluate(`(async () => {
+        const m = await import('./spikeworks.js');
+        const rankUrl = new URL('rank.js', location.href);
+        const out = [];
+        for (const workers of ${JSON.stringify(order)}) {
+          const r = await m.runInWebWorkers({ preset: 'va-coba', overrides: ${JSON.stringify(overrides)} }, { workers, rankUrl });
+          out.push({ workers, digest: r.spike_digest, sim: r.sim_time_s });
+        }
+        return out;
+      })()`)) as BrowserFigure[];
+      const wrong = runs.find((r) => r.digest !== digest);
+      if (wrong) throw new Error(`browser run on ${wrong.workers} Web Worker(s) gave digest ${wrong.digest}, Node ${digest}`);
+      const best = (xs: number[]) => Math.min(...xs);
+      const sec = c.simtime / 1000;
+      const nodeRtf = best(node) / sec;
+      const one = best(runs.filter((r) => r.workers === 1).map((r) => r.sim)) / sec;
+      const two = best(runs.filter((r) => r.workers === 2).map((r) => r.sim)) / sec;
+      rows.push({
+        network: `va-coba ${sec} s, ${c.integrator} (best of ${reps})`,
         node_rtf: nodeRtf,
         chromium_1_worker_rtf: one,
         chromium_vs_node: one / nodeRtf,
         chromium_2_workers_rtf: two,
         speedup_2_workers: one / two,
         digest: digest.slice(0, 16),
-      },
-    ];
+      });
+    }
+    return rows;
   } finally {
     await browser.close();
     await server.close();
