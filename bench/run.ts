@@ -11,7 +11,7 @@
  * the core, CPU time does not).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { benchDir, PRESETS_WANTED, HELPER_SCRIPTS, type Row } from './tasks.js';
@@ -118,6 +118,8 @@ function presetPlans(): PresetPlan[] {
     { name: 'hpc-benchmark', label: 'hpc-benchmark --scale 0.2 (100 ms after 50 ms presim)', overrides: { scale: 0.2, simtime: 100 }, reps: 1 },
     { name: 'hpc-benchmark', label: 'hpc-benchmark --scale 1', overrides: { scale: 1 }, reps: 1 },
     // Auryn's sim_background (plastic) and sim_bg_static: the peer figures are in docs/presets/zenke-25k.md.
+    // Auryn's sim_brunel2k (bench/peers.json): the static network, 2 s.
+    { name: 'brunel-stdp', label: 'brunel-stdp --set plastic=0 (2 s)', overrides: { simtime: 2000, plastic: 0 }, reps: 1 },
     { name: 'zenke-25k-static', label: 'zenke-25k-static (full, 1 s)', overrides: { simtime: 1000 }, reps: 1 },
     { name: 'zenke-25k', label: 'zenke-25k (full, 1 s)', overrides: { simtime: 1000 }, reps: 1 },
   ];
@@ -380,6 +382,49 @@ for (const h of HELPER_SCRIPTS) {
   for (const r of rows) md.push(`  | ${keys.map((k) => (typeof r[k] === 'number' ? fmt(r[k] as number, 4) : String(r[k] ?? ''))).join(' | ')} |`);
   md.push('');
 }
+md.push('');
+
+// Against the peers measured on this machine (bench/peers.json): this run's figure over theirs.
+md.push('## Against the peers (bench/peers.json)');
+md.push('');
+md.push('| network | figure | spikeworks (this run) | peer | ours / peer |');
+md.push('|---|---|---|---|---|');
+const peers = JSON.parse(readFileSync(path.join(benchDir, 'peers.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+const peerRow = (label: string, figure: string, ours: number | null, peer: number, peerName: string, unit: string) =>
+  md.push(`| ${label} | ${figure} | ${ours === null ? (quick ? 'full run only' : 'not measured') : `${fmt(ours)} ${unit}`} | ${peerName} ${fmt(peer)} ${unit} | ${ours === null ? '–' : `${fmt(ours / peer, 2)}×`} |`);
+const runsOf = (label: string) => presetResults.find((r) => r.plan.label === label && r.runs.length)?.runs ?? null;
+const medianOf = (label: string, key: string, scale = 1) => {
+  const runs = runsOf(label);
+  return runs ? median(runs.map((r) => Number(r[key]) * scale)) : null;
+};
+{
+  const hpc = peers.hpc_benchmark_scale1?.nest_stdp_pl as Record<string, number> | undefined;
+  const label = 'hpc-benchmark --scale 1';
+  if (hpc) {
+    peerRow(label, 'tables built (s)', medianOf(label, 'build_s'), hpc.build_edge_time_s, 'NEST 3.9', 's');
+    peerRow(label, '250 ms simulated (s)', medianOf(label, 'wall_s'), hpc.sim_time_s, 'NEST 3.9', 's');
+    peerRow(label, 'peak RSS', medianOf(label, 'peak_rss_mib', 2 ** 20 / 1e9), hpc.peak_rss_kb * 1024 / 1e9, 'NEST 3.9', 'GB');
+  }
+  const cuba = peers.cuba_seed002 as Record<string, Record<string, number>> | undefined;
+  if (cuba) {
+    peerRow('cuba-static (full, 1 s)', '1 s simulated (s)', medianOf('cuba-static (full, 1 s)', 'wall_s'), cuba.nest_static_1s.sim_s, 'NEST 3.9', 's');
+    peerRow('cuba-stdp (full, 1 s)', '1 s simulated (s)', medianOf('cuba-stdp (full, 1 s)', 'wall_s'), cuba.nest_stdp_1s.sim_s, 'NEST 3.9', 's');
+  }
+  const coba = peers.va_coba_auryn_config as Record<string, number[]> | undefined;
+  if (coba) {
+    const label = 'va-coba (60 s, Euler-f32), WASM SIMD f32x4';
+    peerRow(label, 'real-time factor (wall)', medianOf(label, 'rtf_wall'), median(coba.auryn_sim_coba_benchmark_fast_process_wall_s) / 60, 'Auryn 0.8.4 (whole process)', '');
+  }
+  const brunel = peers.brunel2k_auryn as Record<string, number> | undefined;
+  if (brunel) peerRow('brunel-stdp --set plastic=0 (2 s)', '2 s simulated (s)', medianOf('brunel-stdp --set plastic=0 (2 s)', 'wall_s'), brunel.static_process_wall_s, 'Auryn sim_brunel2k (whole process)', 's');
+  const zenke = peers.zenke25k_auryn as Record<string, number> | undefined;
+  if (zenke) {
+    peerRow('zenke-25k-static (full, 1 s)', 'real-time factor (wall)', medianOf('zenke-25k-static (full, 1 s)', 'rtf_wall'), zenke.sim_bg_static_2s_process_wall_s / 2, 'Auryn sim_bg_static (whole process)', '');
+    peerRow('zenke-25k (full, 1 s)', 'real-time factor (wall)', medianOf('zenke-25k (full, 1 s)', 'rtf_wall'), zenke.plastic_2s_wall_s / 2, 'Auryn sim_background', '');
+  }
+}
+md.push('');
+md.push("The peers' figures were measured on this machine in another session (bench/peers.json says how); the preset's own wall time of the simulation phase is ours.");
 md.push('');
 
 // Targets of issue 8, each with what this run measured.
