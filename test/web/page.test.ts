@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { tableFromIPC } from 'apache-arrow';
 import { buildWeb } from '../../web/build.mjs';
 import { servePage, ISOLATION_HEADERS, type PageServer } from '../../cli/serve.js';
 import { builtinPlugins } from '../../plugins/index.js';
@@ -56,6 +57,9 @@ describe('the page in headless Chromium', () => {
     const nodeDir = mkdtempSync(join(tmpdir(), 'spikeworks-web-'));
     try {
       const node = runPreset(vaCoba, overrides, { plugins: builtinPlugins, output: { dir: nodeDir, format: 'ascii' } }).summary;
+      const arrowDir = join(nodeDir, 'arrow');
+      mkdirSync(arrowDir);
+      runPreset(vaCoba, overrides, { plugins: builtinPlugins, output: { dir: arrowDir, format: 'arrow' } });
       // A second run of each is warm: the JavaScript and the WebAssembly kernels are optimised by then.
       const nodeWarm = runPreset(vaCoba, overrides, { plugins: builtinPlugins }).summary;
       expect(nodeWarm.spike_digest).toBe(node.spike_digest);
@@ -97,11 +101,12 @@ describe('the page in headless Chromium', () => {
         expect(raster.shown).toBeGreaterThan(10_000);
         expect(raster.lit).toBeGreaterThan(5_000);
         // Spike files: the same bytes as the Node run's (NEST ASCII, as spikeworks run --out writes them).
-        const downloads: { name: string; text: string }[] = [];
+        const downloads: { name: string; text: string; bytes: Buffer }[] = [];
         page.on('download', async (d) => {
           const path = join(OUT, d.suggestedFilename());
           await d.saveAs(path);
-          downloads.push({ name: d.suggestedFilename(), text: readFileSync(path, 'utf8') });
+          const bytes = readFileSync(path);
+          downloads.push({ name: d.suggestedFilename(), text: bytes.toString('utf8'), bytes });
         });
         await page.click('#download-spikes');
         const nodeFiles = readdirSync(nodeDir).filter((f) => f.endsWith('.dat') && f.startsWith('spikes_'));
@@ -111,6 +116,28 @@ describe('the page in headless Chromium', () => {
         await expect.poll(() => downloads.some((d) => d.name === 'va-coba-summary.json'), { timeout: 20_000 }).toBe(true);
         const saved = JSON.parse(downloads.find((d) => d.name === 'va-coba-summary.json')!.text) as { spike_digest: string; spike_count: number; seed: number };
         expect(saved).toMatchObject({ spike_digest: node.spike_digest, spike_count: node.spike_count, seed: overrides.seed });
+        // The spike files as Arrow IPC (the format is chosen before the network is loaded): Node's writer's bytes.
+        await page.selectOption('#format', 'arrow');
+        await page.click('#reset');
+        await state(page, 'loaded', 60_000);
+        await page.click('#start');
+        await state(page, 'done', 120_000);
+        await page.click('#download-spikes');
+        const arrowFiles = readdirSync(arrowDir).filter((f) => f.endsWith('.arrow') && f.startsWith('spikes_'));
+        expect(arrowFiles.length).toBeGreaterThan(0);
+        await expect.poll(() => downloads.filter((d) => d.name.endsWith('.arrow')).length, { timeout: 20_000 }).toBe(arrowFiles.length);
+        // Node streams its file in record batches as the run goes; the page writes one: the same table either way.
+        const columns = (bytes: Uint8Array) => {
+          const t = tableFromIPC(bytes);
+          return Object.fromEntries(t.schema.fields.map((f) => [f.name, Array.from(t.getChild(f.name)!.toArray() as ArrayLike<number>)]));
+        };
+        for (const f of arrowFiles) {
+          const got = downloads.find((d) => d.name === f);
+          expect(got, f).toBeDefined();
+          const want = columns(readFileSync(join(arrowDir, f)));
+          expect(Object.values(want)[0].length).toBeGreaterThan(1000);
+          expect(columns(got!.bytes), f).toEqual(want);
+        }
         await page.screenshot({ path: join(OUT, 'page.png'), fullPage: true });
         const f = (x: number) => x.toFixed(3);
         const line =
