@@ -297,6 +297,12 @@ export interface WebWorkersOptions {
   rankUrl: string | URL;
   /** Called about every 100 ms with the steps done (rank 0) and the steps of the run. */
   onProgress?: (stepsDone: number, stepsTotal: number) => void;
+  /**
+   * Live spikes: the ranks simulate in pieces of `pieceMs` (default 50 ms; the spikes are those of one call) and,
+   * after each, hand over the spikes their recorders took in it: senders and emission steps.
+   */
+  onSpikes?: (senders: Int32Array, steps: Int32Array) => void;
+  pieceMs?: number;
 }
 
 export interface WebWorkersResult {
@@ -360,14 +366,15 @@ export async function runInWebWorkers(source: RunSource, options: WebWorkersOpti
           new Promise<RankResult>((ok, fail) => {
             w.onmessage = (ev) => {
               const m = ev.data as RankReply;
-              if (m.type === 'result') ok(m.result);
+              if (m.type === 'spikes') options.onSpikes?.(m.senders, m.steps);
+              else if (m.type === 'result') ok(m.result);
               else fail(Object.assign(new SpikeworksError(`rank ${rank} of ${n}: ${m.message}`), { aborted: m.aborted }));
             };
             w.onerror = (e) => {
               abortSharedComm(buffers);
               fail(new SpikeworksError(`rank ${rank} of ${n}: ${e.message || 'the worker failed to load'} (${String(options.rankUrl)})`));
             };
-            w.postMessage({ rank, buffers, spec, progress } satisfies RankJob);
+            w.postMessage({ rank, buffers, spec, progress, ...(options.onSpikes ? { pieceMs: options.pieceMs ?? 50 } : {}) } satisfies RankJob);
           }),
       ),
     ).catch((e) => {

@@ -325,10 +325,34 @@ $('download-summary').addEventListener('click', () => {
   send({ type: 'files' });
 });
 
-/** The run on several Web Workers over shared memory: progress while it goes, the raster and figures at the end. */
+/**
+ * The run on several Web Workers over shared memory: each rank hands over its spikes every 50 ms of simulated
+ * time (the live raster and rates), the merged record and the figures come at the end. No membrane trace here.
+ */
 async function runRanks(threads: number): Promise<void> {
   setState('running', `running on ${threads} Web Workers`);
   $<HTMLButtonElement>('pause').disabled = true;
+  spikeChunks = [];
+  bins = groups.map(() => new Float64Array(Math.ceil(totalMs / BIN_MS) + 1));
+  traceT = [];
+  traceV = [];
+  nowMs = 0;
+  let liveCount = 0;
+  const onSpikes = (senders: Int32Array, steps: Int32Array): void => {
+    const times = Float32Array.from(steps, (st) => (st + 1) * summaryDt);
+    spikeChunks.push({ senders, times });
+    for (let i = 0; i < senders.length; i++) {
+      const g = groupOf(senders[i]);
+      if (g >= 0) bins[g][Math.floor((times[i] - 1e-9) / BIN_MS)]++;
+      if (times[i] > nowMs) nowMs = times[i];
+    }
+    // Keep only what the raster's window can show.
+    while (spikeChunks.length > 1 && spikeChunks[0].times.length > 0 && spikeChunks[0].times[spikeChunks[0].times.length - 1] < nowMs - WINDOW_MS) spikeChunks.shift();
+    liveCount += senders.length;
+    document.body.dataset.liveSpikes = String(liveCount);
+    $('spike-count').textContent = String(liveCount);
+    queueDraw();
+  };
   try {
     const engine = (await import(new URL('spikeworks.js', import.meta.url).href)) as typeof import('../browser.js');
     const source = specText ? { spec: specText.text } : { preset: $<HTMLSelectElement>('preset').value, overrides: overrides() };
@@ -338,6 +362,7 @@ async function runRanks(threads: number): Promise<void> {
       onProgress: (done, total) => {
         $('time').textContent = ((done / total) * totalMs).toFixed(1);
       },
+      onSpikes,
     });
     nowMs = totalMs;
     spikeChunks = [];

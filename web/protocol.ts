@@ -47,6 +47,11 @@ export interface RankJob {
   /** Rank 0 stores the step it reached here after every slice. */
   progress?: SharedArrayBuffer;
   spin?: number;
+  /** Simulate in pieces of this many ms, posting each piece's spikes (a live raster); one call without it. */
+  pieceMs?: number;
 }
 
-export type RankReply = { type: 'result'; result: import('../core/gather.js').RankResult } | { type: 'error'; message: string; aborted: boolean };
+export type RankReply =
+  | { type: 'spikes'; senders: Int32Array; steps: Int32Array }
+  | { type: 'result'; result: import('../core/gather.js').RankResult }
+  | { type: 'error'; message: string; aborted: boolean };

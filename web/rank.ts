@@ -6,6 +6,7 @@ import { Simulator, builtinPlugins } from '../browser.js';
 import { SharedComm, abortSharedComm, type SharedCommBuffers } from '../plugins/backends/shared_comm.js';
 import { collectRankResult } from '../core/gather.js';
 import type { NetworkSpec } from '../core/spec.js';
+import type { RecorderRuntime } from '../core/plugin.js';
 import type { RankJob, RankReply } from './protocol.js';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -24,9 +25,29 @@ scope.onmessage = (ev: MessageEvent<RankJob>) => {
     sim.prepare();
     const buildTime = (performance.now() - tb) / 1000;
     const steps = Math.round(((spec.run?.presimtime ?? 0) + (spec.run?.simtime ?? 0)) / sim.dt);
-    const ts = performance.now();
-    sim.simulate(steps * sim.dt);
-    const simTime = (performance.now() - ts) / 1000;
+    // Every rank makes the same calls (the same pieces), so their slices and barriers pair up.
+    const piece = job.pieceMs ? Math.max(1, Math.round(job.pieceMs / sim.dt)) : steps;
+    const records = sim.devices.flatMap((d) => (d.kind === 'recorder' && (d.runtime as RecorderRuntime).spikeRecord ? [d.runtime as RecorderRuntime] : []));
+    const posted = records.map(() => 0);
+    let simTime = 0;
+    for (let done = 0; done < steps; done += piece) {
+      const ts = performance.now();
+      sim.simulate(Math.min(piece, steps - done) * sim.dt);
+      simTime += (performance.now() - ts) / 1000;
+      if (!job.pieceMs) continue;
+      const senders: number[] = [];
+      const stepsOf: number[] = [];
+      records.forEach((rt, k) => {
+        const rec = rt.spikeRecord!();
+        for (let i = posted[k]; i < rec.senders.length; i++) {
+          senders.push(rec.senders[i]);
+          stepsOf.push(rec.steps[i]);
+        }
+        posted[k] = rec.senders.length;
+      });
+      const reply = { type: 'spikes', senders: Int32Array.from(senders), steps: Int32Array.from(stepsOf) } satisfies RankReply;
+      scope.postMessage(reply, [reply.senders.buffer, reply.steps.buffer]);
+    }
     const result = collectRankResult(sim, { simTime, buildTime });
     sim.close();
     scope.postMessage({ type: 'result', result } satisfies RankReply);

@@ -186,6 +186,9 @@ describe('the page in headless Chromium', () => {
       await state(page, 'done', 60_000);
       expect(await page.textContent('#status')).toContain('2 Web Workers');
       expect(await page.textContent('#digest')).toBe(want.spike_digest);
+      // The ranks handed over every spike while running (pieces of 50 ms): the live raster had them all.
+      expect(Number(await page.evaluate('document.body.dataset.liveSpikes'))).toBe(want.spike_count);
+      expect(Number(await page.evaluate(`document.getElementById('raster').dataset.spikesShown`))).toBeGreaterThan(0);
     });
   }, 300_000);
 
