@@ -263,24 +263,10 @@ export class BridgeSession {
     if (sim.size === 1) return { header: {}, arrays: [sources, targets, weights, delays] };
     // Every rank's synapses (each holds its targets' rows), in one process's order: by source, then rank.
     const parts = this.allgather([sources, targets, weights, delays]);
-    const n = parts.reduce((k, q) => k + q[0].length, 0);
-    const order = new Uint32Array(n);
-    const src = new Int32Array(n);
-    let at = 0;
-    for (const q of parts) src.set(q[0], (at += q[0].length) - q[0].length);
-    for (let i = 0; i < n; i++) order[i] = i;
-    order.sort((a, b) => src[a] - src[b] || a - b);
-    const pick = <T extends TypedArray>(k: number, out: T): T => {
-      let base = 0;
-      const whole = new (out.constructor as new (n: number) => T)(n);
-      for (const q of parts) {
-        whole.set(q[k], base);
-        base += q[k].length;
-      }
-      for (let i = 0; i < n; i++) out[i] = whole[order[i]];
-      return out;
-    };
-    return { header: {}, arrays: [pick(0, new Int32Array(n)), pick(1, new Int32Array(n)), pick(2, new Float64Array(n)), pick(3, new Float64Array(n))] };
+    const columns = [0, 1, 2, 3].map((k) => concatenated(parts.map((q) => q[k])));
+    const bySource = columns[0];
+    const order = Uint32Array.from({ length: bySource.length }, (_, i) => i).sort((a, b) => bySource[a] - bySource[b] || a - b);
+    return { header: {}, arrays: columns.map((c) => c.map((_, i) => c[order[i]]) as TypedArray) };
   }
 
   private get(ref: number, variable: string): { header: Record<string, unknown>; arrays: TypedArray[] } {
@@ -387,6 +373,18 @@ export class BridgeSession {
     this.merged = null;
     this.lists.clear();
   }
+}
+
+/** Arrays of one type, one after the other. */
+function concatenated(arrays: TypedArray[]): TypedArray {
+  const Type = arrays[0].constructor as new (n: number) => TypedArray;
+  const out = new Type(arrays.reduce((n, a) => n + a.length, 0));
+  let at = 0;
+  for (const a of arrays) {
+    out.set(a, at);
+    at += a.length;
+  }
+  return out;
 }
 
 /** An error as the Python side raises it: the class name and, for a ParameterError, its parts. */
