@@ -16,6 +16,7 @@ import type { Plugin } from './core/plugin.js';
 import { builtinPlugins } from './plugins/index.js';
 import type { SpikeRecorderRuntime } from './plugins/recorders/spike_recorder.js';
 import { describePreset, findPreset, type Preset, type PresetValues } from './presets/preset.js';
+import { advanceProtocol } from './presets/protocol.js';
 import { cubaStatic } from './presets/cuba.js';
 import { cubaStdp } from './presets/cuba-stdp.js';
 import { hpcBenchmark } from './presets/hpc.js';
@@ -201,24 +202,11 @@ export class BrowserRun {
 
   /** Simulate whole slices for about `wallMs` of wall time (the rest of the run by default); stops at the end of the presimulation. */
   advance(wallMs = Infinity): void {
-    const sim = this.sim;
-    const m = sim.delays.minDelaySteps;
-    const t0 = performance.now();
-    let slices = 1;
-    while (!this.done) {
-      const inPresim = this.stepsDone < this.presimSteps;
-      const phaseEnd = this.startStep + (inPresim ? this.presimSteps : this.totalSteps);
-      const to = wallMs === Infinity ? phaseEnd : Math.min(phaseEnd, (Math.floor(sim.currentStep / m) + slices) * m);
-      const tp = performance.now();
-      sim.simulate((to - sim.currentStep) * sim.dt);
-      const took = performance.now() - tp;
-      if (!inPresim) this.simTime += took / 1000;
-      if (inPresim && this.stepsDone === this.presimSteps) this.countsBefore = sim.spikeCounts();
-      const spent = performance.now() - t0;
-      if (spent >= wallMs) return;
-      // Grow the piece while pieces are short: a call per slice costs little, but not nothing.
-      if (took < wallMs / 8) slices *= 2;
-    }
+    const { sim, startStep, presimSteps, totalSteps } = this;
+    advanceProtocol({ sim, startStep, presimSteps, totalSteps }, wallMs, Infinity, (seconds, inPresim, presimEnded) => {
+      if (!inPresim) this.simTime += seconds;
+      if (presimEnded) this.countsBefore = this.sim.spikeCounts();
+    });
   }
 
   /** A reader of one neuron's state variable (a membrane trace samples V_m after every slice). */

@@ -242,7 +242,13 @@ export class BridgeSession {
     const total = names.length ? ev[names[0]].length : 0;
     const from = Math.min(this.sent.get(ref) ?? 0, total);
     this.sent.set(ref, total);
-    const arrays = names.map((k) => (k === 'senders' ? Int32Array.from(Array.prototype.slice.call(ev[k], from) as number[]) : Float64Array.from(Array.prototype.slice.call(ev[k], from) as number[])));
+    // The new events only, copied once into the payload's type.
+    const arrays = names.map((k) => {
+      const v = ev[k];
+      const out = k === 'senders' ? new Int32Array(total - from) : new Float64Array(total - from);
+      for (let i = 0; i < out.length; i++) out[i] = v[from + i];
+      return out;
+    });
     return { header: { fields: names }, arrays };
   }
 

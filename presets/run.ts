@@ -11,6 +11,7 @@ import { readSpikeFileChunks } from '../analysis/spikefile.js';
 import type { SavedValue } from '../core/contracts/base.js';
 import { spikeStatistics, type SpikeStatistics } from '../analysis/spikestats.js';
 import { peakRssMiB, virtualMemoryKiB } from '../analysis/memory.js';
+import { advanceProtocol } from './protocol.js';
 import { describePreset, type DescribedPreset, type Preset, type PresetNetwork, type PresetValues, type RecordedGroup } from './preset.js';
 
 export interface RunSummary {
@@ -496,30 +497,16 @@ export class PresetRun {
    * its figures.
    */
   advance(wallMs = Infinity, untilSteps = Infinity): void {
-    const sim = this.sim;
-    const m = sim.delays.minDelaySteps;
-    const t0 = performance.now();
-    let slices = 1;
-    while (!this.done) {
-      const inPresim = this.stepsDone < this.presimSteps;
-      const phaseEnd = this.startStep + Math.min(inPresim ? this.presimSteps : this.totalSteps, untilSteps);
-      const to = wallMs === Infinity ? phaseEnd : Math.min(phaseEnd, (Math.floor(sim.currentStep / m) + slices) * m);
-      if (to <= sim.currentStep) return;
-      const tp = performance.now();
-      sim.simulate((to - sim.currentStep) * sim.dt);
-      const took = performance.now() - tp;
-      if (inPresim) this.presimTime += took / 1000;
-      else this.simTime += took / 1000;
-      if (inPresim && this.stepsDone === this.presimSteps) {
-        this.countsBefore = sim.spikeCounts();
+    const { sim, startStep, presimSteps, totalSteps } = this;
+    advanceProtocol({ sim, startStep, presimSteps, totalSteps }, wallMs, untilSteps, (seconds, inPresim, presimEnded) => {
+      if (inPresim) this.presimTime += seconds;
+      else this.simTime += seconds;
+      if (presimEnded) {
+        this.countsBefore = this.sim.spikeCounts();
         this.logLine(virtualMemoryKiB(), 'virt_mem_after_presim');
         this.logLine(this.presimTime, 'presim_time');
       }
-      const spent = performance.now() - t0;
-      if (spent >= wallMs || this.stepsDone >= untilSteps) return;
-      // Grow the piece while pieces are short: a call per slice costs little, but not nothing.
-      if (took < wallMs / 8) slices *= 2;
-    }
+    });
   }
 
   /** Summarise the run (after `done`): the rank's part gathered, merged and measured. */

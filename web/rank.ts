@@ -35,17 +35,17 @@ scope.onmessage = (ev: MessageEvent<RankJob>) => {
       sim.simulate(Math.min(piece, steps - done) * sim.dt);
       simTime += (performance.now() - ts) / 1000;
       if (!job.pieceMs) continue;
-      const senders: number[] = [];
-      const stepsOf: number[] = [];
-      records.forEach((rt, k) => {
-        const rec = rt.spikeRecord!();
-        for (let i = posted[k]; i < rec.senders.length; i++) {
-          senders.push(rec.senders[i]);
-          stepsOf.push(rec.steps[i]);
+      const recs = records.map((rt) => rt.spikeRecord!());
+      const n = recs.reduce((sum, rec, k) => sum + rec.senders.length - posted[k], 0);
+      const reply = { type: 'spikes', senders: new Int32Array(n), steps: new Int32Array(n) } satisfies RankReply;
+      let at = 0;
+      recs.forEach((rec, k) => {
+        for (let i = posted[k]; i < rec.senders.length; i++, at++) {
+          reply.senders[at] = rec.senders[i];
+          reply.steps[at] = rec.steps[i];
         }
         posted[k] = rec.senders.length;
       });
-      const reply = { type: 'spikes', senders: Int32Array.from(senders), steps: Int32Array.from(stepsOf) } satisfies RankReply;
       scope.postMessage(reply, [reply.senders.buffer, reply.steps.buffer]);
     }
     const result = collectRankResult(sim, { simTime, buildTime });
