@@ -2,7 +2,8 @@
  * Writes the generated tables of the model pages in docs/models/ from the registered plugins: each block
  * between `<!-- begin generated: <kind> <model> -->` and `<!-- end generated -->` is replaced by the table
  * of that kind (params, state, integrators) for that model, so the tables cannot drift from the schemas;
- * `scheme-index all` is the list of every neuron model's schemes.
+ * `scheme-index all` is the list of every neuron model's schemes; `synapse <model>` a synapse model's
+ * parameters and options.
  *
  *   npx tsx docs/models/generate.ts           rewrite the pages
  *   npx tsx docs/models/generate.ts --check   exit 1 if a page is not what the registry gives
@@ -15,10 +16,11 @@ import { builtinPlugins } from '../../plugins/index.js';
 import { PluginRegistry } from '../../core/registry.js';
 import { describeRange, resolveParams, type Params } from '../../core/schema.js';
 import type { NeuronModel } from '../../core/contracts/neuron.js';
+import type { ParamSchema } from '../../core/schema.js';
 
 export const MODELS_DIR = fileURLToPath(new URL('.', import.meta.url));
 
-export const BLOCK_KINDS = ['params', 'state', 'integrators', 'scheme-index'] as const;
+export const BLOCK_KINDS = ['params', 'state', 'integrators', 'scheme-index', 'synapse'] as const;
 export type BlockKind = (typeof BLOCK_KINDS)[number];
 
 const BLOCK = /<!-- begin generated: (\S+) (\S+) -->\n[\s\S]*?<!-- end generated -->/g;
@@ -36,8 +38,8 @@ export function builtinRegistry(): PluginRegistry {
   return new PluginRegistry(builtinPlugins);
 }
 
-function paramsTable(model: NeuronModel): string {
-  const rows = Object.entries(model.params).map(([name, s]) =>
+function paramsTable(schema: ParamSchema): string {
+  const rows = Object.entries(schema).map(([name, s]) =>
     `| \`${name}\` | ${unitCell(s.unit)} | ${numberCell(s.default)} | ${escapeCell(describeRange({ ...s, unit: '' }))} | ${escapeCell(s.doc)} |`);
   return ['| parameter | unit | default | allowed | meaning |', '|---|---|---|---|---|', ...rows].join('\n');
 }
@@ -95,13 +97,27 @@ function schemeIndex(reg: PluginRegistry): string {
   return ['| model | integrators (default first, in bold) |', '|---|---|', ...rows].join('\n');
 }
 
+/** A synapse model's parameters (beyond weight and delay, shared by a projection), options and storage. */
+function synapseBlock(reg: PluginRegistry, name: string): string {
+  const model = reg.find('synapse', name);
+  if (!model) throw new Error(`generated block 'synapse ${name}': no registered synapse model '${name}'`);
+  const params = Object.keys(model.params).length ? paramsTable(model.params) : 'No parameters beyond `weight` and `delay`.';
+  const options = Object.entries(model.options ?? {}).map(([key, o]) =>
+    `\`${key}\`: one of ${o.allowed.map((a) => `\`${a}\``).join(', ')} (default \`${o.default}\`) — ${o.doc}.`);
+  const storage = model.plastic
+    ? 'Plastic: weights are stored per synapse and change while simulating.'
+    : model.perSynapseWeight ? 'Static; weights are stored per synapse.' : 'Static: a scalar weight or delay is stored once per projection, not per synapse.';
+  return [params, ...options.map((o) => `Option ${o}`), storage].join('\n\n');
+}
+
 /** The content of one generated block. */
 export function renderBlock(reg: PluginRegistry, kind: string, modelName: string): string {
   if (kind === 'scheme-index') return schemeIndex(reg);
+  if (kind === 'synapse') return synapseBlock(reg, modelName);
   const model = reg.find('neuron', modelName);
   if (!model) throw new Error(`generated block '${kind} ${modelName}': no registered neuron model '${modelName}'`);
   switch (kind) {
-    case 'params': return paramsTable(model);
+    case 'params': return paramsTable(model.params);
     case 'state': return stateTable(model);
     case 'integrators': return integratorsTable(reg, model);
     default: throw new Error(`generated block '${kind} ${modelName}': unknown kind (one of ${BLOCK_KINDS.join(', ')})`);

@@ -46,6 +46,21 @@ describe('docs/models', () => {
     }
   });
 
+  it('every registered built-in synapse model has a page whose table lists its parameters, units and defaults', () => {
+    const blocks = modelPages().flatMap((page) => blocksOf(read(page)).filter((b) => b.kind === 'synapse').map((b) => ({ page, model: b.model })));
+    for (const m of reg.all('synapse')) {
+      const at = blocks.find((b) => b.model === m.name);
+      expect(at, `docs/models page with the synapse table of ${m.name}`).toBeDefined();
+      const rows = tableRows(read(at!.page), 'synapse', m.name);
+      expect(rows.map((r) => r[0]), `${at!.page}: ${m.name} parameter names`).toEqual(Object.keys(m.params).map((k) => `\`${k}\``));
+      for (const [name, unit, dflt] of rows) {
+        const spec = m.params[name.slice(1, -1)];
+        expect(unit === '–' ? '' : unit, `${at!.page}: ${m.name}.${name} unit`).toBe(spec.unit);
+        expect(Number(dflt), `${at!.page}: ${m.name}.${name} default`).toBe(spec.default);
+      }
+    }
+  });
+
   it("each state table lists the model's state variables with their units and initial values", () => {
     for (const page of modelPages()) {
       const text = read(page);
