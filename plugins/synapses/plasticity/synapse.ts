@@ -38,8 +38,13 @@ export function plasticSynapse(def: StdpRuleDefinition, handlers: Readonly<Recor
       const where = `${def.name} (projection ${info.id}: population ${info.source.id} -> ${info.target.id})`;
       def.check?.(info.params, where);
       const rule = def.build(info.params, info.targetParams, where);
-      const handler = handlers[info.options.delay_handler ?? names[0]];
+      const handlerName = info.options.delay_handler ?? names[0];
+      const handler = handlers[handlerName];
       if (!handler) throw new ParameterError(where, 'delay_handler', info.options.delay_handler, `one of ${names.join(', ')}`);
+      if (rule.pairing && !handler.runsPairing) {
+        const able = names.filter((n) => handlers[n].runsPairing).map((n) => `'${n}'`).join(' or ') || 'a handler that runs pairing schemes';
+        throw new ParameterError(where, 'delay_handler', handlerName, `${able}: ${rule.pairing.reason} needs a handler that runs nearest-neighbour pairing`);
+      }
       return handler(info, rule, where);
     },
   };
