@@ -656,26 +656,28 @@ const dendriticRuntime = (info: ProjectionInfo, rule: StdpRule, where: string): 
   const kSyn = pairing && pairing.preConsumed && !pairing.nearestPre ? new Float64Array(t.count) : null;
   const preSpikeNearestRule = pairing ? kernelFor(preSpikeNearest, rule) : null;
   return {
-    deliver(src: number, step: number): void {
-      if (preSpikeNearestRule !== null) {
-        preSpikeNearestRule(st, rule, src, step, t.rowStart, t.target, weight, t.delay, t.homDelay, sign, buf, ring.slots, ring.n, decayFactor, kSyn, pairing!.preConsumed, pairing!.postConsumed);
-      } else if (t.delay === null) {
-        if (step !== st.qStep) {
-          // A cached query costs a few stores; worth it when the previous step's spikes asked each
-          // target three times or more (hpc-benchmark: ~10x; sparse CUBA: 0.05x, where the direct kernel
-          // wins; about 2x is break-even).
-          st.qUse = st.qCount * meanRow >= 3 * st.nTarget;
-          st.qCount = 0;
-          st.qStep = step;
-          st.qGen++;
+    deliver: preSpikeNearestRule !== null
+      ? (src: number, step: number): void => {
+          preSpikeNearestRule(st, rule, src, step, t.rowStart, t.target, weight, t.delay, t.homDelay, sign, buf, ring.slots, ring.n, decayFactor, kSyn, pairing!.preConsumed, pairing!.postConsumed);
         }
-        st.qCount++;
-        if (st.qUse) preSpikeHomRule(st, rule, src, step, t.rowStart, t.target, weight, t.homDelay, sign, buf, ((step + t.homDelay) % ring.slots) * ring.n, decayFactor, queryPost);
-        else preSpikeRule(st, rule, src, step, t.rowStart, t.target, weight, null, t.homDelay, sign, buf, ring.slots, ring.n, decayFactor);
-      } else {
-        preSpikeRule(st, rule, src, step, t.rowStart, t.target, weight, t.delay, t.homDelay, sign, buf, ring.slots, ring.n, decayFactor);
-      }
-    },
+      : (src: number, step: number): void => {
+          if (t.delay === null) {
+            if (step !== st.qStep) {
+              // A cached query costs a few stores; worth it when the previous step's spikes asked each
+              // target three times or more (hpc-benchmark: ~10x; sparse CUBA: 0.05x, where the direct kernel
+              // wins; about 2x is break-even).
+              st.qUse = st.qCount * meanRow >= 3 * st.nTarget;
+              st.qCount = 0;
+              st.qStep = step;
+              st.qGen++;
+            }
+            st.qCount++;
+            if (st.qUse) preSpikeHomRule(st, rule, src, step, t.rowStart, t.target, weight, t.homDelay, sign, buf, ((step + t.homDelay) % ring.slots) * ring.n, decayFactor, queryPost);
+            else preSpikeRule(st, rule, src, step, t.rowStart, t.target, weight, null, t.homDelay, sign, buf, ring.slots, ring.n, decayFactor);
+          } else {
+            preSpikeRule(st, rule, src, step, t.rowStart, t.target, weight, t.delay, t.homDelay, sign, buf, ring.slots, ring.n, decayFactor);
+          }
+        },
     onPostSpikes(spikes: Int32Array, count: number, step: number): void {
       if (count > 0) {
         recordPostSpikes(st, syn, rule, spikes, count, step);
