@@ -1,3 +1,4 @@
+import { ParameterError } from '../../../core/errors.js';
 import type { ProjectionInfo, SynapseRuntime, TargetIndex } from '../../../core/plugin.js';
 import type { RingRow } from '../../../core/ringbuffer.js';
 import type { SavedState } from '../../../core/contracts/base.js';
@@ -89,7 +90,8 @@ export class DendriticState {
     this.nearestPost = pairing?.nearestPost ?? false;
     this.nearestPostHom = pairing?.nearestPostHom ?? false;
     this.preFromZero = (pairing?.preInitial ?? 0) > 0;
-    this.flushes = !(pairing?.preConsumed || pairing?.postConsumed);
+    // A flush applies facilitations with the source's x: not for traces that pair once or live per synapse.
+    this.flushes = !(pairing?.preConsumed || pairing?.postConsumed || rule.onPostAt);
     this.lastPre = new Int32Array(nSource).fill(-1);
     this.kPre = new Float64Array(nSource).fill(pairing?.preInitial ?? 0);
     this.kPreSlow = new Float64Array(nSource);
@@ -642,6 +644,70 @@ function preSpikeNearest(
   st.lastPre[src] = t;
 }
 
+/**
+ * preSpike for a rule with per-synapse parameters (NEST's stdp_synapse, whose parameters live in each
+ * connection), every delay layout: x per synapse (`kSyn`, NEST's Kplus) decaying with the synapse's own
+ * tau_plus (rate dt / tau), y from the target's history; updates in NEST's order, through onPostAt / onPreAt.
+ */
+function preSpikePerSynapse(
+  st: DendriticState, rule: StdpRule, src: number, t: number,
+  rowStart: Uint32Array, target: TargetIndex, weight: Float32Array, delay: Uint16Array | null, homDelay: number,
+  sign: number, buf: RingRow, slots: number, nRing: number, decay: typeof decayFactor,
+  kSyn: Float64Array, rateOf: Float64Array | null,
+): void {
+  const start = rowStart[src];
+  const end = rowStart[src + 1];
+  const tPrev = st.lastPre[src];
+  const hasPrev = tPrev >= 0;
+  const applied = st.applied[src];
+  const sharedRate = st.dPre.rate;
+  const postTab = st.dPost.table;
+  const postRate = st.dPost.rate;
+  const cap = st.cap;
+  const mask = st.mask;
+  const head = st.head;
+  const len = st.len;
+  const hStep = st.hStep;
+  const h1 = st.h1;
+  const bStep = st.bStep;
+  let off = ((t + homDelay) % slots) * nRing;
+  for (let k = start; k < end; k++) {
+    const j = target[k];
+    const d = delay === null ? homDelay : delay[k];
+    const T = t - d;
+    const base = j * cap;
+    const hd = head[j];
+    const rate = rateOf === null ? sharedRate : rateOf[k];
+    let w = sign * weight[k];
+    let upper = len[j] - 1;
+    while (upper >= 0 && hStep[base + ((hd + upper) & mask)] > T) upper--;
+    // NEST's get_K_value(t - d): the latest postsynaptic spike strictly before t - d.
+    let iK = upper;
+    if (iK >= 0 && hStep[base + ((hd + iK) & mask)] === T) iK--;
+    const post = iK >= 0
+      ? h1[base + ((hd + iK) & mask)] * decay(postTab, postRate, T - hStep[base + ((hd + iK) & mask)])
+      : st.b1[j] * decay(postTab, postRate, T - bStep[j]);
+    if (hasPrev) {
+      const lo = Math.max(tPrev - d, applied);
+      let first = upper;
+      while (first >= 0 && hStep[base + ((hd + first) & mask)] > lo) first--;
+      const x = kSyn[k];
+      for (let e = first + 1; e <= upper; e++) {
+        w = rule.onPostAt!(k, w, x * Math.exp(-(hStep[base + ((hd + e) & mask)] + d - tPrev) * rate));
+      }
+    } else if (upper >= 0 || bStep[j] >= 0) {
+      // NEST's first send runs facilitate(w, 0) (Kplus is 0): a clamp, once as good as once per post spike.
+      w = rule.onPostAt!(k, w, 0);
+    }
+    w = rule.onPreAt!(k, w, post);
+    weight[k] = sign * w;
+    kSyn[k] = hasPrev ? kSyn[k] * Math.exp(-(t - tPrev) * rate) + 1 : 1;
+    if (delay !== null) off = ((t + d) % slots) * nRing;
+    buf[off + j] += weight[k];
+  }
+  st.lastPre[src] = t;
+}
+
 const dendriticRuntime = (info: ProjectionInfo, rule: StdpRule, where: string): SynapseRuntime => {
   const t = info.table;
   const pt = plasticTarget(info, where);
@@ -653,10 +719,24 @@ const dendriticRuntime = (info: ProjectionInfo, rule: StdpRule, where: string): 
   const preSpikeHomRule = kernelFor(preSpikeHom, rule);
   const pairing = rule.pairing;
   // An x that adds up but pairs once lives per synapse (NEST's stdp_nn_pre_centered_synapse Kplus).
-  const kSyn = pairing && pairing.preConsumed && !pairing.nearestPre ? new Float64Array(t.count) : null;
+  const perSynapse = rule.onPostAt !== undefined && rule.onPreAt !== undefined;
+  if (perSynapse && pairing) throw new ParameterError(where, 'pairing', pairing.reason, 'all-to-all traces for a rule with per-synapse parameters');
+  // x lives per synapse when it adds up but pairs once (NEST's stdp_nn_pre_centered_synapse Kplus), or
+  // decays with per-synapse parameters.
+  const kSyn = perSynapse || (pairing && pairing.preConsumed && !pairing.nearestPre) ? new Float64Array(t.count) : null;
   const preSpikeNearestRule = pairing ? kernelFor(preSpikeNearest, rule) : null;
+  const preSpikePerSynapseRule = perSynapse ? kernelFor(preSpikePerSynapse, rule) : null;
+  let rateOf: Float64Array | null = null;
+  if (rule.tauPreOf) {
+    rateOf = new Float64Array(t.count);
+    for (let k = 0; k < t.count; k++) rateOf[k] = info.dt / rule.tauPreOf[k];
+  }
   return {
-    deliver: preSpikeNearestRule !== null
+    deliver: preSpikePerSynapseRule !== null
+      ? (src: number, step: number): void => {
+          preSpikePerSynapseRule(st, rule, src, step, t.rowStart, t.target, weight, t.delay, t.homDelay, sign, buf, ring.slots, ring.n, decayFactor, kSyn!, rateOf);
+        }
+      : preSpikeNearestRule !== null
       ? (src: number, step: number): void => {
           preSpikeNearestRule(st, rule, src, step, t.rowStart, t.target, weight, t.delay, t.homDelay, sign, buf, ring.slots, ring.n, decayFactor, kSyn, pairing!.preConsumed, pairing!.postConsumed);
         }
@@ -686,7 +766,8 @@ const dendriticRuntime = (info: ProjectionInfo, rule: StdpRule, where: string): 
         st.qStep = -(2 ** 30);
       }
     },
-    bytesPerSynapse: () => t.target.BYTES_PER_ELEMENT + weight.BYTES_PER_ELEMENT + (t.delay ? t.delay.BYTES_PER_ELEMENT : 0) + (kSyn ? 8 : 0),
+    bytesPerSynapse: () =>
+      t.target.BYTES_PER_ELEMENT + weight.BYTES_PER_ELEMENT + (t.delay ? t.delay.BYTES_PER_ELEMENT : 0) + (kSyn ? 8 : 0) + (rateOf ? 8 : 0) + 8 * Object.keys(t.params ?? {}).length,
     weights: () => weight.slice(),
     // One weight without copying the table (weight recorders read it per transmission or sample).
     capabilities: { weightAt: (k: number) => weight[k] },
@@ -701,4 +782,4 @@ const dendriticRuntime = (info: ProjectionInfo, rule: StdpRule, where: string): 
   };
 };
 
-export const dendriticHandler: DelayHandler = Object.assign(dendriticRuntime, { runsPairing: true });
+export const dendriticHandler: DelayHandler = Object.assign(dendriticRuntime, { runsPairing: true, runsPerSynapse: true });

@@ -11,6 +11,8 @@ import type { StdpRule } from './rule.js';
 export type DelayHandler = ((info: ProjectionInfo, rule: StdpRule, where: string) => SynapseRuntime) & {
   /** Runs a rule's `pairing` (nearest-neighbour, consumed traces); a handler without it refuses such rules. */
   readonly runsPairing?: boolean;
+  /** Runs rules with per-synapse parameters (StdpRule.onPostAt / onPreAt); a handler without it refuses them. */
+  readonly runsPerSynapse?: boolean;
 };
 
 /** The pieces every handler needs from a projection: weights to mutate, the channel and its sign. */

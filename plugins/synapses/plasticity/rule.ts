@@ -27,6 +27,14 @@ export interface StdpRule {
   /** Nearest-neighbour pairing and its restrictions; all-to-all when omitted. Only the dendritic handler runs it. */
   readonly pairing?: PairingScheme;
   /**
+   * Parameters per synapse (built by StdpRuleDefinition.buildPerSynapse): the handler then keeps x per
+   * synapse (NEST's Kplus), decaying with `tauPreOf[k]` (or tauPre when shared), and calls these with the
+   * synapse index instead of onPost / onPre. Only the dendritic handler runs them.
+   */
+  readonly tauPreOf?: Float64Array | null;
+  onPostAt?(k: number, w: number, pre: number): number;
+  onPreAt?(k: number, w: number, post: number): number;
+  /**
    * Weight after a postsynaptic spike reaches the synapse. `pre` is the fast presynaptic trace then,
    * `postSlowBefore` the slow postsynaptic trace just before this spike.
    */
@@ -63,6 +71,13 @@ export interface StdpRuleDefinition {
    * for error messages.
    */
   build(p: Params, targetParams: Params, where: string): StdpRule;
+  /** Parameters a connection may give per synapse (arrays or distributions in syn_spec), NEST's per-connection values. */
+  readonly perSynapseParams?: readonly string[];
+  /**
+   * The rule of a projection with some of perSynapseParams given per synapse: `perSynapse` holds their values
+   * in CSR order, `p` the shared ones (and the defaults of the others). Required with perSynapseParams.
+   */
+  buildPerSynapse?(p: Params, perSynapse: Readonly<Record<string, Float64Array>>, targetParams: Params, where: string): StdpRule;
 }
 
 /**

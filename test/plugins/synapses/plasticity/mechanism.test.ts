@@ -152,7 +152,7 @@ describe('trace declarations the handlers cannot run are refused, naming the tra
     expect(def.build(resolveParams('t', def.params, {}), {}, 'projection 3').pairing?.reason).toMatch(/trace 'x'.*nearest-neighbour/);
     // The axonal handler cannot run it: refused where the handler is chosen, naming the option and the trace.
     const model = plasticSynapse(def);
-    const info = { id: 3, source: { id: 0 }, target: { id: 1 }, params: resolveParams('t', def.params, {}), targetParams: {}, options: { delay_handler: 'axonal' } };
+    const info = { id: 3, source: { id: 0 }, target: { id: 1 }, table: { count: 0 }, params: resolveParams('t', def.params, {}), targetParams: {}, options: { delay_handler: 'axonal' } };
     expect(() => model.create(info as never)).toThrow(/projection 3.*delay_handler.*axonal.*'dendritic'.*trace 'x'.*nearest-neighbour/);
   });
   it('weight bounds: w_max > w_min, finite where the rule divides by it', () => {
