@@ -111,7 +111,7 @@ export class EdgeBuffer implements EdgeSink {
     } else this.materialiseTargets().push(local);
     if (this.weightOf) (this.weights ??= new Grow(f32)).push(this.weightOf(local, index));
     if (this.delayOf) (this.delays ??= new Grow(u16)).push(this.delayOf(local, index));
-    for (const c of this.columns) c.values.push(c.of(local, index));
+    if (this.columns.length > 0) for (const c of this.columns) c.values.push(c.of(local, index));
   }
 
   addRow(tgt: number, sources: Int32Array, count: number, firstIndex = 0): void {
