@@ -67,7 +67,7 @@ export function synapseOptions(where: string, model: SynapseModel, rest: Record<
 /**
  * Move the synapse parameters a syn_spec gives as arrays or distributions from `rest` to `perSynapse`
  * (their defaults stay in the projection's params). Only the model's perSynapseParams may be given so;
- * another parameter given so is refused, naming it (NEST: a _hom model's parameters are common properties).
+ * another parameter given so is refused, naming it (as NEST refuses per-connection values of common properties).
  */
 export function takePerSynapseParams(where: string, syn: ParsedSyn): void {
   const allowed = syn.model.perSynapseParams ?? [];
@@ -76,7 +76,7 @@ export function takePerSynapseParams(where: string, syn: ParsedSyn): void {
     if (!isDistribution(v) && !Array.isArray(v) && !ArrayBuffer.isView(v)) continue;
     if (!allowed.includes(key)) {
       const others = allowed.length > 0 ? ` (${allowed.join(', ')} may be)` : '';
-      throw new ParameterError(where, key, Array.isArray(v) ? `an array of length ${v.length}` : 'a distribution', `a number: ${syn.model.name} takes one ${key} per projection, not one per synapse${others}${/_hom/.test(syn.model.name) ? " (NEST keeps a _hom model's parameters in its common properties)" : ''}`);
+      throw new ParameterError(where, key, Array.isArray(v) ? `an array of length ${v.length}` : 'a distribution', `a number: ${syn.model.name} takes one ${key} per projection, not one per synapse${others}`);
     }
     (syn.perSynapse ??= {})[key] = v as ValueSpec;
     delete syn.rest[key];

@@ -106,7 +106,7 @@ describe('stdp_synapse: parameters per synapse', () => {
     const sim = createSimulator({ dt });
     const a = sim.create('iaf_psc_exp', 1);
     const b = sim.create('iaf_psc_exp', 2);
-    expect(() => sim.connect(a, b, 'all_to_all', { synapse_model: 'stdp_pl_synapse_hom', weight: 1, lambda: [0.1, 0.2] })).toThrow(/lambda.*a number: stdp_pl_synapse_hom takes one lambda per projection.*common properties/);
+    expect(() => sim.connect(a, b, 'all_to_all', { synapse_model: 'stdp_pl_synapse_hom', weight: 1, lambda: [0.1, 0.2] })).toThrow(/lambda.*an array of length 2.*a number: stdp_pl_synapse_hom takes one lambda per projection, not one per synapse/);
     expect(() => sim.connect(a, b, 'all_to_all', { synapse_model: 'stdp_nn_symm_synapse', weight: 1, alpha: { distribution: 'uniform', min: 0, max: 1 } })).toThrow(/alpha.*a number: stdp_nn_symm_synapse takes one alpha per projection/);
   });
 });
