@@ -11,7 +11,7 @@ function build() {
   const E = sim.create('iaf_psc_exp', 80, { E_L: 0, V_reset: 0, V_th: 20, C_m: 250, tau_m: 20, t_ref: 2, tau_minus: 25 });
   E.set('V_m', { distribution: 'uniform', min: 0, max: 19 });
   sim.connect(sim.create('poisson_generator', 1, { rate: 4300 }), E, 'all_to_all', { weight: 35, delay: 1.5 });
-  const weight = { distribution: 'normal', mean: 35, std: 10, min: 0, max: 70 };
+  const weight = { distribution: 'normal' as const, mean: 35, std: 10, min: 0, max: 70 };
   sim.connect(E, E, { rule: 'fixed_indegree', indegree: 20, allow_autapses: false }, { synapse_model: 'stdp_nn_pre_centered_synapse', weight, delay: 1.5, lambda: 0.2, Wmax: 70 });
   sim.connect(E, E, { rule: 'fixed_indegree', indegree: 20, allow_autapses: false }, {
     synapse_model: 'stdp_synapse', weight, delay: 1.5, Wmax: 70,
@@ -20,7 +20,7 @@ function build() {
   return sim;
 }
 
-const weights = (sim: Simulator) => sim.projections.filter((p) => p.model !== 'static_synapse').map((p) => Array.from(p.weights()));
+const weights = (sim: Simulator) => sim.projections.filter((p) => p.synapseModel.plastic).map((p) => Array.from(p.weights()));
 
 describe('dendritic handler: per-synapse traces in a checkpoint', () => {
   it('restored at 300 ms, continued to 600 ms: the uncut run\'s weights and spike counts', () => {
