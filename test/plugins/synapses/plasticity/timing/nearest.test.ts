@@ -175,3 +175,25 @@ describe('nearest-neighbour pairing: composition and refusals', () => {
     expect(() => nearestPair({ scheme: 'both' as never })).toThrow(/scheme.*both.*symmetric, presynaptic-centred, restricted/);
   });
 });
+
+describe('nearest-neighbour synapses in a recurrent network', () => {
+  for (const scheme of ['symm', 'pre_centered', 'restr'] as const) {
+    it(`stdp_nn_${scheme}_synapse: 1 s of a Poisson-driven network keeps every weight in [0, Wmax] and moves most of them`, () => {
+      const sim = createSimulator({ seed: 5 });
+      const E = sim.create('iaf_psc_exp', 100, { E_L: 0, V_reset: 0, V_th: 20, C_m: 250, tau_m: 20, t_ref: 2 });
+      E.set('V_m', { distribution: 'uniform', min: 0, max: 19 });
+      sim.connect(sim.create('poisson_generator', 1, { rate: 4300 }), E, 'all_to_all', { weight: 35, delay: 1.5 });
+      const proj = sim.connect(E, E, { rule: 'fixed_indegree', indegree: 25, allow_autapses: false }, { synapse_model: `stdp_nn_${scheme}_synapse`, weight: 35, delay: 1.5, lambda: 0.2, mu_plus: 0, mu_minus: 0, Wmax: 70 })!;
+      sim.simulate(1000);
+      expect(sim.spikeCounts()[E.id] / 100).toBeGreaterThan(2);
+      const w = proj.weights();
+      let moved = 0;
+      for (const x of w) {
+        expect(x).toBeGreaterThanOrEqual(0);
+        expect(x).toBeLessThanOrEqual(70);
+        if (x !== 35) moved++;
+      }
+      expect(moved).toBeGreaterThan(0.9 * w.length);
+    });
+  }
+});
