@@ -1,5 +1,5 @@
 import { ParameterError } from './errors.js';
-import type { Params } from './schema.js';
+import { checkValue, type Params } from './schema.js';
 import { EdgeBuffer } from './csr.js';
 import { delayToSteps, resolveEdgeValue } from './values.js';
 import { isDistribution, type DistributionSpec, type ValueSpec } from './distributions.js';
@@ -25,6 +25,8 @@ export interface ParsedSyn {
   weight: ValueSpec;
   delay: ValueSpec;
   rest: Record<string, unknown>;
+  /** Synapse parameters given per connection (arrays, distributions), taken out of `rest` by takePerSynapseParams. */
+  perSynapse?: Record<string, ValueSpec>;
 }
 
 /** A conn_spec: a rule name or NEST's dict; without one, the plugin set's default rule. */
@@ -60,6 +62,25 @@ export function synapseOptions(where: string, model: SynapseModel, rest: Record<
     else throw new ParameterError(where, key, v, `one of ${spec.allowed.map((a) => `'${a}'`).join(', ')}`);
   }
   return out;
+}
+
+/**
+ * Move the synapse parameters a syn_spec gives as arrays or distributions from `rest` to `perSynapse`
+ * (their defaults stay in the projection's params). Only the model's perSynapseParams may be given so;
+ * another parameter given so is refused, naming it (as NEST refuses per-connection values of common properties).
+ */
+export function takePerSynapseParams(where: string, syn: ParsedSyn): void {
+  const allowed = syn.model.perSynapseParams ?? [];
+  for (const [key, v] of Object.entries(syn.rest)) {
+    if (typeof v === 'number' || v === undefined || !(key in syn.model.params)) continue;
+    if (!isDistribution(v) && !Array.isArray(v) && !ArrayBuffer.isView(v)) continue;
+    if (!allowed.includes(key)) {
+      const others = allowed.length > 0 ? ` (${allowed.join(', ')} may be)` : '';
+      throw new ParameterError(where, key, Array.isArray(v) ? `an array of length ${v.length}` : 'a distribution', `a number: ${syn.model.name} takes one ${key} per projection, not one per synapse${others}`);
+    }
+    (syn.perSynapse ??= {})[key] = v as ValueSpec;
+    delete syn.rest[key];
+  }
 }
 
 export interface ProjectionDraw {
@@ -107,11 +128,12 @@ function synapseBytes(d: ProjectionDraw): { steady: number; peak: number; detail
   // network: on the largest share of the ranks it will run on).
   const targets = d.describeOnly ? Math.ceil(d.post.size / (d.memory?.ranks ?? 1)) : d.post.localCount;
   const tgtIndex = targets <= 65536 ? 2 : 4;
-  const steady = tgtIndex + (storedWeight ? 4 : 0) + (perEdgeDelay ? 2 : 0);
+  const columns = Object.keys(d.syn.perSynapse ?? {}).length;
+  const steady = tgtIndex + (storedWeight ? 4 : 0) + (perEdgeDelay ? 2 : 0) + 8 * columns;
   // A scalar weight stored per synapse takes over the 32-bit source indices' bytes (EdgeBuffer.freeze).
   const reused = storedWeight && !perEdgeWeight && srcIndex === 4 ? 4 : 0;
-  const build = srcIndex + (perEdgeWeight ? 4 : 0) + (perEdgeDelay ? 2 : 0) - reused;
-  const parts = [`target index ${tgtIndex} B`, ...(storedWeight ? ['weight 4 B'] : []), ...(perEdgeDelay ? ['delay 2 B'] : []), `while building ${build} B more`];
+  const build = srcIndex + (perEdgeWeight ? 4 : 0) + (perEdgeDelay ? 2 : 0) + 8 * columns - reused;
+  const parts = [`target index ${tgtIndex} B`, ...(storedWeight ? ['weight 4 B'] : []), ...(perEdgeDelay ? ['delay 2 B'] : []), ...(columns ? [`${columns} synapse parameters × 8 B`] : []), `while building ${build} B more`];
   return { steady, peak: steady + build, detail: parts.join(', ') };
 }
 
@@ -175,7 +197,18 @@ export function drawProjection(d: ProjectionDraw): SynapseTable | null {
     convert: (ms, element) => delayToSteps(element ? `${where} ${element}` : where, ms, d.dt),
     checkArray: checkArray('delay'),
   });
+  const columns = Object.entries(syn.perSynapse ?? {}).map(([name, spec]) => {
+    const schema = syn.model.params[name];
+    const v = resolveEdgeValue(name, spec, {
+      where, random: d.random, purpose: `${name}/${d.id}`, post,
+      allowed: 'a number, an array or a distribution',
+      convert: (x, element) => checkValue(where, element ?? `${name} (a value drawn from its distribution)`, schema, x),
+      checkArray: checkArray(name),
+    });
+    return { name, perEdge: v.perEdge! };
+  });
   if (d.describeOnly) return null;
+  for (const c of columns) edges.addColumn(c.name, c.perEdge);
   if (weight.hom !== null && syn.model.perSynapseWeight) edges.fillWeight = weight.hom;
   edges.weightOf = weight.perEdge;
   edges.delayOf = delay.perEdge;

@@ -1,6 +1,6 @@
 import type { EdgeSink, SynapseTable, TargetIndex } from './plugin.js';
 
-type GrowableArray = Uint32Array | Uint16Array | Float32Array;
+type GrowableArray = Uint32Array | Uint16Array | Float32Array | Float64Array;
 
 /**
  * A typed array that grows by doubling; `reserve` sizes it exactly for rules that know their edge count,
@@ -28,6 +28,7 @@ class Grow<A extends GrowableArray> {
 const u32 = (n: number) => new Uint32Array(n);
 const u16 = (n: number) => new Uint16Array(n);
 const f32 = (n: number) => new Float32Array(n);
+const f64 = (n: number) => new Float64Array(n);
 
 /** Edges per source row (into rowStart[s + 1]); a free function so V8 compiles it for the index array type. */
 function countRows(src: Uint16Array | Uint32Array, E: number, rowStart: Uint32Array): void {
@@ -71,6 +72,8 @@ export class EdgeBuffer implements EdgeSink {
    * weight array filled at freeze, without a per-edge buffer or callback while building.
    */
   fillWeight: number | null = null;
+  /** Synapse parameters given per connection (NEST's per-synapse values), drawn or looked up per edge like weights. */
+  private readonly columns: { name: string; of: (localTarget: number, index: number) => number; values: Grow<Float64Array> }[] = [];
 
   constructor(
     readonly sourceCount: number,
@@ -81,8 +84,14 @@ export class EdgeBuffer implements EdgeSink {
     this.src = new Grow<Uint32Array | Uint16Array>(sourceCount <= 65536 ? u16 : u32);
   }
 
+  /** Store a per-edge value of synapse parameter `name`; the table's `params[name]` holds them in CSR order. */
+  addColumn(name: string, of: (localTarget: number, index: number) => number): void {
+    this.columns.push({ name, of, values: new Grow(f64) });
+  }
+
   reserve(count: number): void {
     this.src.reserve(count);
+    for (const c of this.columns) c.values.reserve(count);
     if (this.weightOf) (this.weights ??= new Grow(f32)).reserve(count);
     if (this.delayOf) (this.delays ??= new Grow(u16)).reserve(count);
   }
@@ -102,12 +111,13 @@ export class EdgeBuffer implements EdgeSink {
     } else this.materialiseTargets().push(local);
     if (this.weightOf) (this.weights ??= new Grow(f32)).push(this.weightOf(local, index));
     if (this.delayOf) (this.delays ??= new Grow(u16)).push(this.delayOf(local, index));
+    if (this.columns.length > 0) for (const c of this.columns) c.values.push(c.of(local, index));
   }
 
   addRow(tgt: number, sources: Int32Array, count: number, firstIndex = 0): void {
     const local = tgt - this.targetStart;
     if (local < 0 || local >= this.targetCount) return;
-    if (this.tgt || local < this.lastTarget || this.weightOf || this.delayOf) {
+    if (this.tgt || local < this.lastTarget || this.weightOf || this.delayOf || this.columns.length > 0) {
       for (let k = 0; k < count; k++) this.add(sources[k], tgt, firstIndex + k);
       return;
     }
@@ -154,6 +164,9 @@ export class EdgeBuffer implements EdgeSink {
     const d = this.delays ? new Uint16Array(E) : null;
     const wIn = this.weights?.data;
     const dIn = this.delays?.data;
+    const cols = this.columns.map((c) => ({ name: c.name, from: c.values.data, to: new Float64Array(E) }));
+    // Where each edge goes, for the parameter columns (rare: only models with per-synapse parameters).
+    const slotOf = cols.length > 0 ? new Uint32Array(E) : null;
     if (order && tgtOf) {
       for (let k = 0; k < E; k++) {
         const e = order[k];
@@ -161,8 +174,9 @@ export class EdgeBuffer implements EdgeSink {
         target[slot] = tgtOf[e];
         if (w) w[slot] = wIn![e];
         if (d) d[slot] = dIn![e];
+        if (slotOf) slotOf[e] = slot;
       }
-    } else if (!w && !d) {
+    } else if (!w && !d && !slotOf) {
       scatterRuns(this.runs, src, fill, target);
     } else {
       let e = 0;
@@ -172,8 +186,18 @@ export class EdgeBuffer implements EdgeSink {
           target[slot] = t;
           if (w) w[slot] = wIn![e];
           if (d) d[slot] = dIn![e];
+          if (slotOf) slotOf[e] = slot;
         }
       }
+    }
+    let params: Record<string, Float64Array> | undefined;
+    if (slotOf) {
+      params = {};
+      for (const c of cols) {
+        for (let e = 0; e < E; e++) c.to[slotOf[e]] = c.from[e];
+        params[c.name] = c.to;
+      }
+      this.columns.length = 0;
     }
     let sign: SynapseTable['sign'] = homWeight >= 0 ? 'ex' : 'in';
     if (!w && this.fillWeight !== null) {
@@ -185,7 +209,7 @@ export class EdgeBuffer implements EdgeSink {
       this.tgt = null;
       this.delays = null;
       sign = this.fillWeight >= 0 ? 'ex' : 'in';
-      return { rowStart, target, weight: filled, homWeight, delay: d, homDelay, count: E, sourceCount: this.sourceCount, sign };
+      return { rowStart, target, weight: filled, homWeight, delay: d, homDelay, count: E, sourceCount: this.sourceCount, sign, ...(params ? { params } : {}) };
     }
     if (w) {
       let pos = false;
@@ -201,6 +225,6 @@ export class EdgeBuffer implements EdgeSink {
     this.tgt = null;
     this.weights = null;
     this.delays = null;
-    return { rowStart, target, weight: w, homWeight, delay: d, homDelay, count: E, sourceCount: this.sourceCount, sign };
+    return { rowStart, target, weight: w, homWeight, delay: d, homDelay, count: E, sourceCount: this.sourceCount, sign, ...(params ? { params } : {}) };
   }
 }

@@ -10,7 +10,7 @@ import { C, type DeviceLink } from './components.js';
 import { SERVICE, type Clock, type RandomStreams, type Services } from './services.js';
 import { blockOf } from './partition.js';
 import { assignState, checkStateArray, delayToSteps, isNumberArray } from './values.js';
-import { drawProjection, parseConn, parseSyn, synapseOptions, type ConnSpec, type SynSpec } from './connect.js';
+import { drawProjection, parseConn, parseSyn, synapseOptions, takePerSynapseParams, type ConnSpec, type SynSpec } from './connect.js';
 import { Population, PopulationView, Device, Projection, type HandleOwner, type Node, type NodeOf } from './handles.js';
 import type { CheckedModel, CreateOptions, CreateParams } from './model-types.js';
 import type { ValueSpec } from './distributions.js';
@@ -266,6 +266,7 @@ export class Network implements HandleOwner {
     checkSpecKeys(where, 'syn_spec', syn.rest, ['synapse_model', 'weight', 'delay', ...Object.keys(syn.model.options ?? {})], Object.keys(syn.model.params), syn.model.name, post.model);
     const ruleParams = resolveParams(where, conn.rule.params, conn.rest);
     const options = synapseOptions(where, syn.model, syn.rest);
+    takePerSynapseParams(where, syn);
     const synParams = resolveParams(where, syn.model.params, syn.rest);
     const id = this.projections.length;
     const table = drawProjection({ id, pre, post, conn, ruleParams, syn, random: this.random, dt: this.clock.dt, seed: this.random.seed, where, describeOnly: this.describeOnly, memory: this.memory });

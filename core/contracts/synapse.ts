@@ -26,6 +26,8 @@ export interface SynapseTable {
   readonly sourceCount: number;
   /** Which ring-buffer channel the weights go to: all excitatory, all inhibitory, or by sign per synapse. */
   readonly sign: 'ex' | 'in' | 'mixed';
+  /** Synapse parameters given per connection (SynapseModel.perSynapseParams), in CSR order; absent when none. */
+  readonly params?: Readonly<Record<string, Float64Array>>;
 }
 
 /** A static table a neuron kernel delivers itself (KernelCapabilities.adoptTable). */
@@ -98,6 +100,12 @@ export interface SynapseModel extends PluginBase {
   readonly options?: Record<string, { default: string; allowed: readonly string[]; doc: string }>;
   /** Whether weights must be stored per synapse even when given as a scalar (plastic rules change them). */
   readonly perSynapseWeight: boolean;
+  /**
+   * Parameters a syn_spec may give per connection, as arrays or distributions like weights (NEST's
+   * per-synapse values); the others take one number per projection. Their values reach the runtime in
+   * `table.params`, and `params` holds their defaults.
+   */
+  readonly perSynapseParams?: readonly string[];
   /** Checks on weight values that the model forbids (e.g. negative weights for STDP). */
   checkWeight?(w: number, where: string): void;
   create(p: ProjectionInfo): SynapseRuntime;

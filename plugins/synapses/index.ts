@@ -4,16 +4,22 @@ import { stdpSynapse, stdpSynapseRule } from './stdp_synapse.js';
 import { stdpPlSynapseHom, stdpPlSynapseHomHpc, stdpPlSynapseHomRule } from './stdp_pl_synapse_hom.js';
 import { stdpTripletSynapse, stdpTripletSynapseRule } from './stdp_triplet_synapse.js';
 import { tripletAuryn, tripletAurynRule } from './triplet_auryn.js';
+import { plasticSynapse } from './plasticity/synapse.js';
+import { nestNearestSynapses } from './plasticity/mechanism.js';
 
 export { staticSynapse };
 export { stdpSynapse, stdpSynapseRule, stdpPlSynapseHom, stdpPlSynapseHomHpc, stdpPlSynapseHomRule, stdpTripletSynapse, stdpTripletSynapseRule, tripletAuryn, tripletAurynRule };
-export type { StdpRule, StdpRuleDefinition } from './plasticity/rule.js';
+export type { StdpRule, StdpRuleDefinition, PairingScheme } from './plasticity/rule.js';
 export type { DelayHandler, PlasticTarget } from './plasticity/handler.js';
 export { plasticSynapse, delayHandlers, neuronTau, checkNonNegativeWeight } from './plasticity/synapse.js';
 export { dendriticHandler } from './plasticity/dendritic.js';
 export { axonalHandler } from './plasticity/axonal.js';
-export const synapsePlugins: readonly Plugin[] = [staticSynapse, stdpSynapse, stdpPlSynapseHom, stdpPlSynapseHomHpc, stdpTripletSynapse, tripletAuryn];
-export { stdpMechanism, mapTraces, nestCompositions, type MechanismOptions } from './plasticity/mechanism.js';
+export const synapsePlugins: readonly Plugin[] = [
+  staticSynapse, stdpSynapse, stdpPlSynapseHom, stdpPlSynapseHomHpc, stdpTripletSynapse, tripletAuryn,
+  ...Object.values(nestNearestSynapses).map((def) => plasticSynapse(def)),
+];
+export { stdpMechanism, mapTraces, nestCompositions, nestNearestSynapses, type MechanismOptions } from './plasticity/mechanism.js';
+export { nearestPair, type NearestScheme } from './plasticity/timing/nearest.js';
 export { spikePair, vogelsSprekeler, type PostTauSource } from './plasticity/timing/pair.js';
 export { triplet, tripletHomeostatic } from './plasticity/timing/triplet.js';
 export type { TimingDependence, TimingRule, TraceSpec } from './plasticity/timing/types.js';

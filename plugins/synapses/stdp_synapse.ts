@@ -47,6 +47,47 @@ class StdpSynapseRule implements StdpRule {
   }
 }
 
+/** The parameters NEST's stdp_synapse keeps per connection. */
+const PER_SYNAPSE = ['tau_plus', 'lambda', 'alpha', 'mu_plus', 'mu_minus', 'Wmax'] as const;
+
+/**
+ * stdp_synapse with some parameters per synapse (NEST stores them in each connection): the same formulas,
+ * each synapse reading its own values where given (`<name>Of[k]`) and the projection's otherwise. onPost /
+ * onPre are the formulas at the projection's values; the dendritic handler calls onPostAt / onPreAt.
+ */
+class StdpSynapsePerSynapseRule extends StdpSynapseRule {
+  readonly tauPreOf: Float64Array | null;
+  readonly lambdaOf: Float64Array | null;
+  readonly alphaOf: Float64Array | null;
+  readonly muPlusOf: Float64Array | null;
+  readonly muMinusOf: Float64Array | null;
+  readonly wmaxOf: Float64Array | null;
+  constructor(shared: StdpSynapseRule, per: Readonly<Record<string, Float64Array>>) {
+    super(shared.tauPre, shared.tauPost, shared.lambda, shared.alpha, shared.muPlus, shared.muMinus, shared.wmax);
+    this.tauPreOf = per.tau_plus ?? null;
+    this.lambdaOf = per.lambda ?? null;
+    this.alphaOf = per.alpha ?? null;
+    this.muPlusOf = per.mu_plus ?? null;
+    this.muMinusOf = per.mu_minus ?? null;
+    this.wmaxOf = per.Wmax ?? null;
+  }
+  onPostAt(k: number, w: number, pre: number): number {
+    const wmax = this.wmaxOf === null ? this.wmax : this.wmaxOf[k];
+    const lambda = this.lambdaOf === null ? this.lambda : this.lambdaOf[k];
+    const x = w / wmax;
+    const nw = x + lambda * powMu(1 - x, this.muPlusOf === null ? this.muPlus : this.muPlusOf[k]) * pre;
+    return nw < 1 ? nw * wmax : wmax;
+  }
+  onPreAt(k: number, w: number, post: number): number {
+    const wmax = this.wmaxOf === null ? this.wmax : this.wmaxOf[k];
+    const lambda = this.lambdaOf === null ? this.lambda : this.lambdaOf[k];
+    const alpha = this.alphaOf === null ? this.alpha : this.alphaOf[k];
+    const x = w / wmax;
+    const nw = x - alpha * lambda * powMu(x, this.muMinusOf === null ? this.muMinus : this.muMinusOf[k]) * post;
+    return nw > 0 ? nw * wmax : 0;
+  }
+}
+
 export const stdpSynapseRule: StdpRuleDefinition = {
   name: 'stdp_synapse',
   doc: 'Pair-based STDP with Guetig weight dependence, all-to-all pairing (NEST stdp_synapse; PyNN SpikePairRule x GutigWeightDependence)',
@@ -61,6 +102,9 @@ export const stdpSynapseRule: StdpRuleDefinition = {
   checkWeight: checkNonNegativeWeight,
   build: (p, target, where) =>
     new StdpSynapseRule(p.tau_plus, neuronTau(target, 'tau_minus', where), p.lambda, p.alpha, p.mu_plus, p.mu_minus, p.Wmax),
+  perSynapseParams: PER_SYNAPSE,
+  buildPerSynapse: (p, per, target, where) =>
+    new StdpSynapsePerSynapseRule(new StdpSynapseRule(p.tau_plus, neuronTau(target, 'tau_minus', where), p.lambda, p.alpha, p.mu_plus, p.mu_minus, p.Wmax), per),
 };
 
 export const stdpSynapse = plasticSynapse(stdpSynapseRule);

@@ -1,3 +1,4 @@
+import { ParameterError } from '../../../core/errors.js';
 import type { ProjectionInfo, SynapseRuntime, TargetIndex } from '../../../core/plugin.js';
 import type { RingRow } from '../../../core/ringbuffer.js';
 import type { SavedState } from '../../../core/contracts/base.js';
@@ -67,6 +68,14 @@ export class DendriticState {
   readonly dPost: DecayTable;
   readonly dPostSlow: DecayTable;
   readonly dPostHom: DecayTable;
+  // Nearest-neighbour pairing (rule.pairing): which traces reset to 1, whether x starts with a spike at t = 0
+  // (at step -1: stamped 0 ms), and whether flushStaleSources may run (not when a trace pairs once).
+  readonly nearestPre: boolean;
+  readonly nearestPreSlow: boolean;
+  readonly nearestPost: boolean;
+  readonly nearestPostHom: boolean;
+  readonly preFromZero: boolean;
+  readonly flushes: boolean;
 
   constructor(
     readonly nSource: number,
@@ -75,8 +84,16 @@ export class DendriticState {
     rule: StdpRule,
     dt: number,
   ) {
+    const pairing = rule.pairing;
+    this.nearestPre = pairing?.nearestPre ?? false;
+    this.nearestPreSlow = pairing?.nearestPreSlow ?? false;
+    this.nearestPost = pairing?.nearestPost ?? false;
+    this.nearestPostHom = pairing?.nearestPostHom ?? false;
+    this.preFromZero = (pairing?.preInitial ?? 0) > 0;
+    // A flush applies facilitations with the source's x: not for traces that pair once or live per synapse.
+    this.flushes = !(pairing?.preConsumed || pairing?.postConsumed || rule.onPostAt);
     this.lastPre = new Int32Array(nSource).fill(-1);
-    this.kPre = new Float64Array(nSource);
+    this.kPre = new Float64Array(nSource).fill(pairing?.preInitial ?? 0);
     this.kPreSlow = new Float64Array(nSource);
     this.applied = new Int32Array(nSource).fill(-(2 ** 30));
     this.head = new Int32Array(nTarget);
@@ -182,7 +199,7 @@ export class DendriticState {
     const dMax = this.maxDelay;
     for (let s = 0; s < last.length; s++) {
       const v = last[s];
-      if (v < 0) continue;
+      if (v < 0 && !this.preFromZero) continue;
       const b = Math.max(v - dMax, applied[s]);
       if (b < minBound) minBound = b;
     }
@@ -224,7 +241,7 @@ function recordPostSpikes(st: DendriticState, syn: SynapseArrays, rule: StdpRule
         // The cached horizon may be old: try a fresh one; past a few dozen entries per neuron, apply the
         // pending facilitations of long-silent sources now rather than keep their history.
         st.horizonAt = -(2 ** 30);
-        if (st.cap >= FLUSH_FROM_CAP) flushStaleSources(st, syn, rule, step);
+        if (st.cap >= FLUSH_FROM_CAP && st.flushes) flushStaleSources(st, syn, rule, step);
         st.updateHorizon(step);
         st.prune(j);
         if (st.len[j] === st.cap) st.grow();
@@ -250,9 +267,9 @@ function recordPostSpikes(st: DendriticState, syn: SynapseArrays, rule: StdpRule
     const k = step - prevStep;
     const slot = base + ((st.head[j] + n) & mask);
     st.hStep[slot] = step;
-    st.h1[slot] = p1 * decayFactor(st.dPost.table, st.dPost.rate, k) + 1;
+    st.h1[slot] = st.nearestPost ? 1 : p1 * decayFactor(st.dPost.table, st.dPost.rate, k) + 1;
     st.h2[slot] = p2 * decayFactor(st.dPostSlow.table, st.dPostSlow.rate, k) + 1;
-    st.h3[slot] = p3 * decayFactor(st.dPostHom.table, st.dPostHom.rate, k) + 1;
+    st.h3[slot] = st.nearestPostHom ? 1 : p3 * decayFactor(st.dPostHom.table, st.dPostHom.rate, k) + 1;
     st.len[j] = n + 1;
     st.lastStep[j] = step;
     st.last1[j] = st.h1[slot];
@@ -291,7 +308,7 @@ function flushStaleSources(st: DendriticState, syn: SynapseArrays, rule: StdpRul
   const mask = st.mask;
   for (let src = 0; src < st.nSource; src++) {
     const tPrev = st.lastPre[src];
-    if (tPrev < 0 || tPrev > step - STALE_STEPS || st.applied[src] >= H) continue;
+    if ((tPrev < 0 && !st.preFromZero) || tPrev > step - STALE_STEPS || st.applied[src] >= H) continue;
     const kPrev = st.kPre[src];
     const applied = st.applied[src];
     for (let k = rowStart[src]; k < rowStart[src + 1]; k++) {
@@ -535,7 +552,163 @@ function preSpikeHom(
   st.lastPre[src] = t;
 }
 
-export const dendriticHandler: DelayHandler = (info: ProjectionInfo, rule: StdpRule, where: string): SynapseRuntime => {
+/**
+ * preSpike for a rule with a pairing scheme (NEST's stdp_nn_*_synapse::send), every delay layout. Per
+ * synapse, as NEST: the post spikes of the window (t_last - d, t - d] facilitate with x, all of them or,
+ * when x is consumed, the first only (x per synapse when it adds up: `kSyn`, reset after that pairing);
+ * then the pre spike depresses with y just before t - d, when y is consumed only if the window held a
+ * post spike. A nearest trace's history entries are 1, so y is the latest spike's decay alone.
+ */
+function preSpikeNearest(
+  st: DendriticState, rule: StdpRule, src: number, t: number,
+  rowStart: Uint32Array, target: TargetIndex, weight: Float32Array, delay: Uint16Array | null, homDelay: number,
+  sign: number, buf: RingRow, slots: number, nRing: number, decay: typeof decayFactor,
+  kSyn: Float64Array | null, preConsumed: boolean, postConsumed: boolean,
+): void {
+  const start = rowStart[src];
+  const end = rowStart[src + 1];
+  const tPrev = st.lastPre[src];
+  // A never-fired source of a rule whose x starts with a spike at t = 0 pairs with that spike (step -1).
+  const hasPrev = tPrev >= 0 || st.preFromZero;
+  const kPrev = st.kPre[src];
+  const applied = st.applied[src];
+  const preTab = st.dPre.table;
+  const preRate = st.dPre.rate;
+  const postTab = st.dPost.table;
+  const postRate = st.dPost.rate;
+  const homTab = st.dPostHom.table;
+  const homRate = st.dPostHom.rate;
+  const useHom = homRate !== Infinity;
+  const preDecay = hasPrev ? decay(preTab, preRate, t - tPrev) : 0;
+  const preSlowBefore = hasPrev ? st.kPreSlow[src] * decay(st.dPreSlow.table, st.dPreSlow.rate, t - tPrev) : 0;
+  const hasUnpaired = rule.onPostUnpaired !== undefined;
+  const cap = st.cap;
+  const mask = st.mask;
+  const head = st.head;
+  const len = st.len;
+  const hStep = st.hStep;
+  const h1 = st.h1;
+  const h2 = st.h2;
+  const h3 = st.h3;
+  const bStep = st.bStep;
+  let off = ((t + homDelay) % slots) * nRing;
+  for (let k = start; k < end; k++) {
+    const j = target[k];
+    const d = delay === null ? homDelay : delay[k];
+    const T = t - d;
+    const base = j * cap;
+    const hd = head[j];
+    let w = sign * weight[k];
+    let upper = len[j] - 1;
+    while (upper >= 0 && hStep[base + ((hd + upper) & mask)] > T) upper--;
+    // NEST's get_K_values(t - d): the latest postsynaptic spike strictly before t - d.
+    let iK = upper;
+    if (iK >= 0 && hStep[base + ((hd + iK) & mask)] === T) iK--;
+    let post: number;
+    let hom = 0;
+    if (iK >= 0) {
+      const slot = base + ((hd + iK) & mask);
+      const dk = T - hStep[slot];
+      post = h1[slot] * decay(postTab, postRate, dk);
+      if (useHom) hom = h3[slot] * decay(homTab, homRate, dk);
+    } else {
+      const dk = T - bStep[j];
+      post = st.b1[j] * decay(postTab, postRate, dk);
+      if (useHom) hom = st.b3[j] * decay(homTab, homRate, dk);
+    }
+    const lo = hasPrev ? Math.max(tPrev - d, applied) : -1;
+    let first = upper;
+    while (first >= 0 && hStep[base + ((hd + first) & mask)] > lo) first--;
+    // Entries folded into the base entry are in the window only for a source that never fired.
+    const inWindow = first < upper || (!hasPrev && bStep[j] >= 0);
+    if (inWindow) {
+      if (hasPrev) {
+        const x = kSyn === null ? kPrev : kSyn[k];
+        const last = preConsumed ? first + 1 : upper;
+        for (let e = first + 1; e <= last; e++) {
+          const slot = base + ((hd + e) & mask);
+          w = rule.onPost(w, x * decay(preTab, preRate, hStep[slot] + d - tPrev), h2[slot] - 1);
+        }
+      } else {
+        w = hasUnpaired ? rule.onPostUnpaired!(w, 0) : rule.onPost(w, 0, 0);
+      }
+    }
+    if (!postConsumed || inWindow) w = rule.onPre(w, post, preSlowBefore, hom);
+    weight[k] = sign * w;
+    if (kSyn !== null) kSyn[k] = (preConsumed && inWindow ? 0 : kSyn[k]) * preDecay + 1;
+    if (delay !== null) off = ((t + d) % slots) * nRing;
+    buf[off + j] += weight[k];
+  }
+  st.kPre[src] = st.nearestPre ? 1 : (hasPrev ? kPrev * preDecay : 0) + 1;
+  st.kPreSlow[src] = st.nearestPreSlow ? 1 : preSlowBefore + 1;
+  st.lastPre[src] = t;
+}
+
+/**
+ * preSpike for a rule with per-synapse parameters (NEST's stdp_synapse, whose parameters live in each
+ * connection), every delay layout: x per synapse (`kSyn`, NEST's Kplus) decaying with the synapse's own
+ * tau_plus (rate dt / tau), y from the target's history; updates in NEST's order, through onPostAt / onPreAt.
+ */
+function preSpikePerSynapse(
+  st: DendriticState, rule: StdpRule, src: number, t: number,
+  rowStart: Uint32Array, target: TargetIndex, weight: Float32Array, delay: Uint16Array | null, homDelay: number,
+  sign: number, buf: RingRow, slots: number, nRing: number, decay: typeof decayFactor,
+  kSyn: Float64Array, rateOf: Float64Array | null,
+): void {
+  const start = rowStart[src];
+  const end = rowStart[src + 1];
+  const tPrev = st.lastPre[src];
+  const hasPrev = tPrev >= 0;
+  const applied = st.applied[src];
+  const sharedRate = st.dPre.rate;
+  const postTab = st.dPost.table;
+  const postRate = st.dPost.rate;
+  const cap = st.cap;
+  const mask = st.mask;
+  const head = st.head;
+  const len = st.len;
+  const hStep = st.hStep;
+  const h1 = st.h1;
+  const bStep = st.bStep;
+  let off = ((t + homDelay) % slots) * nRing;
+  for (let k = start; k < end; k++) {
+    const j = target[k];
+    const d = delay === null ? homDelay : delay[k];
+    const T = t - d;
+    const base = j * cap;
+    const hd = head[j];
+    const rate = rateOf === null ? sharedRate : rateOf[k];
+    let w = sign * weight[k];
+    let upper = len[j] - 1;
+    while (upper >= 0 && hStep[base + ((hd + upper) & mask)] > T) upper--;
+    // NEST's get_K_value(t - d): the latest postsynaptic spike strictly before t - d.
+    let iK = upper;
+    if (iK >= 0 && hStep[base + ((hd + iK) & mask)] === T) iK--;
+    const post = iK >= 0
+      ? h1[base + ((hd + iK) & mask)] * decay(postTab, postRate, T - hStep[base + ((hd + iK) & mask)])
+      : st.b1[j] * decay(postTab, postRate, T - bStep[j]);
+    if (hasPrev) {
+      const lo = Math.max(tPrev - d, applied);
+      let first = upper;
+      while (first >= 0 && hStep[base + ((hd + first) & mask)] > lo) first--;
+      const x = kSyn[k];
+      for (let e = first + 1; e <= upper; e++) {
+        w = rule.onPostAt!(k, w, x * Math.exp(-(hStep[base + ((hd + e) & mask)] + d - tPrev) * rate));
+      }
+    } else if (upper >= 0 || bStep[j] >= 0) {
+      // NEST's first send runs facilitate(w, 0) (Kplus is 0): a clamp, once as good as once per post spike.
+      w = rule.onPostAt!(k, w, 0);
+    }
+    w = rule.onPreAt!(k, w, post);
+    weight[k] = sign * w;
+    kSyn[k] = hasPrev ? kSyn[k] * Math.exp(-(t - tPrev) * rate) + 1 : 1;
+    if (delay !== null) off = ((t + d) % slots) * nRing;
+    buf[off + j] += weight[k];
+  }
+  st.lastPre[src] = t;
+}
+
+const dendriticRuntime = (info: ProjectionInfo, rule: StdpRule, where: string): SynapseRuntime => {
   const t = info.table;
   const pt = plasticTarget(info, where);
   const st = new DendriticState(t.sourceCount, info.target.localCount, pt.maxDelay, rule, info.dt);
@@ -544,25 +717,47 @@ export const dendriticHandler: DelayHandler = (info: ProjectionInfo, rule: StdpR
   const meanRow = t.sourceCount > 0 ? t.count / t.sourceCount : 0;
   const preSpikeRule = kernelFor(preSpike, rule);
   const preSpikeHomRule = kernelFor(preSpikeHom, rule);
+  const pairing = rule.pairing;
+  // An x that adds up but pairs once lives per synapse (NEST's stdp_nn_pre_centered_synapse Kplus).
+  const perSynapse = rule.onPostAt !== undefined && rule.onPreAt !== undefined;
+  if (perSynapse && pairing) throw new ParameterError(where, 'pairing', pairing.reason, 'all-to-all traces for a rule with per-synapse parameters');
+  // x lives per synapse when it adds up but pairs once (NEST's stdp_nn_pre_centered_synapse Kplus), or
+  // decays with per-synapse parameters.
+  const kSyn = perSynapse || (pairing && pairing.preConsumed && !pairing.nearestPre) ? new Float64Array(t.count) : null;
+  const preSpikeNearestRule = pairing ? kernelFor(preSpikeNearest, rule) : null;
+  const preSpikePerSynapseRule = perSynapse ? kernelFor(preSpikePerSynapse, rule) : null;
+  let rateOf: Float64Array | null = null;
+  if (rule.tauPreOf) {
+    rateOf = new Float64Array(t.count);
+    for (let k = 0; k < t.count; k++) rateOf[k] = info.dt / rule.tauPreOf[k];
+  }
   return {
-    deliver(src: number, step: number): void {
-      if (t.delay === null) {
-        if (step !== st.qStep) {
-          // A cached query costs a few stores; worth it when the previous step's spikes asked each
-          // target three times or more (hpc-benchmark: ~10x; sparse CUBA: 0.05x, where the direct kernel
-          // wins; about 2x is break-even).
-          st.qUse = st.qCount * meanRow >= 3 * st.nTarget;
-          st.qCount = 0;
-          st.qStep = step;
-          st.qGen++;
+    deliver: preSpikePerSynapseRule !== null
+      ? (src: number, step: number): void => {
+          preSpikePerSynapseRule(st, rule, src, step, t.rowStart, t.target, weight, t.delay, t.homDelay, sign, buf, ring.slots, ring.n, decayFactor, kSyn!, rateOf);
         }
-        st.qCount++;
-        if (st.qUse) preSpikeHomRule(st, rule, src, step, t.rowStart, t.target, weight, t.homDelay, sign, buf, ((step + t.homDelay) % ring.slots) * ring.n, decayFactor, queryPost);
-        else preSpikeRule(st, rule, src, step, t.rowStart, t.target, weight, null, t.homDelay, sign, buf, ring.slots, ring.n, decayFactor);
-      } else {
-        preSpikeRule(st, rule, src, step, t.rowStart, t.target, weight, t.delay, t.homDelay, sign, buf, ring.slots, ring.n, decayFactor);
-      }
-    },
+      : preSpikeNearestRule !== null
+      ? (src: number, step: number): void => {
+          preSpikeNearestRule(st, rule, src, step, t.rowStart, t.target, weight, t.delay, t.homDelay, sign, buf, ring.slots, ring.n, decayFactor, kSyn, pairing!.preConsumed, pairing!.postConsumed);
+        }
+      : (src: number, step: number): void => {
+          if (t.delay === null) {
+            if (step !== st.qStep) {
+              // A cached query costs a few stores; worth it when the previous step's spikes asked each
+              // target three times or more (hpc-benchmark: ~10x; sparse CUBA: 0.05x, where the direct kernel
+              // wins; about 2x is break-even).
+              st.qUse = st.qCount * meanRow >= 3 * st.nTarget;
+              st.qCount = 0;
+              st.qStep = step;
+              st.qGen++;
+            }
+            st.qCount++;
+            if (st.qUse) preSpikeHomRule(st, rule, src, step, t.rowStart, t.target, weight, t.homDelay, sign, buf, ((step + t.homDelay) % ring.slots) * ring.n, decayFactor, queryPost);
+            else preSpikeRule(st, rule, src, step, t.rowStart, t.target, weight, null, t.homDelay, sign, buf, ring.slots, ring.n, decayFactor);
+          } else {
+            preSpikeRule(st, rule, src, step, t.rowStart, t.target, weight, t.delay, t.homDelay, sign, buf, ring.slots, ring.n, decayFactor);
+          }
+        },
     onPostSpikes(spikes: Int32Array, count: number, step: number): void {
       if (count > 0) {
         recordPostSpikes(st, syn, rule, spikes, count, step);
@@ -571,16 +766,20 @@ export const dendriticHandler: DelayHandler = (info: ProjectionInfo, rule: StdpR
         st.qStep = -(2 ** 30);
       }
     },
-    bytesPerSynapse: () => t.target.BYTES_PER_ELEMENT + weight.BYTES_PER_ELEMENT + (t.delay ? t.delay.BYTES_PER_ELEMENT : 0),
+    bytesPerSynapse: () =>
+      t.target.BYTES_PER_ELEMENT + weight.BYTES_PER_ELEMENT + (t.delay ? t.delay.BYTES_PER_ELEMENT : 0) + (kSyn ? 8 : 0) + (rateOf ? 8 : 0) + 8 * Object.keys(t.params ?? {}).length,
     weights: () => weight.slice(),
     // One weight without copying the table (weight recorders read it per transmission or sample).
     capabilities: { weightAt: (k: number) => weight[k] },
     neuronBytes: () => st.neuronBytes,
     // The weights and the traces; targets and delays are rebuilt from the spec.
-    saveState: () => ({ weight, traces: st.saveState() }),
+    saveState: () => ({ weight, traces: st.saveState(), ...(kSyn ? { kSyn } : {}) }),
     loadState(s: SavedState) {
       restoreArray(s, 'weight', weight, where);
+      if (kSyn) restoreArray(s, 'kSyn', kSyn, where);
       st.loadState(savedRecord(s, 'traces', where));
     },
   };
 };
+
+export const dendriticHandler: DelayHandler = Object.assign(dendriticRuntime, { runsPairing: true, runsPerSynapse: true });

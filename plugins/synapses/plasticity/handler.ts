@@ -8,7 +8,12 @@ import type { StdpRule } from './rule.js';
  * projection's plastic state and its propagation. One per projection, chosen by the synapse model's
  * `delay_handler` option.
  */
-export type DelayHandler = (info: ProjectionInfo, rule: StdpRule, where: string) => SynapseRuntime;
+export type DelayHandler = ((info: ProjectionInfo, rule: StdpRule, where: string) => SynapseRuntime) & {
+  /** Runs a rule's `pairing` (nearest-neighbour, consumed traces); a handler without it refuses such rules. */
+  readonly runsPairing?: boolean;
+  /** Runs rules with per-synapse parameters (StdpRule.onPostAt / onPreAt); a handler without it refuses them. */
+  readonly runsPerSynapse?: boolean;
+};
 
 /** The pieces every handler needs from a projection: weights to mutate, the channel and its sign. */
 export interface PlasticTarget {

@@ -1,11 +1,12 @@
 import { ParameterError } from '../../../core/errors.js';
 import type { ParamSchema, Params } from '../../../core/schema.js';
-import type { StdpRule, StdpRuleDefinition } from './rule.js';
+import type { PairingScheme, StdpRule, StdpRuleDefinition } from './rule.js';
 import type { TimingDependence, TimingRule, TraceSpec } from './timing/types.js';
 import type { WeightDependence, WeightRule } from './weight/dependences.js';
 import { methodCopy } from './specialise.js';
 import { checkNonNegativeWeight } from './synapse.js';
 import { spikePair } from './timing/pair.js';
+import { nearestPair, type NearestScheme } from './timing/nearest.js';
 import { triplet, tripletHomeostatic } from './timing/triplet.js';
 import { additive, gutig, powerLaw } from './weight/dependences.js';
 import { stdpSynapseRule } from '../stdp_synapse.js';
@@ -19,11 +20,12 @@ import { tripletAurynRule } from '../triplet_auryn.js';
  * (w, A, K) into the new weight. `stdpMechanism` joins them into a StdpRuleDefinition, so the result runs
  * through `plasticSynapse()` and both delay handlers unchanged.
  *
- * The handlers keep five exponential, all-to-all traces that jump by 1 per spike: x (pre, read at post
- * spikes), x2 (pre, read at pre spikes), y (post, read at pre spikes), y2 (post, read at post spikes)
- * and z (a second post trace read at pre spikes, which alone may start above 0). A declared trace is
- * mapped onto the slot its side and reading spike select; one that fits none (nearest-neighbour pairing,
- * an increment other than 1, a third trace of a kind) is refused with a ParameterError naming it.
+ * The handlers keep five exponential traces: x (pre, read at post spikes), x2 (pre, read at pre spikes),
+ * y (post, read at pre spikes), y2 (post, read at post spikes) and z (a second post trace read at pre
+ * spikes). A declared trace is mapped onto the slot its side and reading spike select; one that fits none
+ * (an increment other than 1, a third trace of a kind) is refused with a ParameterError naming it.
+ * Nearest-neighbour and consumed traces become the rule's `pairing`, which only the dendritic handler runs
+ * (plasticSynapse refuses the others, naming the trace).
  */
 export interface MechanismOptions {
   timing: TimingDependence;
@@ -52,15 +54,24 @@ const SLOTS = [
 
 type SlotField = (typeof SLOTS)[number]['field'];
 
-/** Time constants per slot and z's initial value, or a ParameterError naming the trace that does not fit. */
-export function mapTraces(traces: readonly TraceSpec[], where: string): Record<SlotField, number> & { postHomInitial: number } {
-  const out = { tauPre: 0, tauPreSlow: 0, tauPost: 0, tauPostSlow: 0, tauPostHom: 0, postHomInitial: 0 };
+type Slots = Record<SlotField, number> & { postHomInitial: number; pairing: PairingScheme | undefined };
+
+const NEAREST_FLAG = {
+  tauPre: 'nearestPre', tauPreSlow: 'nearestPreSlow', tauPost: 'nearestPost', tauPostSlow: 'nearestPostSlow', tauPostHom: 'nearestPostHom',
+} as const satisfies Record<SlotField, keyof PairingScheme>;
+
+/**
+ * Time constants per slot, z's initial value and the pairing scheme (undefined when every trace is
+ * all-to-all and x starts at 0), or a ParameterError naming the trace that does not fit.
+ */
+export function mapTraces(traces: readonly TraceSpec[], where: string): Slots {
+  const out: Slots = { tauPre: 0, tauPreSlow: 0, tauPost: 0, tauPostSlow: 0, tauPostHom: 0, postHomInitial: 0, pairing: undefined };
+  const pairing = { nearestPre: false, nearestPreSlow: false, nearestPost: false, nearestPostSlow: false, nearestPostHom: false, preConsumed: false, postConsumed: false, preInitial: 0, reason: '' };
   const taken = new Set<SlotField>();
   for (const t of traces) {
     const what = `trace '${t.name}'`;
-    if ((t.pairing ?? 'all-to-all') !== 'all-to-all') {
-      throw new ParameterError(where, what, t.pairing, "'all-to-all': the delay handlers keep all-to-all traces only (nearest-neighbour pairing needs its own handler)");
-    }
+    const kind = t.pairing ?? 'all-to-all';
+    if (kind !== 'all-to-all' && kind !== 'nearest') throw new ParameterError(where, `${what} pairing`, kind, "'all-to-all' or 'nearest'");
     if ((t.increment ?? 1) !== 1) {
       throw new ParameterError(where, what, `increment ${t.increment}`, 'an increment of 1 per spike (scale the amplitude instead)');
     }
@@ -70,13 +81,28 @@ export function mapTraces(traces: readonly TraceSpec[], where: string): Record<S
       const used = SLOTS.filter((s) => s.side === t.side && s.readAt === t.readAt).map((s) => s.label).join(' and ');
       throw new ParameterError(where, what, `a ${t.side} trace read at ${t.readAt} spikes`, `at most the handlers' ${used}, already taken`);
     }
-    if ((t.initial ?? 0) !== 0 && slot.field !== 'tauPostHom') {
-      throw new ParameterError(where, what, `initial value ${t.initial}`, "0: only the z slot (the second post trace read at pre spikes) starts elsewhere; declare the trace after the one read at pre spikes from 0");
+    const initial = t.initial ?? 0;
+    if (initial !== 0 && slot.field !== 'tauPostHom' && slot.field !== 'tauPre') {
+      throw new ParameterError(where, what, `initial value ${initial}`, '0: only x (the pre trace read at post spikes, a pre spike at t = 0) and z (the second post trace read at pre spikes) start elsewhere');
+    }
+    if (slot.field === 'tauPre' && !(initial >= 0 && Number.isFinite(initial))) throw new ParameterError(where, `${what} initial value`, initial, 'a finite value >= 0');
+    if (kind === 'nearest' && slot.field === 'tauPostSlow') {
+      throw new ParameterError(where, `${what} pairing`, kind, "'all-to-all': y2 is read just before its own spike, which the history keeps for all-to-all traces only");
+    }
+    if (t.consumed && slot.field !== 'tauPre' && slot.field !== 'tauPost') {
+      throw new ParameterError(where, `${what} consumed`, true, 'false: only x (pre, read at post spikes) and y (post, read at pre spikes) pair once per spike');
     }
     taken.add(slot.field);
     out[slot.field] = t.tau;
-    if (slot.field === 'tauPostHom') out.postHomInitial = t.initial ?? 0;
+    if (slot.field === 'tauPostHom') out.postHomInitial = initial;
+    if (slot.field === 'tauPre') pairing.preInitial = initial;
+    if (kind === 'nearest') pairing[NEAREST_FLAG[slot.field]] = true;
+    if (t.consumed) pairing[slot.field === 'tauPre' ? 'preConsumed' : 'postConsumed'] = true;
+    if (!pairing.reason && (kind === 'nearest' || t.consumed || (slot.field === 'tauPre' && initial !== 0))) {
+      pairing.reason = `trace '${t.name}' (${[kind === 'nearest' ? 'nearest-neighbour pairing' : '', t.consumed ? 'consumed' : '', slot.field === 'tauPre' && initial !== 0 ? `initial ${initial}` : ''].filter(Boolean).join(', ')})`;
+    }
   }
+  if (pairing.reason) out.pairing = pairing;
   return out;
 }
 
@@ -92,13 +118,15 @@ class ComposedRule implements StdpRule {
   readonly tauPostSlow: number;
   readonly tauPostHom: number;
   readonly postHomInitial: number;
-  constructor(readonly td: TimingRule, readonly wd: WeightRule, slots: ReturnType<typeof mapTraces>) {
+  readonly pairing: PairingScheme | undefined;
+  constructor(readonly td: TimingRule, readonly wd: WeightRule, slots: Slots) {
     this.tauPre = slots.tauPre;
     this.tauPreSlow = slots.tauPreSlow;
     this.tauPost = slots.tauPost;
     this.tauPostSlow = slots.tauPostSlow;
     this.tauPostHom = slots.tauPostHom;
     this.postHomInitial = slots.postHomInitial;
+    this.pairing = slots.pairing;
   }
   onPost(w: number, pre: number, postSlowBefore: number): number {
     const td = this.td;
@@ -219,4 +247,27 @@ export const nestCompositions = {
     translate: (p) => ({ ...p, w_min: 0, w_max: p.Wmax }),
     checkWeight: checkNonNegativeWeight,
   }),
+} as const satisfies Record<string, StdpRuleDefinition>;
+
+function nestNearest(name: string, scheme: NearestScheme, pairing: string): StdpRuleDefinition {
+  return stdpMechanism({
+    name,
+    doc: `Pair-based STDP with Guetig weight dependence, ${pairing} (NEST ${name})`,
+    timing: nearestPair({ scheme, tauMinus: 'neuron' }),
+    weight: gutig(),
+    params: stdpSynapseRule.params,
+    translate: (p) => ({ tau_plus: p.tau_plus, A_plus: p.lambda, A_minus: p.alpha * p.lambda, mu_plus: p.mu_plus, mu_minus: p.mu_minus, w_min: 0, w_max: p.Wmax }),
+    checkWeight: checkNonNegativeWeight,
+  });
+}
+
+/**
+ * NEST's nearest-neighbour stdp_synapse variants: stdp_synapse's parameters, defaults and weight formulas,
+ * with NEST's pairing (models/stdp_nn_*_synapse.h). tau_minus is the target neuron's. The dendritic handler
+ * runs them; the axonal one refuses them.
+ */
+export const nestNearestSynapses = {
+  stdp_nn_symm_synapse: nestNearest('stdp_nn_symm_synapse', 'symmetric', 'symmetric nearest-neighbour pairing'),
+  stdp_nn_pre_centered_synapse: nestNearest('stdp_nn_pre_centered_synapse', 'presynaptic-centred', 'presynaptic-centred nearest-neighbour pairing'),
+  stdp_nn_restr_synapse: nestNearest('stdp_nn_restr_synapse', 'restricted', 'restricted symmetric nearest-neighbour pairing'),
 } as const satisfies Record<string, StdpRuleDefinition>;

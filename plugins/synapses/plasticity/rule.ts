@@ -24,6 +24,16 @@ export interface StdpRule {
   readonly tauPostHom: number;
   /** Value of the rate trace at t = 0 (Auryn starts it at kappa * tau_hom). */
   readonly postHomInitial: number;
+  /** Nearest-neighbour pairing and its restrictions; all-to-all when omitted. Only the dendritic handler runs it. */
+  readonly pairing?: PairingScheme;
+  /**
+   * Parameters per synapse (built by StdpRuleDefinition.buildPerSynapse): the handler then keeps x per
+   * synapse (NEST's Kplus), decaying with `tauPreOf[k]` (or tauPre when shared), and calls these with the
+   * synapse index instead of onPost / onPre. Only the dendritic handler runs them.
+   */
+  readonly tauPreOf?: Float64Array | null;
+  onPostAt?(k: number, w: number, pre: number): number;
+  onPreAt?(k: number, w: number, post: number): number;
   /**
    * Weight after a postsynaptic spike reaches the synapse. `pre` is the fast presynaptic trace then,
    * `postSlowBefore` the slow postsynaptic trace just before this spike.
@@ -61,4 +71,35 @@ export interface StdpRuleDefinition {
    * for error messages.
    */
   build(p: Params, targetParams: Params, where: string): StdpRule;
+  /** Parameters a connection may give per synapse (arrays or distributions in syn_spec), NEST's per-connection values. */
+  readonly perSynapseParams?: readonly string[];
+  /**
+   * The rule of a projection with some of perSynapseParams given per synapse: `perSynapse` holds their values
+   * in CSR order, `p` the shared ones (and the defaults of the others). Required with perSynapseParams.
+   */
+  buildPerSynapse?(p: Params, perSynapse: Readonly<Record<string, Float64Array>>, targetParams: Params, where: string): StdpRule;
+}
+
+/**
+ * How a rule pairs spikes when not all-to-all (Morrison et al. 2008, Fig. 7). A nearest trace is reset to 1
+ * by its own neuron's spike instead of growing by 1; a consumed one pairs with one spike of the other side only.
+ */
+export interface PairingScheme {
+  /** Per trace slot: nearest (reset to 1) rather than all-to-all (add 1). */
+  readonly nearestPre: boolean;
+  readonly nearestPreSlow: boolean;
+  readonly nearestPost: boolean;
+  readonly nearestPostSlow: boolean;
+  readonly nearestPostHom: boolean;
+  /**
+   * x pairs with the first postsynaptic spike after a presynaptic one only; an all-to-all x then lives per
+   * synapse (it restarts after each such pairing: NEST's stdp_nn_pre_centered_synapse Kplus).
+   */
+  readonly preConsumed: boolean;
+  /** y pairs with one presynaptic spike only: a pre spike depresses only if a post spike reached the synapse since the last one. */
+  readonly postConsumed: boolean;
+  /** x at t = 0, a presynaptic spike at t = 0 when > 0 (NEST's t_lastspike = 0). */
+  readonly preInitial: number;
+  /** The declared trace that needs this, for messages (a handler that cannot run it names it). */
+  readonly reason: string;
 }

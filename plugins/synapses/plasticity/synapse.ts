@@ -26,6 +26,7 @@ export function plasticSynapse(def: StdpRuleDefinition, handlers: Readonly<Recor
     params: def.params,
     plastic: true,
     perSynapseWeight: true,
+    ...(def.perSynapseParams ? { perSynapseParams: def.perSynapseParams } : {}),
     options: {
       delay_handler: {
         default: names.includes('dendritic') ? 'dendritic' : names[0],
@@ -37,9 +38,20 @@ export function plasticSynapse(def: StdpRuleDefinition, handlers: Readonly<Recor
     create(info: ProjectionInfo) {
       const where = `${def.name} (projection ${info.id}: population ${info.source.id} -> ${info.target.id})`;
       def.check?.(info.params, where);
-      const rule = def.build(info.params, info.targetParams, where);
-      const handler = handlers[info.options.delay_handler ?? names[0]];
+      const handlerName = info.options.delay_handler ?? names[0];
+      const handler = handlers[handlerName];
       if (!handler) throw new ParameterError(where, 'delay_handler', info.options.delay_handler, `one of ${names.join(', ')}`);
+      const perSynapse = info.table.params && Object.keys(info.table.params).length > 0 ? info.table.params : null;
+      if (perSynapse && !handler.runsPerSynapse) {
+        const able = names.filter((n) => handlers[n].runsPerSynapse).map((n) => `'${n}'`).join(' or ') || 'a handler that runs per-synapse parameters';
+        throw new ParameterError(where, 'delay_handler', handlerName, `${able}: ${Object.keys(perSynapse).join(', ')} given per synapse needs a handler that keeps per-synapse traces`);
+      }
+      if (perSynapse && !def.buildPerSynapse) throw new ParameterError(where, Object.keys(perSynapse)[0], 'values per synapse', `one number per projection: ${def.name} builds no per-synapse rule`);
+      const rule = perSynapse ? def.buildPerSynapse!(info.params, perSynapse, info.targetParams, where) : def.build(info.params, info.targetParams, where);
+      if (rule.pairing && !handler.runsPairing) {
+        const able = names.filter((n) => handlers[n].runsPairing).map((n) => `'${n}'`).join(' or ') || 'a handler that runs pairing schemes';
+        throw new ParameterError(where, 'delay_handler', handlerName, `${able}: ${rule.pairing.reason} needs a handler that runs nearest-neighbour pairing`);
+      }
       return handler(info, rule, where);
     },
   };

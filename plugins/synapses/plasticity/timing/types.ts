@@ -17,7 +17,16 @@ export interface TraceSpec {
   readonly increment?: number;
   /** 'all-to-all' (every earlier spike counts; the default) or 'nearest' (a spike resets the trace to the increment). */
   readonly pairing?: 'all-to-all' | 'nearest';
-  /** Value at t = 0; 0 when omitted. */
+  /**
+   * The first spike of the other side that reads the trace takes it to 0 at that synapse, so each spike
+   * pairs at most once (NEST's stdp_nn_restr_synapse; stdp_nn_pre_centered_synapse's Kplus). Only for
+   * x and y; the dendritic handler alone runs it. False when omitted.
+   */
+  readonly consumed?: boolean;
+  /**
+   * Value at t = 0; 0 when omitted. On the pre trace read at post spikes it counts as a presynaptic spike
+   * at t = 0 (NEST's nearest-neighbour synapses start with t_lastspike = 0).
+   */
   readonly initial?: number;
 }
 

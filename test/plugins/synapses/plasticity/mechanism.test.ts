@@ -116,8 +116,15 @@ describe('stdpMechanism', () => {
 
 describe('trace declarations the handlers cannot run are refused, naming the trace', () => {
   const tr = (over: object) => [{ name: 'x', side: 'pre', tau: 20, readAt: 'post' }, { name: 'q', side: 'post', tau: 20, readAt: 'pre', ...over }] as const;
-  it('nearest-neighbour pairing', () => {
-    expect(() => mapTraces(tr({ pairing: 'nearest' }), 'm')).toThrow(/trace 'q'.*all-to-all/);
+  it('nearest-neighbour pairing becomes the rule\'s pairing scheme; what no handler runs is refused', () => {
+    const nn = mapTraces(tr({ pairing: 'nearest', consumed: true }), 'm');
+    expect(nn.pairing).toMatchObject({ nearestPost: true, postConsumed: true, nearestPre: false, preConsumed: false, preInitial: 0 });
+    expect(nn.pairing!.reason).toMatch(/trace 'q'.*nearest-neighbour pairing, consumed/);
+    expect(mapTraces(tr({}), 'm').pairing).toBeUndefined();
+    expect(() => mapTraces(tr({ pairing: 'latest' as never }), 'm')).toThrow(/trace 'q' pairing.*latest.*'all-to-all' or 'nearest'/);
+    const y2 = { name: 'y2', side: 'post', tau: 50, readAt: 'post' } as const;
+    expect(() => mapTraces([...tr({}), { ...y2, pairing: 'nearest' }], 'm')).toThrow(/trace 'y2' pairing.*all-to-all/);
+    expect(() => mapTraces([...tr({}), { ...y2, consumed: true }], 'm')).toThrow(/trace 'y2' consumed.*only x .* and y/);
   });
   it('an increment other than 1', () => {
     expect(() => mapTraces(tr({ increment: 0.5 }), 'm')).toThrow(/trace 'q'.*increment/);
@@ -125,13 +132,13 @@ describe('trace declarations the handlers cannot run are refused, naming the tra
   it('a second pre trace read at post spikes (no slot left)', () => {
     expect(() => mapTraces([...tr({}), { name: 'x3', side: 'pre', tau: 5, readAt: 'post' }], 'm')).toThrow(/trace 'x3'.*already taken/);
   });
-  it('an initial value outside the z slot, and a bad time constant', () => {
-    expect(() => mapTraces(tr({ initial: 2 }), 'm')).toThrow(/trace 'q'.*only the z slot/);
+  it('an initial value outside x and z, and a bad time constant', () => {
+    expect(() => mapTraces(tr({ initial: 2 }), 'm')).toThrow(/trace 'q'.*only x .* and z/);
     expect(() => mapTraces(tr({ tau: 0 }), 'm')).toThrow(/trace 'q' time constant/);
     const ok = mapTraces([...tr({}), { name: 'z', side: 'post', tau: 1000, readAt: 'pre', initial: 3 }], 'm');
     expect([ok.tauPost, ok.tauPostHom, ok.postHomInitial]).toEqual([20, 1000, 3]);
   });
-  it('at build, through stdpMechanism, for a timing dependence that declares one', () => {
+  it('through stdpMechanism, for a timing dependence that declares one: at the handler', () => {
     const base = spikePair();
     const nearest: TimingDependence = {
       ...base,
@@ -142,7 +149,11 @@ describe('trace declarations the handlers cannot run are refused, naming the tra
       },
     };
     const def = stdpMechanism({ timing: nearest, weight: additive() });
-    expect(() => def.build(resolveParams('t', def.params, {}), {}, 'projection 3')).toThrow(/projection 3.*trace 'x'.*nearest-neighbour/);
+    expect(def.build(resolveParams('t', def.params, {}), {}, 'projection 3').pairing?.reason).toMatch(/trace 'x'.*nearest-neighbour/);
+    // The axonal handler cannot run it: refused where the handler is chosen, naming the option and the trace.
+    const model = plasticSynapse(def);
+    const info = { id: 3, source: { id: 0 }, target: { id: 1 }, table: { count: 0 }, params: resolveParams('t', def.params, {}), targetParams: {}, options: { delay_handler: 'axonal' } };
+    expect(() => model.create(info as never)).toThrow(/projection 3.*delay_handler.*axonal.*'dendritic'.*trace 'x'.*nearest-neighbour/);
   });
   it('weight bounds: w_max > w_min, finite where the rule divides by it', () => {
     const g = stdpMechanism({ timing: spikePair(), weight: gutig() });
