@@ -57,6 +57,11 @@ export interface RecordSource {
   field(name: string): FieldArray | undefined;
   /** Every name `field` finds. */
   fieldNames(): string[];
+  /**
+   * The delay of the connection in steps (its syn_spec delay, NEST's default 1 ms): most recorders ignore it,
+   * a device that acts on what arrives (a volume transmitter) reads it. Checked when asked for.
+   */
+  delaySteps(): number;
 }
 
 /** A recorder's spikes of this rank, in recording order (by step, then sender). */

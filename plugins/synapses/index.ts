@@ -4,6 +4,8 @@ import { stdpSynapse, stdpSynapseRule } from './stdp_synapse.js';
 import { stdpPlSynapseHom, stdpPlSynapseHomHpc, stdpPlSynapseHomRule } from './stdp_pl_synapse_hom.js';
 import { stdpTripletSynapse, stdpTripletSynapseRule } from './stdp_triplet_synapse.js';
 import { tripletAuryn, tripletAurynRule } from './triplet_auryn.js';
+import { stdpDopamineSynapse, stdpDopamineSynapseRule } from './stdp_dopamine_synapse.js';
+import { volumeTransmitter, volumeTransmitterSystem } from './neuromodulation/volume_transmitter.js';
 
 export { staticSynapse };
 export { stdpSynapse, stdpSynapseRule, stdpPlSynapseHom, stdpPlSynapseHomHpc, stdpPlSynapseHomRule, stdpTripletSynapse, stdpTripletSynapseRule, tripletAuryn, tripletAurynRule };
@@ -12,7 +14,13 @@ export type { DelayHandler, PlasticTarget } from './plasticity/handler.js';
 export { plasticSynapse, delayHandlers, neuronTau, checkNonNegativeWeight } from './plasticity/synapse.js';
 export { dendriticHandler } from './plasticity/dendritic.js';
 export { axonalHandler } from './plasticity/axonal.js';
-export const synapsePlugins: readonly Plugin[] = [staticSynapse, stdpSynapse, stdpPlSynapseHom, stdpPlSynapseHomHpc, stdpTripletSynapse, tripletAuryn];
+export { stdpDopamineSynapse, stdpDopamineSynapseRule, volumeTransmitter, volumeTransmitterSystem };
+export { neuromodulatedSynapse, type EligibilityRule, type EligibilityRuleDefinition, type NeuromodulatedRuntime } from './neuromodulation/eligibility.js';
+export { VolumeTransmitterRuntime, type TriggerListener } from './neuromodulation/volume_transmitter.js';
+export const synapsePlugins: readonly Plugin[] = [
+  staticSynapse, stdpSynapse, stdpPlSynapseHom, stdpPlSynapseHomHpc, stdpTripletSynapse, tripletAuryn,
+  stdpDopamineSynapse, volumeTransmitter, volumeTransmitterSystem,
+];
 export { stdpMechanism, mapTraces, nestCompositions, type MechanismOptions } from './plasticity/mechanism.js';
 export { spikePair, vogelsSprekeler, type PostTauSource } from './plasticity/timing/pair.js';
 export { triplet, tripletHomeostatic } from './plasticity/timing/triplet.js';
