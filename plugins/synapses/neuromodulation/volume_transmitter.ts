@@ -4,6 +4,7 @@ import { NO_PRIVATE_STATE, type SavedState } from '../../../core/contracts/base.
 import { CheckpointError, savedArray } from '../../../core/saved-state.js';
 import type { RecorderModel, RecordSource, RecorderRuntime, SystemPlugin } from '../../../core/plugin.js';
 import type { SpikeBatch } from '../../../core/contracts/backend.js';
+import type { ParamSchema } from '../../../core/schema.js';
 
 /** What a neuromodulated projection is told at each delivery trigger (NEST's trigger_update_weight). */
 export interface TriggerListener {
@@ -114,13 +115,15 @@ export class VolumeTransmitterRuntime implements RecorderRuntime {
   }
 }
 
+export const volumeTransmitterParams = {
+  deliver_interval: { unit: 'min-delay slices', default: 1, min: 1, integer: true, doc: 'the synapses are updated every deliver_interval slices of the min delay' },
+} as const satisfies ParamSchema;
+
 export const volumeTransmitter: RecorderModel = {
   kind: 'recorder',
   name: 'volume_transmitter',
   doc: 'Collects the spikes of dopaminergic neurons for the neuromodulated synapses that name it (NEST volume_transmitter)',
-  params: {
-    deliver_interval: { unit: 'min-delay slices', default: 1, min: 1, integer: true, doc: 'the synapses are updated every deliver_interval slices of the min delay' },
-  },
+  params: volumeTransmitterParams,
   create: (ctx) => {
     // NEST keeps the spike list from t = 0 with a pseudo spike of multiplicity 0 there.
     const rt = new VolumeTransmitterRuntime(ctx.gid, ctx.params.deliver_interval);

@@ -40,7 +40,7 @@ function build(pr: Protocol): Built {
   const post = sim.create('iaf_psc_exp', pr.post.length, { ...slaveNeuron, tau_minus: pr.tauMinus ?? 33.7 });
   const dopa = sim.create('iaf_psc_exp', Math.max(1, pr.dopa.length), slaveNeuron);
   for (const [name, pop] of [['force_pre', pre], ['force_post', post], ['force_dopa', dopa]] as const) {
-    sim.connect(sim.create(name), pop, 'all_to_all', { weight: 1e6, delay: dt });
+    sim.connect(sim.create(name as string), pop, 'all_to_all', { weight: 1e6, delay: dt });
   }
   const vt = sim.create('volume_transmitter', 1, pr.deliverInterval ? { deliver_interval: pr.deliverInterval } : undefined);
   sim.connect(dopa, vt, 'all_to_all', { delay: (pr.dopaDelay ?? 10) * dt });
