@@ -1,66 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import { createSimulator, builtinPlugins, ParameterError, type Population, type Simulator } from '../../../index.js';
-import type { NeuromodulatedRuntime } from '../../../plugins/synapses/index.js';
-import { forcer, slaveNeuron } from './plasticity/helpers.js';
+import { createSimulator, ParameterError } from '../../../index.js';
 import { replayNest, type DopaParams } from './neuromodulation/nest_replay.js';
-
-const dt = 0.1;
-
-interface Protocol {
-  pre: number[][];
-  post: number[][];
-  /** Per dopamine neuron (spikes of several in one step arrive with their multiplicity). */
-  dopa: number[][];
-  /** Emission steps of the dopamine neuron's spikes reach the transmitter this many steps later. */
-  dopaDelay?: number;
-  steps: number;
-  delay?: number;
-  synapse?: Record<string, number>;
-  deliverInterval?: number;
-  w0?: number;
-  tauMinus?: number;
-}
-
-interface Built {
-  sim: Simulator;
-  runtime: () => NeuromodulatedRuntime;
-  steps: (p: Population) => number[][];
-  pre: Population;
-  post: Population;
-  dopa: Population;
-}
-
-/** Neurons forced to fire at the protocol's steps: pre → post all to all through stdp_dopamine_synapse. */
-function build(pr: Protocol): Built {
-  const sim = createSimulator({
-    dt, seed: 1,
-    plugins: [...builtinPlugins, forcer('force_pre', pr.pre), forcer('force_post', pr.post), forcer('force_dopa', pr.dopa.length ? pr.dopa : [[]])],
-  });
-  const pre = sim.create('iaf_psc_exp', pr.pre.length, slaveNeuron);
-  const post = sim.create('iaf_psc_exp', pr.post.length, { ...slaveNeuron, tau_minus: pr.tauMinus ?? 33.7 });
-  const dopa = sim.create('iaf_psc_exp', Math.max(1, pr.dopa.length), slaveNeuron);
-  for (const [name, pop] of [['force_pre', pre], ['force_post', post], ['force_dopa', dopa]] as const) {
-    sim.connect(sim.create(name as string), pop, 'all_to_all', { weight: 1e6, delay: dt });
-  }
-  const vt = sim.create('volume_transmitter', 1, pr.deliverInterval ? { deliver_interval: pr.deliverInterval } : undefined);
-  sim.connect(dopa, vt, 'all_to_all', { delay: (pr.dopaDelay ?? 10) * dt });
-  const proj = sim.connect(pre, post, 'all_to_all', {
-    synapse_model: 'stdp_dopamine_synapse', weight: pr.w0 ?? 35, delay: (pr.delay ?? 10) * dt, vt: vt.gid, ...(pr.synapse ?? {}),
-  })!;
-  const recs = new Map<Population, ReturnType<Simulator['create']>>();
-  for (const p of [pre, post, dopa]) {
-    const r = sim.create('spike_recorder');
-    sim.connect(p, r);
-    recs.set(p, r);
-  }
-  const steps = (p: Population) => {
-    const r = recs.get(p)!.runtime as unknown as { steps(): Int32Array; events(): { senders: Int32Array } };
-    const st = r.steps();
-    const senders = r.events().senders;
-    return Array.from({ length: p.size }, (_, i) => Array.from(st).filter((_, k) => senders[k] === p.firstGid + i));
-  };
-  return { sim, runtime: () => proj.runtime as NeuromodulatedRuntime, steps, pre, post, dopa };
-}
+import { build, continuousWeight, dt, type Protocol } from './neuromodulation/protocol.js';
 
 const base: DopaParams = { A_plus: 1, A_minus: 1.5, tau_plus: 20, tau_c: 1000, tau_n: 200, b: 0, Wmin: 0, Wmax: 200, tau_minus: 33.7 };
 
@@ -128,37 +69,6 @@ describe('stdp_dopamine_synapse: NEST replay', () => {
   });
 });
 
-/**
- * The rule's continuous-time solution, summed from its definition: c jumps by A_plus K+ when a post spike
- * reaches the synapse (t_post + d) and by -A_minus K-(t_pre - d) at a pre spike, and decays with tau_c; n is
- * the sum of 1/tau_n exp(-(t - t_k)/tau_n) over dopamine arrivals; w(T) = w0 + integral of c (n - b).
- */
-function analyticWeight(o: { pre: number[]; post: number[]; dopa: number[]; d: number; T: number; w0: number; p: DopaParams }): number {
-  const { p } = o;
-  const ms = (s: number) => s * dt;
-  const preT = o.pre.map((s) => ms(s + 1));
-  const postArr = o.post.map((s) => ms(s + 1 + o.d));
-  const dopaT = o.dopa.map((s) => ms(s + 1));
-  const trace = (times: number[], t: number, tau: number) => times.filter((x) => x < t - 1e-9).reduce((a, x) => a + Math.exp(-(t - x) / tau), 0);
-  const jumps = [
-    ...postArr.map((t) => ({ t, dc: p.A_plus * trace(preT, t, p.tau_plus) })),
-    ...preT.map((t) => ({ t, dc: -p.A_minus * trace(o.post.map((s) => ms(s + 1)), t - ms(o.d), p.tau_minus) })),
-  ];
-  const cuts = [...new Set([0, ...jumps.map((j) => j.t), ...dopaT, ms(o.T)])].filter((t) => t <= ms(o.T)).sort((a, b) => a - b);
-  const nAt = (t: number) => dopaT.filter((x) => x <= t + 1e-9).reduce((a, x) => a + Math.exp(-(t - x) / p.tau_n) / p.tau_n, 0);
-  const tauS = 1 / (1 / p.tau_c + 1 / p.tau_n);
-  let w = o.w0;
-  let c = 0;
-  for (let i = 0; i < cuts.length - 1; i++) {
-    const a = cuts[i];
-    for (const j of jumps) if (Math.abs(j.t - a) < 1e-9) c += j.dc;
-    const h = cuts[i + 1] - a;
-    w += c * nAt(a) * tauS * -Math.expm1(-h / tauS) - p.b * c * p.tau_c * -Math.expm1(-h / p.tau_c);
-    c *= Math.exp(-h / p.tau_c);
-  }
-  return w;
-}
-
 describe('stdp_dopamine_synapse: the rule\'s continuous-time solution', () => {
   it('pre spikes at slice ends (nothing for NEST to wind back), no clipping: w(T) = w0 + integral of c (n - b)', () => {
     // Each pre spike is emitted in the last step of a min-delay slice, so it is stamped at the trigger time.
@@ -166,7 +76,14 @@ describe('stdp_dopamine_synapse: the rule\'s continuous-time solution', () => {
     for (const params of [{}, { tau_c: 40, tau_n: 25, b: 0.02, A_minus: 2.5 }]) {
       const { got } = compare(pr, params);
       const p = { ...base, ...params };
-      const expected = analyticWeight({ pre: pr.pre[0], post: pr.post[0], dopa: pr.dopa.flat().map((s) => s + 10), d: 10, T: pr.steps, w0: 35, p });
+      const tauS = 1 / (1 / p.tau_c + 1 / p.tau_n);
+      // dw/dt = c (n - b), with c and n decaying from c0 and n0 over h ms.
+      const expected = continuousWeight({
+        pre: pr.pre[0], post: pr.post[0], modulatorArrivals: pr.dopa.flat().map((s) => s + 10), d: 10, T: pr.steps, w0: 35,
+        tauPre: p.tau_plus, tauPost: p.tau_minus, tauC: p.tau_c, tauN: p.tau_n, nJump: 1 / p.tau_n,
+        post_dc: (k) => p.A_plus * k, pre_dc: (k) => -p.A_minus * k,
+        gain: (c0, n0, h) => c0 * n0 * tauS * -Math.expm1(-h / tauS) - p.b * c0 * p.tau_c * -Math.expm1(-h / p.tau_c),
+      });
       expect(Math.abs(expected - 35)).toBeGreaterThan(1e-3);
       expect(Math.abs(got.weight[0] - expected)).toBeLessThanOrEqual(1e-12 * Math.abs(expected));
     }
