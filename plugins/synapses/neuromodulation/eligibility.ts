@@ -56,7 +56,9 @@ export interface NeuromodulatedRuntime extends SynapseRuntime {
  * NEST delivers the pre spikes of slice k at the start of slice k + 1, after the volume transmitter's trigger
  * at the end of slice k: a synapse then holds state at t_trig >= t_spike, and send() integrates from t_trig
  * back to t_spike before the depression (its window of post spikes is empty then, and the post spikes of
- * (t_spike - d, t_trig - d] are read again at the next update). This runtime does the same, in the same order.
+ * (t_spike - d, t_trig - d] are read again at the next update). This runtime does the same, in the same order;
+ * pre spikes of a slice cut short by the end of a simulate() call wait for the slice's end, as in NEST, so the
+ * result does not depend on how the simulated time is split into calls.
  *
  * State: w and c per synapse; per source neuron K+, the last update time, n and the index into the
  * transmitter's spike list (the same for all synapses of a source, as all see the same pre spikes and
@@ -77,6 +79,14 @@ class EligibilityRuntime implements NeuromodulatedRuntime, TriggerListener {
   hK: Float64Array;
   readonly lastPost: Int32Array;
   readonly kMinus: Float64Array;
+  /**
+   * Pre spikes of a slice that a simulate() call ended before its end: NEST delivers them once the slice is
+   * complete, after that slice's trigger, so they wait here (they arrive at step + d, after the slice anyway).
+   */
+  deferring = false;
+  deferredSrc = new Int32Array(16);
+  deferredStep = new Int32Array(16);
+  deferredCount = 0;
   // the synapse being updated (process() works on these: no allocation per synapse)
   private sw = 0;
   private sc = 0;
@@ -174,6 +184,36 @@ class EligibilityRuntime implements NeuromodulatedRuntime, TriggerListener {
   }
 
   deliver(src: number, step: number): void {
+    if (this.deferring) {
+      this.defer(src, step);
+      return;
+    }
+    this.send(src, step);
+  }
+
+  private defer(src: number, step: number): void {
+    if (this.deferredCount === this.deferredSrc.length) {
+      const a = new Int32Array(this.deferredCount * 2);
+      a.set(this.deferredSrc);
+      const b = new Int32Array(this.deferredCount * 2);
+      b.set(this.deferredStep);
+      this.deferredSrc = a;
+      this.deferredStep = b;
+    }
+    this.deferredSrc[this.deferredCount] = src;
+    this.deferredStep[this.deferredCount++] = step;
+  }
+
+  sliceEnd(_to: number, complete: boolean): void {
+    this.deferring = !complete;
+    if (complete && this.deferredCount > 0) {
+      for (let i = 0; i < this.deferredCount; i++) this.send(this.deferredSrc[i], this.deferredStep[i]);
+      this.deferredCount = 0;
+    }
+  }
+
+  /** NEST's send for every synapse of the source's row, then the new weights into the target ring at step + d. */
+  private send(src: number, step: number): void {
     const t = this.info.table;
     const ring = this.info.targetRing;
     const tS = step + 1;
@@ -314,6 +354,7 @@ class EligibilityRuntime implements NeuromodulatedRuntime, TriggerListener {
     return {
       w: this.w, c: this.c, kPre: this.kPre, tLast: this.tLast, nMod: this.nMod, idx: this.idx,
       cap: this.cap, head: this.head, len: this.len, hStep: this.hStep, hK: this.hK, lastPost: this.lastPost, kMinus: this.kMinus,
+      deferring: this.deferring, deferredSrc: this.deferredSrc.slice(0, this.deferredCount), deferredStep: this.deferredStep.slice(0, this.deferredCount),
     };
   }
 
@@ -325,6 +366,12 @@ class EligibilityRuntime implements NeuromodulatedRuntime, TriggerListener {
     this.hStep = savedArray(s, 'hStep', Int32Array, where, this.len.length * cap).slice();
     this.hK = savedArray(s, 'hK', Float64Array, where, this.len.length * cap).slice();
     for (const k of ['w', 'c', 'kPre', 'tLast', 'nMod', 'idx', 'head', 'len', 'lastPost', 'kMinus'] as const) restoreArray(s, k, this[k], where);
+    if (typeof s.deferring !== 'boolean') throw new CheckpointError(`${where}: the saved state has no flag 'deferring'`);
+    this.deferring = s.deferring;
+    const src = savedArray(s, 'deferredSrc', Int32Array, where);
+    const steps = savedArray(s, 'deferredStep', Int32Array, where, src.length);
+    this.deferredCount = 0;
+    for (let i = 0; i < src.length; i++) this.defer(src[i], steps[i]);
   }
 }
 

@@ -6,9 +6,15 @@ import type { RecorderModel, RecordSource, RecorderRuntime, SystemPlugin } from 
 import type { SpikeBatch } from '../../../core/contracts/backend.js';
 import type { ParamSchema } from '../../../core/schema.js';
 
-/** What a neuromodulated projection is told at each delivery trigger (NEST's trigger_update_weight). */
+/** What a neuromodulated projection is told at the end of every slice, before the slice's pre spikes are delivered. */
 export interface TriggerListener {
-  trigger(tTrig: number): void;
+  /** Bring every synapse up to step `to` with the spike list as it stands (NEST's trigger_update_weight). */
+  trigger(to: number): void;
+  /**
+   * After any trigger, with the list restarted: `complete` says whether a min-delay slice ends at `to` (false
+   * after a simulate() that stops mid-slice, where NEST delivers nothing until the slice is complete).
+   */
+  sliceEnd(to: number, complete: boolean): void;
 }
 
 /**
@@ -84,6 +90,8 @@ export class VolumeTransmitterRuntime implements RecorderRuntime {
       this.count = 0;
       this.push(to, 0);
     }
+    const complete = to % minDelaySteps === 0;
+    for (let l = 0; l < this.listeners.length; l++) this.listeners[l].sliceEnd(to, complete);
   }
 
   private push(t: number, m: number): void {

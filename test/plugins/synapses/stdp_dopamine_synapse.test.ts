@@ -97,6 +97,21 @@ describe('stdp_dopamine_synapse: the rule\'s continuous-time solution', () => {
   });
 });
 
+describe('stdp_dopamine_synapse: simulate() calls that end mid-slice', () => {
+  it('the same w, c and n however the time is split (NEST delivers a slice\'s spikes only once it is complete)', () => {
+    const pr = { pre: [[41, 120, 263, 390]], post: [[35, 150, 255, 402]], dopa: [[60, 170, 300], [170]], steps: 600 };
+    const whole = build(pr);
+    whole.sim.simulate(60);
+    const split = build(pr);
+    // Cuts right after pre spikes at steps 41, 120 and 263, inside their slices.
+    for (const ms of [4.3, 7.9, 14.1, 12.6, 21.1]) split.sim.simulate(ms);
+    const a = whole.runtime().synapseState();
+    const b = split.runtime().synapseState();
+    for (const k of ['weight', 'c', 'n'] as const) expect(b[k]).toEqual(a[k]);
+    expect(a.weight[0]).not.toBe(35);
+  });
+});
+
 describe('stdp_dopamine_synapse: parameters', () => {
   const make = (syn: Record<string, unknown>, vtDelay = 1) => {
     const sim = createSimulator({ dt });
