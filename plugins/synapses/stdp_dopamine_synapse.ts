@@ -30,7 +30,7 @@ class StdpDopamineRule implements EligibilityRule {
     return c - this.aMinus * kPost;
   }
   decayEligibility(c: number, h: number): number {
-    return c * Math.exp(-h / this.tauC);
+    return c * this.eligibilityFactor(h);
   }
   decayModulator(n: number, h: number): number {
     return n * Math.exp(-h / this.tauN);
@@ -39,8 +39,18 @@ class StdpDopamineRule implements EligibilityRule {
     return n + multiplicity / this.tauN;
   }
   advance(w: number, c0: number, n0: number, h: number): number {
-    const nw = w - c0 * ((n0 / this.taus) * Math.expm1(-this.taus * h) - this.b * this.tauC * Math.expm1(-h / this.tauC));
+    return this.applyGain(w, c0, this.gain(n0, h));
+  }
+  /** NEST's update_weight_: w - c0 (n0/taus expm1(-taus h) - b tau_c expm1(-h/tau_c)), clipped. */
+  gain(n0: number, h: number): number {
+    return (n0 / this.taus) * Math.expm1(-this.taus * h) - this.b * this.tauC * Math.expm1(-h / this.tauC);
+  }
+  applyGain(w: number, c0: number, gain: number): number {
+    const nw = w - c0 * gain;
     return nw < this.wmin ? this.wmin : nw > this.wmax ? this.wmax : nw;
+  }
+  eligibilityFactor(h: number): number {
+    return Math.exp(-h / this.tauC);
   }
 }
 

@@ -31,6 +31,15 @@ export interface EligibilityRule {
   onModulator(n: number, multiplicity: number): number;
   /** w after h ms with c and n decaying from c0 and n0 (bounds applied). */
   advance(w: number, c0: number, n0: number, h: number): number;
+  /**
+   * Optional fast path, for rules whose weight change is c0 times a gain of n0 and h and whose eligibility
+   * decays by a factor: the three must give exactly the bits of advance and decayEligibility,
+   * advance(w, c0, n0, h) === applyGain(w, c0, gain(n0, h)) and decayEligibility(c, h) === c * eligibilityFactor(h).
+   * A trigger then computes the gains once per source neuron instead of once per synapse.
+   */
+  gain?(n0: number, h: number): number;
+  applyGain?(w: number, c0: number, gain: number): number;
+  eligibilityFactor?(h: number): number;
 }
 
 /** What a neuromodulated synapse model declares: its parameters and how to build its rule for one projection. */
@@ -87,6 +96,15 @@ class EligibilityRuntime implements NeuromodulatedRuntime, TriggerListener {
   deferredSrc = new Int32Array(16);
   deferredStep = new Int32Array(16);
   deferredCount = 0;
+  // a trigger's segments between modulator spikes, shared by the synapses of one source (EligibilityRule.gain)
+  private segFactor = new Float64Array(8);
+  private segGain = new Float64Array(8);
+  private segCount = 0;
+  private segDecay = 1;
+  /** n and the list index at the end of the segments (what process() leaves in sn and si). */
+  private segEndN = 0;
+  private segEndI = 0;
+  private readonly fast: boolean;
   // the synapse being updated (process() works on these: no allocation per synapse)
   private sw = 0;
   private sc = 0;
@@ -117,6 +135,7 @@ class EligibilityRuntime implements NeuromodulatedRuntime, TriggerListener {
     let maxDelay = t.homDelay;
     if (t.delay) for (let k = 0; k < t.count; k++) if (t.delay[k] > maxDelay) maxDelay = t.delay[k];
     this.maxDelay = maxDelay;
+    this.fast = rule.gain !== undefined && rule.applyGain !== undefined && rule.eligibilityFactor !== undefined;
   }
 
   /** NEST's process_dopa_spikes_ over (t0, t1] for the synapse in sw, sc, sn, si. */
@@ -152,16 +171,19 @@ class EligibilityRuntime implements NeuromodulatedRuntime, TriggerListener {
 
   /** The post spikes of target j in (tLast - d, tEnd - d], each after integrating up to it, facilitate c. */
   private facilitate(j: number, d: number, tLast: number, tEnd: number, kPre: number): number {
-    const rule = this.rule;
     const base = j * this.cap;
     const mask = this.cap - 1;
     const hd = this.head[j];
+    // The window is recent and the history short past it: find its start from the newest entry.
+    let e = this.len[j];
+    while (e > 0 && this.hStep[base + ((hd + e - 1) & mask)] > tLast - d) e--;
     const n = this.len[j];
+    if (e === n || this.hStep[base + ((hd + e) & mask)] > tEnd - d) return tLast;
+    const rule = this.rule;
     const scale = this.info.dt / rule.tauPre;
     let t0 = tLast;
-    for (let e = 0; e < n; e++) {
+    for (; e < n; e++) {
       const tp = this.hStep[base + ((hd + e) & mask)];
-      if (tp <= tLast - d) continue;
       if (tp > tEnd - d) break;
       this.process(t0, tp + d);
       t0 = tp + d;
@@ -248,27 +270,95 @@ class EligibilityRuntime implements NeuromodulatedRuntime, TriggerListener {
   trigger(tTrig: number): void {
     const t = this.info.table;
     const dt = this.info.dt;
+    const rule = this.rule;
+    const { rowStart, target, delay, homDelay } = t;
+    const W = this.w;
+    const C = this.c;
+    const lastPost = this.lastPost;
+    const fast = this.fast;
+    let segLast = NaN;
+    let segN = NaN;
+    let segI = -1;
     for (let src = 0; src < t.sourceCount; src++) {
       const tLast = this.tLast[src];
       const kPre = this.kPre[src];
-      const start = t.rowStart[src];
-      const end = t.rowStart[src + 1];
+      const start = rowStart[src];
+      const end = rowStart[src + 1];
+      // Sources that did not fire since the last trigger share tLast, n and the index: their segments too.
+      if (fast && end > start && (tLast !== segLast || this.nMod[src] !== segN || this.idx[src] !== segI)) {
+        segLast = tLast;
+        segN = this.nMod[src];
+        segI = this.idx[src];
+        this.segments(tLast, tTrig, segN, segI);
+      }
+      const segFactor = this.segFactor;
+      const segGain = this.segGain;
+      const segCount = this.segCount;
+      const segDecay = this.segDecay;
       for (let k = start; k < end; k++) {
-        const d = t.delay ? t.delay[k] : t.homDelay;
-        this.sw = this.w[k];
-        this.sc = this.c[k];
+        const d = delay ? delay[k] : homDelay;
+        const j = target[k];
+        if (fast && lastPost[j] <= tLast - d) {
+          // No post spike in the window: process() with the source's shared factors, the same operations.
+          let w = W[k];
+          const c = C[k];
+          for (let g = 0; g < segCount; g++) w = rule.applyGain!(w, c * segFactor[g], segGain[g]);
+          W[k] = w;
+          C[k] = c * segDecay;
+          continue;
+        }
+        this.sw = W[k];
+        this.sc = C[k];
         this.sn = this.nMod[src];
         this.si = this.idx[src];
-        const t0 = this.facilitate(t.target[k], d, tLast, tTrig, kPre);
+        const t0 = this.facilitate(j, d, tLast, tTrig, kPre);
         this.process(t0, tTrig);
-        this.w[k] = this.sw;
-        this.c[k] = this.sc;
+        W[k] = this.sw;
+        C[k] = this.sc;
       }
-      if (end > start) this.nMod[src] = this.rule.decayModulator(this.sn, (tTrig - this.vt.times[this.si]) * dt);
-      this.kPre[src] = kPre * Math.exp(((tLast - tTrig) * dt) / this.rule.tauPre);
+      if (end > start) this.nMod[src] = rule.decayModulator(fast ? this.segEndN : this.sn, (tTrig - this.vt.times[fast ? this.segEndI : this.si]) * dt);
+      this.kPre[src] = kPre * Math.exp(((tLast - tTrig) * dt) / rule.tauPre);
       this.tLast[src] = tTrig;
       this.idx[src] = 0;
     }
+  }
+
+  /**
+   * process(t0, t1) split into what every synapse of a source shares (the eligibility factor and the gain of
+   * each stretch between modulator spikes) and leaves n and the list index, as process() would, in segEndN and segEndI.
+   */
+  private segments(t0: number, t1: number, n: number, i: number): void {
+    const rule = this.rule;
+    const dt = this.info.dt;
+    const T = this.vt.times;
+    const M = this.vt.mult;
+    const L = this.vt.count;
+    if (this.segFactor.length < L + 1) {
+      this.segFactor = new Float64Array(2 * L + 2);
+      this.segGain = new Float64Array(2 * L + 2);
+    }
+    let s = 0;
+    if (L > i + 1 && T[i + 1] <= t1) {
+      this.segFactor[s] = 1;
+      this.segGain[s++] = rule.gain!(rule.decayModulator(n, (t0 - T[i]) * dt), (T[i + 1] - t0) * dt);
+      n = rule.onModulator(rule.decayModulator(n, (T[i + 1] - T[i]) * dt), M[i + 1]);
+      i++;
+      while (L > i + 1 && T[i + 1] <= t1) {
+        this.segFactor[s] = rule.eligibilityFactor!((T[i] - t0) * dt);
+        this.segGain[s++] = rule.gain!(n, (T[i + 1] - T[i]) * dt);
+        n = rule.onModulator(rule.decayModulator(n, (T[i + 1] - T[i]) * dt), M[i + 1]);
+        i++;
+      }
+      this.segFactor[s] = rule.eligibilityFactor!((T[i] - t0) * dt);
+      this.segGain[s++] = rule.gain!(n, (t1 - T[i]) * dt);
+    } else {
+      this.segFactor[s] = 1;
+      this.segGain[s++] = rule.gain!(rule.decayModulator(n, (t0 - T[i]) * dt), (t1 - t0) * dt);
+    }
+    this.segCount = s;
+    this.segDecay = rule.eligibilityFactor!((t1 - t0) * dt);
+    this.segEndN = n;
+    this.segEndI = i;
   }
 
   onPostSpikes(spikes: Int32Array, count: number, step: number): void {
@@ -328,9 +418,10 @@ class EligibilityRuntime implements NeuromodulatedRuntime, TriggerListener {
     this.hK = hK;
   }
 
+  /** The table's target index, weight and delay, and w and c in float64. */
   bytesPerSynapse(): number {
     const t = this.info.table;
-    return t.target.BYTES_PER_ELEMENT + 16 + (t.delay ? 2 : 0);
+    return t.target.BYTES_PER_ELEMENT + (t.weight ? 4 : 0) + 16 + (t.delay ? 2 : 0);
   }
 
   neuronBytes(): number {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSimulator, builtinPlugins, ParameterError, Simulator } from '../../../index.js';
-import type { NeuromodulatedRuntime } from '../../../plugins/synapses/index.js';
+import { neuromodulatedSynapse, stdpDopamineSynapseRule, type NeuromodulatedRuntime } from '../../../plugins/synapses/index.js';
 import { runWorkers } from '../../../parallel/workers.js';
 import { runSingle, spikePairs } from '../../parallel/helpers.js';
 import { build as buildDopamineNet } from './fixtures/dopamine-network.js';
@@ -174,6 +174,32 @@ describe('stdp_dopamine_synapse: worker threads and checkpoints', () => {
     expect(b.targets).toEqual(single.weights![0].targets);
     expect(new Uint32Array(b.weights.buffer, b.weights.byteOffset, b.weights.length)).toEqual(new Uint32Array(w.buffer, w.byteOffset, w.length));
   }, 60_000);
+
+  it('the per-source fast path of a trigger gives the bits of the per-synapse one', () => {
+    // The same rule without gain/applyGain/eligibilityFactor: every trigger takes the general path.
+    const general = neuromodulatedSynapse({
+      ...stdpDopamineSynapseRule,
+      name: 'stdp_dopamine_general',
+      build(p, target, where) {
+        const r = stdpDopamineSynapseRule.build(p, target, where);
+        return {
+          tauPre: r.tauPre, tauPost: r.tauPost,
+          onPost: (c, k) => r.onPost(c, k), onPre: (c, k) => r.onPre(c, k),
+          decayEligibility: (c, h) => r.decayEligibility(c, h), decayModulator: (n, h) => r.decayModulator(n, h),
+          onModulator: (n, m) => r.onModulator(n, m), advance: (w, c, n, h) => r.advance(w, c, n, h),
+        };
+      },
+    });
+    const state = (model?: string) => {
+      const sim = createSimulator({ dt, seed: 5, plugins: [...builtinPlugins, general] });
+      buildDopamineNet(sim, { ...params, model });
+      sim.simulate(150);
+      return (sim.projections[0].runtime as NeuromodulatedRuntime).synapseState();
+    };
+    const fast = state();
+    const slow = state('stdp_dopamine_general');
+    for (const k of ['weight', 'c', 'n'] as const) expect(fast[k]).toEqual(slow[k]);
+  });
 
   it('checkpoint in the middle of an interval, restore, go on: the same spikes, w, c and n as a run never stopped', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spikeworks-dopamine-'));
