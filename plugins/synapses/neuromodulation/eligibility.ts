@@ -493,7 +493,7 @@ export function neuromodulatedSynapse(def: EligibilityRuleDefinition): SynapseMo
     name: def.name,
     doc: def.doc,
     params: {
-      vt: { unit: '', default: 0, min: 1, integer: true, required: true, doc: 'node id of the volume_transmitter that delivers the modulator spikes (NEST: vt)' },
+      vt: { unit: '', default: 0, min: 1, integer: true, required: true, doc: 'required: node id of the volume_transmitter that delivers the modulator spikes (NEST: vt)' },
       ...def.params,
     },
     plastic: true,
