@@ -154,6 +154,10 @@ describe('stdp_dopamine_synapse: parameters', () => {
     fails(() => make({ Wmin: 10, Wmax: 5 }).simulate(1), 'Wmin');
     fails(() => make({}, 0.5).simulate(1), 'delay');
     fails(() => createSimulator({ dt }).create('volume_transmitter', 1, { deliver_interval: 0 }), 'deliver_interval');
+    // One delay per connection to the transmitter, a number.
+    const sim = createSimulator({ dt });
+    const a = sim.create('iaf_psc_exp', 2);
+    fails(() => sim.connect(a, sim.create('volume_transmitter'), 'all_to_all', { delay: { distribution: 'uniform', min: 1, max: 2 } }), 'delay');
   });
 });
 
