@@ -62,6 +62,8 @@ export interface RecordSource {
    * a device that acts on what arrives (a volume transmitter) reads it. Checked when asked for.
    */
   delaySteps(): number;
+  /** Whether the neurons were the connect's pre side (connect(neurons, device)) rather than its post side. */
+  readonly neuronsArePre: boolean;
 }
 
 /** A recorder's spikes of this rank, in recording order (by step, then sender). */

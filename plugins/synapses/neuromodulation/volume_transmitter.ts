@@ -43,6 +43,9 @@ export class VolumeTransmitterRuntime implements RecorderRuntime {
   constructor(readonly gid: number, readonly deliverInterval: number) {}
 
   addSources(src: RecordSource): void {
+    if (!src.neuronsArePre) {
+      throw new ParameterError(`connect volume_transmitter (node ${this.gid})`, 'post', `${src.pop.model} population ${src.pop.id}`, 'nothing: a volume transmitter only receives (connect the dopamine neurons to it); synapses name it with vt');
+    }
     this.firstGid.push(src.pop.firstGid + src.start);
     this.endGid.push(src.pop.firstGid + src.end);
     this.delay.push(src.delaySteps());

@@ -158,6 +158,8 @@ describe('stdp_dopamine_synapse: parameters', () => {
     const sim = createSimulator({ dt });
     const a = sim.create('iaf_psc_exp', 2);
     fails(() => sim.connect(a, sim.create('volume_transmitter'), 'all_to_all', { delay: { distribution: 'uniform', min: 1, max: 2 } }), 'delay');
+    // It receives only.
+    fails(() => sim.connect(sim.create('volume_transmitter'), a), 'post');
   });
 });
 
