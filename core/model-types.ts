@@ -23,6 +23,7 @@ import type { sinusoidalPoissonGeneratorParams } from '../plugins/generators/sin
 import type { stepCurrentGeneratorParams } from '../plugins/generators/step_current_generator.js';
 import type { acGeneratorParams } from '../plugins/generators/ac_generator.js';
 import type { samplingParams } from '../plugins/recorders/sampling.js';
+import type { volumeTransmitterParams } from '../plugins/synapses/neuromodulation/volume_transmitter.js';
 
 type Pynn = typeof pynnSchemas;
 
@@ -50,6 +51,7 @@ export interface BuiltinModels extends Pynn {
   spike_recorder: typeof deviceTiming;
   multimeter: typeof samplingParams & typeof deviceTiming;
   weight_recorder: typeof samplingParams & typeof deviceTiming;
+  volume_transmitter: typeof volumeTransmitterParams;
 }
 
 /** NEST's file options of a recorder. `record_to` is a string: the values it takes differ per recorder and are checked at run time. */

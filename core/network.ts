@@ -246,8 +246,8 @@ export class Network implements HandleOwner {
   }
 
   private link(pre: Node, post: Node, conn: ConnSpec | undefined, syn: SynSpec | undefined): Projection | null {
-    if (pre instanceof Device && pre.kind === 'recorder') return this.linkRecorder(pre, post);
-    if (post instanceof Device && post.kind === 'recorder') return this.linkRecorder(post, pre);
+    if (pre instanceof Device && pre.kind === 'recorder') return this.linkRecorder(pre, post, syn, false);
+    if (post instanceof Device && post.kind === 'recorder') return this.linkRecorder(post, pre, syn, true);
     if (pre instanceof Device) return this.linkGenerator(pre, post, conn, syn);
     if (post instanceof Device) throw new ParameterError('connect', 'post', post.model, 'a population or a recorder (generators only send)');
     if (pre instanceof PopulationView || post instanceof PopulationView) {
@@ -304,7 +304,7 @@ export class Network implements HandleOwner {
     return null;
   }
 
-  private linkRecorder(rec: Device, other: Node): null {
+  private linkRecorder(rec: Device, other: Node, syn: SynSpec | undefined, neuronsArePre: boolean): null {
     if (other instanceof Device) throw new ParameterError(`connect ${rec.model}`, 'nodes', other.model, 'neurons');
     const r = this.range(other);
     const model = this.registry.get('neuron', r.pop.model);
@@ -315,9 +315,14 @@ export class Network implements HandleOwner {
     // A described network has no arrays yet: an empty one of the declared type stands for a declared field.
     const declared = (name: string) => (name in component.fields ? new Float64Array(0) : undefined);
     (rec.runtime as RecorderRuntime).addSources({
-      pop: r.pop, start: r.start, end: r.end,
+      pop: r.pop, start: r.start, end: r.end, neuronsArePre,
       field: (name) => (this.describeOnly ? declared(aliases[name] ?? name) : world.findField(eid, aliases[name] ?? name)),
       fieldNames: () => [...(this.describeOnly ? Object.keys(component.fields) : world.fieldNames(eid)), ...Object.keys(aliases)],
+      delaySteps: () => {
+        const delay = typeof syn === 'object' && syn !== null ? syn.delay : undefined;
+        if (delay !== undefined && typeof delay !== 'number') throw new ParameterError(`connect ${rec.model}`, 'delay', delay, 'a number (ms): one delay for the connection to a device');
+        return this.delayToSteps(`connect ${rec.model}`, delay ?? 1.0);
+      },
     });
     this.world.relate(rec.eid, this.world.Targets, eid);
     return null;

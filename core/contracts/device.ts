@@ -57,6 +57,13 @@ export interface RecordSource {
   field(name: string): FieldArray | undefined;
   /** Every name `field` finds. */
   fieldNames(): string[];
+  /**
+   * The delay of the connection in steps (its syn_spec delay, NEST's default 1 ms): most recorders ignore it,
+   * a device that acts on what arrives (a volume transmitter) reads it. Checked when asked for.
+   */
+  delaySteps(): number;
+  /** Whether the neurons were the connect's pre side (connect(neurons, device)) rather than its post side. */
+  readonly neuronsArePre: boolean;
 }
 
 /** A recorder's spikes of this rank, in recording order (by step, then sender). */

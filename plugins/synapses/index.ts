@@ -6,6 +6,8 @@ import { stdpTripletSynapse, stdpTripletSynapseRule } from './stdp_triplet_synap
 import { tripletAuryn, tripletAurynRule } from './triplet_auryn.js';
 import { plasticSynapse } from './plasticity/synapse.js';
 import { nestNearestSynapses } from './plasticity/mechanism.js';
+import { stdpDopamineSynapse, stdpDopamineSynapseRule } from './stdp_dopamine_synapse.js';
+import { volumeTransmitter, volumeTransmitterSystem } from './neuromodulation/volume_transmitter.js';
 
 export { staticSynapse };
 export { stdpSynapse, stdpSynapseRule, stdpPlSynapseHom, stdpPlSynapseHomHpc, stdpPlSynapseHomRule, stdpTripletSynapse, stdpTripletSynapseRule, tripletAuryn, tripletAurynRule };
@@ -14,9 +16,13 @@ export type { DelayHandler, PlasticTarget } from './plasticity/handler.js';
 export { plasticSynapse, delayHandlers, neuronTau, checkNonNegativeWeight } from './plasticity/synapse.js';
 export { dendriticHandler } from './plasticity/dendritic.js';
 export { axonalHandler } from './plasticity/axonal.js';
+export { stdpDopamineSynapse, stdpDopamineSynapseRule, volumeTransmitter, volumeTransmitterSystem };
+export { neuromodulatedSynapse, type EligibilityRule, type EligibilityRuleDefinition, type NeuromodulatedRuntime } from './neuromodulation/eligibility.js';
+export { VolumeTransmitterRuntime, type TriggerListener } from './neuromodulation/volume_transmitter.js';
 export const synapsePlugins: readonly Plugin[] = [
   staticSynapse, stdpSynapse, stdpPlSynapseHom, stdpPlSynapseHomHpc, stdpTripletSynapse, tripletAuryn,
   ...Object.values(nestNearestSynapses).map((def) => plasticSynapse(def)),
+  stdpDopamineSynapse, volumeTransmitter, volumeTransmitterSystem,
 ];
 export { stdpMechanism, mapTraces, nestCompositions, nestNearestSynapses, type MechanismOptions } from './plasticity/mechanism.js';
 export { nearestPair, type NearestScheme } from './plasticity/timing/nearest.js';
