@@ -60,12 +60,15 @@ export class EdgeBuffer implements EdgeSink {
   private lastTarget = 0;
   private weights: Grow<Float32Array> | null = null;
   private delays: Grow<Uint16Array> | null = null;
+  private axonal: Grow<Uint16Array> | null = null;
   /**
    * Called for each edge to draw or look up its weight/delay; set by the kernel when they are not
    * homogeneous. `index` is the edge's position in NEST's array layout (arrays given by the user).
    */
   weightOf: ((localTarget: number, index: number) => number) | null = null;
   delayOf: ((localTarget: number, index: number) => number) | null = null;
+  /** The axonal part of the delay just given by delayOf (a split delay), stored beside it. */
+  axonalOf: (() => number) | null = null;
   /**
    * A scalar weight that must still be stored per synapse (plastic models change it later): the table gets a
    * weight array filled at freeze, without a per-edge buffer or callback while building.
@@ -85,6 +88,7 @@ export class EdgeBuffer implements EdgeSink {
     this.src.reserve(count);
     if (this.weightOf) (this.weights ??= new Grow(f32)).reserve(count);
     if (this.delayOf) (this.delays ??= new Grow(u16)).reserve(count);
+    if (this.axonalOf) (this.axonal ??= new Grow(u16)).reserve(count);
   }
 
   get count(): number {
@@ -102,6 +106,7 @@ export class EdgeBuffer implements EdgeSink {
     } else this.materialiseTargets().push(local);
     if (this.weightOf) (this.weights ??= new Grow(f32)).push(this.weightOf(local, index));
     if (this.delayOf) (this.delays ??= new Grow(u16)).push(this.delayOf(local, index));
+    if (this.axonalOf) (this.axonal ??= new Grow(u16)).push(this.axonalOf());
   }
 
   addRow(tgt: number, sources: Int32Array, count: number, firstIndex = 0): void {
@@ -152,8 +157,10 @@ export class EdgeBuffer implements EdgeSink {
     const target: TargetIndex = this.targetCount <= 65536 ? new Uint16Array(E) : new Uint32Array(E);
     const w = this.weights ? new Float32Array(E) : null;
     const d = this.delays ? new Uint16Array(E) : null;
+    const a = this.axonal ? new Uint16Array(E) : null;
     const wIn = this.weights?.data;
     const dIn = this.delays?.data;
+    const aIn = this.axonal?.data;
     if (order && tgtOf) {
       for (let k = 0; k < E; k++) {
         const e = order[k];
@@ -161,6 +168,7 @@ export class EdgeBuffer implements EdgeSink {
         target[slot] = tgtOf[e];
         if (w) w[slot] = wIn![e];
         if (d) d[slot] = dIn![e];
+        if (a) a[slot] = aIn![e];
       }
     } else if (!w && !d) {
       scatterRuns(this.runs, src, fill, target);
@@ -172,6 +180,7 @@ export class EdgeBuffer implements EdgeSink {
           target[slot] = t;
           if (w) w[slot] = wIn![e];
           if (d) d[slot] = dIn![e];
+          if (a) a[slot] = aIn![e];
         }
       }
     }
@@ -184,8 +193,9 @@ export class EdgeBuffer implements EdgeSink {
       this.src = new Grow<Uint32Array | Uint16Array>(u16);
       this.tgt = null;
       this.delays = null;
+      this.axonal = null;
       sign = this.fillWeight >= 0 ? 'ex' : 'in';
-      return { rowStart, target, weight: filled, homWeight, delay: d, homDelay, count: E, sourceCount: this.sourceCount, sign };
+      return { rowStart, target, weight: filled, homWeight, delay: d, homDelay, ...(a ? { axonalDelay: a } : {}), count: E, sourceCount: this.sourceCount, sign };
     }
     if (w) {
       let pos = false;
@@ -201,6 +211,7 @@ export class EdgeBuffer implements EdgeSink {
     this.tgt = null;
     this.weights = null;
     this.delays = null;
-    return { rowStart, target, weight: w, homWeight, delay: d, homDelay, count: E, sourceCount: this.sourceCount, sign };
+    this.axonal = null;
+    return { rowStart, target, weight: w, homWeight, delay: d, homDelay, ...(a ? { axonalDelay: a } : {}), count: E, sourceCount: this.sourceCount, sign };
   }
 }
