@@ -85,13 +85,13 @@ export class SplitState {
     }
     this.maxDelay = count > 0 ? maxDelay : t.homDelay;
     this.maxDendritic = maxDd;
+    const srcOf = new Uint32Array(count);
+    for (let s = 0; s < nSource; s++) for (let k = t.rowStart[s]; k < t.rowStart[s + 1]; k++) srcOf[k] = s;
     // Forward groups: a stable counting sort of each row by total delay.
     if (t.delay) {
       this.fwdSyn = new Uint32Array(count);
       const byDelay = stableOrder(count, (k) => t.delay![k], maxDelay + 1);
       const fill = t.rowStart.slice(0, nSource);
-      const srcOf = new Uint32Array(count);
-      for (let s = 0; s < nSource; s++) for (let k = t.rowStart[s]; k < t.rowStart[s + 1]; k++) srcOf[k] = s;
       for (let i = 0; i < count; i++) {
         const k = byDelay[i];
         this.fwdSyn[fill[srcOf[k]]++] = k;
@@ -107,8 +107,6 @@ export class SplitState {
     for (let j = 0; j < nTarget; j++) revStart[j + 1] += revStart[j];
     const byDd = stableOrder(count, ddOf, maxDd + 1);
     const fill = revStart.slice(0, nTarget);
-    const srcOf = new Uint32Array(count);
-    for (let s = 0; s < nSource; s++) for (let k = t.rowStart[s]; k < t.rowStart[s + 1]; k++) srcOf[k] = s;
     this.revSyn = new Uint32Array(count);
     this.revSrc = nSource <= 0x10000 ? new Uint16Array(count) : new Uint32Array(count);
     for (let i = 0; i < count; i++) {
