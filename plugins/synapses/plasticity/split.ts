@@ -5,6 +5,7 @@ import type { ProjectionInfo, SynapseRuntime, SynapseTable } from '../../../core
 import type { StdpRule } from './rule.js';
 import { DecayTable, decayFactor } from './decay.js';
 import { plasticTarget } from './handler.js';
+import { kernelFor } from './specialise.js';
 
 /**
  * Each update at its own spike's arrival at the synapse, with a delay of its own per synapse, split as NEST's
@@ -30,6 +31,8 @@ export class SplitState {
   // reverse: each target's incoming synapses grouped by dendritic delay
   readonly revSyn: Uint32Array;
   readonly revSrc: Uint16Array | Uint32Array;
+  /** Total delay of each reverse entry (null: one delay), read in column order rather than scattered. */
+  readonly revDelay: Uint16Array | null;
   readonly revGroupStart: Uint32Array;
   readonly revGroupDd: Uint16Array;
   readonly revGroupEnd: Uint32Array;
@@ -42,6 +45,9 @@ export class SplitState {
   preX2: Float64Array;
   readonly preHead: Int32Array;
   readonly preLen: Int32Array;
+  // the newest entry again, flat per source: what most events read (-1: no spike yet)
+  readonly preLast: Int32Array;
+  readonly preLastX1: Float64Array;
   // postsynaptic history per target: step and the three traces after the spike
   postCap = 4;
   postStep: Int32Array;
@@ -50,6 +56,9 @@ export class SplitState {
   postY3: Float64Array;
   readonly postHead: Int32Array;
   readonly postLen: Int32Array;
+  readonly postLast: Int32Array;
+  readonly postLastY1: Float64Array;
+  readonly postLastY3: Float64Array;
   /** The rate trace one step before t = 0 (Auryn starts it at kappa * tau_hom). */
   readonly y3Initial: number;
   // presynaptic spikes whose groups have not all arrived: source, emission step, slow trace before, next group
@@ -109,11 +118,13 @@ export class SplitState {
     const fill = revStart.slice(0, nTarget);
     this.revSyn = new Uint32Array(count);
     this.revSrc = nSource <= 0x10000 ? new Uint16Array(count) : new Uint32Array(count);
+    this.revDelay = t.delay ? new Uint16Array(count) : null;
     for (let i = 0; i < count; i++) {
       const k = byDd[i];
       const r = fill[t.target[k]]++;
       this.revSyn[r] = k;
       this.revSrc[r] = srcOf[k];
+      if (this.revDelay) this.revDelay[r] = t.delay![k];
     }
     const rev = groups(nTarget, revStart, (r) => ddOf(this.revSyn[r]));
     this.revGroupStart = rev.start;
@@ -124,6 +135,8 @@ export class SplitState {
     this.preX2 = new Float64Array(nSource * this.preCap);
     this.preHead = new Int32Array(nSource);
     this.preLen = new Int32Array(nSource);
+    this.preLast = new Int32Array(nSource).fill(-1);
+    this.preLastX1 = new Float64Array(nSource);
     this.postStep = new Int32Array(nTarget * this.postCap);
     this.postY1 = new Float64Array(nTarget * this.postCap);
     this.postY2 = new Float64Array(nTarget * this.postCap);
@@ -131,6 +144,9 @@ export class SplitState {
     this.postHead = new Int32Array(nTarget);
     this.postLen = new Int32Array(nTarget);
     this.y3Initial = rule.tauPostHom > 0 ? rule.postHomInitial * Math.exp(dt / rule.tauPostHom) : 0;
+    this.postLast = new Int32Array(nTarget).fill(-1);
+    this.postLastY1 = new Float64Array(nTarget);
+    this.postLastY3 = new Float64Array(nTarget).fill(this.y3Initial);
     this.dPre = new DecayTable(dt, rule.tauPre);
     this.dPreSlow = new DecayTable(dt, rule.tauPreSlow);
     this.dPost = new DecayTable(dt, rule.tauPost);
@@ -208,6 +224,7 @@ export class SplitState {
     return {
       preCap: this.preCap, preStep: this.preStep, preX1: this.preX1, preX2: this.preX2, preHead: this.preHead, preLen: this.preLen,
       postCap: this.postCap, postStep: this.postStep, postY1: this.postY1, postY2: this.postY2, postY3: this.postY3, postHead: this.postHead, postLen: this.postLen,
+      preLast: this.preLast, preLastX1: this.preLastX1, postLast: this.postLast, postLastY1: this.postLastY1, postLastY3: this.postLastY3,
       pSrc: this.pSrc.subarray(0, this.pCount), pStep: this.pStep.subarray(0, this.pCount), pSlow: this.pSlow.subarray(0, this.pCount), pGroup: this.pGroup.subarray(0, this.pCount),
       qJ: this.qJ.subarray(0, this.qCount), qStep: this.qStep.subarray(0, this.qCount), qSlow: this.qSlow.subarray(0, this.qCount), qGroup: this.qGroup.subarray(0, this.qCount),
       lastHook: this.lastHook,
@@ -229,7 +246,7 @@ export class SplitState {
     this.postY2 = savedArray(s, 'postY2', Float64Array, where, nT * postCap).slice();
     this.postY3 = savedArray(s, 'postY3', Float64Array, where, nT * postCap).slice();
     this.postCap = postCap;
-    for (const k of ['preHead', 'preLen', 'postHead', 'postLen'] as const) restoreArray(s, k, this[k], where);
+    for (const k of ['preHead', 'preLen', 'postHead', 'postLen', 'preLast', 'preLastX1', 'postLast', 'postLastY1', 'postLastY3'] as const) restoreArray(s, k, this[k], where);
     const pSrc = savedArray(s, 'pSrc', Int32Array, where);
     const n = pSrc.length;
     let cap = 256;
@@ -299,7 +316,7 @@ function groups(nSeg: number, segStart: Uint32Array, key: (i: number) => number)
 /** The presynaptic spike (emitted at e, slow trace `slow` before it) reaches the synapses of group g: depress, store, transmit. */
 function preGroup(
   st: SplitState, rule: StdpRule, src: number, e: number, slow: number, g: number,
-  weight: Float32Array, sign: number, buf: RingRow, slots: number, n: number,
+  weight: Float32Array, sign: number, buf: RingRow, slots: number, n: number, decay: typeof decayFactor,
 ): void {
   const t = st.t;
   const d = st.fwdGroupDelay[g];
@@ -319,24 +336,31 @@ function preGroup(
     const a = ax ? ax[k] : homAx;
     // Arrival at e + a, seen by the neuron's trace b = d - a earlier: post spikes strictly before e + a - b.
     const X = e + 2 * a - d;
-    let len = st.postLen[j];
-    let slot = st.postHead[j];
-    while (len > 0 && postStep[j * cap + slot] >= X) {
-      len--;
-      slot = (slot - 1 + cap) & (cap - 1);
-    }
-    let y1 = 0;
-    let y3 = st.y3Initial;
-    let at = -1;
-    if (len > 0) {
-      const p = j * cap + slot;
-      y1 = st.postY1[p];
-      y3 = st.postY3[p];
-      at = postStep[p];
+    let at = st.postLast[j];
+    let y1 = st.postLastY1[j];
+    let y3 = st.postLastY3[j];
+    if (at >= X) {
+      // The newest spike has not reached the synapse yet: the latest that has, from the history.
+      let len = st.postLen[j] - 1;
+      let slot = (st.postHead[j] - 1 + cap) & (cap - 1);
+      while (len > 0 && postStep[j * cap + slot] >= X) {
+        len--;
+        slot = (slot - 1 + cap) & (cap - 1);
+      }
+      if (len > 0) {
+        const p = j * cap + slot;
+        y1 = st.postY1[p];
+        y3 = st.postY3[p];
+        at = postStep[p];
+      } else {
+        y1 = 0;
+        y3 = st.y3Initial;
+        at = -1;
+      }
     }
     const dk = X - at;
-    const hom = useHom ? y3 * decayFactor(st.dPostHom.table, st.dPostHom.rate, dk) : 0;
-    const post = y1 * decayFactor(st.dPost.table, st.dPost.rate, dk);
+    const hom = useHom ? y3 * decay(st.dPostHom.table, st.dPostHom.rate, dk) : 0;
+    const post = y1 * decay(st.dPost.table, st.dPost.rate, dk);
     const w = rule.onPre(sign * weight[k], post, slow, hom);
     weight[k] = sign * w;
     buf[off + j] += weight[k];
@@ -344,34 +368,41 @@ function preGroup(
 }
 
 /** The postsynaptic spike of j (step s, slow trace `slow` before it) reaches the synapses of its group g: facilitate. */
-function postGroup(st: SplitState, rule: StdpRule, j: number, s: number, slow: number, g: number, weight: Float32Array, sign: number): void {
+function postGroup(st: SplitState, rule: StdpRule, j: number, s: number, slow: number, g: number, weight: Float32Array, sign: number, decay: typeof decayFactor): void {
   const t = st.t;
   const b = st.revGroupDd[g];
   const lo = g === 0 ? 0 : st.revGroupEnd[g - 1];
   const hi = st.revGroupEnd[g];
   const cap = st.preCap;
   const preStep = st.preStep;
+  const revDelay = st.revDelay;
+  const homDelay = t.homDelay;
   const hasUnpaired = rule.onPostUnpaired !== undefined;
   for (let r = lo; r < hi; r++) {
     const k = st.revSyn[r];
     const src = st.revSrc[r];
-    const d = t.delay ? t.delay[k] : t.homDelay;
+    const d = revDelay ? revDelay[r] : homDelay;
     // Arrival at s + b; presynaptic spikes that reached the synapse by then were emitted at or before s + b - a.
     const X = s + 2 * b - d;
-    let len = st.preLen[src];
-    let slot = st.preHead[src];
-    while (len > 0 && preStep[src * cap + slot] > X) {
-      len--;
-      slot = (slot - 1 + cap) & (cap - 1);
+    let at = st.preLast[src];
+    let x1 = st.preLastX1[src];
+    if (at > X) {
+      let len = st.preLen[src] - 1;
+      let slot = (st.preHead[src] - 1 + cap) & (cap - 1);
+      while (len > 0 && preStep[src * cap + slot] > X) {
+        len--;
+        slot = (slot - 1 + cap) & (cap - 1);
+      }
+      at = len > 0 ? preStep[src * cap + slot] : -1;
+      x1 = len > 0 ? st.preX1[src * cap + slot] : 0;
     }
     const w = sign * weight[k];
-    if (len === 0) {
+    if (at < 0) {
       weight[k] = sign * (hasUnpaired ? rule.onPostUnpaired!(w, slow) : rule.onPost(w, 0, slow));
       continue;
     }
-    const p = src * cap + slot;
-    const dp = X - preStep[p];
-    const pre = dp === 0 ? st.preX1[p] - 1 : st.preX1[p] * decayFactor(st.dPre.table, st.dPre.rate, dp);
+    const dp = X - at;
+    const pre = dp === 0 ? x1 - 1 : x1 * decay(st.dPre.table, st.dPre.rate, dp);
     weight[k] = sign * rule.onPost(w, pre, slow);
   }
 }
@@ -385,6 +416,9 @@ export function splitRuntime(info: ProjectionInfo, rule: StdpRule, where: string
   const { weight, sign, buf, ring } = pt;
   const nTarget = info.target.localCount;
   const st = new SplitState(t, nTarget, rule, info.dt);
+  // One compiled copy of each kernel per rule, so that its calls of the rule stay monomorphic (specialise.ts).
+  const preGroupRule = kernelFor(preGroup, rule);
+  const postGroupRule = kernelFor(postGroup, rule);
   const slots = ring.slots;
   const n = ring.n;
 
@@ -397,7 +431,7 @@ export function splitRuntime(info: ProjectionInfo, rule: StdpRule, where: string
       let g = st.pGroup[i];
       const last = st.fwdGroupStart[src + 1];
       while (g < last && e + st.fwdGroupDelay[g] - 1 <= h) {
-        preGroup(st, rule, src, e, st.pSlow[i], g, weight, sign, buf, slots, n);
+        preGroupRule(st, rule, src, e, st.pSlow[i], g, weight, sign, buf, slots, n, decayFactor);
         g++;
       }
       if (g < last) {
@@ -431,11 +465,13 @@ export function splitRuntime(info: ProjectionInfo, rule: StdpRule, where: string
       st.preStep[p] = e;
       st.preX1[p] = x1;
       st.preX2[p] = slow + 1;
+      st.preLast[src] = e;
+      st.preLastX1[src] = x1;
       let g = st.fwdGroupStart[src];
       const last = st.fwdGroupStart[src + 1];
       // A group due at the hook already run (a delay of the slice's length) arrives now, before its row is read.
       while (g < last && e + st.fwdGroupDelay[g] - 1 <= st.lastHook) {
-        preGroup(st, rule, src, e, slow, g, weight, sign, buf, slots, n);
+        preGroupRule(st, rule, src, e, slow, g, weight, sign, buf, slots, n, decayFactor);
         g++;
       }
       if (g < last) st.addPending(src, e, slow, g);
@@ -467,9 +503,12 @@ export function splitRuntime(info: ProjectionInfo, rule: StdpRule, where: string
         st.postY1[p] = y1 * decayFactor(st.dPost.table, st.dPost.rate, dk) + 1;
         st.postY2[p] = slow + 1;
         st.postY3[p] = y3 * decayFactor(st.dPostHom.table, st.dPostHom.rate, dk) + 1;
+        st.postLast[j] = h;
+        st.postLastY1[j] = st.postY1[p];
+        st.postLastY3[j] = st.postY3[p];
         let g = st.revGroupStart[j];
         const last = st.revGroupStart[j + 1];
-        if (g < last && st.revGroupDd[g] === 0) postGroup(st, rule, j, h, slow, g++, weight, sign);
+        if (g < last && st.revGroupDd[g] === 0) postGroupRule(st, rule, j, h, slow, g++, weight, sign, decayFactor);
         if (g < last) st.addPendingPost(j, h, slow, g);
       }
       // Delayed back-propagations due now: the group of dendritic delay b of a spike at s arrives at hook s + 2b.
@@ -480,7 +519,7 @@ export function splitRuntime(info: ProjectionInfo, rule: StdpRule, where: string
         let g = st.qGroup[i];
         const last = st.revGroupStart[j + 1];
         while (g < last && s + 2 * st.revGroupDd[g] <= h) {
-          postGroup(st, rule, j, s, st.qSlow[i], g, weight, sign);
+          postGroupRule(st, rule, j, s, st.qSlow[i], g, weight, sign, decayFactor);
           g++;
         }
         if (g < last) {
@@ -496,7 +535,7 @@ export function splitRuntime(info: ProjectionInfo, rule: StdpRule, where: string
       runPre(h);
     },
     bytesPerSynapse: () => t.target.BYTES_PER_ELEMENT + weight.BYTES_PER_ELEMENT + st.revSyn.BYTES_PER_ELEMENT + st.revSrc.BYTES_PER_ELEMENT
-      + (t.delay ? 2 : 0) + (t.axonalDelay ? 2 : 0) + (st.fwdSyn ? 4 : 0),
+      + (t.delay ? 4 : 0) + (t.axonalDelay ? 2 : 0) + (st.fwdSyn ? 4 : 0),
     weights: () => weight.slice(),
     capabilities: { weightAt: (k: number) => weight[k] },
     saveState: () => ({ weight, traces: st.saveState() }),
@@ -505,7 +544,7 @@ export function splitRuntime(info: ProjectionInfo, rule: StdpRule, where: string
       st.loadState(savedRecord(s, 'traces', where));
     },
     /** Histories, pending spikes and the delay groups: memory that does not scale with the synapse count. */
-    neuronBytes: () => st.preStep.byteLength * 5 + st.postStep.byteLength * 7 + (info.target.localCount + t.sourceCount) * 8
+    neuronBytes: () => st.preStep.byteLength * 5 + st.postStep.byteLength * 7 + t.sourceCount * 20 + info.target.localCount * 28
       + st.fwdGroupEnd.byteLength * 1.5 + st.revGroupEnd.byteLength * 1.5 + st.fwdGroupStart.byteLength + st.revGroupStart.byteLength
       + st.pSrc.byteLength * 5 + st.qJ.byteLength * 5,
   };

@@ -191,8 +191,8 @@ describe("the 'split' handler (NEST's axonal_delay + dendritic_delay)", () => {
       distinct.add(a);
     }
     expect(distinct.size).toBeGreaterThan(10);
-    // target 2 B, weight 4, delay 2, axonal part 2, reverse index 6, delay groups 4
-    expect(p.bytesPerSynapse()).toBe(20);
+    // target 2 B, weight 4, delay 2, axonal part 2, reverse index 6 and its delays 2, rows by delay 4
+    expect(p.bytesPerSynapse()).toBe(22);
     distinct = new Set();
     sim.close();
   });
