@@ -71,7 +71,7 @@ program
   .argument('[name]')
   .action((name?: string) => {
     const reg = new PluginRegistry(builtinPlugins);
-    const kinds: PluginKind[] = ['neuron', 'integrator', 'synapse', 'connection', 'generator', 'recorder', 'backend', 'system', 'service'];
+    const kinds: PluginKind[] = ['neuron', 'integrator', 'synapse', 'connection', 'generator', 'recorder', 'backend', 'system', 'service', 'delay_handler'];
     if (!name) {
       for (const k of kinds) {
         const all = reg.all(k);

@@ -3,6 +3,7 @@ import { checkValue, type Params } from './schema.js';
 import { EdgeBuffer } from './csr.js';
 import { delayToSteps, resolveEdgeValue } from './values.js';
 import { isDistribution, type DistributionSpec, type ValueSpec } from './distributions.js';
+import { formatValue } from './errors.js';
 import { FLOAT32_MAX, FLOAT32_RANGE, MAX_TABLE_SYNAPSES, fitsFloat32, formatBytes, formatCount, type MemoryLedger } from './memory.js';
 import type { PluginRegistry } from './registry.js';
 import type { RandomStreams } from './services.js';
@@ -24,6 +25,10 @@ export interface ParsedSyn {
   model: SynapseModel;
   weight: ValueSpec;
   delay: ValueSpec;
+  /** Whether the syn_spec gave `delay` (NEST refuses it beside a split delay). */
+  delayGiven?: boolean;
+  /** NEST's split delay in ms (a delay handler with `splitDelay`): it replaces `delay`. */
+  split?: { axonal: ValueSpec; dendritic: ValueSpec };
   rest: Record<string, unknown>;
   /** Synapse parameters given per connection (arrays, distributions), taken out of `rest` by takePerSynapseParams. */
   perSynapse?: Record<string, ValueSpec>;
@@ -48,15 +53,77 @@ export function parseSyn(registry: PluginRegistry, syn: SynSpec | undefined): Pa
   if (!syn || typeof syn !== 'object' || Array.isArray(syn)) throw new ParameterError('connect', 'syn_spec', syn, 'a synapse model name or { synapse_model, weight, delay, ... }');
   const { synapse_model, weight, delay, ...rest } = syn;
   const model = synapse_model === undefined ? registry.defaultOf('synapse', 'connect') : registry.get('synapse', synapse_model as string);
-  return { model, weight: weight ?? 1.0, delay: delay ?? 1.0, rest };
+  return { model, weight: weight ?? 1.0, delay: delay ?? 1.0, delayGiven: delay !== undefined, rest };
 }
 
-/** The synapse model's string options (delay_handler, ...) out of the rest of a syn_spec. */
-export function synapseOptions(where: string, model: SynapseModel, rest: Record<string, unknown>): Record<string, string> {
+/** NEST's names of the two parts of a split delay (AxonalDendriticDelay). */
+export const SPLIT_DELAY_KEYS = ['axonal_delay', 'dendritic_delay'] as const;
+
+/**
+ * Takes `axonal_delay` and `dendritic_delay` out of a syn_spec (before its keys are checked) and, once the
+ * options are resolved, keeps them where a chosen plugin takes a split delay. As NEST: the two replace
+ * `delay` (giving both is refused), the dendritic part defaults to 1 ms and the axonal one to 0; a model whose
+ * handler does not split its delay refuses them.
+ */
+export function takeSplitDelay(syn: ParsedSyn): (where: string, options: Record<string, string>, registry: PluginRegistry) => void {
+  const given: Record<string, unknown> = {};
+  for (const k of SPLIT_DELAY_KEYS) {
+    if (k in syn.rest) given[k] = syn.rest[k];
+    delete syn.rest[k];
+  }
+  return (where, options, registry) => {
+    const splitters = Object.entries(syn.model.options ?? {}).filter(([key, spec]) => {
+      if (spec.plugin !== 'delay_handler') return false;
+      const chosen = registry.find('delay_handler', options[key]);
+      return chosen?.splitDelay === true;
+    });
+    const keys = Object.keys(given);
+    if (splitters.length === 0) {
+      if (keys.length === 0) return;
+      const takers = registry.all('delay_handler').filter((h) => h.splitDelay).map((h) => `'${h.name}'`);
+      throw new ParameterError(where, keys[0], formatValue(given[keys[0]]), `no ${keys[0]} here: only a delay handler that splits the delay takes it (delay_handler ${takers.join(' or ') || '(none registered)'}); otherwise give the whole delay as 'delay'`);
+    }
+    if (syn.delayGiven) {
+      throw new ParameterError(where, 'delay', formatValue(syn.delay), `no 'delay' with delay_handler '${options[splitters[0][0]]}': give 'axonal_delay' and 'dendritic_delay' instead (NEST: they replace the total delay, which is their sum)`);
+    }
+    syn.split = { axonal: (given.axonal_delay as ValueSpec | undefined) ?? 0, dendritic: (given.dendritic_delay as ValueSpec | undefined) ?? 1.0 };
+  };
+}
+
+/**
+ * One part of a split delay in steps: >= 0, rounded to the nearest step on its own as NEST rounds each part
+ * (AxonalDendriticDelay), so the total is always a whole number of steps.
+ */
+function delayPartToSteps(where: string, name: string, ms: number, dt: number): number {
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new ParameterError(where, name, ms, 'a finite number >= 0 (ms)');
+  const steps = Math.floor(ms * (1 / dt) + 0.5);
+  if (steps > 65535) throw new ParameterError(where, name, ms, `at most ${65535 * dt} ms (65535 steps)`);
+  return steps;
+}
+
+function totalSteps(where: string, axonal: number, dendritic: number, dt: number): number {
+  const total = axonal + dendritic;
+  if (total < 1) throw new ParameterError(where, 'axonal_delay + dendritic_delay', total * dt, `a total delay >= the resolution dt = ${dt} ms`);
+  if (total > 65535) throw new ParameterError(where, 'axonal_delay + dendritic_delay', total * dt, `at most ${65535 * dt} ms (65535 steps)`);
+  return total;
+}
+
+/**
+ * The synapse model's string options (delay_handler, ...) out of the rest of a syn_spec. An option naming a
+ * plugin kind takes any registered plugin of that kind; without a value, its default, else the kind's.
+ */
+export function synapseOptions(where: string, model: SynapseModel, rest: Record<string, unknown>, registry: PluginRegistry): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, spec] of Object.entries(model.options ?? {})) {
     const v = rest[key];
     delete rest[key];
+    if (spec.plugin !== undefined) {
+      const names = registry.all(spec.plugin).map((p) => p.name);
+      if (v === undefined) out[key] = spec.default !== undefined && names.includes(spec.default) ? spec.default : registry.defaultOf(spec.plugin, `${where} ${key}`).name;
+      else if (typeof v === 'string' && names.includes(v)) out[key] = v;
+      else throw new ParameterError(where, key, v, `one of the registered ${key.replace(/_/g, ' ')}s: ${names.map((a) => `'${a}'`).join(', ') || '(none registered)'}`);
+      continue;
+    }
     if (v === undefined) out[key] = spec.default;
     else if (typeof v === 'string' && spec.allowed.includes(v)) out[key] = v;
     else throw new ParameterError(where, key, v, `one of ${spec.allowed.map((a) => `'${a}'`).join(', ')}`);
@@ -121,7 +188,8 @@ function checkWeightDistribution(where: string, spec: DistributionSpec): void {
 /** Bytes per synapse the table keeps, and the peak while it is built (edge buffers and the table alive at once). */
 function synapseBytes(d: ProjectionDraw): { steady: number; peak: number; detail: string } {
   const perEdgeWeight = typeof d.syn.weight !== 'number';
-  const perEdgeDelay = typeof d.syn.delay !== 'number';
+  const split = d.syn.split;
+  const perEdgeDelay = split ? typeof split.axonal !== 'number' || typeof split.dendritic !== 'number' : typeof d.syn.delay !== 'number';
   const storedWeight = perEdgeWeight || d.syn.model.perSynapseWeight;
   const srcIndex = d.pre.size <= 65536 ? 2 : 4;
   // The table's target width (EdgeBuffer.freeze): 16 bits up to 65536 targets on this rank (a described
@@ -129,11 +197,12 @@ function synapseBytes(d: ProjectionDraw): { steady: number; peak: number; detail
   const targets = d.describeOnly ? Math.ceil(d.post.size / (d.memory?.ranks ?? 1)) : d.post.localCount;
   const tgtIndex = targets <= 65536 ? 2 : 4;
   const columns = Object.keys(d.syn.perSynapse ?? {}).length;
-  const steady = tgtIndex + (storedWeight ? 4 : 0) + (perEdgeDelay ? 2 : 0) + 8 * columns;
+  const delayBytes = perEdgeDelay ? (split ? 4 : 2) : 0;
+  const steady = tgtIndex + (storedWeight ? 4 : 0) + delayBytes + 8 * columns;
   // A scalar weight stored per synapse takes over the 32-bit source indices' bytes (EdgeBuffer.freeze).
   const reused = storedWeight && !perEdgeWeight && srcIndex === 4 ? 4 : 0;
-  const build = srcIndex + (perEdgeWeight ? 4 : 0) + (perEdgeDelay ? 2 : 0) + 8 * columns - reused;
-  const parts = [`target index ${tgtIndex} B`, ...(storedWeight ? ['weight 4 B'] : []), ...(perEdgeDelay ? ['delay 2 B'] : []), ...(columns ? [`${columns} synapse parameters × 8 B`] : []), `while building ${build} B more`];
+  const build = srcIndex + (perEdgeWeight ? 4 : 0) + delayBytes + 8 * columns - reused;
+  const parts = [`target index ${tgtIndex} B`, ...(storedWeight ? ['weight 4 B'] : []), ...(perEdgeDelay ? [split ? 'delay and its axonal part 4 B' : 'delay 2 B'] : []), ...(columns ? [`${columns} synapse parameters × 8 B`] : []), `while building ${build} B more`];
   return { steady, peak: steady + build, detail: parts.join(', ') };
 }
 
@@ -191,7 +260,8 @@ export function drawProjection(d: ProjectionDraw): SynapseTable | null {
     },
     checkArray: checkArray('weight'),
   });
-  const delay = resolveEdgeValue('delay', syn.delay, {
+  const split = syn.split ? splitDelays(d, syn.split, checkArray) : null;
+  const delay = split ?? resolveEdgeValue('delay', syn.delay, {
     where, random: d.random, purpose: `delay/${d.id}`, post,
     allowed: 'a number (ms), an array or a distribution',
     convert: (ms, element) => delayToSteps(element ? `${where} ${element}` : where, ms, d.dt),
@@ -212,6 +282,39 @@ export function drawProjection(d: ProjectionDraw): SynapseTable | null {
   if (weight.hom !== null && syn.model.perSynapseWeight) edges.fillWeight = weight.hom;
   edges.weightOf = weight.perEdge;
   edges.delayOf = delay.perEdge;
+  if (split) edges.axonalOf = split.axonalOf;
   rule.connect({ ...baseCtx, sink: edges });
-  return edges.freeze(weight.hom ?? 0, delay.hom ?? 0);
+  const table = edges.freeze(weight.hom ?? 0, delay.hom ?? 0);
+  return split ? { ...table, homAxonalDelay: split.homAxonal ?? 0 } : table;
+}
+
+/**
+ * A split delay's parts, each drawn from its own stream: the total goes to the table's delay, the axonal
+ * part beside it. An edge's two parts are drawn together (its total first), so `axonalOf` returns the part
+ * of the edge whose total was just drawn.
+ */
+function splitDelays(d: ProjectionDraw, parts: { axonal: ValueSpec; dendritic: ValueSpec }, checkArray: (name: string) => (a: ArrayLike<number>) => void) {
+  const { where, post } = d;
+  const part = (name: 'axonal_delay' | 'dendritic_delay', spec: ValueSpec) => resolveEdgeValue(name, spec, {
+    where, random: d.random, purpose: `${name}/${d.id}`, post,
+    allowed: 'a number (ms, >= 0), an array or a distribution',
+    convert: (ms, element) => delayPartToSteps(element ? `${where} ${element}` : where, element ?? name, ms, d.dt),
+    checkArray: checkArray(name),
+  });
+  const ax = part('axonal_delay', parts.axonal);
+  const de = part('dendritic_delay', parts.dendritic);
+  if (ax.hom !== null && de.hom !== null) {
+    return { hom: totalSteps(where, ax.hom, de.hom, d.dt), perEdge: null, homAxonal: ax.hom, axonalOf: null };
+  }
+  let lastAxonal = 0;
+  const axOf = ax.perEdge ?? (() => ax.hom!);
+  const deOf = de.perEdge ?? (() => de.hom!);
+  return {
+    hom: null, homAxonal: null,
+    perEdge: (t: number, index: number) => {
+      lastAxonal = axOf(t, index);
+      return totalSteps(where, lastAxonal, deOf(t, index), d.dt);
+    },
+    axonalOf: () => lastAxonal,
+  };
 }

@@ -61,12 +61,15 @@ export class EdgeBuffer implements EdgeSink {
   private lastTarget = 0;
   private weights: Grow<Float32Array> | null = null;
   private delays: Grow<Uint16Array> | null = null;
+  private axonal: Grow<Uint16Array> | null = null;
   /**
    * Called for each edge to draw or look up its weight/delay; set by the kernel when they are not
    * homogeneous. `index` is the edge's position in NEST's array layout (arrays given by the user).
    */
   weightOf: ((localTarget: number, index: number) => number) | null = null;
   delayOf: ((localTarget: number, index: number) => number) | null = null;
+  /** The axonal part of the delay just given by delayOf (a split delay), stored beside it. */
+  axonalOf: (() => number) | null = null;
   /**
    * A scalar weight that must still be stored per synapse (plastic models change it later): the table gets a
    * weight array filled at freeze, without a per-edge buffer or callback while building.
@@ -94,6 +97,7 @@ export class EdgeBuffer implements EdgeSink {
     for (const c of this.columns) c.values.reserve(count);
     if (this.weightOf) (this.weights ??= new Grow(f32)).reserve(count);
     if (this.delayOf) (this.delays ??= new Grow(u16)).reserve(count);
+    if (this.axonalOf) (this.axonal ??= new Grow(u16)).reserve(count);
   }
 
   get count(): number {
@@ -112,6 +116,7 @@ export class EdgeBuffer implements EdgeSink {
     if (this.weightOf) (this.weights ??= new Grow(f32)).push(this.weightOf(local, index));
     if (this.delayOf) (this.delays ??= new Grow(u16)).push(this.delayOf(local, index));
     if (this.columns.length > 0) for (const c of this.columns) c.values.push(c.of(local, index));
+    if (this.axonalOf) (this.axonal ??= new Grow(u16)).push(this.axonalOf());
   }
 
   addRow(tgt: number, sources: Int32Array, count: number, firstIndex = 0): void {
@@ -162,11 +167,13 @@ export class EdgeBuffer implements EdgeSink {
     const target: TargetIndex = this.targetCount <= 65536 ? new Uint16Array(E) : new Uint32Array(E);
     const w = this.weights ? new Float32Array(E) : null;
     const d = this.delays ? new Uint16Array(E) : null;
+    const a = this.axonal ? new Uint16Array(E) : null;
     const wIn = this.weights?.data;
     const dIn = this.delays?.data;
     const cols = this.columns.map((c) => ({ name: c.name, from: c.values.data, to: new Float64Array(E) }));
     // Where each edge goes, for the parameter columns (rare: only models with per-synapse parameters).
     const slotOf = cols.length > 0 ? new Uint32Array(E) : null;
+    const aIn = this.axonal?.data;
     if (order && tgtOf) {
       for (let k = 0; k < E; k++) {
         const e = order[k];
@@ -175,8 +182,9 @@ export class EdgeBuffer implements EdgeSink {
         if (w) w[slot] = wIn![e];
         if (d) d[slot] = dIn![e];
         if (slotOf) slotOf[e] = slot;
+        if (a) a[slot] = aIn![e];
       }
-    } else if (!w && !d && !slotOf) {
+    } else if (!w && !d && !a && !slotOf) {
       scatterRuns(this.runs, src, fill, target);
     } else {
       let e = 0;
@@ -187,6 +195,7 @@ export class EdgeBuffer implements EdgeSink {
           if (w) w[slot] = wIn![e];
           if (d) d[slot] = dIn![e];
           if (slotOf) slotOf[e] = slot;
+          if (a) a[slot] = aIn![e];
         }
       }
     }
@@ -208,8 +217,9 @@ export class EdgeBuffer implements EdgeSink {
       this.src = new Grow<Uint32Array | Uint16Array>(u16);
       this.tgt = null;
       this.delays = null;
+      this.axonal = null;
       sign = this.fillWeight >= 0 ? 'ex' : 'in';
-      return { rowStart, target, weight: filled, homWeight, delay: d, homDelay, count: E, sourceCount: this.sourceCount, sign, ...(params ? { params } : {}) };
+      return { rowStart, target, weight: filled, homWeight, delay: d, homDelay, ...(a ? { axonalDelay: a } : {}), count: E, sourceCount: this.sourceCount, sign, ...(params ? { params } : {}) };
     }
     if (w) {
       let pos = false;
@@ -225,6 +235,7 @@ export class EdgeBuffer implements EdgeSink {
     this.tgt = null;
     this.weights = null;
     this.delays = null;
-    return { rowStart, target, weight: w, homWeight, delay: d, homDelay, count: E, sourceCount: this.sourceCount, sign, ...(params ? { params } : {}) };
+    this.axonal = null;
+    return { rowStart, target, weight: w, homWeight, delay: d, homDelay, ...(a ? { axonalDelay: a } : {}), count: E, sourceCount: this.sourceCount, sign, ...(params ? { params } : {}) };
   }
 }

@@ -9,8 +9,9 @@ import type { ConnectionRule } from './contracts/connection.js';
 import type { GeneratorModel, RecorderModel } from './contracts/device.js';
 import type { CommBackend } from './contracts/backend.js';
 import type { SystemPlugin } from './contracts/system.js';
+import type { DelayHandlerPlugin } from './contracts/delay.js';
 
-export type Plugin = NeuronModel | IntegratorPlugin | SynapseModel | ConnectionRule | GeneratorModel | RecorderModel | CommBackend | SystemPlugin | ServicePlugin;
+export type Plugin = NeuronModel | IntegratorPlugin | SynapseModel | ConnectionRule | GeneratorModel | RecorderModel | CommBackend | SystemPlugin | ServicePlugin | DelayHandlerPlugin;
 
 /** DI tokens, one per plugin kind: the container holds every plugin under the token of its kind. */
 export const TOKENS = {
@@ -23,6 +24,7 @@ export const TOKENS = {
   backend: Symbol.for('spikeworks.CommBackend'),
   system: Symbol.for('spikeworks.System'),
   service: Symbol.for('spikeworks.ServicePlugin'),
+  delay_handler: Symbol.for('spikeworks.DelayHandler'),
 } as const satisfies Record<PluginKind, symbol>;
 
 export interface KindMap {
@@ -35,6 +37,7 @@ export interface KindMap {
   backend: CommBackend;
   system: SystemPlugin;
   service: ServicePlugin;
+  delay_handler: DelayHandlerPlugin;
 }
 
 const KIND_LABEL: Record<PluginKind, string> = {
@@ -47,6 +50,7 @@ const KIND_LABEL: Record<PluginKind, string> = {
   backend: 'communication backend',
   system: 'system',
   service: 'service',
+  delay_handler: 'delay handler',
 };
 
 /** A model's scheme and the state component the core allocates for it. */

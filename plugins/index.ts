@@ -1,6 +1,6 @@
 import type { Plugin } from '../core/plugin.js';
 import { neuronPlugins } from './neurons/index.js';
-import { synapsePlugins } from './synapses/index.js';
+import { synapsePlugins, delayHandlerPlugins } from './synapses/index.js';
 import { connectionPlugins } from './connections/index.js';
 import { generatorPlugins } from './generators/index.js';
 import { recorderPlugins } from './recorders/index.js';
@@ -21,6 +21,7 @@ export type { ModelDef, DefineOptions, EquationModel, EquationScheme } from '../
 export const builtinPlugins: readonly Plugin[] = [
   ...neuronPlugins,
   ...synapsePlugins,
+  ...delayHandlerPlugins,
   ...connectionPlugins,
   ...generatorPlugins,
   ...recorderPlugins,

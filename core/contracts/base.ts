@@ -3,7 +3,7 @@ import type { Params } from '../schema.js';
 import type { Services } from '../services.js';
 
 /** The kinds of plugin a simulator is composed of. */
-export type PluginKind = 'neuron' | 'integrator' | 'synapse' | 'connection' | 'generator' | 'recorder' | 'backend' | 'system' | 'service';
+export type PluginKind = 'neuron' | 'integrator' | 'synapse' | 'connection' | 'generator' | 'recorder' | 'backend' | 'system' | 'service' | 'delay_handler';
 
 export interface PluginBase {
   readonly kind: PluginKind;

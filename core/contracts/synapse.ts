@@ -1,7 +1,7 @@
 import type { ParamSchema, Params } from '../schema.js';
 import type { AnyRing } from '../ringbuffer.js';
 import type { Services } from '../services.js';
-import type { Checkpointable, PluginBase, PopulationHandle } from './base.js';
+import type { Checkpointable, PluginBase, PluginKind, PopulationHandle } from './base.js';
 import type { NeuronKernel } from './neuron.js';
 
 /**
@@ -22,6 +22,12 @@ export interface SynapseTable {
   /** Per-synapse delay in steps, or null when every synapse has `homDelay`. */
   readonly delay: Uint16Array | null;
   readonly homDelay: number;
+  /**
+   * NEST's split delay (a handler with `splitDelay`): the axonal part of each synapse's delay in steps, or null
+   * when every synapse has `homAxonalDelay`; the dendritic part is the delay minus it. Absent without a split.
+   */
+  readonly axonalDelay?: Uint16Array | null;
+  readonly homAxonalDelay?: number;
   readonly count: number;
   readonly sourceCount: number;
   /** Which ring-buffer channel the weights go to: all excitatory, all inhibitory, or by sign per synapse. */
@@ -91,13 +97,20 @@ export interface SynapseCapabilities {
   weightAt?(k: number): number;
 }
 
+export type SynapseOption =
+  | { readonly default: string; readonly allowed: readonly string[]; readonly doc: string; readonly plugin?: undefined }
+  | { readonly plugin: PluginKind; readonly default?: string; readonly doc: string; readonly allowed?: undefined };
+
 export interface SynapseModel extends PluginBase {
   readonly kind: 'synapse';
   /** Parameters beyond weight and delay, shared by the projection (homogeneous, as NEST's *_hom models). */
   readonly params: ParamSchema;
   readonly plastic: boolean;
-  /** Non-numeric choices in the synapse spec (e.g. the delay handler: 'dendritic' or 'axonal'). */
-  readonly options?: Record<string, { default: string; allowed: readonly string[]; doc: string }>;
+  /**
+   * Non-numeric choices in the synapse spec: a fixed list (`allowed`), or the name of a registered plugin of a
+   * kind (`plugin: 'delay_handler'`: any handler the simulator was given; the default is the kind's default).
+   */
+  readonly options?: Record<string, SynapseOption>;
   /** Whether weights must be stored per synapse even when given as a scalar (plastic rules change them). */
   readonly perSynapseWeight: boolean;
   /**

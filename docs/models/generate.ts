@@ -102,8 +102,11 @@ function synapseBlock(reg: PluginRegistry, name: string): string {
   const model = reg.find('synapse', name);
   if (!model) throw new Error(`generated block 'synapse ${name}': no registered synapse model '${name}'`);
   const params = Object.keys(model.params).length ? paramsTable(model.params) : 'No parameters beyond `weight` and `delay`.';
-  const options = Object.entries(model.options ?? {}).map(([key, o]) =>
-    `\`${key}\`: one of ${o.allowed.map((a) => `\`${a}\``).join(', ')} (default \`${o.default}\`) — ${o.doc}.`);
+  const options = Object.entries(model.options ?? {}).map(([key, o]) => {
+    // An option naming a plugin kind takes any registered plugin of that kind.
+    const allowed = o.plugin ? reg.all(o.plugin).map((p) => p.name) : o.allowed;
+    return `\`${key}\`: one of ${allowed.map((a) => `\`${a}\``).join(', ')} (default \`${o.default}\`) — ${o.doc}.`;
+  });
   const storage = model.plastic
     ? 'Plastic: weights are stored per synapse and change while simulating.'
     : model.perSynapseWeight ? 'Static; weights are stored per synapse.' : 'Static: a scalar weight or delay is stored once per projection, not per synapse.';

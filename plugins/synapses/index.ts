@@ -12,8 +12,10 @@ import { volumeTransmitter, volumeTransmitterSystem } from './neuromodulation/vo
 export { staticSynapse };
 export { stdpSynapse, stdpSynapseRule, stdpPlSynapseHom, stdpPlSynapseHomHpc, stdpPlSynapseHomRule, stdpTripletSynapse, stdpTripletSynapseRule, tripletAuryn, tripletAurynRule };
 export type { StdpRule, StdpRuleDefinition, PairingScheme } from './plasticity/rule.js';
-export type { DelayHandler, PlasticTarget } from './plasticity/handler.js';
-export { plasticSynapse, delayHandlers, neuronTau, checkNonNegativeWeight } from './plasticity/synapse.js';
+export type { DelayHandler, StdpDelayHandler, PlasticTarget } from './plasticity/handler.js';
+export { delayHandlerPlugin } from './plasticity/handler.js';
+export { splitRuntime } from './plasticity/split.js';
+export { plasticSynapse, delayHandlers, delayHandlerPlugins, neuronTau, checkNonNegativeWeight } from './plasticity/synapse.js';
 export { dendriticHandler } from './plasticity/dendritic.js';
 export { axonalHandler } from './plasticity/axonal.js';
 export { stdpDopamineSynapse, stdpDopamineSynapseRule, volumeTransmitter, volumeTransmitterSystem };

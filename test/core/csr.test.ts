@@ -69,3 +69,32 @@ describe('CSR target index width', () => {
     expect(sim.spikeCounts()[wide.id]).toBe(65537 * last);
   });
 });
+
+describe('a split delay in the table', () => {
+  it('each edge keeps its axonal part beside its total delay, in order and out of order', () => {
+    for (const edges of [[[0, 1], [1, 1], [0, 4], [2, 5]], [[0, 50], [1, 99], [0, 3], [1, 0], [2, 70], [0, 3]]]) {
+      const b = new EdgeBuffer(3, 0, 100);
+      // total and axonal part as functions of the edge, so that the frozen slot can be checked against its edge
+      let axonal = 0;
+      b.delayOf = (t, i) => {
+        axonal = (t * 7 + i) % 5;
+        return axonal + 1 + (t % 3);
+      };
+      b.axonalOf = () => axonal;
+      edges.forEach(([s, t], i) => b.add(s, t, i));
+      const table = b.freeze(1, 0);
+      expect(table.count).toBe(edges.length);
+      const seen: string[] = [];
+      for (let s = 0; s < 3; s++) {
+        for (let k = table.rowStart[s]; k < table.rowStart[s + 1]; k++) {
+          const t = table.target[k];
+          const a = table.axonalDelay![k];
+          expect(table.delay![k] - a).toBe(1 + (t % 3));
+          seen.push(`${s}->${t}:${a}`);
+        }
+      }
+      const want = edges.map(([s, t], i) => `${s}->${t}:${(t * 7 + i) % 5}`);
+      expect(seen.sort()).toEqual(want.sort());
+    }
+  });
+});

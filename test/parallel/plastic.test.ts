@@ -9,14 +9,14 @@ const fixture = new URL('./fixtures/network.ts', import.meta.url);
 
 describe('workers backend: weights, delays and plasticity', () => {
   const stdp = builtinPlugins.find((p) => p.kind === 'synapse' && p.name === 'stdp_synapse') as SynapseModel | undefined;
-  // With stdp_synapse registered: E→E STDP under each delay handler it offers (NEST's dendritic, Auryn's axonal).
+  // With stdp_synapse registered: E→E STDP under each registered delay handler that takes `delay` (NEST's
+  // dendritic, Auryn's axonal: both with the distributed delays, the axonal one through its per-synapse path).
+  const handlers = builtinPlugins.filter((p) => p.kind === 'delay_handler' && !p.splitDelay).map((p) => p.name);
   const variants: { label: string; params: NetParams; workers: number[] }[] = stdp
-    ? (stdp.options?.delay_handler?.allowed ?? ['dendritic']).map((h, i) => ({
-        label: `E→E stdp_synapse (${h} delay${h === 'axonal' ? ', E→E delay 1.5 ms' : ''})`,
+    ? (handlers.length ? handlers : ['dendritic']).map((h, i) => ({
+        label: `E→E stdp_synapse (${h} delay)`,
         params: {
           NE: 400, NI: 100, eeModel: 'stdp_synapse', eeParams: { alpha: 1.05, Wmax: 90, lambda: 0.01, ...(stdp.options?.delay_handler ? { delay_handler: h } : {}) },
-          // The axonal handler queues arrivals in emission order and so takes one delay per projection.
-          eeDelay: h === 'axonal' ? 1.5 : undefined,
         },
         workers: i === 0 ? [2, 3] : [3],
       }))

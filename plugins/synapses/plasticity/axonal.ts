@@ -1,4 +1,3 @@
-import { ParameterError } from '../../../core/errors.js';
 import type { RingRow } from '../../../core/ringbuffer.js';
 import type { TargetIndex } from '../../../core/contracts/synapse.js';
 import type { SavedState } from '../../../core/contracts/base.js';
@@ -8,6 +7,7 @@ import type { StdpRule } from './rule.js';
 import { DecayTable, decayFactor } from './decay.js';
 import { plasticTarget, type DelayHandler } from './handler.js';
 import { kernelFor } from './specialise.js';
+import { splitRuntime } from './split.js';
 
 /**
  * Auryn's delay semantics (the whole delay is axonal): a presynaptic spike emitted at t reaches the
@@ -204,9 +204,8 @@ function postSpikes(st: AxonalState, rule: StdpRule, spikes: Int32Array, count: 
 
 export const axonalHandler: DelayHandler = (info: ProjectionInfo, rule: StdpRule, where: string): SynapseRuntime => {
   const t = info.table;
-  if (t.delay) {
-    throw new ParameterError(where, 'delay', 'a distribution of delays', "one delay per projection with delay_handler 'axonal' (arrivals are queued in order of emission)");
-  }
+  // A delay per synapse: arrivals out of emission order, grouped by delay (split.ts, whose dendritic parts are 0 here).
+  if (t.delay) return splitRuntime(info, rule, where);
   const pt = plasticTarget(info, where);
   const { weight, sign, buf, ring } = pt;
   const st = new AxonalState(t.rowStart, t.target, t.sourceCount, info.target.localCount, rule, info.dt);

@@ -1,12 +1,12 @@
 import { ParameterError } from '../../../core/errors.js';
-import type { ProjectionInfo, SynapseRuntime } from '../../../core/plugin.js';
+import type { DelayHandlerPlugin, ProjectionInfo, SynapseRuntime } from '../../../core/plugin.js';
 import type { AnyRing, RingRow } from '../../../core/ringbuffer.js';
 import type { StdpRule } from './rule.js';
 
 /**
  * A delay handler decides when a rule's updates happen and which trace values they see; it owns the
  * projection's plastic state and its propagation. One per projection, chosen by the synapse model's
- * `delay_handler` option.
+ * `delay_handler` option among the registered delay-handler plugins.
  */
 export type DelayHandler = ((info: ProjectionInfo, rule: StdpRule, where: string) => SynapseRuntime) & {
   /** Runs a rule's `pairing` (nearest-neighbour, consumed traces); a handler without it refuses such rules. */
@@ -14,6 +14,14 @@ export type DelayHandler = ((info: ProjectionInfo, rule: StdpRule, where: string
   /** Runs rules with per-synapse parameters (StdpRule.onPostAt / onPreAt); a handler without it refuses them. */
   readonly runsPerSynapse?: boolean;
 };
+
+/** A delay handler as a plugin: registered by name like a model, `createSimulator({ plugins: [...builtinPlugins, mine] })`. */
+export type StdpDelayHandler = DelayHandlerPlugin<StdpRule>;
+
+/** The plugin of a handler function: `{ kind: 'delay_handler', name, doc, create }`. */
+export function delayHandlerPlugin(name: string, doc: string, create: DelayHandler, extra: { isDefault?: boolean; splitDelay?: boolean } = {}): StdpDelayHandler {
+  return { kind: 'delay_handler', name, doc, create, ...extra };
+}
 
 /** The pieces every handler needs from a projection: weights to mutate, the channel and its sign. */
 export interface PlasticTarget {

@@ -1,24 +1,31 @@
 import { ParameterError } from '../../../core/errors.js';
 import type { SynapseModel, ProjectionInfo } from '../../../core/plugin.js';
 import type { Params } from '../../../core/schema.js';
-import type { StdpRuleDefinition } from './rule.js';
-import type { DelayHandler } from './handler.js';
+import type { StdpRule, StdpRuleDefinition } from './rule.js';
+import { delayHandlerPlugin, type DelayHandler, type StdpDelayHandler } from './handler.js';
 import { dendriticHandler } from './dendritic.js';
 import { axonalHandler } from './axonal.js';
+import { splitRuntime } from './split.js';
 
-/** The built-in delay handlers, by the name a projection gives in `delay_handler`. */
-export const delayHandlers: Readonly<Record<string, DelayHandler>> = {
-  dendritic: dendriticHandler,
-  axonal: axonalHandler,
-};
+/** NEST's split delay: `axonal_delay` and `dendritic_delay` per synapse instead of `delay`. */
+const splitHandler: DelayHandler = (info, rule, where) => splitRuntime(info, rule, where);
+
+/** The built-in delay handlers as plugins; `dendritic` (NEST's) is the default. */
+export const delayHandlerPlugins: readonly StdpDelayHandler[] = [
+  delayHandlerPlugin('dendritic', "NEST's dendritic delay: updates at the presynaptic spike, from the postsynaptic history (ArchivingNode)", dendriticHandler, { isDefault: true }),
+  delayHandlerPlugin('axonal', "Auryn's axonal delay: each update when its spike reaches the synapse (reverse index); a delay per synapse allowed", axonalHandler),
+  delayHandlerPlugin('split', "NEST's axonal + dendritic split per synapse (axonal_delay, dendritic_delay instead of delay): each update when its spike reaches the synapse", splitHandler, { splitDelay: true }),
+];
+
+/** The built-in handlers by name, for a projection built without a simulator's registry (a kernel benchmark). */
+export const delayHandlers: Readonly<Record<string, DelayHandler>> = Object.fromEntries(delayHandlerPlugins.map((h) => [h.name, h.create]));
 
 /**
- * Make a synapse model from a rule: the rule gives the formulas, a delay handler (chosen per
- * projection with `delay_handler`) the timing and the state. A user's own rule is registered the same
- * way: `createSimulator({ plugins: [...builtinPlugins, plasticSynapse(myRule)] })`.
+ * Make a synapse model from a rule: the rule gives the formulas, a delay handler (chosen per projection with
+ * `delay_handler` among the simulator's delay-handler plugins) the timing and the state. A user's own rule is
+ * registered the same way: `createSimulator({ plugins: [...builtinPlugins, plasticSynapse(myRule)] })`.
  */
-export function plasticSynapse(def: StdpRuleDefinition, handlers: Readonly<Record<string, DelayHandler>> = delayHandlers): SynapseModel {
-  const names = Object.keys(handlers);
+export function plasticSynapse(def: StdpRuleDefinition): SynapseModel {
   return {
     kind: 'synapse',
     name: def.name,
@@ -29,28 +36,34 @@ export function plasticSynapse(def: StdpRuleDefinition, handlers: Readonly<Recor
     ...(def.perSynapseParams ? { perSynapseParams: def.perSynapseParams } : {}),
     options: {
       delay_handler: {
-        default: names.includes('dendritic') ? 'dendritic' : names[0],
-        allowed: names,
-        doc: "where the delay sits for plasticity: 'dendritic' (NEST: updates at the presynaptic spike, from the postsynaptic history) or 'axonal' (Auryn: each update at its own spike, reverse index)",
+        plugin: 'delay_handler',
+        default: 'dendritic',
+        doc: "where the delay sits for plasticity, a registered delay handler: 'dendritic' (NEST: updates at the presynaptic spike, from the postsynaptic history), 'axonal' (Auryn: each update at its own spike, reverse index), 'split' (NEST's axonal_delay + dendritic_delay per synapse)",
       },
     },
     checkWeight: def.checkWeight,
     create(info: ProjectionInfo) {
       const where = `${def.name} (projection ${info.id}: population ${info.source.id} -> ${info.target.id})`;
       def.check?.(info.params, where);
-      const handlerName = info.options.delay_handler ?? names[0];
-      const handler = handlers[handlerName];
-      if (!handler) throw new ParameterError(where, 'delay_handler', info.options.delay_handler, `one of ${names.join(', ')}`);
+      const name = info.options.delay_handler ?? 'dendritic';
+      const registry = info.services?.registry;
+      const registered: [string, DelayHandler][] = registry
+        ? registry.all('delay_handler').map((h) => [h.name, (h as StdpDelayHandler).create])
+        : Object.entries(delayHandlers);
+      const handler = registered.find(([n]) => n === name)?.[1];
+      if (!handler) {
+        throw new ParameterError(where, 'delay_handler', name, `one of the registered delay handlers: ${registered.map(([n]) => `'${n}'`).join(', ')}`);
+      }
+      const able = (can: (h: DelayHandler) => boolean | undefined, otherwise: string) =>
+        registered.filter(([, h]) => can(h)).map(([n]) => `'${n}'`).join(' or ') || otherwise;
       const perSynapse = info.table.params && Object.keys(info.table.params).length > 0 ? info.table.params : null;
       if (perSynapse && !handler.runsPerSynapse) {
-        const able = names.filter((n) => handlers[n].runsPerSynapse).map((n) => `'${n}'`).join(' or ') || 'a handler that runs per-synapse parameters';
-        throw new ParameterError(where, 'delay_handler', handlerName, `${able}: ${Object.keys(perSynapse).join(', ')} given per synapse needs a handler that keeps per-synapse traces`);
+        throw new ParameterError(where, 'delay_handler', name, `${able((h) => h.runsPerSynapse, 'a handler that runs per-synapse parameters')}: ${Object.keys(perSynapse).join(', ')} given per synapse needs a handler that keeps per-synapse traces`);
       }
       if (perSynapse && !def.buildPerSynapse) throw new ParameterError(where, Object.keys(perSynapse)[0], 'values per synapse', `one number per projection: ${def.name} builds no per-synapse rule`);
       const rule = perSynapse ? def.buildPerSynapse!(info.params, perSynapse, info.targetParams, where) : def.build(info.params, info.targetParams, where);
       if (rule.pairing && !handler.runsPairing) {
-        const able = names.filter((n) => handlers[n].runsPairing).map((n) => `'${n}'`).join(' or ') || 'a handler that runs pairing schemes';
-        throw new ParameterError(where, 'delay_handler', handlerName, `${able}: ${rule.pairing.reason} needs a handler that runs nearest-neighbour pairing`);
+        throw new ParameterError(where, 'delay_handler', name, `${able((h) => h.runsPairing, 'a handler that runs pairing schemes')}: ${rule.pairing.reason} needs a handler that runs nearest-neighbour pairing`);
       }
       return handler(info, rule, where);
     },

@@ -135,9 +135,9 @@ describe('invalid parameters', () => {
     expect(() => build({ synapse_model: 'triplet_auryn', tau_hom: 0 })).toThrow(/tau_hom/);
     expect(() => build({ synapse_model: 'stdp_synapse' }, { tau_minus: 0 })).toThrow(/tau_minus/);
   });
-  it('an unknown delay handler, a negative weight, distributed delays with the axonal handler', () => {
+  it('an unknown delay handler, a negative weight, a split delay without the split handler', () => {
     expect(() => build({ synapse_model: 'stdp_synapse', delay_handler: 'somatic' })).toThrow(/delay_handler.*'dendritic', 'axonal'/);
     expect(() => build({ synapse_model: 'stdp_synapse', weight: -5 })).toThrow(ParameterError);
-    expect(() => build({ synapse_model: 'stdp_synapse', delay_handler: 'axonal', delay: { distribution: 'uniform', min: 1, max: 2 } })).toThrow(ParameterError);
+    expect(() => build({ synapse_model: 'stdp_synapse', delay_handler: 'axonal', axonal_delay: 1 })).toThrow(ParameterError);
   });
 });
