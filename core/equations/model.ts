@@ -15,6 +15,7 @@ export interface ParamDef {
   exclusiveMin?: boolean;
   exclusiveMax?: boolean;
   allowInfinity?: boolean;
+  integer?: boolean;
 }
 
 export interface StateDef {
