@@ -183,7 +183,7 @@ export const condExpState = {
  * iaf_cond_exp's dynamics (models/iaf_cond_exp.cpp): V enters the currents bounded above by V_th and is
  * held while refractory. Written in the order of operations of the specialised RKF45 kernel (the decay
  * rate 1/τ folded, the current input and I_e summed first), so that the generated rkf45 kernel is
- * bit-identical to it.
+ * bit-identical to it (test/plugins/neurons/cond.test.ts).
  */
 export const iafCondExpDef: ModelDef = {
   name: 'iaf_cond_exp',
@@ -210,24 +210,12 @@ export const iafCondExpDef: ModelDef = {
 
 const AURYN_EULER = "Auryn's scheme: forward Euler on V_m, the conductances decaying exactly (exp(-dt/tau_syn)); the generated kernel of this name takes Euler steps on every variable";
 
+/**
+ * The generated rkf45 kernel is bit-identical to the specialised one (createCondExpRkf45, which PyNN's
+ * IF_cond_exp still runs for its µS weights) and no slower (bench/neuron-update.ts: 4.5 against 3.5 M
+ * updates per CPU second), so it is no override: the model runs its own.
+ */
 export const iafCondExp = defineModel(iafCondExpDef, {
-  overrides: {
-    rkf45: {
-      kernel: defineScheme(condExpRkf45Scheme),
-      equivalence: { kind: 'bit-identical' },
-      // NEST's defaults; va-coba's cell (Vogels & Abbott 2005); fast inhibition, no refractoriness.
-      probe: {
-        params: [
-          { I_e: 1000 },
-          { C_m: 200, g_L: 10, E_L: -60, V_th: -50, V_reset: -60, t_ref: 5, E_ex: 0, E_in: -80, tau_syn_ex: 5, tau_syn_in: 10, I_e: 200 },
-          { I_e: 600, tau_syn_in: 0.5, t_ref: 0 },
-        ],
-        wEx: 20, wIn: 2, current: 200,
-        initial: { V_m: [-70, -55] },
-      },
-      doc: 'the adaptive step written out for the three variables, in registers',
-    },
-  },
   handOnly: {
     'euler-f32': { kernel: defineScheme(condExpEulerF32), why: AURYN_EULER },
     'euler-f32x4-wasm-simd': { kernel: f32x4Scheme(1), why: `${AURYN_EULER} (float32 lanes)` },

@@ -1,10 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { builtinPlugins } from '../../../plugins/index.js';
-import { generatedName, type EquationModel, type SchemeOverride } from '../../../core/equations/index.js';
-import { standaloneKernel } from '../../../core/kernels.js';
-import { resolveParams } from '../../../core/schema.js';
-import { RingBuffer } from '../../../core/ringbuffer.js';
-import { lcg } from '../schemes/helpers.js';
+import { generatedName, type EquationModel } from '../../../core/equations/index.js';
+import { PAIR_NEURONS, PAIR_STEPS, runPair } from './pairs.js';
 
 /**
  * The equivalence harness: every hand kernel a built-in equation model registers as an override runs side
@@ -17,40 +14,8 @@ const isEquationModel = (p: unknown): p is EquationModel => typeof p === 'object
 const models = builtinPlugins.filter(isEquationModel);
 const pairs = models.flatMap((m) => Object.entries(m.overrides).map(([scheme, o]) => ({ model: m, scheme, override: o })));
 
-const N = 24;
-const STEPS = 600;
-const DT = 0.1;
-
-/** Both kernels of a pair over the same inputs: every state variable after every step, and the spikes. */
-function runPair(model: EquationModel, scheme: string, o: SchemeOverride, given: Record<string, number>, seed: number) {
-  const params = resolveParams('harness', model.params, given);
-  const ctx = { n: N, params, dt: DT, firstGid: 1, seed: 1 };
-  const hand = standaloneKernel(model, scheme, ctx);
-  const gen = standaloneKernel(model, generatedName(scheme), ctx);
-  const init = lcg(seed * 7919);
-  for (const [v, [lo, hi]] of Object.entries(o.probe.initial ?? {})) {
-    for (let i = 0; i < N; i++) hand.context.state[v][i] = gen.context.state[v][i] = lo + (hi - lo) * init();
-  }
-  const vars = model.compiled.states;
-  const out = [hand, gen].map(() => ({ trace: vars.map(() => new Float64Array(STEPS * N)), spikes: [] as [number, number][] }));
-  const rings = [new RingBuffer(N, 1), new RingBuffer(N, 1)];
-  const buf = new Int32Array(N);
-  const rnd = lcg(seed);
-  const { wEx, wIn, current } = o.probe;
-  for (let s = 0; s < STEPS; s++) {
-    for (let i = 0; i < N; i++) {
-      const ex = rnd() < 0.2 ? rnd() * wEx : 0, inh = rnd() < 0.2 ? -rnd() * wIn : 0, cur = rnd() * current;
-      for (const r of rings) [r.ex[i], r.inh[i], r.cur[i]] = [ex, inh, cur];
-    }
-    [hand, gen].forEach((k, q) => {
-      const c = k.kernel.update(s, rings[q], 0, buf);
-      for (let j = 0; j < c; j++) out[q].spikes.push([s, buf[j]]);
-      vars.forEach((v, j) => out[q].trace[j].set(k.context.state[v].subarray(0, N), s * N));
-    });
-  }
-  const shared = Object.keys(hand.context.state).filter((f) => f in gen.context.state);
-  return { hand: out[0], gen: out[1], r: [hand.context.state.r, gen.context.state.r], shared, final: [hand.context.state, gen.context.state] };
-}
+const N = PAIR_NEURONS;
+const STEPS = PAIR_STEPS;
 
 describe('hand kernels registered as overrides match the generated kernel of their (model, scheme)', () => {
   it('the built-in models register overrides (the harness has something to check)', () => {
@@ -73,11 +38,11 @@ describe('hand kernels registered as overrides match the generated kernel of the
     it(`${model.name} ${scheme}: ${claim}, the same spikes, over ${override.probe.params.length} parameter sets × ${N} neurons × ${STEPS} steps`, () => {
       override.probe.params.forEach((given, c) => {
         const where = `${model.name} ${scheme} parameter set ${c}`;
-        const { hand, gen, r, shared, final } = runPair(model, scheme, override, given, 11 + c);
+        const { hand, gen, shared, final } = runPair(model, model.integrators[scheme], generatedName(scheme), override.probe, given, 11 + c);
         // The probe must cross the threshold often and leave neurons refractory, or it proves little.
         expect(hand.spikes.length, where).toBeGreaterThanOrEqual(2 * N);
         expect(hand.spikes, where).toEqual(gen.spikes);
-        expect(Array.from(r[0]), `${where}: refractory counts`).toEqual(Array.from(r[1]));
+        expect(Array.from(final[0].r), `${where}: refractory counts`).toEqual(Array.from(final[1].r));
         // The scheme's own carried variables too (RKF45's step size), where both kernels keep them.
         if (e.kind === 'bit-identical') for (const f of shared) expect(Array.from(final[0][f]), `${where}: ${f}`).toEqual(Array.from(final[1][f]));
         model.compiled.states.forEach((v, j) => {
