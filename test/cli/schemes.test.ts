@@ -17,6 +17,7 @@ describe("models: each model's schemes and where their kernels come from", () =>
     expect(line('iaf_cond_exp', 'rkf45')).toMatch(/generated from the equations \(default\)/);
     expect(line('iaf_cond_exp', 'exact')).toMatch(/does not apply: .*min\(V_m, V_th\)/);
     expect(line('iaf_psc_alpha', 'euler-f32x4-wasm-simd')).toMatch(/does not apply: it bounds V_m from below/);
-    expect(line('izhikevich', 'euler')).toMatch(/hand-written/);
+    expect(line('izhikevich', 'euler')).toMatch(/hand override of the generated kernel \(euler-generated\), within 1e-10 relative \(default\)/);
+    expect(line('aeif_cond_exp', 'rkf45')).toMatch(/^rkf45 +hand-written \(default\)/);
   });
 });

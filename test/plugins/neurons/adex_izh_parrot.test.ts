@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { trace, spikeSource } from './harness.js';
 import { rk4 } from './reference.js';
+import { createSimulator } from '../../../index.js';
 
 const h = 0.1;
 
@@ -176,5 +177,16 @@ describe('the specialised aeif_cond_exp RKF45 kernel', () => {
         for (let i = 0; i < n; i++) expect(Math.abs(a.state[key][i] - b.state[key][i])).toBeLessThan(1e-9 * Math.max(1, Math.abs(b.state[key][i])));
       }
     }
+  });
+});
+
+describe('izhikevich under generated schemes', () => {
+  it("consistent_integration = 0 (the published scheme) is a ParameterError outside 'euler', which runs it", () => {
+    const sim = createSimulator();
+    sim.create('izhikevich', 2, { consistent_integration: 0 }, { integrator: 'euler-generated' });
+    expect(() => sim.simulate(1)).toThrow(/consistent_integration.*'euler' runs the published scheme/);
+    const fine = createSimulator();
+    fine.create('izhikevich', 2, { consistent_integration: 0 });
+    expect(() => fine.simulate(1)).not.toThrow();
   });
 });

@@ -42,7 +42,7 @@ describe('hand kernels registered as overrides match the generated kernel of the
         // The probe must cross the threshold often and leave neurons refractory, or it proves little.
         expect(hand.spikes.length, where).toBeGreaterThanOrEqual(2 * N);
         expect(hand.spikes, where).toEqual(gen.spikes);
-        expect(Array.from(final[0].r), `${where}: refractory counts`).toEqual(Array.from(final[1].r));
+        if (shared.includes('r')) expect(Array.from(final[0].r), `${where}: refractory counts`).toEqual(Array.from(final[1].r));
         // The scheme's own carried variables too (RKF45's step size), where both kernels keep them.
         if (e.kind === 'bit-identical') for (const f of shared) expect(Array.from(final[0][f]), `${where}: ${f}`).toEqual(Array.from(final[1][f]));
         model.compiled.states.forEach((v, j) => {
