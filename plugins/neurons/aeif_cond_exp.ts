@@ -1,4 +1,7 @@
-import type { NeuronModel, NeuronKernel, KernelContext } from '../../core/plugin.js';
+import type { NeuronKernel, KernelContext, NeuronScheme } from '../../core/plugin.js';
+import type { ModelDef } from '../../core/equations/model.js';
+import type { EquationModel } from '../../core/equations/define.js';
+import { defineModel } from '../schemes/index.js';
 import type { SavedState } from '../../core/contracts/base.js';
 import { restoreArray } from '../../core/saved-state.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
@@ -185,18 +188,58 @@ export const aeifRkf45Scheme: SchemeDef = {
   kernel: (ctx, inputScale) => createAeifRkf45(ctx, inputScale),
 };
 
-export const aeifCondExp: NeuronModel = {
-  kind: 'neuron',
+/**
+ * aeif_cond_exp's dynamics (models/aeif_cond_exp.cpp) as equations: V is held at V_reset while refractory
+ * and enters bounded by V_peak, so that exp() cannot overflow. The generated kernels test the threshold
+ * once a step; NEST's rkf45 (the hand kernel under that name) detects and resets the spike inside the
+ * adaptive loop, so that spike-triggered adaptation enters the rest of the step.
+ */
+export const aeifCondExpDef: ModelDef = {
   name: 'aeif_cond_exp',
   doc: 'Adaptive exponential integrate-and-fire (AdEx), exponential conductances, adaptive RKF45 (NEST aeif_cond_exp; PyNN EIF_cond_exp_isfa_ista)',
   params: aeifParams,
   state: {
-    V_m: { unit: 'mV', doc: 'membrane potential', initial: (p) => p.E_L },
-    g_ex: { unit: 'nS', doc: 'excitatory conductance', initial: () => 0 },
-    g_in: { unit: 'nS', doc: 'inhibitory conductance', initial: () => 0 },
-    w: { unit: 'pA', doc: 'adaptation current', initial: () => 0 },
+    V_m: { unit: 'mV', initial: 'E_L', doc: 'membrane potential' },
+    g_ex: { unit: 'nS', initial: 0, doc: 'excitatory conductance' },
+    g_in: { unit: 'nS', initial: 0, doc: 'inhibitory conductance' },
+    w: { unit: 'pA', initial: 0, doc: 'adaptation current' },
   },
-  integrators: { rkf45: defineScheme(aeifRkf45Scheme) },
+  equations: [
+    'V = min(V_m, V_peak) : mV',
+    'I_spike = g_L * Delta_T * exp((V - V_th) / Delta_T) : pA',
+    'dV_m/dt = (-g_L * (V - E_L) + I_spike - g_ex * (V - E_ex) - g_in * (V - E_in) - w + I_e + I_stim) / C_m : mV',
+    'dg_ex/dt = -g_ex * (1 / tau_syn_ex) : nS',
+    'dg_in/dt = -g_in * (1 / tau_syn_in) : nS',
+    'dw/dt = (a * (V - E_L) - w) * (1 / tau_w) : pA',
+  ],
+  threshold: 'V_m >= V_peak',
+  reset: ['V_m = V_reset', 'w += b'],
+  refractory: { period: 't_ref', clamp: ['V_m'] },
+  receptors: { ex: { kind: 'conductance', variable: 'g_ex' }, in: { kind: 'conductance', variable: 'g_in' } },
   defaultIntegrator: 'rkf45',
   check: checkAeif,
 };
+
+/** Delta_T = 0 (a LIF with threshold V_th) is the hand rkf45 kernel's alone: exp((V − V_th)/0) has no value. */
+function withoutLifLimit(model: EquationModel): EquationModel {
+  const integrators: Record<string, NeuronScheme> = {};
+  for (const [name, s] of Object.entries(model.integrators)) {
+    integrators[name] = name === 'rkf45' ? s : {
+      ...s,
+      create(ctx) {
+        if (ctx.params.Delta_T === 0) throw new ParameterError(`aeif_cond_exp (integrator '${name}')`, 'Delta_T', 0, "a value > 0 under this integrator; 'rkf45' takes 0 (a LIF with threshold V_th)");
+        return s.create(ctx);
+      },
+    };
+  }
+  return { ...model, integrators };
+}
+
+export const aeifCondExp = withoutLifLimit(defineModel(aeifCondExpDef, {
+  handOnly: {
+    rkf45: {
+      kernel: defineScheme(aeifRkf45Scheme),
+      why: "NEST's scheme: spikes detected and reset inside the adaptive loop, error control control_yp_new(gsl_error_tol, gsl_error_tol), first step min(0.01 ms, dt); the generated rkf45 tests the threshold once a step under control_y_new(1e-3, 0)",
+    },
+  },
+}));

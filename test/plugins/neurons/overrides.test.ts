@@ -29,6 +29,7 @@ describe('hand kernels registered as overrides match the generated kernel of the
       ['iaf_psc_exp euler-f32', true],
       ['iaf_cond_exp euler-f32', true],
       ['iaf_cond_exp euler-f32x4-wasm-simd', true],
+      ['aeif_cond_exp rkf45', true],
     ]);
   });
 
