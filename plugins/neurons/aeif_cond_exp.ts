@@ -1,6 +1,5 @@
-import type { NeuronKernel, KernelContext, NeuronScheme } from '../../core/plugin.js';
+import type { NeuronKernel, KernelContext } from '../../core/plugin.js';
 import type { ModelDef } from '../../core/equations/model.js';
-import type { EquationModel } from '../../core/equations/define.js';
 import { defineModel } from '../schemes/index.js';
 import type { SavedState } from '../../core/contracts/base.js';
 import { restoreArray } from '../../core/saved-state.js';
@@ -11,7 +10,7 @@ import { archivingParams } from './iaf_psc_exp.js';
 import { refractorySteps } from './propagators.js';
 import { Rkf45, controlYp, type OdeSystem } from '../integrators/rkf45.js';
 import { stepAeifRkf45 } from './aeif_cond_exp_rkf45.js';
-import { defineScheme, CURRENT_INPUT, REFRACTORY_COUNT, type SchemeDef } from './scheme.js';
+import { defineScheme, onlyUnder, CURRENT_INPUT, REFRACTORY_COUNT, type SchemeDef } from './scheme.js';
 
 /** NEST's aeif_cond_exp (Brette & Gerstner 2005): names, units, defaults. */
 export const aeifParams = {
@@ -220,26 +219,12 @@ export const aeifCondExpDef: ModelDef = {
   check: checkAeif,
 };
 
-/** Delta_T = 0 (a LIF with threshold V_th) is the hand rkf45 kernel's alone: exp((V − V_th)/0) has no value. */
-function withoutLifLimit(model: EquationModel): EquationModel {
-  const integrators: Record<string, NeuronScheme> = {};
-  for (const [name, s] of Object.entries(model.integrators)) {
-    integrators[name] = name === 'rkf45' ? s : {
-      ...s,
-      create(ctx) {
-        if (ctx.params.Delta_T === 0) throw new ParameterError(`aeif_cond_exp (integrator '${name}')`, 'Delta_T', 0, "a value > 0 under this integrator; 'rkf45' takes 0 (a LIF with threshold V_th)");
-        return s.create(ctx);
-      },
-    };
-  }
-  return { ...model, integrators };
-}
-
-export const aeifCondExp = withoutLifLimit(defineModel(aeifCondExpDef, {
+// Delta_T = 0 (a LIF with threshold V_th) is the hand kernel's alone: exp((V − V_th)/0) has no value.
+export const aeifCondExp = onlyUnder(defineModel(aeifCondExpDef, {
   handOnly: {
     rkf45: {
       kernel: defineScheme(aeifRkf45Scheme),
       why: "NEST's scheme: spikes detected and reset inside the adaptive loop, error control control_yp_new(gsl_error_tol, gsl_error_tol), first step min(0.01 ms, dt); the generated rkf45 tests the threshold once a step under control_y_new(1e-3, 0)",
     },
   },
-}));
+}), 'rkf45', 'Delta_T', 0, 'a value > 0 under this integrator');

@@ -1,14 +1,12 @@
-import type { NeuronKernel, KernelContext, NeuronScheme } from '../../core/plugin.js';
+import type { NeuronKernel, KernelContext } from '../../core/plugin.js';
 import type { ModelDef } from '../../core/equations/model.js';
-import type { EquationModel } from '../../core/equations/define.js';
-import { ParameterError } from '../../core/errors.js';
 import { defineModel } from '../schemes/index.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
 import { NO_PRIVATE_STATE } from '../../core/contracts/base.js';
 import { archivingParams, checkResetBelowThreshold, lifSpiking } from './iaf_psc_exp.js';
 import { vMinParam } from './iaf_psc_alpha.js';
 import { refractorySteps } from './propagators.js';
-import { defineScheme, CURRENT_INPUT, REFRACTORY_COUNT, type SchemeDef } from './scheme.js';
+import { defineScheme, onlyUnder, CURRENT_INPUT, REFRACTORY_COUNT, type SchemeDef } from './scheme.js';
 
 export const pscDeltaParams = {
   E_L: { unit: 'mV', default: -70, doc: 'resting membrane potential' },
@@ -107,22 +105,8 @@ export const iafPscDeltaDef: ModelDef = {
   check: checkResetBelowThreshold,
 };
 
-/** The generated schemes drop input while refractory: refractory_input = 1 is refused there, naming the scheme that has it. */
-function withoutRefractoryInput(model: EquationModel): EquationModel {
-  const integrators: Record<string, NeuronScheme> = {};
-  for (const [name, s] of Object.entries(model.integrators)) {
-    integrators[name] = name === 'exact' ? s : {
-      ...s,
-      create(ctx) {
-        if (ctx.params.refractory_input === 1) throw new ParameterError(`iaf_psc_delta (integrator '${name}')`, 'refractory_input', 1, "0 under this integrator (it drops input while refractory); 'exact' keeps it");
-        return s.create(ctx);
-      },
-    };
-  }
-  return { ...model, integrators };
-}
-
-export const iafPscDelta = withoutRefractoryInput(defineModel(iafPscDeltaDef, {
+// The generated schemes drop input while refractory.
+export const iafPscDelta = onlyUnder(defineModel(iafPscDeltaDef, {
   overrides: {
     exact: {
       kernel: defineScheme(pscDeltaExact),
@@ -139,4 +123,4 @@ export const iafPscDelta = withoutRefractoryInput(defineModel(iafPscDeltaDef, {
       doc: "NEST's closed-form step, and refractory_input",
     },
   },
-}));
+}), 'exact', 'refractory_input', 1, '0 under this integrator (it drops input while refractory)');

@@ -1,11 +1,9 @@
-import type { NeuronKernel, KernelContext, NeuronScheme } from '../../core/plugin.js';
+import type { NeuronKernel, KernelContext } from '../../core/plugin.js';
 import type { ModelDef } from '../../core/equations/model.js';
-import type { EquationModel } from '../../core/equations/define.js';
-import { ParameterError } from '../../core/errors.js';
 import { defineModel } from '../schemes/index.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
 import { NO_PRIVATE_STATE } from '../../core/contracts/base.js';
-import { defineScheme, CURRENT_INPUT, type SchemeDef } from './scheme.js';
+import { defineScheme, onlyUnder, CURRENT_INPUT, type SchemeDef } from './scheme.js';
 import { archivingParams } from './iaf_psc_exp.js';
 
 /** NEST's izhikevich (Izhikevich 2003): names, units, defaults (regular spiking). */
@@ -106,22 +104,8 @@ export const izhikevichDef: ModelDef = {
   defaultIntegrator: 'euler',
 };
 
-/** The generated schemes integrate the equations: consistent_integration = 0 (the published scheme) is refused there. */
-function consistentOnly(model: EquationModel): EquationModel {
-  const integrators: Record<string, NeuronScheme> = {};
-  for (const [name, s] of Object.entries(model.integrators)) {
-    integrators[name] = name === 'euler' ? s : {
-      ...s,
-      create(ctx) {
-        if (ctx.params.consistent_integration === 0) throw new ParameterError(`izhikevich (integrator '${name}')`, 'consistent_integration', 0, "1 under this integrator; 'euler' runs the published scheme");
-        return s.create(ctx);
-      },
-    };
-  }
-  return { ...model, integrators };
-}
-
-export const izhikevich = consistentOnly(defineModel(izhikevichDef, {
+// The generated schemes integrate the equations, not the published scheme.
+export const izhikevich = onlyUnder(defineModel(izhikevichDef, {
   overrides: {
     euler: {
       kernel: defineScheme(izhikevichEuler),
@@ -138,4 +122,4 @@ export const izhikevich = consistentOnly(defineModel(izhikevichDef, {
       doc: "NEST's update written out, and the published scheme (consistent_integration = 0)",
     },
   },
-}));
+}), 'euler', 'consistent_integration', 0, '1 under this integrator');
