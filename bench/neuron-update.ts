@@ -66,6 +66,12 @@ export const defaultNeuronBenchCases: NeuronBenchCase[] = [
   { model: 'iaf_cond_exp', integrator: 'euler-f32', params: { I_e: 200 }, wEx: 2, wIn: -4 },
   { model: 'iaf_cond_exp', integrator: 'euler-f32-wasm-simd', params: { I_e: 200 }, wEx: 2, wIn: -4 },
   { model: 'iaf_cond_alpha', integrator: 'rkf45', params: { I_e: 200 }, wEx: 2, wIn: -4, slow: true },
+  // The generated kernels that the hand overrides above stand in for (test/plugins/neurons/overrides.test.ts).
+  { model: 'iaf_psc_alpha', integrator: 'exact-generated', params: { I_e: 300 }, wEx: 60, wIn: -120 },
+  { model: 'iaf_psc_exp', integrator: 'exact-generated', params: { I_e: 300 }, wEx: 60, wIn: -120 },
+  { model: 'iaf_psc_delta', integrator: 'exact-generated', params: { I_e: 300 }, wEx: 0.5, wIn: -1 },
+  { model: 'izhikevich', integrator: 'euler-generated', params: { I_e: 5 }, wEx: 1, wIn: -1 },
+  { model: 'aeif_cond_exp', integrator: 'rkf45-generated', params: { I_e: 600 }, wEx: 2, wIn: -4, slow: true },
   { model: 'aeif_cond_exp', integrator: 'rkf45', params: { I_e: 600 }, wEx: 2, wIn: -4, slow: true },
   { model: 'izhikevich', integrator: 'euler', params: { I_e: 5 }, wEx: 1, wIn: -1 },
   { model: 'parrot_neuron', integrator: 'none', params: {}, wEx: 1, wIn: -1 },

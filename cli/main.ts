@@ -12,6 +12,7 @@ import { registerBridge } from './bridge.js';
 import { collect, parseSets, registerRun } from './run-command.js';
 import { registerServe } from './serve.js';
 import { registerBuild } from './build-addon.js';
+import { schemeLines } from './schemes.js';
 import { createRequire } from 'node:module';
 
 const program = new Command();
@@ -77,7 +78,10 @@ program
         const all = reg.all(k);
         if (!all.length) continue;
         console.log(`${k}:`);
-        for (const p of all) console.log(`  ${p.name.padEnd(28)} ${p.doc}`);
+        for (const p of all) {
+          console.log(`  ${p.name.padEnd(28)} ${p.doc}`);
+          if (p.kind === 'neuron') console.log(`  ${''.padEnd(28)} schemes: ${reg.integratorsOf(p).join(', ')}`);
+        }
       }
       return;
     }
@@ -93,7 +97,8 @@ program
       if (k === 'neuron' && 'state' in p) {
         console.log('state:');
         for (const [sn, sv] of Object.entries(p.state)) console.log(`  ${sn.padEnd(18)} ${sv.unit.padEnd(4)} ${sv.doc}`);
-        console.log(`integrators: ${reg.integratorsOf(p).join(', ')} (default ${p.defaultIntegrator})`);
+        console.log(`integrators (default ${p.defaultIntegrator}):`);
+        for (const line of schemeLines(p, reg.integratorsOf(p))) console.log(`  ${line}`);
       }
       return;
     }

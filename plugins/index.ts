@@ -15,7 +15,8 @@ export * from './recorders/index.js';
 export * from './backends/index.js';
 export * from './integrators/wasm/index.js';
 export { defineModel, builtinSchemes } from './schemes/index.js';
-export type { ModelDef, DefineOptions, EquationModel, EquationScheme } from '../core/equations/index.js';
+export type { ModelDef, DefineOptions, EquationModel, EquationScheme, SchemeOverride, Equivalence, OverrideProbe } from '../core/equations/index.js';
+export { generatedName } from '../core/equations/index.js';
 
 /** Every plugin that ships with spikeworks; `createSimulator()` without `plugins` composes all of them. */
 export const builtinPlugins: readonly Plugin[] = [

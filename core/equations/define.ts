@@ -12,6 +12,48 @@ export interface DefineOptions {
   schemes?: readonly EquationScheme[];
   /** 'off' forces the fallback kernels (no `new Function`); 'auto' generates code where the platform allows. */
   codegen?: Codegen;
+  /**
+   * Hand-written kernels for named schemes of the model. Each replaces the generated kernel under the
+   * scheme's name, and the generated one stays reachable as `<scheme>-generated`, so that the two can be
+   * compared (test/plugins/neurons/overrides.test.ts runs every override of the built-in models).
+   */
+  overrides?: Readonly<Record<string, SchemeOverride>>;
+  /**
+   * Hand-written kernels whose method differs from the generated scheme of the same name (Auryn's Euler:
+   * exact synaptic decay). They take the name, the generated kernel becomes `<scheme>-generated`, and
+   * `why` says what differs; the harness lists them and compares nothing.
+   */
+  handOnly?: Readonly<Record<string, { readonly kernel: NeuronScheme; readonly why: string }>>;
+}
+
+/** How close a hand kernel is held to the generated kernel of its scheme. */
+export type Equivalence =
+  | { readonly kind: 'bit-identical' }
+  /**
+   * The same spikes, and for every state variable |hand − generated| ≤ rel × its largest magnitude in the
+   * run, at every step; `why` says why the two are not bit-identical.
+   */
+  | { readonly kind: 'tolerance'; readonly rel: number; readonly why: string };
+
+/** What the equivalence harness drives a (model, scheme) pair with: a few parameter sets that make it fire. */
+export interface OverrideProbe {
+  readonly params: readonly Readonly<Record<string, number>>[];
+  /** Largest spike weight on each port (the ports' units: pA, nS or mV). */
+  readonly wEx: number;
+  readonly wIn: number;
+  /** Largest current input (pA). */
+  readonly current: number;
+  /** Initial values drawn uniformly from [lo, hi] per neuron (default: the model's initial values). */
+  readonly initial?: Readonly<Record<string, readonly [number, number]>>;
+}
+
+/** A hand-written kernel registered for one scheme of an equation model. */
+export interface SchemeOverride {
+  readonly kernel: NeuronScheme;
+  readonly equivalence: Equivalence;
+  readonly probe: OverrideProbe;
+  /** What makes it worth keeping (the measured speed-up). */
+  readonly doc: string;
 }
 
 /** A NeuronModel made from equations, with what the analysis found. */
@@ -21,7 +63,14 @@ export interface EquationModel extends NeuronModel {
   readonly refused: Readonly<Record<string, string>>;
   /** The scheme `name` if the model has it, else an error saying why not. */
   scheme(name: string): EquationScheme;
+  /** Hand kernels in place of generated ones, by scheme; the generated kernel is `<scheme>-generated`. */
+  readonly overrides: Readonly<Record<string, SchemeOverride>>;
+  /** Hand kernels of another method under a generated scheme's name, with what differs. */
+  readonly handOnly: Readonly<Record<string, string>>;
 }
+
+/** The name the generated kernel of an overridden scheme keeps. */
+export const generatedName = (scheme: string) => `${scheme}-generated`;
 
 /** NEST's ArchivingNode parameters (the STDP traces' time constants), on every model that does not declare them. */
 const ARCHIVING: ParamSchema = {
@@ -46,8 +95,10 @@ export function defineModel(def: ModelDef, options: DefineOptions = {}): Equatio
   const { compiled } = compileModel(def);
   const schemes = options.schemes ?? registeredSchemes();
   if (schemes.length === 0) throw new ModelError(`model '${def.name}': no integration schemes registered (import plugins/schemes, or pass options.schemes)`);
-  const params: ParamSchema = { ...ARCHIVING };
+  // The model's own order, then the archiving parameters it does not declare.
+  const params: ParamSchema = {};
   for (const [name, s] of Object.entries(def.params)) params[name] = { ...s, doc: s.doc ?? '' };
+  for (const [name, s] of Object.entries(ARCHIVING)) if (!(name in params)) params[name] = s;
   const state: Record<string, StateSpec> = {};
   compiled.states.forEach((v, j) => {
     const init = compiled.initial[j];
@@ -82,7 +133,7 @@ export function defineModel(def: ModelDef, options: DefineOptions = {}): Equatio
   const defaultIntegrator = def.defaultIntegrator ?? fallbackDefault;
   if (defaultIntegrator === undefined) throw new ModelError(`model '${def.name}': no scheme applies to it (${Object.entries(refused).map(([k, v]) => `${k}: ${v}`).join('; ')})`);
   scheme(defaultIntegrator);
-  return {
+  return withOverrides({
     kind: 'neuron',
     name: def.name,
     doc: def.doc,
@@ -94,5 +145,39 @@ export function defineModel(def: ModelDef, options: DefineOptions = {}): Equatio
     compiled,
     refused,
     scheme,
-  };
+    overrides: {},
+    handOnly: {},
+  }, options);
+}
+
+/**
+ * `model` with `options.overrides` and `options.handOnly` in place of the generated kernels they name
+ * (those move to `<scheme>-generated`). A hand kernel must store the model's state in the generated
+ * kernel's precision; an override needs a scheme that applies to the model.
+ */
+export function withOverrides(model: EquationModel, options: Pick<DefineOptions, 'overrides' | 'handOnly'>): EquationModel {
+  const given: [string, NeuronScheme][] = [
+    ...Object.entries(options.overrides ?? {}).map(([k, o]) => [k, o.kernel] as [string, NeuronScheme]),
+    ...Object.entries(options.handOnly ?? {}).map(([k, o]) => [k, o.kernel] as [string, NeuronScheme]),
+  ];
+  if (given.length === 0) return model;
+  const integrators: Record<string, NeuronScheme> = { ...model.integrators };
+  for (const [name, kernel] of given) {
+    if (options.overrides?.[name] && options.handOnly?.[name]) throw new ModelError(`model '${model.name}': scheme '${name}' is both an override and hand-only`);
+    const generated = integrators[name];
+    if (generated === undefined) {
+      const why = model.refused[name];
+      throw new ModelError(`model '${model.name}': no generated '${name}' kernel to override${why ? ` (${why})` : ''}; register a scheme of another name instead`);
+    }
+    if ((kernel.precision ?? 'f64') !== (generated.precision ?? 'f64')) {
+      throw new ModelError(`model '${model.name}': the hand '${name}' kernel stores ${kernel.precision ?? 'f64'}, the generated one ${generated.precision ?? 'f64'}`);
+    }
+    if (generatedName(name) in integrators) throw new ModelError(`model '${model.name}': a scheme is already named '${generatedName(name)}'`);
+    integrators[name] = kernel;
+    integrators[generatedName(name)] = generated;
+  }
+  const scheme = (name: string): EquationScheme => model.scheme(name.endsWith('-generated') && name.slice(0, -'-generated'.length) in integrators ? name.slice(0, -'-generated'.length) : name);
+  const handOnly: Record<string, string> = {};
+  for (const [k, o] of Object.entries(options.handOnly ?? {})) handOnly[k] = o.why;
+  return { ...model, integrators, scheme, overrides: { ...model.overrides, ...options.overrides }, handOnly: { ...model.handOnly, ...handOnly } };
 }

@@ -3,7 +3,7 @@ export { parseExpr, parseEquation, parseAssignment, ParseError, type Expr } from
 export { parseUnit, formatUnit, UnitError, type Unit } from './units.js';
 export { ModelError } from './analyse.js';
 export { compileModel, type ModelDef, type ParamDef, type StateDef, type ReceptorDef } from './model.js';
-export { defineModel, type DefineOptions, type EquationModel } from './define.js';
+export { defineModel, withOverrides, generatedName, type DefineOptions, type EquationModel, type SchemeOverride, type Equivalence, type OverrideProbe } from './define.js';
 export { buildKernel, kernelSource, codegenAvailable, type Codegen } from './kernel.js';
 export { registerScheme, registeredSchemes, type EquationScheme, type CompiledModel, type EmitContext, type FallbackContext } from './scheme.js';
 export { expm } from './expm.js';

@@ -34,6 +34,7 @@ export interface Bound {
   readonly resets: { target: number; value: Node }[];
   readonly refrSteps: number;
   readonly ports: { target: number; channel: 'ex' | 'inh'; sign: 1 | -1; scale: number; drop: boolean }[];
+  readonly lowerBounds: { target: number; value: number }[];
 }
 
 export function bindModel(m: CompiledModel, p: Params, dt: number): Bound {
@@ -46,6 +47,7 @@ export function bindModel(m: CompiledModel, p: Params, dt: number): Bound {
     // NEST's Time(t_ref).get_steps(): the period rounded to the grid.
     refrSteps: m.refractory ? Math.round(evaluateConstant(m.refractory, p) / dt) : 0,
     ports: m.ports.map((q) => ({ target: q.target, channel: q.channel, sign: q.sign, scale: evaluateConstant(q.scale, p), drop: q.dropWhenRefractory })),
+    lowerBounds: m.lowerBounds.map((l) => ({ target: l.target, value: evaluateConstant(l.value, p) })),
   };
 }
 
@@ -139,6 +141,8 @@ export function kernelSource(m: CompiledModel, s: EquationScheme, b: Bound, dt: 
   L.push('const stim = I0[i];', hasRefr ? 'const refr = R[i] > 0;' : 'const refr = false;');
   L.push(block);
   for (const q of b.ports) L.push(q.drop ? `if (!refr) ${portSource(q, vars[q.target])}` : portSource(q, vars[q.target]));
+  // A bound of -Infinity never acts (NEST's default V_min).
+  for (const l of b.lowerBounds) if (l.value > -Infinity) L.push(`if (!refr && ${vars[l.target]} < ${literal(l.value)}) ${vars[l.target]} = ${literal(l.value)};`);
   if (b.threshold) {
     const resets = b.resets.map((r) => `${vars[r.target]} = ${emit(r.value, vars, 'stim')};`).join(' ');
     // prev(y_j) is slot k + 1 + j: the stored value, not yet overwritten by this step's.
@@ -194,6 +198,7 @@ function fallbackStep(m: CompiledModel, s: EquationScheme, b: Bound, dt: number,
   const env = new Float64Array(2 * k + 1);
   const { s: S, I0, r: R, n } = a;
   const { ports, refrSteps } = b;
+  const bounds = b.lowerBounds.filter((l) => l.value > -Infinity);
   return (ex, inh, cur, off, spikes) => {
     let count = 0;
     for (let i = 0; i < n; i++) {
@@ -208,6 +213,7 @@ function fallbackStep(m: CompiledModel, s: EquationScheme, b: Bound, dt: number,
         const inc = q.scale === 1 ? w : w * q.scale;
         env[q.target] = q.sign > 0 ? env[q.target] + inc : env[q.target] - inc;
       }
+      if (!refr) for (const l of bounds) if (env[l.target] < l.value) env[l.target] = l.value;
       if (thr) {
         if (refr) R[i]--;
         else if (thr(env) !== 0) {

@@ -15,6 +15,7 @@ export interface ParamDef {
   exclusiveMin?: boolean;
   exclusiveMax?: boolean;
   allowInfinity?: boolean;
+  integer?: boolean;
 }
 
 export interface StateDef {
@@ -52,6 +53,11 @@ export interface ModelDef {
   reset?: readonly string[];
   /** `period` (a time expression); `clamp`: variables held while refractory. */
   refractory?: { period: string; clamp?: readonly string[] };
+  /**
+   * Lower bounds of state variables (parameters only): after the step's input, a variable below its bound
+   * is set to it, unless the neuron is refractory (NEST's V_min in iaf_psc_alpha and iaf_psc_delta).
+   */
+  lowerBounds?: Readonly<Record<string, string>>;
   /** Ports 'ex' (positive weights) and 'in' (negative weights), as NEST routes them. */
   receptors?: { ex?: ReceptorDef; in?: ReceptorDef };
   /** The scheme a population gets when it names none (default: 'exact' where it applies, else 'rkf45'). */
@@ -172,11 +178,17 @@ export function compileModel(def: ModelDef): { compiled: CompiledModel; paramUni
     }
   }
   const ports = compilePorts(def, states, units, paramScope, clamped);
+  const lowerBounds = Object.entries(def.lowerBounds ?? {}).map(([v, src]) => {
+    const j = states.indexOf(v);
+    if (j < 0) throw new ModelError(`${m}: lower bound of '${v}', which is not a state variable`);
+    const where = `lower bound '${src}' of '${v}'`;
+    return { target: j, value: lowerAs(parseExpr(src, where), units[j], paramScope, where) };
+  });
   const tolerance = def.tolerance ?? { epsAbs: 1e-3, epsRel: 0 };
   if (!(tolerance.epsAbs >= 0 && tolerance.epsRel >= 0 && tolerance.epsAbs + tolerance.epsRel > 0)) {
     throw new ModelError(`${m}: tolerance needs epsAbs >= 0 and epsRel >= 0, not both 0`);
   }
-  return { compiled: { name: def.name, states, units, derivs, clamped, threshold, resets, refractory, ports, initial, tolerance }, paramUnits };
+  return { compiled: { name: def.name, states, units, derivs, clamped, threshold, resets, refractory, ports, initial, tolerance, lowerBounds }, paramUnits };
 }
 
 function compilePorts(def: ModelDef, states: readonly string[], units: readonly Unit[], paramScope: Scope, clamped: readonly boolean[]): Port[] {

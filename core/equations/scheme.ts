@@ -30,6 +30,8 @@ export interface CompiledModel {
   /** Refractory period in ms (parameters only). */
   readonly refractory?: Node;
   readonly ports: readonly Port[];
+  /** Lower bounds (parameters only), applied after the input unless refractory. */
+  readonly lowerBounds: readonly { readonly target: number; readonly value: Node }[];
   /** Initial values in the state's units (parameters only). */
   readonly initial: readonly Node[];
   /** Error control of adaptive schemes (GSL's control_y_new(epsAbs, epsRel)); NEST: 1e-3, 0. */

@@ -1,4 +1,6 @@
-import type { NeuronModel, NeuronKernel, KernelContext } from '../../core/plugin.js';
+import type { NeuronKernel, KernelContext } from '../../core/plugin.js';
+import type { ModelDef } from '../../core/equations/model.js';
+import { defineModel } from '../schemes/index.js';
 import type { SavedState } from '../../core/contracts/base.js';
 import { restoreArray } from '../../core/saved-state.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
@@ -8,7 +10,7 @@ import { archivingParams } from './iaf_psc_exp.js';
 import { refractorySteps } from './propagators.js';
 import { Rkf45, controlYp, type OdeSystem } from '../integrators/rkf45.js';
 import { stepAeifRkf45 } from './aeif_cond_exp_rkf45.js';
-import { defineScheme, CURRENT_INPUT, REFRACTORY_COUNT, type SchemeDef } from './scheme.js';
+import { defineScheme, onlyUnder, CURRENT_INPUT, REFRACTORY_COUNT, type SchemeDef } from './scheme.js';
 
 /** NEST's aeif_cond_exp (Brette & Gerstner 2005): names, units, defaults. */
 export const aeifParams = {
@@ -185,18 +187,44 @@ export const aeifRkf45Scheme: SchemeDef = {
   kernel: (ctx, inputScale) => createAeifRkf45(ctx, inputScale),
 };
 
-export const aeifCondExp: NeuronModel = {
-  kind: 'neuron',
+/**
+ * aeif_cond_exp's dynamics (models/aeif_cond_exp.cpp) as equations: V is held at V_reset while refractory
+ * and enters bounded by V_peak, so that exp() cannot overflow. The generated kernels test the threshold
+ * once a step; NEST's rkf45 (the hand kernel under that name) detects and resets the spike inside the
+ * adaptive loop, so that spike-triggered adaptation enters the rest of the step.
+ */
+export const aeifCondExpDef: ModelDef = {
   name: 'aeif_cond_exp',
   doc: 'Adaptive exponential integrate-and-fire (AdEx), exponential conductances, adaptive RKF45 (NEST aeif_cond_exp; PyNN EIF_cond_exp_isfa_ista)',
   params: aeifParams,
   state: {
-    V_m: { unit: 'mV', doc: 'membrane potential', initial: (p) => p.E_L },
-    g_ex: { unit: 'nS', doc: 'excitatory conductance', initial: () => 0 },
-    g_in: { unit: 'nS', doc: 'inhibitory conductance', initial: () => 0 },
-    w: { unit: 'pA', doc: 'adaptation current', initial: () => 0 },
+    V_m: { unit: 'mV', initial: 'E_L', doc: 'membrane potential' },
+    g_ex: { unit: 'nS', initial: 0, doc: 'excitatory conductance' },
+    g_in: { unit: 'nS', initial: 0, doc: 'inhibitory conductance' },
+    w: { unit: 'pA', initial: 0, doc: 'adaptation current' },
   },
-  integrators: { rkf45: defineScheme(aeifRkf45Scheme) },
+  equations: [
+    'V = min(V_m, V_peak) : mV',
+    'I_spike = g_L * Delta_T * exp((V - V_th) / Delta_T) : pA',
+    'dV_m/dt = (-g_L * (V - E_L) + I_spike - g_ex * (V - E_ex) - g_in * (V - E_in) - w + I_e + I_stim) / C_m : mV',
+    'dg_ex/dt = -g_ex * (1 / tau_syn_ex) : nS',
+    'dg_in/dt = -g_in * (1 / tau_syn_in) : nS',
+    'dw/dt = (a * (V - E_L) - w) * (1 / tau_w) : pA',
+  ],
+  threshold: 'V_m >= V_peak',
+  reset: ['V_m = V_reset', 'w += b'],
+  refractory: { period: 't_ref', clamp: ['V_m'] },
+  receptors: { ex: { kind: 'conductance', variable: 'g_ex' }, in: { kind: 'conductance', variable: 'g_in' } },
   defaultIntegrator: 'rkf45',
   check: checkAeif,
 };
+
+// Delta_T = 0 (a LIF with threshold V_th) is the hand kernel's alone: exp((V − V_th)/0) has no value.
+export const aeifCondExp = onlyUnder(defineModel(aeifCondExpDef, {
+  handOnly: {
+    rkf45: {
+      kernel: defineScheme(aeifRkf45Scheme),
+      why: "NEST's scheme: spikes detected and reset inside the adaptive loop, error control control_yp_new(gsl_error_tol, gsl_error_tol), first step min(0.01 ms, dt); the generated rkf45 tests the threshold once a step under control_y_new(1e-3, 0)",
+    },
+  },
+}), 'rkf45', 'Delta_T', 0, 'a value > 0 under this integrator');

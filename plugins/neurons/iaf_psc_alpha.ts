@@ -1,7 +1,10 @@
-import type { NeuronModel, NeuronKernel, KernelContext } from '../../core/plugin.js';
+import type { NeuronKernel, KernelContext } from '../../core/plugin.js';
+import type { ModelDef } from '../../core/equations/model.js';
+import type { OverrideProbe } from '../../core/equations/define.js';
+import { defineModel } from '../schemes/index.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
 import { NO_PRIVATE_STATE } from '../../core/contracts/base.js';
-import { pscParams, checkResetBelowThreshold } from './iaf_psc_exp.js';
+import { pscParams, checkResetBelowThreshold, lifSpiking } from './iaf_psc_exp.js';
 import { propagatorAlpha, refractorySteps } from './propagators.js';
 import { defineScheme, CURRENT_INPUT, REFRACTORY_COUNT, type SchemeDef } from './scheme.js';
 
@@ -95,13 +98,57 @@ export const pscAlphaState = {
   dI_syn_in: { unit: 'pA/ms', doc: 'derivative of the inhibitory synaptic current', initial: () => 0 },
 };
 
-export const iafPscAlpha: NeuronModel = {
-  kind: 'neuron',
+/** iaf_psc_alpha's dynamics (models/iaf_psc_alpha.h): each current is the alpha response I' = dI − I/τ, dI' = −dI/τ. */
+export const iafPscAlphaDef: ModelDef = {
   name: 'iaf_psc_alpha',
   doc: 'Leaky integrate-and-fire, alpha-shaped current synapses, exact integration (NEST iaf_psc_alpha; PyNN IF_curr_alpha)',
   params: pscAlphaParams,
-  state: pscAlphaState,
-  integrators: { exact: defineScheme(pscAlphaExact) },
+  state: {
+    V_m: { unit: 'mV', initial: 'E_L', doc: pscAlphaState.V_m.doc },
+    I_syn_ex: { unit: 'pA', initial: 0, doc: pscAlphaState.I_syn_ex.doc },
+    I_syn_in: { unit: 'pA', initial: 0, doc: pscAlphaState.I_syn_in.doc },
+    dI_syn_ex: { unit: 'pA/ms', initial: 0, doc: pscAlphaState.dI_syn_ex.doc },
+    dI_syn_in: { unit: 'pA/ms', initial: 0, doc: pscAlphaState.dI_syn_in.doc },
+  },
+  equations: [
+    'dV_m/dt = -(V_m - E_L) / tau_m + (I_syn_ex + I_syn_in + I_e + I_stim) / C_m : mV',
+    'dI_syn_ex/dt = dI_syn_ex - I_syn_ex / tau_syn_ex : pA',
+    'dI_syn_in/dt = dI_syn_in - I_syn_in / tau_syn_in : pA',
+    'ddI_syn_ex/dt = -dI_syn_ex / tau_syn_ex : pA/ms',
+    'ddI_syn_in/dt = -dI_syn_in / tau_syn_in : pA/ms',
+  ],
+  ...lifSpiking,
+  lowerBounds: { V_m: 'V_min' },
+  // A spike of w pA adds w·e/τ to dI, so that the current peaks at w pA (NEST's EPSCInitialValue).
+  receptors: {
+    ex: { kind: 'current', variable: 'dI_syn_ex', scale: 'e / tau_syn_ex' },
+    in: { kind: 'current', variable: 'dI_syn_in', scale: 'e / tau_syn_in' },
+  },
   defaultIntegrator: 'exact',
   check: checkResetBelowThreshold,
 };
+
+/** NEST's defaults, hpc-benchmark's synapses with a floor V_min that inhibition reaches, and τm = τsyn (the singular propagators). */
+const pscAlphaProbe: OverrideProbe = {
+  params: [
+    { I_e: 360 },
+    { t_ref: 0.5, tau_syn_ex: 0.3258, tau_syn_in: 0.3258, I_e: 420, V_min: -69.5 },
+    { I_e: 380, tau_syn_ex: 10, tau_syn_in: 10, t_ref: 0.5 },
+  ],
+  wEx: 120, wIn: 120, current: 300,
+  initial: { V_m: [-70, -50] },
+};
+
+export const iafPscAlpha = defineModel(iafPscAlphaDef, {
+  overrides: {
+    exact: {
+      kernel: defineScheme(pscAlphaExact),
+      equivalence: {
+        kind: 'tolerance', rel: 1e-12,
+        why: "NEST's propagators on y3 = V_m − E_L against the generated matrix exponential with its constant: the same map, other roundings",
+      },
+      probe: pscAlphaProbe,
+      doc: "NEST's closed-form propagators (IAFPropagatorAlpha), one fused loop",
+    },
+  },
+});

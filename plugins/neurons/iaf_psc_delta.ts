@@ -1,10 +1,12 @@
-import type { NeuronModel, NeuronKernel, KernelContext } from '../../core/plugin.js';
+import type { NeuronKernel, KernelContext } from '../../core/plugin.js';
+import type { ModelDef } from '../../core/equations/model.js';
+import { defineModel } from '../schemes/index.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
 import { NO_PRIVATE_STATE } from '../../core/contracts/base.js';
-import { archivingParams, checkResetBelowThreshold } from './iaf_psc_exp.js';
+import { archivingParams, checkResetBelowThreshold, lifSpiking } from './iaf_psc_exp.js';
 import { vMinParam } from './iaf_psc_alpha.js';
 import { refractorySteps } from './propagators.js';
-import { defineScheme, CURRENT_INPUT, REFRACTORY_COUNT, type SchemeDef } from './scheme.js';
+import { defineScheme, onlyUnder, CURRENT_INPUT, REFRACTORY_COUNT, type SchemeDef } from './scheme.js';
 
 export const pscDeltaParams = {
   E_L: { unit: 'mV', default: -70, doc: 'resting membrane potential' },
@@ -84,13 +86,41 @@ export const pscDeltaExact: SchemeDef = {
   kernel: createPscDeltaExact,
 };
 
-export const iafPscDelta: NeuronModel = {
-  kind: 'neuron',
+/**
+ * iaf_psc_delta's dynamics (models/iaf_psc_delta.cpp): a spike of w mV moves V_m by w in the step it
+ * arrives, dropped while refractory (V_m is clamped); V_min bounds V_m after the input. NEST's
+ * refractory_input = 1 (input kept while refractory, discounted to its end) is the hand kernel's alone.
+ */
+export const iafPscDeltaDef: ModelDef = {
   name: 'iaf_psc_delta',
   doc: 'Leaky integrate-and-fire, delta synapses (a spike moves V_m by its weight in mV), exact integration (NEST iaf_psc_delta)',
   params: pscDeltaParams,
-  state: { V_m: { unit: 'mV', doc: 'membrane potential', initial: (p) => p.E_L } },
-  integrators: { exact: defineScheme(pscDeltaExact) },
+  state: { V_m: { unit: 'mV', initial: 'E_L', doc: 'membrane potential' } },
+  equations: ['dV_m/dt = -(V_m - E_L) / tau_m + (I_e + I_stim) / C_m : mV'],
+  ...lifSpiking,
+  lowerBounds: { V_m: 'V_min' },
+  // One port takes both signs: inhibitory weights move V_m down.
+  receptors: { ex: { kind: 'delta', variable: 'V_m' } },
   defaultIntegrator: 'exact',
   check: checkResetBelowThreshold,
 };
+
+// The generated schemes drop input while refractory.
+export const iafPscDelta = onlyUnder(defineModel(iafPscDeltaDef, {
+  overrides: {
+    exact: {
+      kernel: defineScheme(pscDeltaExact),
+      equivalence: {
+        kind: 'tolerance', rel: 1e-12,
+        why: "NEST's propagators on V_m − E_L, both ports' input summed first, against the generated matrix exponential with its constant and one port after the other: other roundings",
+      },
+      // NEST's defaults; a floor V_min above V_reset, met after every refractory period; no refractoriness.
+      probe: {
+        params: [{ I_e: 400 }, { I_e: 400, V_min: -69.5 }, { I_e: 450, t_ref: 0 }],
+        wEx: 3, wIn: 3, current: 200,
+        initial: { V_m: [-70, -55] },
+      },
+      doc: "NEST's closed-form step, and refractory_input",
+    },
+  },
+}), 'exact', 'refractory_input', 1, '0 under this integrator (it drops input while refractory)');

@@ -1,4 +1,7 @@
-import type { NeuronModel, NeuronKernel, KernelContext } from '../../core/plugin.js';
+import type { NeuronKernel, KernelContext } from '../../core/plugin.js';
+import type { ModelDef } from '../../core/equations/model.js';
+import type { OverrideProbe } from '../../core/equations/define.js';
+import { defineModel } from '../schemes/index.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
 import { NO_PRIVATE_STATE } from '../../core/contracts/base.js';
 import { ParameterError } from '../../core/errors.js';
@@ -92,17 +95,58 @@ export function createPscExpExact(ctx: KernelContext, inputScale = 1): NeuronKer
 /** The exact scheme: NEST's propagators, float64. */
 export const pscExpExact: SchemeDef = { internal: { I0: CURRENT_INPUT, r: REFRACTORY_COUNT }, kernel: createPscExpExact };
 
-export const iafPscExp: NeuronModel = {
-  kind: 'neuron',
+/** The LIF threshold, reset and clamp NEST's iaf_psc_* models share. */
+export const lifSpiking = {
+  threshold: 'V_m >= V_th',
+  reset: ['V_m = V_reset'],
+  refractory: { period: 't_ref', clamp: ['V_m'] },
+} as const;
+
+/** iaf_psc_exp's dynamics (models/iaf_psc_exp.h): every scheme of the model is generated from these. */
+export const iafPscExpDef: ModelDef = {
   name: 'iaf_psc_exp',
   doc: 'Leaky integrate-and-fire, exponential current synapses, exact integration (NEST iaf_psc_exp; PyNN IF_curr_exp)',
   params: pscParams,
   state: {
-    V_m: { unit: 'mV', doc: 'membrane potential', initial: (p) => p.E_L },
-    I_syn_ex: { unit: 'pA', doc: 'excitatory synaptic current', initial: () => 0 },
-    I_syn_in: { unit: 'pA', doc: 'inhibitory synaptic current', initial: () => 0 },
+    V_m: { unit: 'mV', initial: 'E_L', doc: 'membrane potential' },
+    I_syn_ex: { unit: 'pA', initial: 0, doc: 'excitatory synaptic current' },
+    I_syn_in: { unit: 'pA', initial: 0, doc: 'inhibitory synaptic current' },
   },
-  integrators: { exact: defineScheme(pscExpExact), 'euler-f32': defineScheme(pscExpEulerF32) },
+  equations: [
+    'dV_m/dt = -(V_m - E_L) / tau_m + (I_syn_ex + I_syn_in + I_e + I_stim) / C_m : mV',
+    'dI_syn_ex/dt = -I_syn_ex / tau_syn_ex : pA',
+    'dI_syn_in/dt = -I_syn_in / tau_syn_in : pA',
+  ],
+  ...lifSpiking,
+  // A weight is the PSC amplitude in pA; inhibitory weights stay negative.
+  receptors: { ex: { kind: 'current', variable: 'I_syn_ex' }, in: { kind: 'current', variable: 'I_syn_in' } },
   defaultIntegrator: 'exact',
   check: checkResetBelowThreshold,
 };
+
+/** Where the harness drives iaf_psc_exp's overrides: NEST's defaults, a CUBA cell, τm = τsyn (NEST's singular propagator). */
+const pscExpProbe: OverrideProbe = {
+  params: [{ I_e: 360 }, { E_L: -49, V_th: -50, V_reset: -60, C_m: 200, tau_m: 20, tau_syn_ex: 5, tau_syn_in: 10, t_ref: 5, I_e: 300 }, { I_e: 380, tau_syn_ex: 10, tau_syn_in: 10, t_ref: 0.5 }],
+  wEx: 120, wIn: 120, current: 300,
+  initial: { V_m: [-70, -50] },
+};
+
+export const iafPscExp = defineModel(iafPscExpDef, {
+  overrides: {
+    exact: {
+      kernel: defineScheme(pscExpExact),
+      equivalence: {
+        kind: 'tolerance', rel: 1e-12,
+        why: "NEST's propagators on V_m − E_L against the generated matrix exponential of the system with its constant: the same map, other roundings (about 1e-12 mV a step)",
+      },
+      probe: pscExpProbe,
+      doc: "NEST's closed-form propagators (Rotter & Diesmann 1999), one fused loop",
+    },
+  },
+  handOnly: {
+    'euler-f32': {
+      kernel: defineScheme(pscExpEulerF32),
+      why: "Auryn's scheme: forward Euler on V_m but the synaptic currents decay exactly (exp(-dt/tau_syn)); the generated euler-f32 takes Euler steps on every variable",
+    },
+  },
+});

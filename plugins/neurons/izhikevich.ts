@@ -1,7 +1,9 @@
-import type { NeuronModel, NeuronKernel, KernelContext } from '../../core/plugin.js';
+import type { NeuronKernel, KernelContext } from '../../core/plugin.js';
+import type { ModelDef } from '../../core/equations/model.js';
+import { defineModel } from '../schemes/index.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
 import { NO_PRIVATE_STATE } from '../../core/contracts/base.js';
-import { defineScheme, CURRENT_INPUT, type SchemeDef } from './scheme.js';
+import { defineScheme, onlyUnder, CURRENT_INPUT, type SchemeDef } from './scheme.js';
 import { archivingParams } from './iaf_psc_exp.js';
 
 /** NEST's izhikevich (Izhikevich 2003): names, units, defaults (regular spiking). */
@@ -75,16 +77,49 @@ export function createIzhikevich(ctx: KernelContext, inputScale = 1): NeuronKern
 /** Forward Euler at the simulation step, as NEST integrates it. */
 export const izhikevichEuler: SchemeDef = { internal: { I0: CURRENT_INPUT }, kernel: createIzhikevich };
 
-export const izhikevich: NeuronModel = {
-  kind: 'neuron',
+/**
+ * izhikevich's dynamics (models/izhikevich.cpp) as equations, in the order of NEST's sum; V_m, U_m and
+ * I_e enter as numbers (mV, pA: NEST's convention), so the unit factors below are exact ones. Spike input
+ * moves V_m by w mV; V_min bounds V_m after it; no refractoriness. NEST's update is forward Euler from
+ * the old values (consistent_integration = 1), which the generated euler reproduces; the published
+ * scheme (consistent_integration = 0: two half steps, input inside them) is the hand kernel's alone.
+ */
+export const izhikevichDef: ModelDef = {
   name: 'izhikevich',
   doc: 'Izhikevich (2003) simple model, forward Euler at the simulation step as NEST integrates it (NEST izhikevich; PyNN Izhikevich)',
   params: izhikevichParams,
   state: {
     // NEST's initial state: V_m = -65 mV, U_m = 0.
-    V_m: { unit: 'mV', doc: 'membrane potential', initial: () => -65 },
-    U_m: { unit: 'mV', doc: 'recovery variable', initial: () => 0 },
+    V_m: { unit: 'mV', initial: -65, doc: 'membrane potential' },
+    U_m: { unit: 'mV', initial: 0, doc: 'recovery variable' },
   },
-  integrators: { euler: defineScheme(izhikevichEuler) },
+  equations: [
+    'dV_m/dt = (0.04 * V_m * V_m / mV + 5 * V_m + 140 * mV - U_m + I_stim * (mV / pA) + I_e * (mV / pA)) / ms : mV',
+    'dU_m/dt = a * (b * V_m - U_m) : mV',
+  ],
+  threshold: 'V_m >= V_th',
+  reset: ['V_m = c', 'U_m += d'],
+  lowerBounds: { V_m: 'V_min' },
+  receptors: { ex: { kind: 'delta', variable: 'V_m' } },
   defaultIntegrator: 'euler',
 };
+
+// The generated schemes integrate the equations, not the published scheme.
+export const izhikevich = onlyUnder(defineModel(izhikevichDef, {
+  overrides: {
+    euler: {
+      kernel: defineScheme(izhikevichEuler),
+      equivalence: {
+        kind: 'tolerance', rel: 1e-10,
+        why: "NEST adds the spike input to the Euler increment before V_m, and multiplies h·a first; the generated kernel adds the increment, then each port's input. The upswing (0.04·V_m²) amplifies the last-bit differences for a few steps before each reset: 2e-12 relative seen",
+      },
+      // Regular spiking (NEST's defaults), chattering (c = -50, d = 2) with a floor, fast spiking (a = 0.1).
+      probe: {
+        params: [{ I_e: 10 }, { c: -50, d: 2, I_e: 10, V_min: -75 }, { a: 0.1, d: 2, I_e: 12 }],
+        wEx: 4, wIn: 4, current: 5,
+        initial: { V_m: [-70, -55], U_m: [-14, -10] },
+      },
+      doc: "NEST's update written out, and the published scheme (consistent_integration = 0)",
+    },
+  },
+}), 'euler', 'consistent_integration', 0, '1 under this integrator');

@@ -1,4 +1,5 @@
-import type { KernelContext, NeuronKernel, NeuronScheme, NeuronGroupContext } from '../../core/plugin.js';
+import type { KernelContext, NeuronKernel, NeuronModel, NeuronScheme, NeuronGroupContext } from '../../core/plugin.js';
+import { ParameterError } from '../../core/errors.js';
 import type { Arena, FieldDecl } from '../../core/component.js';
 import type { Params } from '../../core/schema.js';
 
@@ -31,3 +32,21 @@ export function rescaled(def: SchemeDef, inputScale: number, toKernelParams: (p:
 /** Per-neuron variables most schemes keep beside the model's state. */
 export const REFRACTORY_COUNT: FieldDecl = { type: 'i32', unit: 'steps', doc: 'refractory steps left' };
 export const CURRENT_INPUT: FieldDecl = { unit: 'pA', doc: 'current input of the previous step, acting in this one' };
+
+/**
+ * `model` with a parameter value that only its hand kernel `scheme` implements refused under every other
+ * scheme: a ParameterError naming the parameter, the integrator and what it allows, when the kernel is built.
+ */
+export function onlyUnder<M extends NeuronModel>(model: M, scheme: string, param: string, value: number, allowed: string): M {
+  const integrators: Record<string, NeuronScheme> = {};
+  for (const [name, s] of Object.entries(model.integrators)) {
+    integrators[name] = name === scheme ? s : {
+      ...s,
+      create(ctx) {
+        if (ctx.params[param] === value) throw new ParameterError(`${model.name} (integrator '${name}')`, param, value, `${allowed}; '${scheme}' takes ${value}`);
+        return s.create(ctx);
+      },
+    };
+  }
+  return { ...model, integrators };
+}

@@ -1,4 +1,4 @@
-import { defineModel as defineWith, type DefineOptions, type EquationModel } from '../../core/equations/define.js';
+import { defineModel as defineWith, withOverrides, type DefineOptions, type EquationModel } from '../../core/equations/define.js';
 import type { ModelDef } from '../../core/equations/model.js';
 import { registerScheme, type EquationScheme } from '../../core/equations/scheme.js';
 import { eulerF32, eulerF64, rk2, rk4F32, rk4F64 } from './explicit.js';
@@ -23,7 +23,9 @@ for (const s of simdSchemes) registerScheme(s);
 registerScheme(expEulerF32x4Wasm);
 export { simdSchemes, withSimdKernels };
 
-/** defineModel with the built-in schemes (and any registered since). */
+/** defineModel with the built-in schemes (and any registered since); hand overrides go in after the SIMD kernels. */
 export function defineModel(def: ModelDef, options: DefineOptions = {}): EquationModel {
-  return withExpEulerSimd(withSimdKernels(defineWith(def, options), options.codegen), options.codegen);
+  const { overrides, handOnly, ...rest } = options;
+  const model = withExpEulerSimd(withSimdKernels(defineWith(def, rest), options.codegen), options.codegen);
+  return withOverrides(model, { overrides, handOnly });
 }

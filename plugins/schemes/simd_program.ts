@@ -96,6 +96,7 @@ export function refuseSimd(m: CompiledModel, lane: LaneType): string | undefined
       default: return undefined;
     }
   };
+  if (m.lowerBounds.length > 0) return `it bounds ${m.lowerBounds.map((l) => m.states[l.target]).join(', ')} from below, which these lanes do not do; use euler-f32 or rk4-f32`;
   const where: [string, Node][] = m.derivs.map((d, j) => [`d${m.states[j]}/dt`, d]);
   if (m.threshold) {
     // The threshold's comparisons (and their conjunction) are lane masks; their operands are expressions.

@@ -1,6 +1,12 @@
 import { describe, it, expect } from 'vitest';
 import { trace, spikeSource } from './harness.js';
 import { rk4 } from './reference.js';
+import { runPair, PAIR_NEURONS } from './pairs.js';
+import { iafCondExp, condExpRkf45Scheme } from '../../../plugins/neurons/iaf_cond_exp.js';
+import { iafCondAlpha, condAlphaRkf45Scheme } from '../../../plugins/neurons/iaf_cond_alpha.js';
+import { defineScheme } from '../../../plugins/neurons/scheme.js';
+import type { EquationModel } from '../../../core/equations/index.js';
+import type { NeuronScheme } from '../../../core/plugin.js';
 
 const h = 0.1;
 const base = { g_L: 16.6667, C_m: 250, E_L: -70, E_ex: 0, E_in: -85, tau_syn_ex: 0.2, tau_syn_in: 2, I_e: 200, V_th: -55, V_reset: -60 };
@@ -233,4 +239,24 @@ describe("iaf_cond_exp's RKF45 is GSL's evolve_apply as NEST calls it", () => {
     expect(fired).toBeGreaterThan(20);
     expect(worst).toBeLessThan(1e-9);
   });
+});
+
+describe("the hand RKF45 kernels PyNN's cells run are bit-identical to the models' generated rkf45", () => {
+  const vaCoba = { C_m: 200, g_L: 10, E_L: -60, V_th: -50, V_reset: -60, t_ref: 5, E_ex: 0, E_in: -80, tau_syn_ex: 5, tau_syn_in: 10, I_e: 200 };
+  const cases: [string, EquationModel, NeuronScheme, Record<string, number>[], number][] = [
+    ['iaf_cond_exp (createCondExpRkf45)', iafCondExp, defineScheme(condExpRkf45Scheme), [{ I_e: 1000 }, vaCoba, { I_e: 600, tau_syn_in: 0.5, t_ref: 0 }], 20],
+    ['iaf_cond_alpha (Rkf45 over CondAlphaSystem)', iafCondAlpha, defineScheme(condAlphaRkf45Scheme), [{ I_e: 1000 }, vaCoba], 10],
+  ];
+  for (const [label, model, hand, sets, wEx] of cases) {
+    it(`${label}: every variable at every step, the spikes, the carried step sizes`, () => {
+      expect(model.defaultIntegrator).toBe('rkf45');
+      sets.forEach((given, c) => {
+        const { hand: a, gen: b, shared, final } = runPair(model, hand, 'rkf45', { params: [given], wEx, wIn: 1.5, current: 200, initial: { V_m: [-70, -55] } }, given, 3 + c);
+        expect(a.spikes.length, `${label} set ${c}`).toBeGreaterThanOrEqual(2 * PAIR_NEURONS);
+        expect(a.spikes).toEqual(b.spikes);
+        a.trace.forEach((t, j) => expect(Array.from(t), `${label} set ${c} ${model.compiled.states[j]}`).toEqual(Array.from(b.trace[j])));
+        for (const f of shared) expect(Array.from(final[0][f]), `${label} set ${c} ${f}`).toEqual(Array.from(final[1][f]));
+      });
+    });
+  }
 });

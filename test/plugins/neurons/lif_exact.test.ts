@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { trace, dcSource, spikeSource } from './harness.js';
+import { createSimulator, ParameterError } from '../../../index.js';
 
 /** Closed-form membrane responses of the current-based LIF (Rotter & Diesmann 1999), V relative to E_L. */
 const dcResponse = (I: number, C: number, tau: number, t: number) => ((I * tau) / C) * (1 - Math.exp(-t / tau));
@@ -185,5 +186,17 @@ describe('current-based LIF family: DC, PSP, refractoriness, f–I', () => {
     const firstFree = s + 21;
     expect(kept.values.V_m[firstFree - 1]).toBe(ref.values.V_m[firstFree - 1]);
     expect(kept.values.V_m[firstFree] - ref.values.V_m[firstFree]).toBeCloseTo(5 * Math.exp(-1.1 / 10), 12);
+  });
+
+  it('iaf_psc_delta: refractory_input = 1 under a generated scheme is a ParameterError naming the parameter and the scheme that takes it', () => {
+    const sim = createSimulator();
+    sim.create('iaf_psc_delta', 2, { refractory_input: 1 }, { integrator: 'rk4' });
+    expect(() => sim.simulate(1)).toThrow(ParameterError);
+    const again = createSimulator();
+    again.create('iaf_psc_delta', 2, { refractory_input: 1 }, { integrator: 'exact-generated' });
+    expect(() => again.simulate(1)).toThrow(/refractory_input.*drops input while refractory.*'exact' takes 1/);
+    const fine = createSimulator();
+    fine.create('iaf_psc_delta', 2, { refractory_input: 1 });
+    expect(() => fine.simulate(1)).not.toThrow();
   });
 });

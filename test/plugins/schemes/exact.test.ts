@@ -8,6 +8,7 @@ import { propagatorAlpha, propagatorExp } from '../../../plugins/neurons/propaga
 import { iafPscExp } from '../../../plugins/neurons/iaf_psc_exp.js';
 import { iafPscAlpha } from '../../../plugins/neurons/iaf_psc_alpha.js';
 import type { EquationModel } from '../../../core/equations/index.js';
+import type { NeuronModel } from '../../../core/plugin.js';
 import { eqPscAlpha, eqPscExp } from '../../core/equations/fixtures/nest_models.js';
 import { drive, linearExact, linearModel } from './helpers.js';
 
@@ -60,7 +61,7 @@ describe('exact scheme: propagators from the matrix exponential', () => {
 });
 
 describe('exact scheme against the hand-written NEST kernels (same random input, 1000 steps)', () => {
-  const cases: [string, () => EquationModel, typeof iafPscExp, Record<string, number>][] = [
+  const cases: [string, () => EquationModel, NeuronModel, Record<string, number>][] = [
     ['iaf_psc_exp', eqPscExp, iafPscExp, { I_e: 360 }],
     ['iaf_psc_exp, tau_m = tau_syn', eqPscExp, iafPscExp, { I_e: 360, tau_syn_ex: 10, tau_syn_in: 10 }],
     ['iaf_psc_alpha', eqPscAlpha, iafPscAlpha, { I_e: 360 }],
