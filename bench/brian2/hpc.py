@@ -3,7 +3,8 @@ NEST's hpc_benchmark (seed 000) in Brian2 2.5 (C++ standalone, one thread): an i
 issue 15's rate question.
 
   /usr/bin/python3 bench/brian2/hpc.py run --seed 1 [--scale 1] [--ee static|stdp] [--dir BUILD_DIR] [--spikes F.npz]
-  /usr/bin/python3 bench/brian2/hpc.py analyze F.npz [F.npz ...]   # the same figures from any spike file
+  /usr/bin/python3 bench/brian2/hpc.py analyze [--table] F.npz|F.bin ...  # the same figures from any spike file
+  /usr/bin/python3 bench/brian2/hpc.py replay F.npz                # a --ee stdp run's sampled weights vs NEST's rule
   /usr/bin/python3 bench/brian2/hpc.py selftest                    # PSC/PSP shape and refractoriness (runtime mode)
 
 The network, with the seed's names and values:
@@ -221,6 +222,11 @@ def figures(idx, step, n_e=9000, nrec=1000, presim_steps=500, sim_steps=2500, bi
         freqs = np.fft.rfftfreq(r1.size, d=1e-3)
         out['all_e_1ms_sd_hz'] = round(float(r1.std()), 2)
         out['all_e_spectrum_peak_hz'] = round(float(freqs[1 + int(np.argmax(spec[1:]))]), 1)
+        # The first volley: neurons firing in step 0 (initial V_m above threshold), and E spikes of steps 15-39
+        # (when that volley and the Poisson drive have arrived). I counts only where I was recorded (Brian2).
+        out['step0_spikes_e'] = int(((step == 0) & allE).sum())
+        out['step0_spikes_i'] = int(((step == 0) & (idx >= n_e)).sum()) if idx.max() >= n_e else None
+        out['e_spikes_steps_15_39'] = int(((step >= 15) & (step < 40) & allE).sum())
     return out
 
 
@@ -246,8 +252,17 @@ def cmd_run(a):
     t3 = time.perf_counter()
     idx = np.asarray(mon.i[:], dtype=np.int32)
     step = np.round(np.asarray(mon.t[:] / ms) / H).astype(np.int32)
+    extra = {}
+    if a.ee == 'stdp':
+        # 5000 E->E synapses drawn at random, with their weight at the end, for `replay`.
+        try:
+            pick = np.sort(np.random.default_rng(12345).choice(len(syns[0]), 5000, replace=False))
+            extra = dict(syn_pre=np.asarray(syns[0].i[:])[pick], syn_post=np.asarray(syns[0].j[:])[pick],
+                         syn_w=np.asarray(syns[0].w[:])[pick], w0=d['JE_pA'], last_step=int(round((a.presim + a.simtime) / H)) - 1)
+        except Exception as exc:  # the figures matter more than the sample
+            print('weight sample failed:', exc, file=sys.stderr)
     if a.spikes:
-        np.savez_compressed(a.spikes, idx=idx, step=step)
+        np.savez_compressed(a.spikes, idx=idx, step=step, **extra)
     out = dict(simulator='brian2 ' + brian2.__version__ + ' cpp_standalone', scale=a.scale, seed=a.seed, ee=a.ee,
                NE=d['NE'], NI=d['NI'], synapses=int(sum(len(s) for s in syns[:4])), JE_pA=d['JE_pA'],
                stim_rate_hz=d['stim_rate_hz'], python_build_s=round(t1 - t0, 1), compile_s=round(t2 - t1, 1),
@@ -263,6 +278,7 @@ def cmd_run(a):
 
 def cmd_analyze(a):
     # .npz: this script's spikes; .bin (+ .json beside it): bench/hpc-spikes.ts's (spikeworks).
+    rows = []
     for f in a.files:
         if f.endswith('.bin'):
             pairs = np.fromfile(f, dtype='<i4').reshape(-1, 2)
@@ -274,7 +290,75 @@ def cmd_analyze(a):
         n_e = int(meta.get('NE', 9000))
         out = dict(file=os.path.basename(f), **meta)
         out.update(figures(idx, step, n_e=n_e))
-        print(json.dumps(out))
+        rows.append(out)
+        if not a.table:
+            print(json.dumps(out))
+    if a.table:
+        print_table(rows)
+
+
+def print_table(rows):
+    """Markdown: one row per run, then median / mean / SD of the window rate per simulator and E->E synapse."""
+    def who(r):
+        sim = 'spikeworks' if r['file'].endswith('.bin') else 'Brian2'
+        return sim, ('stdp' if 'stdp' in r['file'] else 'static')
+    print('| simulator | E->E | seed | rate, first 1000 E (Hz) | SD of 25-ms bins (Hz) | min-max bin (Hz) | CV-ISI '
+          '(neurons >= 3 spikes) | all-E rate (Hz) | all-E 1-ms SD (Hz) | spectrum peak (Hz) |')
+    print('|---|---|---|---|---|---|---|---|---|---|')
+    groups = {}
+    for r in sorted(rows, key=lambda r: (who(r), int(r['file'].split('_s')[-1].split('.')[0]))):
+        sim, ee = who(r)
+        seed = r['file'].split('_s')[-1].split('.')[0]
+        groups.setdefault((sim, ee), []).append(r)
+        print(f"| {sim} | {ee} | {seed} | {r['rate_hz']:.2f} | {r['bin_sd_hz']:.2f} | {r['bin_min_hz']:.1f}-{r['bin_max_hz']:.1f} "
+              f"| {r['cv_isi_mean']:.3f} ({r['cv_isi_neurons']}) | {r.get('rate_all_e_hz', float('nan')):.2f} "
+              f"| {r.get('all_e_1ms_sd_hz', float('nan')):.1f} | {r.get('all_e_spectrum_peak_hz', float('nan')):.0f} |")
+    print()
+    print('| simulator | E->E | runs | rate median | rate mean | rate SD | mean SD of 25-ms bins | mean CV-ISI |')
+    print('|---|---|---|---|---|---|---|---|')
+    for (sim, ee), g in sorted(groups.items()):
+        x = np.array([r['rate_hz'] for r in g])
+        print(f"| {sim} | {ee} | {len(g)} | {np.median(x):.2f} | {x.mean():.2f} | {x.std(ddof=1) if len(g) > 1 else float('nan'):.2f} "
+              f"| {np.mean([r['bin_sd_hz'] for r in g]):.2f} | {np.mean([r['cv_isi_mean'] for r in g]):.3f} |")
+
+
+def cmd_replay(a):
+    """The sampled E->E weights of a --ee stdp run against NEST's stdp_pl_synapse_hom::send replayed on the run's
+    own spikes (the loop of models/stdp_pl_synapse_hom.h, double precision). Brian2 applies each facilitation
+    when the post spike reaches the synapse, NEST at the next pre spike: the replay adds the facilitations
+    still pending at the end, counting every event that reached the synapse (shifted by +d) by the last step."""
+    p = SEED_PARAMS
+    z = np.load(a.file)
+    idx, step = z['idx'], z['step']
+    D = int(round(p['delay'] / H))
+    last_step = int(z['last_step'])
+    order = np.lexsort((step, idx))
+    idx, step = idx[order], step[order]
+    bounds = np.searchsorted(idx, np.arange(int(idx.max()) + 2))
+    trains = lambda n: step[bounds[n]:bounds[n + 1]]
+    lam, alpha, mu, tp_, tm_ = p['lam'], p['alpha'], p['mu'], p['tau_plus'], p['tau_minus']
+    rel = []
+    for s_, t_, wb in zip(z['syn_pre'], z['syn_post'], z['syn_w']):
+        pre = [x for x in trains(s_) if x + D <= last_step]
+        post = [x for x in trains(t_) if x + 2 * D <= last_step]
+        w, last, kp = float(z['w0']), -1, 0.0
+        for tp in pre:
+            if last >= 0:
+                for tj in post:
+                    if last - D < tj <= tp - D:
+                        w += lam * w ** mu * kp * math.exp(-((tj + D - last) * H) / tp_)
+            km = sum(math.exp(-((tp - D - tj) * H) / tm_) for tj in post if tj < tp - D)
+            w = max(w - lam * alpha * w * km, 0.0)
+            kp = (kp * math.exp(-((tp - last) * H) / tp_) if last >= 0 else 0.0) + 1.0
+            last = tp
+        if last >= 0:
+            for tj in post:
+                if tj > last - D:
+                    w += lam * w ** mu * kp * math.exp(-((tj + D - last) * H) / tp_)
+        rel.append(abs(w - wb) / max(abs(w), 1e-300))
+    rel = np.asarray(rel)
+    print(json.dumps(dict(file=os.path.basename(a.file), synapses=int(rel.size), max_rel_diff=float(rel.max()),
+                          median_rel_diff=float(np.median(rel)), w_mean_end=float(np.mean(z['syn_w'])))))
 
 
 def cmd_selftest(_a):
@@ -324,9 +408,12 @@ def main():
     r.add_argument('--spikes')
     an = sub.add_parser('analyze')
     an.add_argument('files', nargs='+')
+    an.add_argument('--table', action='store_true', help='a markdown table (file names *_static_sN / *_stdp_sN)')
+    rp = sub.add_parser('replay')
+    rp.add_argument('file')
     sub.add_parser('selftest')
     a = ap.parse_args()
-    {'run': cmd_run, 'analyze': cmd_analyze, 'selftest': cmd_selftest}[a.cmd](a)
+    {'run': cmd_run, 'analyze': cmd_analyze, 'replay': cmd_replay, 'selftest': cmd_selftest}[a.cmd](a)
 
 
 if __name__ == '__main__':
