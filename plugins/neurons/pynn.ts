@@ -108,7 +108,7 @@ function f32x4(): PynnScheme {
   };
 }
 
-/** The table: one entry per PyNN cell type. (No HH_cond_exp: there is no NEST hh_cond_exp_traub here.) */
+/** The table: one entry per PyNN cell type. (No HH_cond_exp: the Python front end maps it onto hh_cond_exp_traub itself.) */
 export const pynnCells = {
   IF_curr_exp: cell({
     nest: iafPscExp,
