@@ -1,7 +1,7 @@
 import { ParameterError } from '../../../core/errors.js';
 import type { SynapseModel, ProjectionInfo } from '../../../core/plugin.js';
 import type { Params } from '../../../core/schema.js';
-import type { StdpRule, StdpRuleDefinition } from './rule.js';
+import type { StdpRuleDefinition } from './rule.js';
 import { delayHandlerPlugin, type DelayHandler, type StdpDelayHandler } from './handler.js';
 import { dendriticHandler } from './dendritic.js';
 import { axonalHandler } from './axonal.js';
