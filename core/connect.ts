@@ -198,11 +198,12 @@ function synapseBytes(d: ProjectionDraw): { steady: number; peak: number; detail
   const tgtIndex = targets <= 65536 ? 2 : 4;
   const columns = Object.keys(d.syn.perSynapse ?? {}).length;
   const delayBytes = perEdgeDelay ? (split ? 4 : 2) : 0;
-  const steady = tgtIndex + (storedWeight ? 4 : 0) + delayBytes + 8 * columns;
+  const state = d.syn.model.stateBytesPerSynapse ?? 0;
+  const steady = tgtIndex + (storedWeight ? 4 : 0) + delayBytes + 8 * columns + state;
   // A scalar weight stored per synapse takes over the 32-bit source indices' bytes (EdgeBuffer.freeze).
   const reused = storedWeight && !perEdgeWeight && srcIndex === 4 ? 4 : 0;
   const build = srcIndex + (perEdgeWeight ? 4 : 0) + delayBytes + 8 * columns - reused;
-  const parts = [`target index ${tgtIndex} B`, ...(storedWeight ? ['weight 4 B'] : []), ...(perEdgeDelay ? [split ? 'delay and its axonal part 4 B' : 'delay 2 B'] : []), ...(columns ? [`${columns} synapse parameters × 8 B`] : []), `while building ${build} B more`];
+  const parts = [`target index ${tgtIndex} B`, ...(storedWeight ? ['weight 4 B'] : []), ...(perEdgeDelay ? [split ? 'delay and its axonal part 4 B' : 'delay 2 B'] : []), ...(columns ? [`${columns} synapse parameters × 8 B`] : []), ...(state ? [`runtime state ${state} B`] : []), `while building ${build} B more`];
   return { steady, peak: steady + build, detail: parts.join(', ') };
 }
 

@@ -421,7 +421,7 @@ class EligibilityRuntime implements NeuromodulatedRuntime, TriggerListener {
   /** The table's target index, weight and delay, and w and c in float64. */
   bytesPerSynapse(): number {
     const t = this.info.table;
-    return t.target.BYTES_PER_ELEMENT + (t.weight ? 4 : 0) + 16 + (t.delay ? 2 : 0);
+    return t.target.BYTES_PER_ELEMENT + (t.weight ? 4 : 0) + STATE_BYTES_PER_SYNAPSE + (t.delay ? 2 : 0);
   }
 
   neuronBytes(): number {
@@ -482,6 +482,9 @@ function findTransmitter(info: ProjectionInfo, where: string): VolumeTransmitter
   throw new ParameterError(where, 'vt', gid, 'the node id of a volume_transmitter of this network (sim.create(\'volume_transmitter\').gid), as NEST\'s vt');
 }
 
+/** w and c, float64 per synapse, beside the table's float32 weight. */
+const STATE_BYTES_PER_SYNAPSE = 16;
+
 /**
  * Make a synapse model from an eligibility-trace rule, with NEST's stdp_dopamine_synapse timing: updates at
  * every pre spike and at every trigger of the volume transmitter the projection names in `vt`. A user's rule is
@@ -498,6 +501,7 @@ export function neuromodulatedSynapse(def: EligibilityRuleDefinition): SynapseMo
     },
     plastic: true,
     perSynapseWeight: true,
+    stateBytesPerSynapse: STATE_BYTES_PER_SYNAPSE,
     create(info: ProjectionInfo): SynapseRuntime {
       const where = `${def.name} (projection ${info.id}: population ${info.source.id} -> ${info.target.id})`;
       def.check?.(info.params, where);

@@ -2,7 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSimulator, builtinPlugins, ParameterError, Simulator } from '../../../index.js';
+import { createSimulator, builtinPlugins, ParameterError, Simulator, SERVICE } from '../../../index.js';
+import { fixedMemory } from '../../../core/memory.js';
 import { neuromodulatedSynapse, stdpDopamineSynapseRule, type NeuromodulatedRuntime } from '../../../plugins/synapses/index.js';
 import { runWorkers } from '../../../parallel/workers.js';
 import { runSingle, spikePairs } from '../../parallel/helpers.js';
@@ -160,6 +161,32 @@ describe('stdp_dopamine_synapse: parameters', () => {
     fails(() => sim.connect(a, sim.create('volume_transmitter'), 'all_to_all', { delay: { distribution: 'uniform', min: 1, max: 2 } }), 'delay');
     // It receives only.
     fails(() => sim.connect(sim.create('volume_transmitter'), a), 'post');
+  });
+});
+
+describe('stdp_dopamine_synapse: memory', () => {
+  it("the estimate made before building counts the runtime's float64 w and c beside the table", () => {
+    const described = new Simulator({ plugins: builtinPlugins, dt, describeOnly: true, services: [{ token: SERVICE.memory, value: fixedMemory(5e6, 'test budget') }] });
+    const many = described.create('iaf_psc_exp', 2000);
+    const vt0 = described.create('volume_transmitter');
+    described.connect(many, vt0, 'all_to_all', { delay: 1 });
+    let message = '';
+    try {
+      described.connect(many, many, 'all_to_all', { synapse_model: 'stdp_dopamine_synapse', delay: 1, vt: vt0.gid });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    const m = /× (\d+) B \(target index 2 B, weight 4 B, runtime state 16 B, while building (\d+) B more\)/.exec(message);
+    expect(m, message).not.toBeNull();
+    // What a built projection of the same kind holds per synapse is no more than the estimate's steady part.
+    const sim = createSimulator({ dt });
+    const a = sim.create('iaf_psc_exp', 20);
+    const vt = sim.create('volume_transmitter');
+    sim.connect(a, vt, 'all_to_all', { delay: 1 });
+    const proj = sim.connect(a, a, 'all_to_all', { synapse_model: 'stdp_dopamine_synapse', delay: 1, vt: vt.gid });
+    sim.simulate(1);
+    expect(proj!.bytesPerSynapse()).toBe(22);
+    expect(Number(m![1]) - Number(m![2])).toBeGreaterThanOrEqual(proj!.bytesPerSynapse());
   });
 });
 
