@@ -1,10 +1,11 @@
 import { ParameterError, formatValue } from './errors.js';
-import type { parseConn, parseSyn } from './connect.js';
+import { synapseOptions, takePerSynapseParams, takeSplitDelay, type parseConn, type parseSyn } from './connect.js';
+import type { PluginRegistry } from './registry.js';
 import { BYTES_PER, type StateComponent } from './component.js';
 import { FLOAT32_RANGE, fitsFloat32 } from './memory.js';
 import { Device, Population, Projection, type HandleOwner } from './handles.js';
 import type { ResourceComponent } from './component.js';
-import { knownNames, type Params, type ParamSchema } from './schema.js';
+import { knownNames, resolveParams, type Params, type ParamSchema } from './schema.js';
 
 // The checks the network runs on its arguments before it builds anything.
 
@@ -107,4 +108,17 @@ export function checkAttach(handle: unknown, c: ResourceComponent<unknown> | und
   if (!c || typeof c !== 'object' || typeof c.name !== 'string') {
     throw new ParameterError('attach', 'component', c, 'a component (defineResource(name)) that a system of this simulator queries');
   }
+}
+
+/**
+ * A parsed syn_spec checked and resolved: NEST's split delay and the per-synapse parameters taken out, the keys
+ * checked against the model, its options chosen and its shared parameters resolved.
+ */
+export function resolveSyn(where: string, syn: ReturnType<typeof parseSyn>, postModel: string, registry: PluginRegistry): { options: Record<string, string>; params: Params } {
+  const checkSplit = takeSplitDelay(syn);
+  checkSpecKeys(where, 'syn_spec', syn.rest, ['synapse_model', 'weight', 'delay', ...Object.keys(syn.model.options ?? {})], Object.keys(syn.model.params), syn.model.name, postModel);
+  const options = synapseOptions(where, syn.model, syn.rest, registry);
+  checkSplit(where, options, registry);
+  takePerSynapseParams(where, syn);
+  return { options, params: resolveParams(where, syn.model.params, syn.rest) };
 }

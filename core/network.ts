@@ -5,25 +5,21 @@ import { knownNames, resolveParams, type Params } from './schema.js';
 import { allocateState, heapArena, isStateComponent, type ResourceComponent } from './component.js';
 import { MAX_NODES, MemoryLedger, formatCount, isMpiRank, type MemoryBudget } from './memory.js';
 import { SpecLog } from './spec-log.js';
-import { checkAttach, checkDeviceSetKeys, checkFloat32Initial, checkGeneratorLink, checkSpecKeys, checkStartStop, describeNotNode, neuronBytes, splitExtraParams, takeWeightRecorder } from './network-checks.js';
+import { checkAttach, checkDeviceSetKeys, checkFloat32Initial, checkGeneratorLink, checkSpecKeys, checkStartStop, describeNotNode, neuronBytes, resolveSyn, splitExtraParams, takeWeightRecorder } from './network-checks.js';
 import { C, type DeviceLink } from './components.js';
 import { SERVICE, type Clock, type RandomStreams, type Services } from './services.js';
 import { blockOf } from './partition.js';
 import { assignState, checkStateArray, delayToSteps, isNumberArray } from './values.js';
-import { drawProjection, parseConn, parseSyn, synapseOptions, takePerSynapseParams, takeSplitDelay, type ConnSpec, type SynSpec } from './connect.js';
+import { drawProjection, parseConn, parseSyn, type ConnSpec, type SynSpec } from './connect.js';
 import { Population, PopulationView, Device, Projection, type HandleOwner, type Node, type NodeOf } from './handles.js';
 import type { CheckedModel, CreateOptions, CreateParams } from './model-types.js';
 import type { ValueSpec } from './distributions.js';
 import type { SimWorld } from './world.js';
 import { pluginId, type PluginRegistry } from './registry.js';
-import type { RunStats } from './stats.js';
+import { now, type RunStats } from './stats.js';
 import type { NeuronModel, StateArray, CommRuntime, RecorderRuntime } from './plugin.js';
 import type { SimEvents } from './events.js';
 import type { NetworkSpec } from './spec.js';
-
-function now(): number {
-  return performance.now() / 1000;
-}
 
 /**
  * The build-time network: creates populations, projections and devices as entities of the world, checks
@@ -262,14 +258,9 @@ export class Network implements HandleOwner {
     const syn = parseSyn(this.registry, synSpec);
     const where = `connect ${conn.rule.name}/${syn.model.name} (population ${pre.id} -> ${post.id})`;
     const recorder = takeWeightRecorder(where, syn.rest, this);
-    const checkSplit = takeSplitDelay(syn);
     checkSpecKeys(where, 'conn_spec', conn.rest, ['rule', 'allow_autapses', 'allow_multapses'], Object.keys(conn.rule.params), `rule ${conn.rule.name}`);
-    checkSpecKeys(where, 'syn_spec', syn.rest, ['synapse_model', 'weight', 'delay', ...Object.keys(syn.model.options ?? {})], Object.keys(syn.model.params), syn.model.name, post.model);
+    const { options, params: synParams } = resolveSyn(where, syn, post.model, this.registry);
     const ruleParams = resolveParams(where, conn.rule.params, conn.rest);
-    const options = synapseOptions(where, syn.model, syn.rest, this.registry);
-    checkSplit(where, options, this.registry);
-    takePerSynapseParams(where, syn);
-    const synParams = resolveParams(where, syn.model.params, syn.rest);
     const id = this.projections.length;
     const table = drawProjection({ id, pre, post, conn, ruleParams, syn, random: this.random, dt: this.clock.dt, seed: this.random.seed, where, describeOnly: this.describeOnly, memory: this.memory });
     const eid = this.world.create('projection', `projection ${id} (${syn.model.name}, population ${pre.id} -> ${post.id})`);

@@ -1,16 +1,12 @@
 import { SpikeworksError } from './errors.js';
 import { STEP_PHASES, SLICE_PHASES, type Phase, type SystemContext, type SystemPlugin, type SystemRunner } from './contracts/system.js';
 import { MAX_BLOCK_STEPS } from './systems/update.js';
-import type { PhaseTimes } from './stats.js';
+import { now, type PhaseTimes } from './stats.js';
 
 interface Prepared {
   system: SystemPlugin;
   runner: SystemRunner;
   entities: readonly number[];
-}
-
-function now(): number {
-  return performance.now() / 1000;
 }
 
 const ALL_PHASES: readonly Phase[] = [...STEP_PHASES, ...SLICE_PHASES];

@@ -1,5 +1,10 @@
 import type { Projection } from './handles.js';
 
+/** Wall time in seconds, for the phase timers. */
+export function now(): number {
+  return performance.now() / 1000;
+}
+
 /** Phase timers of seed 003's Evolve / Propagate / sync split (plus user control systems), in seconds of wall time. */
 export interface PhaseTimes {
   update: number;

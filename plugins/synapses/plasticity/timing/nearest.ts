@@ -1,7 +1,6 @@
 import { ParameterError } from '../../../../core/errors.js';
-import type { ParamSchema } from '../../../../core/schema.js';
-import type { TimingDependence, TimingRule, TraceSpec } from './types.js';
-import { postTau, type PostTauSource } from './pair.js';
+import type { TimingDependence, TraceSpec } from './types.js';
+import { SpikePair, pairParams, postTau, type PostTauSource } from './pair.js';
 
 /**
  * Nearest-neighbour spike pairing (Morrison, Diesmann & Gerstner 2008, Fig. 7), NEST's three schemes:
@@ -18,48 +17,25 @@ export type NearestScheme = 'symmetric' | 'presynaptic-centred' | 'restricted';
 
 const SCHEMES: readonly NearestScheme[] = ['symmetric', 'presynaptic-centred', 'restricted'];
 
-class NearestPair implements TimingRule {
-  readonly relative = true;
-  readonly traces: readonly TraceSpec[];
-  constructor(scheme: NearestScheme, fromZero: boolean, tauPlus: number, tauMinus: number, readonly aPlus: number, readonly aMinus: number) {
-    const centred = scheme === 'presynaptic-centred';
-    const restricted = scheme === 'restricted';
-    this.traces = [
-      { name: 'x', side: 'pre', tau: tauPlus, readAt: 'post', pairing: centred ? 'all-to-all' : 'nearest', consumed: centred || restricted, initial: !centred && fromZero ? 1 : 0 },
-      { name: 'y', side: 'post', tau: tauMinus, readAt: 'pre', pairing: 'nearest', consumed: restricted },
-    ];
-  }
-  ltpAmp(): number {
-    return this.aPlus;
-  }
-  ltpTrace(pre: number): number {
-    return pre;
-  }
-  ltdAmp(): number {
-    return this.aMinus;
-  }
-  ltdTrace(post: number): number {
-    return post;
-  }
+/** x and y of a scheme; pairing as the pair rule's (SpikePair) once the traces say how they pair. */
+function nearestTraces(scheme: NearestScheme, fromZero: boolean, tauPlus: number, tauMinus: number): TraceSpec[] {
+  const centred = scheme === 'presynaptic-centred';
+  const restricted = scheme === 'restricted';
+  return [
+    { name: 'x', side: 'pre', tau: tauPlus, readAt: 'post', pairing: centred ? 'all-to-all' : 'nearest', consumed: centred || restricted, initial: !centred && fromZero ? 1 : 0 },
+    { name: 'y', side: 'post', tau: tauMinus, readAt: 'pre', pairing: 'nearest', consumed: restricted },
+  ];
 }
-
-const amp = (doc: string) => ({ unit: '', default: 0.01, min: 0, doc });
 
 export function nearestPair(opts: { scheme?: NearestScheme; tauMinus?: PostTauSource; fromZero?: boolean } = {}): TimingDependence {
   const scheme = opts.scheme ?? 'symmetric';
   if (!SCHEMES.includes(scheme)) throw new ParameterError('nearestPair', 'scheme', scheme, `one of ${SCHEMES.join(', ')}`);
   const from = opts.tauMinus ?? 'synapse';
   const fromZero = opts.fromZero ?? true;
-  const params: ParamSchema = {
-    tau_plus: { unit: 'ms', default: 20, min: 0, exclusiveMin: true, doc: 'time constant of the presynaptic trace (potentiation window)' },
-    ...(from === 'synapse' ? { tau_minus: { unit: 'ms', default: 20, min: 0, exclusiveMin: true, doc: 'time constant of the postsynaptic trace (depression window)' } } : {}),
-    A_plus: amp('potentiation amplitude, a fraction of w_max - w_min'),
-    A_minus: amp('depression amplitude, a fraction of w_max - w_min'),
-  };
   return {
     name: `nearestPair_${scheme}`,
-    params,
+    params: pairParams(from),
     ltpNeedsPre: true,
-    build: (p, target, where) => new NearestPair(scheme, fromZero, p.tau_plus, postTau(from, 'tau_minus', p, target, where), p.A_plus, p.A_minus),
+    build: (p, target, where) => new SpikePair(p.A_plus, p.A_minus, nearestTraces(scheme, fromZero, p.tau_plus, postTau(from, 'tau_minus', p, target, where))),
   };
 }

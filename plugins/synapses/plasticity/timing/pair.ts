@@ -16,15 +16,14 @@ export function postTau(from: PostTauSource, name: string, p: Params, target: Pa
  * depresses by A_minus·y, y the postsynaptic trace (tau_minus). A_plus and A_minus are fractions of the
  * weight range, as in PyNN.
  */
-class SpikePair implements TimingRule {
+export class SpikePair implements TimingRule {
   readonly relative = true;
-  readonly traces: readonly TraceSpec[];
-  constructor(tauPlus: number, tauMinus: number, readonly aPlus: number, readonly aMinus: number) {
-    this.traces = [
-      { name: 'x', side: 'pre', tau: tauPlus, readAt: 'post' },
-      { name: 'y', side: 'post', tau: tauMinus, readAt: 'pre' },
-    ];
-  }
+  /** x and y, all-to-all unless given otherwise (nearest-neighbour pairing declares its own). */
+  constructor(
+    readonly aPlus: number,
+    readonly aMinus: number,
+    readonly traces: readonly TraceSpec[],
+  ) {}
   ltpAmp(): number {
     return this.aPlus;
   }
@@ -44,17 +43,24 @@ const amp = (doc: string) => ({ unit: '', default: 0.01, min: 0, doc });
 /** `tauMinus: 'neuron'` reads tau_minus from the target neuron, as NEST does; the default is PyNN's synapse parameter. */
 export function spikePair(opts: { tauMinus?: PostTauSource } = {}): TimingDependence {
   const from = opts.tauMinus ?? 'synapse';
-  const params: ParamSchema = {
+  return {
+    name: 'spikePair',
+    params: pairParams(from),
+    ltpNeedsPre: true,
+    build: (p, target, where) => new SpikePair(p.A_plus, p.A_minus, [
+      { name: 'x', side: 'pre', tau: p.tau_plus, readAt: 'post' },
+      { name: 'y', side: 'post', tau: postTau(from, 'tau_minus', p, target, where), readAt: 'pre' },
+    ]),
+  };
+}
+
+/** A pair rule's parameters: tau_plus, tau_minus unless the neuron holds it, and the two amplitudes. */
+export function pairParams(from: PostTauSource): ParamSchema {
+  return {
     tau_plus: { unit: 'ms', default: 20, min: 0, exclusiveMin: true, doc: 'time constant of the presynaptic trace (potentiation window)' },
     ...(from === 'synapse' ? { tau_minus: { unit: 'ms', default: 20, min: 0, exclusiveMin: true, doc: 'time constant of the postsynaptic trace (depression window)' } } : {}),
     A_plus: amp('potentiation amplitude, a fraction of w_max - w_min'),
     A_minus: amp('depression amplitude, a fraction of w_max - w_min'),
-  };
-  return {
-    name: 'spikePair',
-    params,
-    ltpNeedsPre: true,
-    build: (p, target, where) => new SpikePair(p.tau_plus, postTau(from, 'tau_minus', p, target, where), p.A_plus, p.A_minus),
   };
 }
 
