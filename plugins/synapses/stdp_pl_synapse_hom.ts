@@ -1,5 +1,6 @@
 import type { StdpRule, StdpRuleDefinition } from './plasticity/rule.js';
 import { plasticSynapse, neuronTau, checkNonNegativeWeight } from './plasticity/synapse.js';
+import { FixedPower } from './plasticity/weight/power.js';
 
 /**
  * NEST's stdp_pl_synapse_hom (Morrison et al. 2007), parameters shared by the whole projection:
@@ -12,17 +13,19 @@ class PowerLawRule implements StdpRule {
   readonly tauPostSlow = 0;
   readonly tauPostHom = 0;
   readonly postHomInitial = 0;
+  private readonly power: FixedPower;
   constructor(
     readonly tauPre: number,
     readonly tauPost: number,
     readonly lambda: number,
     readonly alpha: number,
     readonly mu: number,
-  ) {}
+  ) {
+    this.power = new FixedPower(mu);
+  }
   onPost(w: number, pre: number): number {
-    // w^mu as exp(mu ln w): V8's Math.pow with a fractional exponent costs about twice as much; the
-    // two agree to a few 1e-16 relative. ln 0 = -Infinity gives exp(-Infinity) = 0 = 0^mu (mu > 0).
-    const wmu = this.mu === 0 ? 1 : Math.exp(this.mu * Math.log(w));
+    // w^mu from tables (weight/power.ts): within a few 1e-16 of NEST's std::pow, at a sixth of Math.pow's cost.
+    const wmu = this.mu === 0 ? 1 : this.power.of(w);
     return w + this.lambda * wmu * pre;
   }
   /** onPost(w, 0) = w + lambda w^mu * 0 = w for every finite w >= 0 (w^mu is finite): no pow needed. */

@@ -1,5 +1,6 @@
 import { ParameterError } from '../../../../core/errors.js';
 import type { ParamSchema, Params } from '../../../../core/schema.js';
+import { FixedPower } from './power.js';
 
 /**
  * The weight half of an STDP mechanism (PyNN's STDPWeightDependence): how a potentiation or depression
@@ -134,12 +135,15 @@ export function gutig(): WeightDependence {
 
 /**
  * NEST's stdp_pl_synapse_hom (Morrison et al. 2007): w + A w^mu K, w − A w K; no upper bound by default.
- * w^mu as exp(mu ln w), as the built-in rule computes it (ln 0 = −Infinity gives 0 = 0^mu for mu > 0).
+ * w^mu from the same tables as the built-in rule (weight/power.ts), so that the two compute the same bits.
  */
 class PowerLaw implements WeightRule {
-  constructor(readonly wmin: number, readonly wmax: number, readonly mu: number) {}
+  private readonly power: FixedPower;
+  constructor(readonly wmin: number, readonly wmax: number, readonly mu: number) {
+    this.power = new FixedPower(mu);
+  }
   potentiate(w: number, A: number, K: number): number {
-    const wmu = this.mu === 0 ? 1 : Math.exp(this.mu * Math.log(w));
+    const wmu = this.mu === 0 ? 1 : this.power.of(w);
     const nw = w + A * wmu * K;
     // Written so that NaN passes through as in NEST's unclipped formula.
     return nw > this.wmax ? this.wmax : nw;
