@@ -191,7 +191,8 @@ function synapseBytes(d: ProjectionDraw): { steady: number; peak: number; detail
   const split = d.syn.split;
   const perEdgeDelay = split ? typeof split.axonal !== 'number' || typeof split.dendritic !== 'number' : typeof d.syn.delay !== 'number';
   const storedWeight = perEdgeWeight || d.syn.model.perSynapseWeight;
-  const srcIndex = d.pre.size <= 65536 ? 2 : 4;
+  // A scalar weight stored per synapse is written into the bytes of 32-bit source indices (EdgeBuffer.keepScalarWeight).
+  const srcIndex = d.pre.size > 65536 || (storedWeight && !perEdgeWeight) ? 4 : 2;
   // The table's target width (EdgeBuffer.freeze): 16 bits up to 65536 targets on this rank (a described
   // network: on the largest share of the ranks it will run on).
   const targets = d.describeOnly ? Math.ceil(d.post.size / (d.memory?.ranks ?? 1)) : d.post.localCount;
@@ -200,7 +201,6 @@ function synapseBytes(d: ProjectionDraw): { steady: number; peak: number; detail
   const delayBytes = perEdgeDelay ? (split ? 4 : 2) : 0;
   const state = d.syn.model.stateBytesPerSynapse ?? 0;
   const steady = tgtIndex + (storedWeight ? 4 : 0) + delayBytes + 8 * columns + state;
-  // A scalar weight stored per synapse takes over the 32-bit source indices' bytes (EdgeBuffer.freeze).
   const reused = storedWeight && !perEdgeWeight && srcIndex === 4 ? 4 : 0;
   const build = srcIndex + (perEdgeWeight ? 4 : 0) + delayBytes + 8 * columns - reused;
   const parts = [`target index ${tgtIndex} B`, ...(storedWeight ? ['weight 4 B'] : []), ...(perEdgeDelay ? [split ? 'delay and its axonal part 4 B' : 'delay 2 B'] : []), ...(columns ? [`${columns} synapse parameters × 8 B`] : []), ...(state ? [`runtime state ${state} B`] : []), `while building ${build} B more`];
@@ -280,7 +280,7 @@ export function drawProjection(d: ProjectionDraw): SynapseTable | null {
   });
   if (d.describeOnly) return null;
   for (const c of columns) edges.addColumn(c.name, c.perEdge);
-  if (weight.hom !== null && syn.model.perSynapseWeight) edges.fillWeight = weight.hom;
+  if (weight.hom !== null && syn.model.perSynapseWeight) edges.keepScalarWeight(weight.hom);
   edges.weightOf = weight.perEdge;
   edges.delayOf = delay.perEdge;
   if (split) edges.axonalOf = split.axonalOf;

@@ -36,6 +36,15 @@ function countRows(src: Uint16Array | Uint32Array, E: number, rowStart: Uint32Ar
 }
 
 /**
+ * a.fill(v) as a plain loop: V8's TypedArray fill with a non-zero double took 18 ns per element here (2.9 s of
+ * hpc-benchmark scale 2's 8.5 s edge build), the loop well under 1 ns.
+ */
+function fillFloat32(a: Float32Array, v: number): void {
+  const x = Math.fround(v);
+  for (let i = 0; i < a.length; i++) a[i] = x;
+}
+
+/**
  * The common case of freeze: targets arrived in order as run lengths, no per-edge weights or delays. Each edge
  * goes to the next free slot of its source row; walking targets in order leaves every row sorted.
  */
@@ -85,6 +94,16 @@ export class EdgeBuffer implements EdgeSink {
   ) {
     this.runs = new Uint32Array(targetCount);
     this.src = new Grow<Uint32Array | Uint16Array>(sourceCount <= 65536 ? u16 : u32);
+  }
+
+  /**
+   * Store the scalar weight w per synapse (fillWeight). The source indices are then kept at 32 bits whatever the
+   * source count, so that freeze writes the weights into their spent bytes: a fresh weight array would cost 4 B
+   * per synapse more at the build's peak, and its first touch (page faults) was most of a plastic table's freeze.
+   */
+  keepScalarWeight(w: number): void {
+    this.fillWeight = w;
+    if (this.src.length === 0 && this.src.data instanceof Uint16Array) this.src = new Grow<Uint32Array | Uint16Array>(u32);
   }
 
   /** Store a per-edge value of synapse parameter `name`; the table's `params[name]` holds them in CSR order. */
@@ -210,10 +229,12 @@ export class EdgeBuffer implements EdgeSink {
     }
     let sign: SynapseTable['sign'] = homWeight >= 0 ? 'ex' : 'in';
     if (!w && this.fillWeight !== null) {
-      // The source indices are spent: where they are 32 bits wide and fill their buffer exactly, their bytes
+      // The source indices are spent: where they are 32 bits wide (keepScalarWeight), their bytes
       // become the weights, so a plastic table's build peaks at its own size (hpc-benchmark's E→E at scale 30).
-      const reuse = src instanceof Uint32Array && src.length === E && src.byteOffset === 0;
-      const filled = (reuse ? new Float32Array(src.buffer, 0, E) : new Float32Array(E)).fill(this.fillWeight);
+      // A buffer longer than E (grown by doubling) is kept whole: its untouched tail holds no memory pages.
+      const reuse = src instanceof Uint32Array && src.byteOffset === 0;
+      const filled = reuse ? new Float32Array(src.buffer, 0, E) : new Float32Array(E);
+      fillFloat32(filled, this.fillWeight);
       this.src = new Grow<Uint32Array | Uint16Array>(u16);
       this.tgt = null;
       this.delays = null;

@@ -1,20 +1,34 @@
 import type { ConnectionRule } from '../../core/plugin.js';
 import { ParameterError } from '../../core/errors.js';
 import { Stream } from '../../core/rng.js';
-import { forbidsAutapses, indexDraw, indexRange, streamPurpose } from './common.js';
+import { forbidsAutapses, indexRange, streamPurpose } from './common.js';
 
 /**
  * Draw the K sources of target t into `picked`: uniform over [0, N), skipping t itself when autapses are
  * forbidden and already chosen sources when multapses are (rejection over the `chosen` bitmap, which is
- * cleared again before returning).
+ * cleared again before returning). The numbers are indexDraw's on this stream (common.ts); its xoshiro128**
+ * step (core/rng.ts nextUint32) is written out here with the state in locals, because loading and storing
+ * the four state words per draw was most of the cost of building a large network's edges.
  */
 function drawIndegreeRow(
   state: Uint32Array, N: number, limit: number, inverse: number, K: number, t: number, noAutapse: boolean, chosen: Uint8Array | null, picked: Int32Array,
 ): void {
+  let s0 = state[0], s1 = state[1], s2 = state[2], s3 = state[3];
   for (let k = 0; k < K; k++) {
     let s: number;
     for (;;) {
-      s = indexDraw(state, N, limit, inverse);
+      const m = Math.imul(s1, 5);
+      const x = Math.imul((m << 7) | (m >>> 25), 9) >>> 0;
+      const shifted = s1 << 9;
+      const n2 = s2 ^ s0;
+      const n3 = s3 ^ s1;
+      s1 ^= n2;
+      s0 ^= n3;
+      s2 = n2 ^ shifted;
+      s3 = (n3 << 11) | (n3 >>> 21);
+      if (x >= limit) continue;
+      const r = x - Math.floor(x * inverse) * N;
+      s = r < 0 ? r + N : r >= N ? r - N : r;
       if (noAutapse && s === t) continue;
       if (chosen !== null && chosen[s] === 1) continue;
       break;
@@ -22,6 +36,10 @@ function drawIndegreeRow(
     if (chosen !== null) chosen[s] = 1;
     picked[k] = s;
   }
+  state[0] = s0;
+  state[1] = s1;
+  state[2] = s2;
+  state[3] = s3;
   if (chosen !== null) for (let k = 0; k < K; k++) chosen[picked[k]] = 0;
 }
 

@@ -24,6 +24,34 @@ describe('fixed_indegree', () => {
     expect([...new Set(inDegrees(e, 20))]).toEqual([8]);
     expect(countMultapses(e, 5)).toBeGreaterThan(0);
   });
+  it("draws each target's sources from its own stream with Stream.integer, rejections included (the graph of the rule as documented)", () => {
+    const seed = 21;
+    const N = 700;
+    const K = 350;
+    for (const [autapses, multapses] of [[false, false], [true, true], [true, false]]) {
+      const sim = createSimulator({ seed });
+      const pop = sim.create(model, N);
+      const proj = sim.connect(pop, pop, { rule: 'fixed_indegree', indegree: K, allow_autapses: autapses, allow_multapses: multapses })!;
+      const e = edgesOf(proj);
+      const got = Array.from({ length: N }, () => [] as number[]);
+      for (let k = 0; k < e.src.length; k++) got[e.tgt[k]].push(e.src[k]);
+      const stream = new Stream(seed, 'connect/0', 0);
+      for (let t = 0; t < N; t++) {
+        stream.reseed(seed, 'connect/0', pop.firstGid + t);
+        const want: number[] = [];
+        const chosen = new Set<number>();
+        while (want.length < K) {
+          const s = stream.integer(N);
+          if ((!autapses && s === t) || (!multapses && chosen.has(s))) continue;
+          chosen.add(s);
+          want.push(s);
+        }
+        want.sort((a, b) => a - b);
+        got[t].sort((a, b) => a - b);
+        if (got[t].join() !== want.join()) expect(`target ${t}: ${got[t].join()}`).toBe(`target ${t}: ${want.join()}`);
+      }
+    }
+  });
 });
 
 describe('fixed_outdegree', () => {
