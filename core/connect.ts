@@ -197,9 +197,11 @@ function synapseBytes(d: ProjectionDraw): { steady: number; peak: number; detail
   // network: on the largest share of the ranks it will run on).
   const targets = d.describeOnly ? Math.ceil(d.post.size / (d.memory?.ranks ?? 1)) : d.post.localCount;
   const tgtIndex = targets <= 65536 ? 2 : 4;
-  const columns = Object.keys(d.syn.perSynapse ?? {}).length;
+  const perSynapseNames = Object.keys(d.syn.perSynapse ?? {});
+  const columns = perSynapseNames.length;
   const delayBytes = perEdgeDelay ? (split ? 4 : 2) : 0;
-  const state = d.syn.model.stateBytesPerSynapse ?? 0;
+  const declared = d.syn.model.stateBytesPerSynapse ?? 0;
+  const state = typeof declared === 'function' ? declared(perSynapseNames) : declared;
   const steady = tgtIndex + (storedWeight ? 4 : 0) + delayBytes + 8 * columns + state;
   const reused = storedWeight && !perEdgeWeight && srcIndex === 4 ? 4 : 0;
   const build = srcIndex + (perEdgeWeight ? 4 : 0) + delayBytes + 8 * columns - reused;

@@ -113,8 +113,11 @@ export interface SynapseModel extends PluginBase {
   readonly options?: Record<string, SynapseOption>;
   /** Whether weights must be stored per synapse even when given as a scalar (plastic rules change them). */
   readonly perSynapseWeight: boolean;
-  /** Bytes per synapse the model's runtime keeps beside the table (e.g. float64 state), for the memory estimate. */
-  readonly stateBytesPerSynapse?: number;
+  /**
+   * Bytes per synapse the model's runtime keeps beside the table (e.g. float64 state), for the memory estimate;
+   * a function when they depend on which parameters a projection gives per synapse (their names).
+   */
+  readonly stateBytesPerSynapse?: number | ((perSynapse: readonly string[]) => number);
   /**
    * Parameters a syn_spec may give per connection, as arrays or distributions like weights (NEST's
    * per-synapse values); the others take one number per projection. Their values reach the runtime in

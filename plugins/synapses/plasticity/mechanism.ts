@@ -41,6 +41,8 @@ export interface MechanismOptions {
   translate?: (p: Params) => Params;
   check?: StdpRuleDefinition['check'];
   checkWeight?: StdpRuleDefinition['checkWeight'];
+  /** Handler state per synapse beyond the table, in bytes (StdpRuleDefinition.stateBytesPerSynapse). */
+  stateBytesPerSynapse?: number;
 }
 
 /** The handler slots, in the order the doc above gives them, with the StdpRule field each fills. */
@@ -186,6 +188,7 @@ export function stdpMechanism(opts: MechanismOptions): StdpRuleDefinition {
     params,
     check: opts.check,
     checkWeight: opts.checkWeight,
+    ...(opts.stateBytesPerSynapse ? { stateBytesPerSynapse: opts.stateBytesPerSynapse } : {}),
     build(p: Params, targetParams: Params, where: string): StdpRule {
       const q = translate(p);
       const td = timing.build(q, targetParams, where);
@@ -258,6 +261,8 @@ function nestNearest(name: string, scheme: NearestScheme, pairing: string): Stdp
     params: stdpSynapseRule.params,
     translate: (p) => ({ tau_plus: p.tau_plus, A_plus: p.lambda, A_minus: p.alpha * p.lambda, mu_plus: p.mu_plus, mu_minus: p.mu_minus, w_min: 0, w_max: p.Wmax }),
     checkWeight: checkNonNegativeWeight,
+    // The presynaptic-centred Kplus adds up but pairs once: the dendritic handler keeps it per synapse (float64).
+    stateBytesPerSynapse: scheme === 'presynaptic-centred' ? 8 : 0,
   });
 }
 

@@ -71,6 +71,8 @@ export interface StdpRuleDefinition {
    * for error messages.
    */
   build(p: Params, targetParams: Params, where: string): StdpRule;
+  /** Bytes per synapse the rule's handler state takes beside the table (e.g. a per-synapse trace), for the memory estimate. */
+  readonly stateBytesPerSynapse?: number;
   /** Parameters a connection may give per synapse (arrays or distributions in syn_spec), NEST's per-connection values. */
   readonly perSynapseParams?: readonly string[];
   /**

@@ -34,6 +34,10 @@ export function plasticSynapse(def: StdpRuleDefinition): SynapseModel {
     plastic: true,
     perSynapseWeight: true,
     ...(def.perSynapseParams ? { perSynapseParams: def.perSynapseParams } : {}),
+    // The dendritic handler keeps x per synapse (float64) when parameters are given per synapse, and the
+    // rate of its decay too when tau_plus is one of them (dendritic.ts, kSyn and rateOf).
+    stateBytesPerSynapse: (perSynapse: readonly string[]) =>
+      perSynapse.length > 0 ? 8 + (perSynapse.includes('tau_plus') ? 8 : 0) : def.stateBytesPerSynapse ?? 0,
     options: {
       delay_handler: {
         plugin: 'delay_handler',

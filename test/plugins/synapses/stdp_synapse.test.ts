@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { createSimulator, builtinPlugins, ParameterError } from '../../../index.js';
-import { forcer, slaveNeuron } from './plasticity/helpers.js';
+import { estimatedAndBuiltBytes, forcer, slaveNeuron } from './plasticity/helpers.js';
 
 /**
  * stdp_synapse's per-connection parameters (NEST keeps tau_plus, lambda, alpha, mu_plus, mu_minus and Wmax in
@@ -97,6 +97,19 @@ describe('stdp_synapse: parameters per synapse', () => {
     expect(drawn[0]).not.toBe(fixed[0]);
     expect(() => run({ lambda: { distribution: 'uniform', min: -1, max: -0.5 } })).toThrow(/lambda.*drawn/);
     expect(() => run({ Wmax: [100, -1] })).toThrow(/Wmax\[1\]/);
+  });
+
+  it("the memory estimate counts the per-synapse values and the handler's per-synapse x (and its rate with tau_plus) as the built table holds them", () => {
+    const syn = { synapse_model: 'stdp_synapse', weight: 30, delay: 1 };
+    const both = estimatedAndBuiltBytes(syn, (n) => ({ lambda: new Float64Array(n).fill(0.01), tau_plus: { distribution: 'uniform', min: 10, max: 30 } }));
+    // 2 B target, 4 B weight, 2 × 8 B values, 8 B x and 8 B its decay rate.
+    expect(both.built).toBe(38);
+    expect(both.estimated, both.detail).toBe(38);
+    const lambdaOnly = estimatedAndBuiltBytes(syn, (n) => ({ lambda: new Float64Array(n).fill(0.01) }));
+    expect(lambdaOnly.built).toBe(22);
+    expect(lambdaOnly.estimated, lambdaOnly.detail).toBe(22);
+    const shared = estimatedAndBuiltBytes(syn);
+    expect(shared.estimated, shared.detail).toBe(shared.built);
   });
 
   it('refusals name the parameter: wrong array length, the axonal handler, the _hom model', () => {

@@ -1,4 +1,5 @@
-import { createSimulator, builtinPlugins, type GeneratorModel, type DeviceTargets, type Plugin, type Population, type Simulator } from '../../../../index.js';
+import { createSimulator, builtinPlugins, Simulator, SERVICE, type GeneratorModel, type DeviceTargets, type Plugin, type Population } from '../../../../index.js';
+import { fixedMemory } from '../../../../core/memory.js';
 
 /**
  * A generator that makes neurons fire at chosen steps: one huge, very short current pulse two steps
@@ -143,4 +144,28 @@ export function ulp32(x: number): number {
   const a = Math.abs(Math.fround(x));
   if (a === 0) return 1.4e-45;
   return 2 ** (Math.floor(Math.log2(a)) - 23);
+}
+
+/**
+ * Bytes per synapse of an all-to-all projection among n neurons with this syn_spec: as the memory estimate
+ * made before building states them (its steady part, from the refusal of a described network too big for a
+ * tiny budget) and as the built projection holds them (a run of 20 neurons).
+ */
+export function estimatedAndBuiltBytes(syn: Record<string, unknown>, perSynapse: (count: number) => Record<string, unknown> = () => ({})): { estimated: number; built: number; detail: string } {
+  const n = 2000;
+  const described = new Simulator({ plugins: builtinPlugins, dt: 0.1, describeOnly: true, services: [{ token: SERVICE.memory, value: fixedMemory(5e6, 'test budget') }] });
+  const many = described.create('iaf_psc_exp', n);
+  let message = '';
+  try {
+    described.connect(many, many, 'all_to_all', { ...syn, ...perSynapse(n * n) });
+  } catch (e) {
+    message = (e as Error).message;
+  }
+  const m = /× (\d+) B \((.*), while building (\d+) B more\)/.exec(message);
+  if (!m) throw new Error(`no estimate in: ${message}`);
+  const sim = createSimulator({ dt: 0.1 });
+  const a = sim.create('iaf_psc_exp', 20);
+  const proj = sim.connect(a, a, 'all_to_all', { ...syn, ...perSynapse(20 * 20) })!;
+  sim.simulate(1);
+  return { estimated: Number(m[1]) - Number(m[3]), built: proj.bytesPerSynapse(), detail: m[2] };
 }

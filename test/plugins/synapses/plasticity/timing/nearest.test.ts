@@ -4,7 +4,7 @@ import { plasticSynapse } from '../../../../../plugins/synapses/plasticity/synap
 import { stdpMechanism } from '../../../../../plugins/synapses/plasticity/mechanism.js';
 import { nearestPair } from '../../../../../plugins/synapses/plasticity/timing/nearest.js';
 import { additive } from '../../../../../plugins/synapses/plasticity/weight/dependences.js';
-import { forcer, pairNet, slaveNeuron } from '../helpers.js';
+import { estimatedAndBuiltBytes, forcer, pairNet, slaveNeuron } from '../helpers.js';
 
 /**
  * NEST's stdp_nn_symm_synapse, stdp_nn_pre_centered_synapse and stdp_nn_restr_synapse through a simulator,
@@ -196,4 +196,15 @@ describe('nearest-neighbour synapses in a recurrent network', () => {
       expect(moved).toBeGreaterThan(0.9 * w.length);
     });
   }
+});
+
+describe('nearest-neighbour models: memory', () => {
+  it("the estimate counts stdp_nn_pre_centered_synapse's per-synapse Kplus (8 B) as the built table holds it; the others keep none", () => {
+    const pre = estimatedAndBuiltBytes({ synapse_model: 'stdp_nn_pre_centered_synapse', weight: 30, delay: 1 });
+    expect(pre.built).toBe(14);
+    expect(pre.estimated, pre.detail).toBe(14);
+    const symm = estimatedAndBuiltBytes({ synapse_model: 'stdp_nn_symm_synapse', weight: 30, delay: 1 });
+    expect(symm.built).toBe(6);
+    expect(symm.estimated, symm.detail).toBe(6);
+  });
 });
