@@ -21,6 +21,17 @@ describe('workers backend: weights, delays and plasticity', () => {
         workers: i === 0 ? [2, 3] : [3],
       }))
     : [{ label: 'static E→E (stdp_synapse not registered)', params: { NE: 400, NI: 100, eeModel: 'static_synapse' }, workers: [2, 3] }];
+  if (stdp?.perSynapseParams?.includes('lambda')) {
+    // NEST's per-connection values: drawn per synapse from streams per target, so each rank draws its own share.
+    variants.push({
+      label: 'E→E stdp_synapse with lambda and tau_plus drawn per synapse (dendritic delay)',
+      params: {
+        NE: 400, NI: 100, eeModel: 'stdp_synapse',
+        eeParams: { alpha: 1.05, Wmax: 90, lambda: { distribution: 'uniform', min: 0.005, max: 0.02 }, tau_plus: { distribution: 'uniform', min: 10, max: 30 } },
+      },
+      workers: [2],
+    });
+  }
 
   for (const v of variants) {
     it(`distributed weights and delays (0.5–3 ms), ${v.label}: spikes and final weights identical for 1 process and ${v.workers.join(', ')} workers`, async () => {
