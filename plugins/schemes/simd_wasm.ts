@@ -4,6 +4,8 @@ import { RingBuffer, type AnyRing } from '../../core/ringbuffer.js';
 import type { Node } from '../../core/equations/ir.js';
 import { module, op, I32, V128 } from '../integrators/wasm/assembler.js';
 import { wasm, KernelMemory, RowCopier, type StepFn } from '../integrators/wasm/runtime.js';
+import { SCATTER_BATCH_BYTES, TableAdopter } from '../integrators/wasm/scatter.js';
+import type { AdoptedTable, SynapseTable } from '../../core/contracts/synapse.js';
 import { EXP, rounding, type LaneType, type Program } from './simd_program.js';
 
 /**
@@ -45,6 +47,8 @@ const ISA: Record<LaneType, Isa> = {
 /** Ring rows a population can hold in its memory, and at most this many bytes of them (reserved; touched rows only). */
 const RING_SLOTS = 64;
 const RING_BYTES = 1 << 28;
+/** Room for the static tables a float32 population scatters itself into its ring (reserved like the ring; 16 million synapses). */
+const TABLE_BYTES = 1 << 26;
 
 /** Byte addresses in a population's memory; `A`: bytes of one padded state array. */
 export function simdLayout(n: number, k: number, lane: LaneType, nConsts: number) {
@@ -57,7 +61,11 @@ export function simdLayout(n: number, k: number, lane: LaneType, nConsts: number
   const scratch = consts + 16 * nConsts;
   const ring = scratch + 3 * A;
   const ringSlots = n > 0 ? Math.min(RING_SLOTS, Math.floor(RING_BYTES / (3 * A))) : 0;
-  return { pad, A, records, consts, scratch, ring, ringSlots, bytes: ring + 3 * A * ringSlots };
+  // Float32 lanes take static tables into their memory (TableAdopter): the WebAssembly scatter adds in float32 as the ring holds.
+  const batchAt = ring + 3 * A * ringSlots;
+  const tableBytes = lane === 'f32' && n > 0 ? TABLE_BYTES : 0;
+  const tablesAt = batchAt + (tableBytes > 0 ? SCATTER_BATCH_BYTES : 0);
+  return { pad, A, records, consts, scratch, ring, ringSlots, batchAt, tablesAt, tableBytes, bytes: tablesAt + tableBytes };
 }
 
 /** The constants a program reads, in the order the module addresses them (16 bytes each). */
@@ -230,6 +238,7 @@ export function simdKernel(p: Program, lane: LaneType, ctx: KernelContext): Neur
   const rows = new RowCopier(new View(buffer), n, g.scratch / bytes, g.scratch / bytes + g.pad, g.scratch / bytes + 2 * g.pad);
   let ownRing: AnyRing | null = null;
   let len = 0;
+  const adopter = g.tableBytes > 0 ? new TableAdopter(mem.memory, buffer, g.batchAt, g.tablesAt, g.tableBytes) : null;
   return {
     ...NO_PRIVATE_STATE,
     generated: true,
@@ -249,6 +258,10 @@ export function simdKernel(p: Program, lane: LaneType, ctx: KernelContext): Neur
           readerClears: true,
         });
         return ownRing;
+      },
+      adoptTable(table: SynapseTable, ring: AnyRing): AdoptedTable | undefined {
+        if (!adopter || ring !== ownRing) return undefined;
+        return adopter.adopt(table, ring, g.ring, g.ring + bytes * len);
       },
     },
   } as NeuronKernel & { generated: boolean };

@@ -5,7 +5,7 @@ import { restoreArray } from '../../../core/saved-state.js';
 import { refractorySteps } from '../../neurons/propagators.js';
 import { module, op, I32, V128 } from './assembler.js';
 import { wasm, KernelMemory, RowCopier, type StepFn } from './runtime.js';
-import { scatterKernel } from './scatter.js';
+import { SCATTER_BATCH_BYTES, TableAdopter } from './scatter.js';
 import { stepThrough } from '../../../core/slices.js';
 
 /**
@@ -194,8 +194,6 @@ const RING_BYTES = 1 << 28;
  * does not fit is scattered by the synapse model in TypeScript instead. 64 MiB is 16 million synapses.
  */
 const TABLE_BYTES = 1 << 26;
-/** Spikes one scatter call takes (sources and steps, int32). */
-const BATCH = 4096;
 
 /** Where everything of a group of n neurons sits in its memory, and how big the memory is. */
 function groupLayout(n: number) {
@@ -205,7 +203,7 @@ function groupLayout(n: number) {
   // ring rows are `pad` long, so the last group of quads reads and clears its own row only
   const ringSlots = n > 0 ? Math.min(RING_SLOTS, Math.floor(RING_BYTES / (12 * pad))) : 0;
   const batchAt = at.ring + 12 * pad * ringSlots;
-  const tablesAt = batchAt + 8 * BATCH;
+  const tablesAt = batchAt + SCATTER_BATCH_BYTES;
   return { pad, A4, at, ringSlots, batchAt, tablesAt, bytes: tablesAt + TABLE_BYTES };
 }
 
@@ -254,10 +252,6 @@ export function createCondExpEulerF32x4Wasm(ctx: KernelContext, inputScale = 1):
   CONSTS.forEach((name, i) => constMemory.fill(constValues[name], 4 * i, 4 * i + 4));
   const run = (k: StepFn, nSteps: number) => k(end, nSteps);
   const fallback = new Int32Array(Math.max(1, n));
-  let tablesUsed = 0;
-  let scatter: StepFn | null = null;
-  const batchSrc = new Int32Array(buffer, batchAt, BATCH);
-  const batchStep = new Int32Array(buffer, batchAt + 4 * BATCH, BATCH);
   const ownRingOf = (slots: number): RingBuffer<Float32Array> | undefined => {
     if (slots > ringSlots) return undefined;
     const len = pad * slots;
@@ -271,45 +265,11 @@ export function createCondExpEulerF32x4Wasm(ctx: KernelContext, inputScale = 1):
     });
     return ownRing;
   };
+  const adopter = new TableAdopter(memory, buffer, batchAt, tablesAt, TABLE_BYTES);
   const adoptTable = (table: SynapseTable, ring: AnyRing): AdoptedTable | undefined => {
-    if (!ownRing || ring !== ownRing || table.weight || table.delay) return undefined;
-    const rowStartBytes = 4 * (table.sourceCount + 1);
-    const bytesNeeded = rowStartBytes + 4 * table.count + 15;
-    if (tablesUsed + bytesNeeded > TABLE_BYTES) return undefined;
-    const rowStartAt = tablesAt + tablesUsed;
-    const targetAt = (rowStartAt + rowStartBytes + 15) & ~15;
-    tablesUsed = targetAt + 4 * table.count - tablesAt;
-    const rowStart = new Uint32Array(buffer, rowStartAt, table.sourceCount + 1);
-    const target = new Uint32Array(buffer, targetAt, table.count);
-    rowStart.set(table.rowStart);
-    target.set(table.target);
-    scatter ??= scatterKernel(memory);
-    const kernel = scatter;
+    if (!ownRing || ring !== ownRing) return undefined;
     const len = ownRing.n * ownRing.slots;
-    const channelAt = at.ring + (table.homWeight >= 0 ? 0 : 4 * len);
-    const { slots } = ownRing;
-    const rowBytes = 4 * ownRing.n;
-    const delay = table.homDelay;
-    const w = table.homWeight;
-    const run = (count: number) => kernel(batchAt, batchAt + 4 * BATCH, count, rowStartAt, targetAt, channelAt, slots, rowBytes, delay, w);
-    return {
-      table: { ...table, rowStart, target },
-      deliver(src: number, step: number) {
-        batchSrc[0] = src;
-        batchStep[0] = step;
-        run(1);
-      },
-      deliverBatch(srcs: Int32Array, steps: Int32Array, count: number) {
-        for (let done = 0; done < count; done += BATCH) {
-          const m = Math.min(BATCH, count - done);
-          for (let j = 0; j < m; j++) {
-            batchSrc[j] = srcs[done + j];
-            batchStep[j] = steps[done + j];
-          }
-          run(m);
-        }
-      },
-    };
+    return adopter.adopt(table, ownRing, at.ring, at.ring + 4 * len);
   };
   const kernelObj: NeuronKernel = {
     update(_step: number, ring: AnyRing, off: number, spikes: Int32Array): number {

@@ -1,5 +1,6 @@
 import { module, op, I32, F32 } from './assembler.js';
 import { wasm, type StepFn } from './runtime.js';
+import type { AdoptedTable, SynapseTable } from '../../../core/contracts/synapse.js';
 
 /**
  * Spike propagation into a float32 ring inside a WebAssembly memory: a static table with one weight and
@@ -58,4 +59,73 @@ let compiled: object | null = null;
 export function scatterKernel(memory: object): StepFn {
   compiled ??= new wasm.Module(buildScatter());
   return new wasm.Instance(compiled, { env: { mem: memory } }).exports.step as StepFn;
+}
+
+/** Spikes one scatter call takes (sources and steps, int32). */
+export const SCATTER_BATCH = 4096;
+/** Bytes of the batch buffer a TableAdopter needs at `batchAt`. */
+export const SCATTER_BATCH_BYTES = 8 * SCATTER_BATCH;
+
+/**
+ * Static tables (one weight, one delay) copied into a kernel's memory and scattered there by `scatterKernel`
+ * into the kernel's own float32 ring: the adoptTable capability of the WebAssembly neuron kernels. Tables go
+ * into `tableBytes` at `tablesAt` (reserved: only what is copied takes memory); one that does not fit is
+ * left to the synapse model (adopt returns undefined).
+ */
+export class TableAdopter {
+  private used = 0;
+  private scatter: StepFn | null = null;
+  private readonly batchSrc: Int32Array;
+  private readonly batchStep: Int32Array;
+  constructor(
+    private readonly memory: object,
+    private readonly buffer: ArrayBuffer,
+    private readonly batchAt: number,
+    private readonly tablesAt: number,
+    private readonly tableBytes: number,
+  ) {
+    this.batchSrc = new Int32Array(buffer, batchAt, SCATTER_BATCH);
+    this.batchStep = new Int32Array(buffer, batchAt + 4 * SCATTER_BATCH, SCATTER_BATCH);
+  }
+
+  /** `exAt`, `inhAt`: byte addresses of the ring's channels in the memory; its rows are `ring.n` float32 long. */
+  adopt(table: SynapseTable, ring: { readonly n: number; readonly slots: number }, exAt: number, inhAt: number): AdoptedTable | undefined {
+    if (table.weight || table.delay) return undefined;
+    const rowStartBytes = 4 * (table.sourceCount + 1);
+    if (this.used + rowStartBytes + 4 * table.count + 15 > this.tableBytes) return undefined;
+    const rowStartAt = this.tablesAt + this.used;
+    const targetAt = (rowStartAt + rowStartBytes + 15) & ~15;
+    this.used = targetAt + 4 * table.count - this.tablesAt;
+    const rowStart = new Uint32Array(this.buffer, rowStartAt, table.sourceCount + 1);
+    const target = new Uint32Array(this.buffer, targetAt, table.count);
+    rowStart.set(table.rowStart);
+    target.set(table.target);
+    const kernel = (this.scatter ??= scatterKernel(this.memory));
+    const channelAt = table.homWeight >= 0 ? exAt : inhAt;
+    const { slots } = ring;
+    const rowBytes = 4 * ring.n;
+    const delay = table.homDelay;
+    const w = table.homWeight;
+    const { batchAt, batchSrc, batchStep } = this;
+    const stepAt = batchAt + 4 * SCATTER_BATCH;
+    const run = (count: number) => kernel(batchAt, stepAt, count, rowStartAt, targetAt, channelAt, slots, rowBytes, delay, w);
+    return {
+      table: { ...table, rowStart, target },
+      deliver(src: number, step: number) {
+        batchSrc[0] = src;
+        batchStep[0] = step;
+        run(1);
+      },
+      deliverBatch(srcs: Int32Array, steps: Int32Array, count: number) {
+        for (let done = 0; done < count; done += SCATTER_BATCH) {
+          const m = Math.min(SCATTER_BATCH, count - done);
+          for (let j = 0; j < m; j++) {
+            batchSrc[j] = srcs[done + j];
+            batchStep[j] = steps[done + j];
+          }
+          run(m);
+        }
+      },
+    };
+  }
 }
