@@ -256,6 +256,7 @@ export function stdpMechanism(opts: MechanismOptions): StdpRuleDefinition {
   const tracePath = opts.tracePath ?? 'auto';
   if (tracePath !== 'auto' && tracePath !== 'general') throw new ParameterError(name, 'tracePath', tracePath, "'auto' or 'general'");
   let shape: [unknown, unknown] | undefined;
+  let generalShape: unknown[] | undefined;
   return {
     name,
     doc: opts.doc ?? `STDP mechanism: ${timing.name} timing dependence x ${weight.name} weight dependence`,
@@ -285,7 +286,13 @@ export function stdpMechanism(opts: MechanismOptions): StdpRuleDefinition {
       }
       if (slots === undefined) {
         checkGeneralRule(td, why, where);
-        if (!generalDone) finishGeneral();
+        const halves = [Object.getPrototypeOf(td), Object.getPrototypeOf(wd)];
+        if (!generalDone) {
+          finishGeneral();
+          generalShape = halves;
+        } else if (generalShape![0] !== halves[0] || generalShape![1] !== halves[1]) {
+          throw new ParameterError(where, 'rule', name, 'halves that build rules of one class per mechanism');
+        }
         return new General(td, wd, why);
       }
       if (!prototypeDone) {
