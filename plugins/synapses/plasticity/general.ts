@@ -7,6 +7,7 @@ import type { StdpRule } from './rule.js';
 import type { TraceSpec } from './timing/types.js';
 import { plasticTarget } from './handler.js';
 import { kernelFor } from './specialise.js';
+import { DecayTable } from './decay.js';
 
 /**
  * The dendritic handler's general trace path: any number of all-to-all exponential traces, each with its
@@ -33,6 +34,9 @@ export class GeneralState {
   readonly postRate: Float64Array;
   readonly preInc: Float64Array;
   readonly postInc: Float64Array;
+  /** exp(−k·rate) for the first step counts, per pre and post trace (DecayTable: the bits of the exp it replaces). */
+  readonly preTab: Float64Array[];
+  readonly postTab: Float64Array[];
   /** Every trace's value just before the spike being applied, by trace id: what the rule reads. */
   readonly values: Float64Array;
   /** Pre traces just before the current presynaptic spike (one per pre trace, shared by its row). */
@@ -64,6 +68,8 @@ export class GeneralState {
     this.postRate = Float64Array.from(post, (e) => dt / e.t.tau);
     this.preInc = Float64Array.from(pre, (e) => e.t.increment ?? 1);
     this.postInc = Float64Array.from(post, (e) => e.t.increment ?? 1);
+    this.preTab = pre.map((e) => new DecayTable(dt, e.t.tau).table);
+    this.postTab = post.map((e) => new DecayTable(dt, e.t.tau).table);
     this.values = new Float64Array(traces.length);
     this.preBefore = new Float64Array(this.nPre);
     this.lastPre = new Int32Array(nSource).fill(-1);
@@ -209,11 +215,17 @@ function generalPreSpike(
   const preRate = st.preRate;
   const postRate = st.postRate;
   const postInc = st.postInc;
+  const preTab = st.preTab;
+  const postTab = st.postTab;
   const v = st.values;
   const pre = st.pre;
   const pb = src * nPre;
   const preBefore = st.preBefore;
-  for (let p = 0; p < nPre; p++) preBefore[p] = hasPrev ? pre[pb + p] * Math.exp(-(t - tPrev) * preRate[p]) : 0;
+  for (let p = 0; p < nPre; p++) {
+    const dk = t - tPrev;
+    const tab = preTab[p];
+    preBefore[p] = hasPrev ? pre[pb + p] * (dk < tab.length ? tab[dk] : Math.exp(-dk * preRate[p])) : 0;
+  }
   const cap = st.cap;
   const mask = st.mask;
   const head = st.head;
@@ -240,7 +252,10 @@ function generalPreSpike(
       for (let e = first + 1; e <= upper; e++) {
         const slot = base + ((hd + e) & mask);
         const dp = hStep[slot] + d - tPrev;
-        for (let p = 0; p < nPre; p++) v[preIds[p]] = pre[pb + p] * Math.exp(-dp * preRate[p]);
+        for (let p = 0; p < nPre; p++) {
+          const tab = preTab[p];
+          v[preIds[p]] = pre[pb + p] * (dp < tab.length ? tab[dp] : Math.exp(-dp * preRate[p]));
+        }
         for (let q = 0; q < nPost; q++) v[postIds[q]] = hist[slot * nPost + q] - postInc[q];
         w = rule.potentiateAt!(w, v);
       }
@@ -256,7 +271,10 @@ function generalPreSpike(
     if (iK >= 0) {
       const slot = base + ((hd + iK) & mask);
       const dk = T - hStep[slot];
-      for (let q = 0; q < nPost; q++) v[postIds[q]] = hist[slot * nPost + q] * Math.exp(-dk * postRate[q]);
+      for (let q = 0; q < nPost; q++) {
+        const tab = postTab[q];
+        v[postIds[q]] = hist[slot * nPost + q] * (dk < tab.length ? tab[dk] : Math.exp(-dk * postRate[q]));
+      }
     } else {
       const dk = T - bStep[j];
       for (let q = 0; q < nPost; q++) v[postIds[q]] = baseVals[j * nPost + q] * (dk <= 0 ? 1 : Math.exp(-dk * postRate[q]));
