@@ -315,6 +315,27 @@ describe('general path: refusals name the trace or parameter and what is allowed
   });
 });
 
+describe('general path: memory', () => {
+  it('a source silent for 10 s while its target fires 600 times: the history stays bounded, nothing per synapse beyond target and weight', () => {
+    const post: number[] = [];
+    for (let t = 120; t < 90000; t += 150) post.push(t);
+    const pre = [100, 100000];
+    const d = 15;
+    const net = pairNet({ dt, pre, post, synapse: { synapse_model: 'stdp_two_timescale_synapse', ...p, weight: W0, delay: d * dt }, extraPlugins: [twoTimescaleSynapse] });
+    net.sim.simulate(10010);
+    const rt = net.sim.projections.find((q) => q.synapseModel.plastic)!.runtime!;
+    // 16-bit target + float32 weight: the traces live per neuron.
+    expect(net.sim.projections.find((q) => q.synapseModel.plastic)!.bytesPerSynapse()).toBe(6);
+    // 600 entries would need a 1024-entry history (12 kB); the flush keeps it at 32 (2 pre traces, 1 post trace).
+    expect(rt.neuronBytes!()).toBe(1 * (8 + 2 * 8) + 1 * (12 + 8 + 32 * (4 + 8)));
+    const ref = replay(pre, post.map((t) => t + d));
+    const w = net.weights()[0];
+    expect(w).toBeGreaterThan(W0);
+    // The flush stores the weight once more as float32: a few roundings apart from the replay's sequence.
+    expect(Math.abs(w - ref)).toBeLessThanOrEqual(1e-6 * (ref - W0) + 4 * 2 ** (Math.floor(Math.log2(ref)) - 23));
+  });
+});
+
 describe('general path in a checkpoint', () => {
   function build() {
     const sim = createSimulator({ seed: 7, plugins: [...builtinPlugins, twoTimescaleSynapse] });
