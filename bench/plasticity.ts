@@ -9,6 +9,8 @@
  * With --kernels it times the plastic kernels alone instead (benchKernels: ns per synapse event):
  *
  *   npx tsx bench/plasticity.ts --kernels [--n 2000] [--rate 12.7] [--steps 3000]
+ *
+ * (the last two kernel rows are rules on the general trace path).
  */
 import { pathToFileURL } from 'node:url';
 import { resolvePresetParams, cubaStatic, cubaStdp, type Preset } from '../presets/index.js';
@@ -17,7 +19,38 @@ import { Simulator } from '../core/simulator.js';
 import type { ProjectionInfo, SynapseModel, SynapseRuntime, SynapseTable } from '../core/plugin.js';
 import { RingBuffer } from '../core/ringbuffer.js';
 import { resolveParams } from '../core/schema.js';
-import { stdpSynapse, stdpPlSynapseHom, stdpTripletSynapse, tripletAuryn } from '../plugins/synapses/index.js';
+import { stdpSynapse, stdpPlSynapseHom, stdpTripletSynapse, tripletAuryn, plasticSynapse, stdpMechanism, gutig, additive, type TimingDependence, type TraceSpec } from '../plugins/synapses/index.js';
+
+/**
+ * Two rules on the general trace path (plasticity/general.ts), for its cost next to the slot kernels: a pair
+ * rule × Gütig forced onto it (traces x, y; stdp_synapse's defaults, mu 1), and potentiation on two timescales (pre traces of 10 and 50 ms
+ * both read at post spikes, y read at pre spikes) × additive, which only that path runs.
+ */
+function generalTiming(twoPre: boolean): TimingDependence {
+  const ms = (d: number) => ({ unit: 'ms', default: d, min: 0, exclusiveMin: true, doc: 'time constant' });
+  const amp = { unit: '', default: 0.01, min: 0, doc: 'amplitude' };
+  return {
+    name: twoPre ? 'twoTimescaleBench' : 'pairGeneralBench',
+    params: { tau_plus: ms(20), tau_slow: ms(50), A_plus: amp, A_slow: amp, A_minus: amp },
+    ltpNeedsPre: true,
+    build(p, target) {
+      const traces: TraceSpec[] = [
+        { name: 'x', side: 'pre', tau: p.tau_plus, readAt: 'post' },
+        { name: 'y', side: 'post', tau: target.tau_minus, readAt: 'pre' },
+        ...(twoPre ? [{ name: 'x_slow', side: 'pre', tau: p.tau_slow, readAt: 'post', increment: 0.5 } as const] : []),
+      ];
+      return {
+        relative: !twoPre, traces, ltpTerms: twoPre ? 2 : 1, ltdTerms: 1,
+        ltpAmpAt: (_v: Float64Array, i: number) => (i === 0 ? p.A_plus : p.A_slow),
+        ltpTraceAt: (v: Float64Array, i: number) => (i === 0 ? v[0] : v[2]),
+        ltdAmpAt: () => p.A_minus,
+        ltdTraceAt: (v: Float64Array) => v[1],
+      };
+    },
+  };
+}
+const pairGutigGeneral = plasticSynapse(stdpMechanism({ name: 'pair_gutig_general', timing: generalTiming(false), weight: gutig(), tracePath: 'general' }));
+const twoTimescaleGeneral = plasticSynapse(stdpMechanism({ name: 'two_timescale_general', timing: generalTiming(true), weight: additive() }));
 
 export interface PlasticityBenchRow {
   variant: 'static' | 'stdp-dendritic' | 'stdp-axonal';
@@ -165,6 +198,9 @@ export function benchKernels(opts: { n?: number; rate?: number; steps?: number }
     ['stdp_pl_synapse_hom', stdpPlSynapseHom, { lambda: 0.1, alpha: 0.0513, mu: 0.4, tau_plus: 15 }, 'axonal'],
     ['stdp_triplet_synapse', stdpTripletSynapse, { Wmax: 100 }, 'dendritic'],
     ['triplet_auryn', tripletAuryn, { Wmax: 100 }, 'axonal'],
+    // After the built-in rows, so that those run as before.
+    ['pair_gutig_general', pairGutigGeneral, { A_plus: 0.01, A_minus: 0.01, w_max: 100, mu_plus: 1, mu_minus: 1 }, 'dendritic'],
+    ['two_timescale_general', twoTimescaleGeneral, { A_plus: 0.1, A_slow: 0.05, A_minus: 0.1, w_max: 100 }, 'dendritic'],
   ];
   const rows: KernelBenchRow[] = [];
   for (const [name, model, params, handler] of cases) {

@@ -7,6 +7,7 @@ import type { StdpRule } from './rule.js';
 import { DecayTable, decayFactor } from './decay.js';
 import { plasticTarget, type DelayHandler } from './handler.js';
 import { kernelFor } from './specialise.js';
+import { generalRuntime } from './general.js';
 
 /**
  * NEST's delay semantics (the whole delay is dendritic): a presynaptic spike emitted at t reaches the
@@ -709,6 +710,8 @@ function preSpikePerSynapse(
 }
 
 const dendriticRuntime = (info: ProjectionInfo, rule: StdpRule, where: string): SynapseRuntime => {
+  // Traces that fit no slot live in arrays by trace id, with kernels of their own (general.ts).
+  if (rule.generalTraces) return generalRuntime(info, rule, where);
   const t = info.table;
   const pt = plasticTarget(info, where);
   const st = new DendriticState(t.sourceCount, info.target.localCount, pt.maxDelay, rule, info.dt);
@@ -782,4 +785,4 @@ const dendriticRuntime = (info: ProjectionInfo, rule: StdpRule, where: string): 
   };
 };
 
-export const dendriticHandler: DelayHandler = Object.assign(dendriticRuntime, { runsPairing: true, runsPerSynapse: true });
+export const dendriticHandler: DelayHandler = Object.assign(dendriticRuntime, { runsPairing: true, runsPerSynapse: true, runsGeneralTraces: true });

@@ -13,6 +13,8 @@ export type DelayHandler = ((info: ProjectionInfo, rule: StdpRule, where: string
   readonly runsPairing?: boolean;
   /** Runs rules with per-synapse parameters (StdpRule.onPostAt / onPreAt); a handler without it refuses them. */
   readonly runsPerSynapse?: boolean;
+  /** Runs rules on the general trace path (StdpRule.generalTraces); a handler without it refuses them. */
+  readonly runsGeneralTraces?: boolean;
 };
 
 /** A delay handler as a plugin: registered by name like a model, `createSimulator({ plugins: [...builtinPlugins, mine] })`. */

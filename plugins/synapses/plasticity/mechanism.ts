@@ -5,6 +5,7 @@ import type { TimingDependence, TimingRule, TraceSpec } from './timing/types.js'
 import type { WeightDependence, WeightRule } from './weight/dependences.js';
 import { methodCopy } from './specialise.js';
 import { checkNonNegativeWeight } from './synapse.js';
+import { checkGeneralTraces } from './general.js';
 import { spikePair } from './timing/pair.js';
 import { nearestPair, type NearestScheme } from './timing/nearest.js';
 import { triplet, tripletHomeostatic } from './timing/triplet.js';
@@ -26,6 +27,10 @@ import { tripletAurynRule } from '../triplet_auryn.js';
  * (an increment other than 1, a third trace of a kind) is refused with a ParameterError naming it.
  * Nearest-neighbour and consumed traces become the rule's `pairing`, which only the dendritic handler runs
  * (plasticSynapse refuses the others, naming the trace).
+ *
+ * A timing rule with the general methods (ltpTerms / ltpAmpAt / ..., timing/types.ts) whose traces do not
+ * fit the slots runs instead on the general trace path (general.ts): any number of all-to-all traces with
+ * any increment, kept in arrays by trace id; the dendritic handler runs it. Traces that fit keep the slots.
  */
 export interface MechanismOptions {
   timing: TimingDependence;
@@ -43,6 +48,11 @@ export interface MechanismOptions {
   checkWeight?: StdpRuleDefinition['checkWeight'];
   /** Handler state per synapse beyond the table, in bytes (StdpRuleDefinition.stateBytesPerSynapse). */
   stateBytesPerSynapse?: number;
+  /**
+   * 'auto' (the default): the handlers' slots when the traces fit them and the timing rule has the slot
+   * methods, else the general trace path. 'general': always the general path (to compare both on one rule).
+   */
+  tracePath?: 'auto' | 'general';
 }
 
 /** The handler slots, in the order the doc above gives them, with the StdpRule field each fills. */
@@ -132,11 +142,11 @@ class ComposedRule implements StdpRule {
   }
   onPost(w: number, pre: number, postSlowBefore: number): number {
     const td = this.td;
-    return this.wd.potentiate(w, td.ltpAmp(pre, postSlowBefore), td.ltpTrace(pre, postSlowBefore));
+    return this.wd.potentiate(w, td.ltpAmp!(pre, postSlowBefore), td.ltpTrace!(pre, postSlowBefore));
   }
   onPre(w: number, post: number, preSlowBefore: number, postHom: number): number {
     const td = this.td;
-    return this.wd.depress(w, td.ltdAmp(post, preSlowBefore, postHom), td.ltdTrace(post, preSlowBefore, postHom));
+    return this.wd.depress(w, td.ltdAmp!(post, preSlowBefore, postHom), td.ltdTrace!(post, preSlowBefore, postHom));
   }
 }
 
@@ -149,9 +159,65 @@ const variants = {
     const td = this.td;
     const wd = this.wd;
     const v = wd.potentiate(w, td.preLtpAmp!(post), td.preLtpTrace!(post));
-    return wd.depress(v, td.ltdAmp(post, preSlowBefore, postHom), td.ltdTrace(post, preSlowBefore, postHom));
+    return wd.depress(v, td.ltdAmp!(post, preSlowBefore, postHom), td.ltdTrace!(post, preSlowBefore, postHom));
   },
 };
+
+/**
+ * The rule of a composition on the general trace path: every trace's value by id goes to the timing rule,
+ * whose (A, K) terms the weight dependence applies in order. Copied per mechanism as ComposedRule is.
+ */
+class GeneralComposedRule implements StdpRule {
+  readonly tauPre = 0;
+  readonly tauPreSlow = 0;
+  readonly tauPost = 0;
+  readonly tauPostSlow = 0;
+  readonly tauPostHom = 0;
+  readonly postHomInitial = 0;
+  readonly pairing: PairingScheme | undefined = undefined;
+  readonly generalTraces: readonly TraceSpec[];
+  readonly ltpTerms: number;
+  readonly ltdTerms: number;
+  constructor(readonly td: TimingRule, readonly wd: WeightRule, readonly generalReason: string) {
+    this.generalTraces = td.traces;
+    this.ltpTerms = td.ltpTerms ?? 0;
+    this.ltdTerms = td.ltdTerms ?? 0;
+  }
+  potentiateAt(w: number, traces: Float64Array): number {
+    const td = this.td;
+    const wd = this.wd;
+    const n = this.ltpTerms;
+    for (let i = 0; i < n; i++) w = wd.potentiate(w, td.ltpAmpAt!(traces, i), td.ltpTraceAt!(traces, i));
+    return w;
+  }
+  depressAt(w: number, traces: Float64Array): number {
+    const td = this.td;
+    const wd = this.wd;
+    const n = this.ltdTerms;
+    for (let i = 0; i < n; i++) w = wd.depress(w, td.ltdAmpAt!(traces, i), td.ltdTraceAt!(traces, i));
+    return w;
+  }
+  /** The handlers' slot entry points: a general-path rule never runs there (the handler refuses it first). */
+  onPost(): number {
+    throw new Error('a rule on the general trace path updates through potentiateAt');
+  }
+  onPre(): number {
+    throw new Error('a rule on the general trace path updates through depressAt');
+  }
+}
+
+/** Whether a timing rule gives the general path's methods, and a ParameterError if it cannot run there. */
+function checkGeneralRule(td: TimingRule, why: string, where: string): void {
+  const missing = (['ltpAmpAt', 'ltpTraceAt', 'ltdAmpAt', 'ltdTraceAt'] as const).filter((m) => typeof td[m] !== 'function');
+  if (missing.length > 0) {
+    throw new ParameterError(where, 'timing rule', `without ${missing.join(', ')}`, `the general methods (ltpTerms, ltpAmpAt, ltpTraceAt, ltdTerms, ltdAmpAt, ltdTraceAt) for ${why}`);
+  }
+  for (const m of ['ltpTerms', 'ltdTerms'] as const) {
+    const n = td[m];
+    if (!Number.isInteger(n) || n! < 0) throw new ParameterError(where, `timing rule ${m}`, n, 'an integer >= 0 (how many (A, K) terms a spike applies)');
+  }
+  checkGeneralTraces(td.traces, where);
+}
 
 function unionParams(a: ParamSchema, b: ParamSchema, name: string): ParamSchema {
   for (const k of Object.keys(b)) {
@@ -181,7 +247,18 @@ export function stdpMechanism(opts: MechanismOptions): StdpRuleDefinition {
     if (wd.unpaired && timing.ltpNeedsPre) proto.onPostUnpaired = methodCopy(variants.onPostUnpaired, key);
     prototypeDone = true;
   };
+  // The general path's class, prepared at its first build likewise.
+  class General extends GeneralComposedRule {}
+  const generalProto = General.prototype as unknown as Record<string, unknown>;
+  let generalDone = false;
+  const finishGeneral = () => {
+    for (const m of ['potentiateAt', 'depressAt', 'onPost', 'onPre'] as const) generalProto[m] = methodCopy(GeneralComposedRule.prototype[m], key);
+    generalDone = true;
+  };
+  const tracePath = opts.tracePath ?? 'auto';
+  if (tracePath !== 'auto' && tracePath !== 'general') throw new ParameterError(name, 'tracePath', tracePath, "'auto' or 'general'");
   let shape: [unknown, unknown] | undefined;
+  let generalShape: unknown[] | undefined;
   return {
     name,
     doc: opts.doc ?? `STDP mechanism: ${timing.name} timing dependence x ${weight.name} weight dependence`,
@@ -193,7 +270,34 @@ export function stdpMechanism(opts: MechanismOptions): StdpRuleDefinition {
       const q = translate(p);
       const td = timing.build(q, targetParams, where);
       const wd = weight.build(q, td.relative, where);
-      const slots = mapTraces(td.traces, where);
+      let slots: Slots | undefined;
+      let why = "tracePath 'general'";
+      if (tracePath === 'auto') {
+        const slotMethods = typeof td.ltpAmp === 'function' && typeof td.ltpTrace === 'function' && typeof td.ltdAmp === 'function' && typeof td.ltdTrace === 'function';
+        const general = typeof td.ltpAmpAt === 'function';
+        try {
+          slots = mapTraces(td.traces, where);
+          if (!slotMethods) {
+            slots = undefined;
+            why = 'a timing rule without the slot methods (ltpAmp, ltpTrace, ltdAmp, ltdTrace)';
+          }
+        } catch (e) {
+          // Traces that fit no slot: the general path if the timing rule has its methods, else the slots' refusal.
+          if (!general || !(e instanceof ParameterError)) throw e;
+          why = `${e.parameter} (${String(e.value)}), which fits no slot`;
+        }
+      }
+      if (slots === undefined) {
+        checkGeneralRule(td, why, where);
+        const halves = [Object.getPrototypeOf(td), Object.getPrototypeOf(wd)];
+        if (!generalDone) {
+          finishGeneral();
+          generalShape = halves;
+        } else if (generalShape![0] !== halves[0] || generalShape![1] !== halves[1]) {
+          throw new ParameterError(where, 'rule', name, 'halves that build rules of one class per mechanism');
+        }
+        return new General(td, wd, why);
+      }
       if (!prototypeDone) {
         finish(td, wd);
         shape = [Object.getPrototypeOf(td), Object.getPrototypeOf(wd)];

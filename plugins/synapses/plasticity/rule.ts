@@ -1,4 +1,5 @@
 import type { ParamSchema, Params } from '../../../core/schema.js';
+import type { TraceSpec } from './timing/types.js';
 
 /**
  * The weight half of an STDP synapse: what happens to one synapse's weight when a pre- or a postsynaptic
@@ -52,6 +53,17 @@ export interface StdpRule {
    * `postHom` the postsynaptic rate trace.
    */
   onPre(w: number, post: number, preSlowBefore: number, postHom: number): number;
+  /**
+   * The general trace path (general.ts): traces that do not fit the five slots, kept in arrays indexed by
+   * trace id (the position in this list). When present, the slot fields above are unused, and a handler
+   * runs the rule only if it declares runsGeneralTraces; the weight then changes through potentiateAt /
+   * depressAt, which get every trace's value just before the spike, `traces[id]`.
+   */
+  readonly generalTraces?: readonly TraceSpec[];
+  /** Why the rule needs the general path, for messages (the trace that fits no slot). */
+  readonly generalReason?: string;
+  potentiateAt?(w: number, traces: Float64Array): number;
+  depressAt?(w: number, traces: Float64Array): number;
 }
 
 /** What a plastic synapse model declares: its parameters and how to build its rule for one projection. */

@@ -69,6 +69,9 @@ export function plasticSynapse(def: StdpRuleDefinition): SynapseModel {
       if (rule.pairing && !handler.runsPairing) {
         throw new ParameterError(where, 'delay_handler', name, `${able((h) => h.runsPairing, 'a handler that runs pairing schemes')}: ${rule.pairing.reason} needs a handler that runs nearest-neighbour pairing`);
       }
+      if (rule.generalTraces && !handler.runsGeneralTraces) {
+        throw new ParameterError(where, 'delay_handler', name, `${able((h) => h.runsGeneralTraces, 'a handler that runs the general trace path')}: ${rule.generalReason ?? 'the declared traces'} needs the general trace path (traces in arrays by id), which this handler does not run`);
+      }
       return handler(info, rule, where);
     },
   };
