@@ -247,8 +247,9 @@ function arrive(
 }
 
 /**
- * Postsynaptic spikes of step s: with a history, record each (applying the target's history to its column
- * first when it is full); without, facilitate every incoming synapse of each at once. Then advance its traces.
+ * Postsynaptic spikes of step s: with a history, record each (applying the older half of the target's
+ * history first when it is full); without, facilitate every incoming synapse of each at once. Then advance
+ * its traces.
  */
 function postSpikes(st: AxonalState, rule: StdpRule, spikes: Int32Array, count: number, s: number, weight: Float32Array, sign: number, decay: typeof decayFactor): void {
   const revStart = st.revStart;
@@ -270,9 +271,38 @@ function postSpikes(st: AxonalState, rule: StdpRule, spikes: Int32Array, count: 
     const dk = s - st.lastPost[j];
     const slowBefore = st.y2[j] * decay(st.dPostSlow.table, st.dPostSlow.rate, dk);
     const base = 2 * H * j;
-    // With room in the history only the entry is written; else the column is updated now, with the
-    // history's entries (each synapse those at or after its source's last arrival) and this spike last.
-    if (H > 0 && hCount[j] < H) {
+    if (H > 0) {
+      if (hCount[j] === H) {
+        // A full history: its older half is applied now, to the synapses whose source has not arrived since
+        // (the others replayed it at their arrival), and dropped; the newer half stays pending.
+        const m = Math.max(1, H >> 1);
+        const lim = hist[base + 2 * (m - 1)];
+        const lo = revStart[j];
+        const hi = revStart[j + 1];
+        for (let r = lo; r < hi; r++) {
+          const src = revSrc[r];
+          const la = lastArr[src];
+          if (la > lim) continue;
+          const k = revSyn[r];
+          let wk = weight[k];
+          let e = m;
+          while (e > 0 && hist[base + 2 * (e - 1)] >= la) e--;
+          for (; e < m; e++) {
+            const w = sign * wk;
+            const slow = hist[base + 2 * e + 1];
+            let w1: number;
+            if (la < 0) w1 = hasUnpaired ? rule.onPostUnpaired!(w, slow) : rule.onPost(w, 0, slow);
+            else {
+              const dp = hist[base + 2 * e] - la;
+              w1 = rule.onPost(w, dp === 0 ? x1[src] - 1 : x1[src] * (dp < preLen ? preTab[dp] : Math.exp(-dp * preRate)), slow);
+            }
+            wk = Math.fround(sign * w1); // stored as float32 after every event
+          }
+          weight[k] = wk;
+        }
+        hist.copyWithin(base, base + 2 * m, base + 2 * H);
+        hCount[j] = H - m;
+      }
       hist[base + 2 * hCount[j]] = s;
       hist[base + 2 * hCount[j] + 1] = slowBefore;
       hCount[j]++;
@@ -281,7 +311,6 @@ function postSpikes(st: AxonalState, rule: StdpRule, spikes: Int32Array, count: 
       tgt[b + 6] = tgt[b];
       tgt[b + 4] = slowBefore;
     } else {
-      const c = hCount[j];
       const lo = revStart[j];
       const hi = revStart[j + 1];
       // The column's weights are scattered over the table: gathered first in a loop of independent loads, so
@@ -290,24 +319,17 @@ function postSpikes(st: AxonalState, rule: StdpRule, spikes: Int32Array, count: 
       for (let r = lo; r < hi; r++) {
         const src = revSrc[r];
         const la = lastArr[src];
-        let e = c;
-        while (e > 0 && hist[base + 2 * (e - 1)] >= la) e--;
-        for (; e <= c; e++) {
-          const ps = e < c ? hist[base + 2 * e] : s;
-          const slow = e < c ? hist[base + 2 * e + 1] : slowBefore;
-          const w = sign * column[r - lo];
-          if (la < 0) {
-            // No arrival yet: the trace is 0 and the update only clamps w to its bounds, as Auryn's does.
-            column[r - lo] = sign * (hasUnpaired ? rule.onPostUnpaired!(w, slow) : rule.onPost(w, 0, slow));
-            continue;
-          }
-          const dp = ps - la;
-          const pre = dp === 0 ? x1[src] - 1 : x1[src] * (dp < preLen ? preTab[dp] : Math.exp(-dp * preRate));
-          column[r - lo] = sign * rule.onPost(w, pre, slow);
+        const w = sign * column[r - lo];
+        if (la < 0) {
+          // No arrival yet: the trace is 0 and the update only clamps w to its bounds, as Auryn's does.
+          column[r - lo] = sign * (hasUnpaired ? rule.onPostUnpaired!(w, slowBefore) : rule.onPost(w, 0, slowBefore));
+          continue;
         }
+        const dp = s - la;
+        const pre = dp === 0 ? x1[src] - 1 : x1[src] * (dp < preLen ? preTab[dp] : Math.exp(-dp * preRate));
+        column[r - lo] = sign * rule.onPost(w, pre, slowBefore);
       }
       for (let r = lo; r < hi; r++) weight[revSyn[r]] = column[r - lo];
-      hCount[j] = 0;
     }
     st.y1[j] = st.y1[j] * decay(st.dPost.table, st.dPost.rate, dk) + 1;
     st.y2[j] = slowBefore + 1;
