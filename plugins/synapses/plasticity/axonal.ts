@@ -20,6 +20,14 @@ import { splitRuntime } from './split.js';
  *
  * The kernel calls onPostSpikes every step after the target population's update; arrivals due at the
  * next step are applied there, so their weights are in the ring row before that step reads it.
+ *
+ * The facilitation is applied late, with the same bits: a post spike only appends (step, slow trace before
+ * it) to its target's short history, and each synapse replays the entries it has not seen (those at or after
+ * its source's last arrival) when its source's next spike reaches it, walking the row in table order. The
+ * column of a post spike is scattered over the whole table (a cache and TLB miss per synapse, most of the
+ * cost of a plastic step); the row is contiguous. A full history, a checkpoint and a read of the weights
+ * apply what is pending. The pre trace x1 of a source only changes at its arrivals, so the replay sees the
+ * values the post spike saw.
  */
 class AxonalState {
   readonly lastArr: Int32Array;
@@ -35,6 +43,24 @@ class AxonalState {
   readonly revSrc: Uint16Array | Uint32Array;
   /** One target's incoming weights, gathered before a post spike updates them (room for the longest column). */
   readonly column: Float32Array;
+  /** Post spikes each target keeps for late facilitation (0: each post spike updates its column at once). */
+  readonly H: number;
+  /** Per target, H entries of (step, slow post trace just before the spike), oldest first. */
+  readonly hist: Float64Array;
+  readonly hCount: Int32Array;
+  /**
+   * What an arrival reads of each of its targets, one 64-byte line per target: last post spike, y1, y3, the
+   * history's count, the slow trace of its newest entry (at the last post spike), the slow trace and step of
+   * the one before. Copies of the arrays above (which the post spikes and checkpoints use): an arrival makes
+   * one random access per synapse instead of five, and one or two pending post spikes need no more.
+   */
+  readonly tgt: Float64Array;
+  /**
+   * exp(-k dt / tau_pre) until it underflows (or 2^17 steps): a facilitation reads the pre trace a whole
+   * interspike interval after its jump, often past the 30 time constants of dPre, where exp would be called.
+   * Same expression as the fallback: same bits.
+   */
+  readonly preLong: Float64Array;
   readonly dPre: DecayTable;
   readonly dPreSlow: DecayTable;
   readonly dPost: DecayTable;
@@ -46,8 +72,10 @@ class AxonalState {
   qHead = 0;
   qTail = 0;
   lastHook = -1;
+  /** Sum of the lines an arrival touched first (kept so that the loads are not dropped). */
+  touched = 0;
 
-  constructor(rowStart: Uint32Array, target: TargetIndex, nSource: number, nTarget: number, rule: StdpRule, dt: number) {
+  constructor(rowStart: Uint32Array, target: TargetIndex, nSource: number, nTarget: number, rule: StdpRule, dt: number, history: number) {
     this.lastArr = new Int32Array(nSource).fill(-1);
     this.x1 = new Float64Array(nSource);
     this.x2 = new Float64Array(nSource);
@@ -73,11 +101,32 @@ class AxonalState {
         this.revSrc[r] = s;
       }
     }
+    this.H = history;
+    this.hist = new Float64Array(2 * history * nTarget);
+    this.hCount = new Int32Array(nTarget);
+    this.tgt = new Float64Array(8 * nTarget);
+    this.syncTargets();
     this.dPre = new DecayTable(dt, rule.tauPre);
+    const preRate = this.dPre.rate;
+    const longLen = preRate === Infinity ? 1 : Math.min(1 << 17, Math.ceil(746 / preRate) + 1);
+    this.preLong = new Float64Array(longLen);
+    for (let k = 0; k < longLen; k++) this.preLong[k] = Math.exp(-k * preRate);
     this.dPreSlow = new DecayTable(dt, rule.tauPreSlow);
     this.dPost = new DecayTable(dt, rule.tauPost);
     this.dPostSlow = new DecayTable(dt, rule.tauPostSlow);
     this.dPostHom = new DecayTable(dt, rule.tauPostHom);
+  }
+
+  /** The per-target lines from the arrays, with empty histories. */
+  syncTargets(): void {
+    this.hCount.fill(0);
+    for (let j = 0; j < this.lastPost.length; j++) {
+      const b = 8 * j;
+      this.tgt[b] = this.lastPost[j];
+      this.tgt[b + 1] = this.y1[j];
+      this.tgt[b + 2] = this.y3[j];
+      this.tgt[b + 3] = 0;
+    }
   }
 
   /** Traces, last spike times and the arrivals not yet due (a checkpoint); the reverse index follows from the table. */
@@ -127,7 +176,7 @@ class AxonalState {
   }
 }
 
-/** A presynaptic spike of `src` reaches its synapses at step T: depress, store, transmit into row T. */
+/** A presynaptic spike of `src` reaches its synapses at step T: replay the pending facilitation, depress, store, transmit into row T. */
 function arrive(
   st: AxonalState, rule: StdpRule, src: number, T: number,
   rowStart: Uint32Array, target: TargetIndex, weight: Float32Array, sign: number, buf: RingRow, off: number, decay: typeof decayFactor,
@@ -137,30 +186,71 @@ function arrive(
   const last = st.lastArr[src];
   const has = last >= 0;
   const preSlowBefore = has ? st.x2[src] * decay(st.dPreSlow.table, st.dPreSlow.rate, T - last) : 0;
-  const lastPost = st.lastPost;
-  const y1 = st.y1;
-  const y3 = st.y3;
+  const tgt = st.tgt;
   const postTab = st.dPost.table;
   const postRate = st.dPost.rate;
   const homTab = st.dPostHom.table;
   const homRate = st.dPostHom.rate;
   const useHom = homRate !== Infinity;
   const postLen = postTab.length;
+  const hist = st.hist;
+  const H = st.H;
+  // The pre trace as the pending post spikes saw it: x1 is still the value of the last arrival.
+  const x1 = has ? st.x1[src] : 0;
+  const preTab = st.preLong;
+  const preRate = st.dPre.rate;
+  const preLen = preTab.length;
+  const hasUnpaired = rule.onPostUnpaired !== undefined;
+  // The targets' lines first, in a loop of independent loads (many misses in flight); the update loop's
+  // branches would otherwise wait on each miss in turn.
+  let touch = 0;
+  for (let k = start; k < end; k++) touch += tgt[8 * target[k]];
+  st.touched = touch;
   for (let k = start; k < end; k++) {
     const j = target[k];
-    const dk = T - lastPost[j]; // >= 1: a post spike at T is applied after this arrival
-    const hom = useHom ? y3[j] * decay(homTab, homRate, dk) : 0;
-    const post = y1[j] * (dk < postLen ? postTab[dk] : Math.exp(-dk * postRate));
-    const w = rule.onPre(sign * weight[k], post, preSlowBefore, hom);
+    const b = 8 * j;
+    const lp = tgt[b];
+    let wk = weight[k];
+    // Post spikes of j since this source's last arrival (a post spike at that step came after it).
+    if (lp >= last && tgt[b + 3] > 0) {
+      const c = tgt[b + 3];
+      const base = 2 * H * j;
+      // The newest entry is at lp, the one before at tgt[b + 6]; older ones only in the history.
+      let e = c - 1;
+      if (c > 1 && tgt[b + 6] >= last) {
+        e = c - 2;
+        while (e > 0 && hist[base + 2 * (e - 1)] >= last) e--;
+      }
+      for (; e < c; e++) {
+        const ps = e === c - 1 ? lp : e === c - 2 ? tgt[b + 6] : hist[base + 2 * e];
+        const slow = e === c - 1 ? tgt[b + 4] : e === c - 2 ? tgt[b + 5] : hist[base + 2 * e + 1];
+        const w0 = sign * wk;
+        let w1: number;
+        if (!has) w1 = hasUnpaired ? rule.onPostUnpaired!(w0, slow) : rule.onPost(w0, 0, slow);
+        else {
+          const dp = ps - last;
+          w1 = rule.onPost(w0, dp === 0 ? x1 - 1 : x1 * (dp < preLen ? preTab[dp] : Math.exp(-dp * preRate)), slow);
+        }
+        wk = Math.fround(sign * w1); // stored as float32 after every event, as the column update does
+      }
+    }
+    const dk = T - lp; // >= 1: a post spike at T is applied after this arrival
+    const hom = useHom ? tgt[b + 2] * decay(homTab, homRate, dk) : 0;
+    const post = tgt[b + 1] * (dk < postLen ? postTab[dk] : Math.exp(-dk * postRate));
+    const w = rule.onPre(sign * wk, post, preSlowBefore, hom);
     weight[k] = sign * w;
     buf[off + j] += weight[k];
   }
-  st.x1[src] = (has ? st.x1[src] * decay(st.dPre.table, st.dPre.rate, T - last) : 0) + 1;
+  st.x1[src] = (has ? x1 * decay(st.dPre.table, st.dPre.rate, T - last) : 0) + 1;
   st.x2[src] = preSlowBefore + 1;
   st.lastArr[src] = T;
 }
 
-/** Postsynaptic spikes of step s: facilitate every incoming synapse of each, then advance its traces. */
+/**
+ * Postsynaptic spikes of step s: with a history, record each (applying the older half of the target's
+ * history first when it is full); without, facilitate every incoming synapse of each at once. Then advance
+ * its traces.
+ */
 function postSpikes(st: AxonalState, rule: StdpRule, spikes: Int32Array, count: number, s: number, weight: Float32Array, sign: number, decay: typeof decayFactor): void {
   const revStart = st.revStart;
   const revSyn = st.revSyn;
@@ -168,38 +258,152 @@ function postSpikes(st: AxonalState, rule: StdpRule, spikes: Int32Array, count: 
   const column = st.column;
   const lastArr = st.lastArr;
   const x1 = st.x1;
-  const preTab = st.dPre.table;
+  const preTab = st.preLong;
   const preRate = st.dPre.rate;
   const preLen = preTab.length;
   const hasUnpaired = rule.onPostUnpaired !== undefined;
+  const hist = st.hist;
+  const hCount = st.hCount;
+  const H = st.H;
+  const tgt = st.tgt;
   for (let i = 0; i < count; i++) {
     const j = spikes[i];
     const dk = s - st.lastPost[j];
     const slowBefore = st.y2[j] * decay(st.dPostSlow.table, st.dPostSlow.rate, dk);
-    const lo = revStart[j];
-    const hi = revStart[j + 1];
-    // The column's weights are scattered over the table: gathered first in a loop of independent loads, so
-    // that the CPU keeps many cache misses in flight, then updated in order, then stored back.
-    for (let r = lo; r < hi; r++) column[r - lo] = weight[revSyn[r]];
-    for (let r = lo; r < hi; r++) {
-      const src = revSrc[r];
-      const la = lastArr[src];
-      const w = sign * column[r - lo];
-      if (la < 0) {
-        // No arrival yet: the trace is 0 and the update only clamps w to its bounds, as Auryn's does.
-        column[r - lo] = sign * (hasUnpaired ? rule.onPostUnpaired!(w, slowBefore) : rule.onPost(w, 0, slowBefore));
-        continue;
+    const base = 2 * H * j;
+    if (H > 0) {
+      if (hCount[j] === H) {
+        // A full history: its older half is applied now, to the synapses whose source has not arrived since
+        // (the others replayed it at their arrival), and dropped; the newer half stays pending.
+        const m = Math.max(1, H >> 1);
+        const lim = hist[base + 2 * (m - 1)];
+        const lo = revStart[j];
+        const hi = revStart[j + 1];
+        for (let r = lo; r < hi; r++) {
+          const src = revSrc[r];
+          const la = lastArr[src];
+          if (la > lim) continue;
+          const k = revSyn[r];
+          let wk = weight[k];
+          let e = m;
+          while (e > 0 && hist[base + 2 * (e - 1)] >= la) e--;
+          for (; e < m; e++) {
+            const w = sign * wk;
+            const slow = hist[base + 2 * e + 1];
+            let w1: number;
+            if (la < 0) w1 = hasUnpaired ? rule.onPostUnpaired!(w, slow) : rule.onPost(w, 0, slow);
+            else {
+              const dp = hist[base + 2 * e] - la;
+              w1 = rule.onPost(w, dp === 0 ? x1[src] - 1 : x1[src] * (dp < preLen ? preTab[dp] : Math.exp(-dp * preRate)), slow);
+            }
+            wk = Math.fround(sign * w1); // stored as float32 after every event
+          }
+          weight[k] = wk;
+        }
+        hist.copyWithin(base, base + 2 * m, base + 2 * H);
+        hCount[j] = H - m;
       }
-      const dp = s - la;
-      const pre = dp === 0 ? x1[src] - 1 : x1[src] * (dp < preLen ? preTab[dp] : Math.exp(-dp * preRate));
-      column[r - lo] = sign * rule.onPost(w, pre, slowBefore);
+      hist[base + 2 * hCount[j]] = s;
+      hist[base + 2 * hCount[j] + 1] = slowBefore;
+      hCount[j]++;
+      const b = 8 * j;
+      tgt[b + 5] = tgt[b + 4];
+      tgt[b + 6] = tgt[b];
+      tgt[b + 4] = slowBefore;
+    } else {
+      const lo = revStart[j];
+      const hi = revStart[j + 1];
+      // The column's weights are scattered over the table: gathered first in a loop of independent loads, so
+      // that the CPU keeps many cache misses in flight, then updated in order, then stored back.
+      for (let r = lo; r < hi; r++) column[r - lo] = weight[revSyn[r]];
+      for (let r = lo; r < hi; r++) {
+        const src = revSrc[r];
+        const la = lastArr[src];
+        const w = sign * column[r - lo];
+        if (la < 0) {
+          // No arrival yet: the trace is 0 and the update only clamps w to its bounds, as Auryn's does.
+          column[r - lo] = sign * (hasUnpaired ? rule.onPostUnpaired!(w, slowBefore) : rule.onPost(w, 0, slowBefore));
+          continue;
+        }
+        const dp = s - la;
+        const pre = dp === 0 ? x1[src] - 1 : x1[src] * (dp < preLen ? preTab[dp] : Math.exp(-dp * preRate));
+        column[r - lo] = sign * rule.onPost(w, pre, slowBefore);
+      }
+      for (let r = lo; r < hi; r++) weight[revSyn[r]] = column[r - lo];
     }
-    for (let r = lo; r < hi; r++) weight[revSyn[r]] = column[r - lo];
     st.y1[j] = st.y1[j] * decay(st.dPost.table, st.dPost.rate, dk) + 1;
     st.y2[j] = slowBefore + 1;
     st.y3[j] = st.y3[j] * decay(st.dPostHom.table, st.dPostHom.rate, dk) + 1;
     st.lastPost[j] = s;
+    const b = 8 * j;
+    tgt[b] = s;
+    tgt[b + 1] = st.y1[j];
+    tgt[b + 2] = st.y3[j];
+    tgt[b + 3] = hCount[j];
   }
+}
+
+/**
+ * Weight k with its target's pending facilitation applied (src: its source), without storing it: what the
+ * eager update would hold now.
+ */
+function settled(st: AxonalState, rule: StdpRule, src: number, j: number, wk: number, sign: number): number {
+  const c = st.hCount[j];
+  if (c === 0) return wk;
+  const last = st.lastArr[src];
+  const base = 2 * st.H * j;
+  let e = c;
+  while (e > 0 && st.hist[base + 2 * (e - 1)] >= last) e--;
+  for (; e < c; e++) {
+    const ps = st.hist[base + 2 * e];
+    const slow = st.hist[base + 2 * e + 1];
+    const w0 = sign * wk;
+    let w1: number;
+    if (last < 0) w1 = rule.onPostUnpaired ? rule.onPostUnpaired(w0, slow) : rule.onPost(w0, 0, slow);
+    else {
+      const dp = ps - last;
+      w1 = rule.onPost(w0, dp === 0 ? st.x1[src] - 1 : st.x1[src] * decayFactor(st.dPre.table, st.dPre.rate, dp), slow);
+    }
+    wk = Math.fround(sign * w1);
+  }
+  return wk;
+}
+
+/** Every weight with its pending facilitation, into `out` (the table itself to apply it, which empties the histories). */
+function settleAll(st: AxonalState, rule: StdpRule, rowStart: Uint32Array, target: TargetIndex, weight: Float32Array, out: Float32Array, sign: number): void {
+  const n = rowStart.length - 1;
+  const lastPost = st.lastPost;
+  const hCount = st.hCount;
+  for (let src = 0; src < n; src++) {
+    const last = st.lastArr[src];
+    for (let k = rowStart[src]; k < rowStart[src + 1]; k++) {
+      const j = target[k];
+      // Nothing pending without a post spike since the source's last arrival.
+      out[k] = lastPost[j] < last || hCount[j] === 0 ? weight[k] : settled(st, rule, src, j, weight[k], sign);
+    }
+  }
+  if (out === weight) st.syncTargets();
+}
+
+/** The source of synapse k: the row of the CSR table that holds it. */
+function sourceOf(rowStart: Uint32Array, k: number): number {
+  let lo = 0;
+  let hi = rowStart.length - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if (rowStart[mid] <= k) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Post spikes kept per target for late facilitation (see AxonalState): 16 make a column update once per 16
+ * post spikes of a target at most; 0 updates every column at its spike. Tests compare the two.
+ */
+let postHistory = 16;
+export function setAxonalPostHistory(n: number): void {
+  postHistory = Math.max(0, Math.floor(n));
 }
 
 export const axonalHandler: DelayHandler = (info: ProjectionInfo, rule: StdpRule, where: string): SynapseRuntime => {
@@ -208,7 +412,7 @@ export const axonalHandler: DelayHandler = (info: ProjectionInfo, rule: StdpRule
   if (t.delay) return splitRuntime(info, rule, where);
   const pt = plasticTarget(info, where);
   const { weight, sign, buf, ring } = pt;
-  const st = new AxonalState(t.rowStart, t.target, t.sourceCount, info.target.localCount, rule, info.dt);
+  const st = new AxonalState(t.rowStart, t.target, t.sourceCount, info.target.localCount, rule, info.dt, postHistory);
   const d = t.homDelay;
   const arriveRule = kernelFor(arrive, rule);
   const postSpikesRule = kernelFor(postSpikes, rule);
@@ -232,15 +436,24 @@ export const axonalHandler: DelayHandler = (info: ProjectionInfo, rule: StdpRule
       if (st.qHead === st.qTail) st.qHead = st.qTail = 0;
     },
     bytesPerSynapse: () => t.target.BYTES_PER_ELEMENT + weight.BYTES_PER_ELEMENT + st.revSyn.BYTES_PER_ELEMENT + st.revSrc.BYTES_PER_ELEMENT,
-    weights: () => weight.slice(),
+    weights: () => {
+      const out = new Float32Array(weight.length);
+      settleAll(st, rule, t.rowStart, t.target, weight, out, sign);
+      return out;
+    },
     // One weight without copying the table (weight recorders read it per transmission or sample).
-    capabilities: { weightAt: (k: number) => weight[k] },
-    saveState: () => ({ weight, traces: st.saveState() }),
+    capabilities: { weightAt: (k: number) => settled(st, rule, sourceOf(t.rowStart, k), t.target[k], weight[k], sign) },
+    saveState: () => {
+      // A checkpoint holds the settled weights and no history.
+      settleAll(st, rule, t.rowStart, t.target, weight, weight, sign);
+      return { weight, traces: st.saveState() };
+    },
     loadState(s: SavedState) {
       restoreArray(s, 'weight', weight, where);
       st.loadState(savedRecord(s, 'traces', where));
+      st.syncTargets();
     },
     /** Per-neuron traces and the arrival queue: memory that does not scale with the synapse count. */
-    neuronBytes: () => t.sourceCount * 20 + info.target.localCount * 36 + (t.target.length > 0 ? 4 : 0) * (info.target.localCount + 1) + st.qSrc.byteLength * 2,
+    neuronBytes: () => t.sourceCount * 20 + info.target.localCount * (36 + 4 + 64 + st.hist.BYTES_PER_ELEMENT * 2 * st.H) + (t.target.length > 0 ? 4 : 0) * (info.target.localCount + 1) + st.qSrc.byteLength * 2,
   };
 };
