@@ -36,15 +36,6 @@ function countRows(src: Uint16Array | Uint32Array, E: number, rowStart: Uint32Ar
 }
 
 /**
- * a.fill(v) as a plain loop: V8's TypedArray fill with a non-zero double took 18 ns per element here (2.9 s of
- * hpc-benchmark scale 2's 8.5 s edge build), the loop well under 1 ns.
- */
-function fillFloat32(a: Float32Array, v: number): void {
-  const x = Math.fround(v);
-  for (let i = 0; i < a.length; i++) a[i] = x;
-}
-
-/**
  * The common case of freeze: targets arrived in order as run lengths, no per-edge weights or delays. Each edge
  * goes to the next free slot of its source row; walking targets in order leaves every row sorted.
  */
@@ -233,8 +224,7 @@ export class EdgeBuffer implements EdgeSink {
       // become the weights, so a plastic table's build peaks at its own size (hpc-benchmark's E→E at scale 30).
       // A buffer longer than E (grown by doubling) is kept whole: its untouched tail holds no memory pages.
       const reuse = src instanceof Uint32Array && src.byteOffset === 0;
-      const filled = reuse ? new Float32Array(src.buffer, 0, E) : new Float32Array(E);
-      fillFloat32(filled, this.fillWeight);
+      const filled = (reuse ? new Float32Array(src.buffer, 0, E) : new Float32Array(E)).fill(this.fillWeight);
       this.src = new Grow<Uint32Array | Uint16Array>(u16);
       this.tgt = null;
       this.delays = null;
