@@ -3,7 +3,8 @@ import { C } from './components.js';
 import { localRange } from './partition.js';
 import type { Network } from './network.js';
 import type { Services } from './services.js';
-import type { SynapseTable } from './contracts/synapse.js';
+import { BlockedTable, blockedRuntime } from './blocks.js';
+import type { ProjectionInfo, SynapseTable } from './contracts/synapse.js';
 
 /** Min and max delay in steps over this rank's synapses and device links. */
 function localDelays(net: Network): { min: number; max: number } {
@@ -11,6 +12,12 @@ function localDelays(net: Network): { min: number; max: number } {
   let max = 1;
   for (const pr of net.projections) {
     const t: SynapseTable = pr.table;
+    if (t instanceof BlockedTable) {
+      const r = t.delayRange();
+      min = Math.min(min, r.min);
+      max = Math.max(max, r.max);
+      continue;
+    }
     if (t.count === 0 && !t.delay) continue;
     if (t.delay) {
       for (let k = 0; k < t.count; k++) {
@@ -79,11 +86,12 @@ export function compile(net: Network, services: Services): { minDelaySteps: numb
     world.attach(pop.eid, C.fired, { index: new Int32Array(Math.max(1, pop.localCount)), count: 0 });
   }
   for (const pr of net.projections) {
-    const rt = pr.synapseModel.create({
+    const info: ProjectionInfo = {
       id: pr.id, source: pr.source, target: pr.target, table: pr.table, params: pr.params, options: pr.options,
       dt: net.clock.dt, seed: net.random.seed, targetParams: pr.target.params,
       targetKernel: world.get(pr.target.eid, C.kernel), targetRing: world.get(pr.target.eid, C.ring), services,
-    });
+    };
+    const rt = info.table instanceof BlockedTable ? blockedRuntime(info.table, info, (b) => pr.synapseModel.create(b)) : pr.synapseModel.create(info);
     world.attach(pr.eid, C.synapseRuntime, rt);
     // A runtime that keeps its own copy (in a kernel's memory) owns the table from now on: counted once.
     const own = rt.capabilities?.ownTable;

@@ -1,6 +1,7 @@
 import { ParameterError } from './errors.js';
 import { checkValue, type Params } from './schema.js';
 import { EdgeBuffer } from './csr.js';
+import { BlockedEdges, targetBlockSize } from './blocks.js';
 import { delayToSteps, resolveEdgeValue } from './values.js';
 import { isDistribution, type DistributionSpec, type ValueSpec } from './distributions.js';
 import { formatValue } from './errors.js';
@@ -193,10 +194,8 @@ function synapseBytes(d: ProjectionDraw): { steady: number; peak: number; detail
   const storedWeight = perEdgeWeight || d.syn.model.perSynapseWeight;
   // A scalar weight stored per synapse is written into the bytes of 32-bit source indices (EdgeBuffer.keepScalarWeight).
   const srcIndex = d.pre.size > 65536 || (storedWeight && !perEdgeWeight) ? 4 : 2;
-  // The table's target width (EdgeBuffer.freeze): 16 bits up to 65536 targets on this rank (a described
-  // network: on the largest share of the ranks it will run on).
-  const targets = d.describeOnly ? Math.ceil(d.post.size / (d.memory?.ranks ?? 1)) : d.post.localCount;
-  const tgtIndex = targets <= 65536 ? 2 : 4;
+  // The table's target width: 16 bits, as a rank's targets past 65536 are split into blocks (core/blocks.ts).
+  const tgtIndex = 2;
   const perSynapseNames = Object.keys(d.syn.perSynapse ?? {});
   const columns = perSynapseNames.length;
   const delayBytes = perEdgeDelay ? (split ? 4 : 2) : 0;
@@ -238,11 +237,13 @@ export function drawProjection(d: ProjectionDraw): SynapseTable | null {
     }
     if (d.memory && expected > 0) {
       const b = synapseBytes(d);
-      const rows = (pre.size + 1) * 8;
+      const targets = d.describeOnly ? Math.ceil(d.post.size / d.memory.ranks) : d.post.localCount;
+      const rows = (pre.size + 1) * 8 * Math.max(1, Math.ceil(targets / targetBlockSize()));
       d.memory.reserve(where, parameter, value, `${what} × ${b.peak} B (${b.detail}) + ${formatBytes(rows)} of row offsets`, expected * b.steady + rows, expected * b.peak + rows);
     }
   }
-  const edges = new EdgeBuffer(pre.size, post.localStart, d.describeOnly ? 0 : post.localCount);
+  const localTargets = d.describeOnly ? 0 : post.localCount;
+  const edges = localTargets > targetBlockSize() ? new BlockedEdges(pre.size, post.localStart, localTargets) : new EdgeBuffer(pre.size, post.localStart, localTargets);
   const checkArray = (name: string) => (a: ArrayLike<number>): void => {
     if (!rule.arrayLength) throw new ParameterError(where, name, `an array of length ${a.length}`, `a number or a distribution: rule '${rule.name}' takes no arrays (only rules with an array layout do)`);
     const n = rule.arrayLength(baseCtx);
@@ -287,6 +288,7 @@ export function drawProjection(d: ProjectionDraw): SynapseTable | null {
   edges.delayOf = delay.perEdge;
   if (split) edges.axonalOf = split.axonalOf;
   rule.connect({ ...baseCtx, sink: edges });
+  if (edges instanceof BlockedEdges) return edges.freeze(weight.hom ?? 0, delay.hom ?? 0, split ? split.homAxonal ?? 0 : undefined);
   const table = edges.freeze(weight.hom ?? 0, delay.hom ?? 0);
   return split ? { ...table, homAxonalDelay: split.homAxonal ?? 0 } : table;
 }

@@ -29,8 +29,10 @@ export class RingBuffer<A extends RingRow = Float64Array> {
     readonly n: number,
     readonly slots: number,
     storage?: { ex: A; inh: A; cur: A; readerClears?: boolean },
+    /** Set for a view (`view`): the ring whose rows these are. */
+    private readonly parent: RingBuffer<A> | null = null,
   ) {
-    if (storage) {
+    if (storage && !parent) {
       for (const a of [storage.ex, storage.inh, storage.cur]) {
         if (a.length !== n * slots) throw new RangeError(`RingBuffer storage: ${a.length} elements given, ${n * slots} (n × slots) needed`);
       }
@@ -43,7 +45,16 @@ export class RingBuffer<A extends RingRow = Float64Array> {
   /** The current channel (pA), rows as for ex and inh. */
   get cur(): A {
     this.currentUsed = true;
+    if (this.parent) this.parent.currentUsed = true;
     return this.curRows;
+  }
+  /**
+   * The rows as seen from local neuron `base` on, for a writer that indexes its targets from there (one block
+   * of a projection's targets, core/blocks.ts): same row length n, so `offset(step) + i` is neuron base + i.
+   */
+  view(base: number): RingBuffer<A> {
+    const sub = (a: A) => a.subarray(base) as A;
+    return new RingBuffer<A>(this.n, this.slots, { ex: sub(this.ex), inh: sub(this.inh), cur: sub(this.curRows), readerClears: this.readerClears }, this.parent ?? this);
   }
   /** Offset of the row read in `step`. */
   offset(step: number): number {
