@@ -142,6 +142,12 @@ export class BlockedTable implements SynapseTable {
     return this.blocks[0].table.params ? this.merged().params : undefined;
   }
 
+  /** What one synapse of the blocks costs (index, weight, delay), without merging. */
+  bytesPerSynapse(): number {
+    const has = (get: (t: SynapseTable) => unknown) => this.blocks.some((b) => get(b.table));
+    return 2 + (has((t) => t.weight) ? 4 : 0) + (has((t) => t.delay) ? 2 : 0);
+  }
+
   /** Per-synapse delay extremes, without merging. */
   delayRange(): { min: number; max: number } {
     let min = Infinity;

@@ -7,6 +7,7 @@ import type { StateArray } from './contracts/neuron.js';
 import type { SynapseModel, SynapseRuntime, SynapseTable } from './contracts/synapse.js';
 import type { GeneratorRuntime, RecorderRuntime } from './contracts/device.js';
 import { C } from './components.js';
+import { BlockedTable } from './blocks.js';
 
 /** What handles delegate to: the network they were made by. */
 export interface HandleOwner {
@@ -130,6 +131,7 @@ export class Projection {
     const rt = this.runtime;
     if (rt) return rt.bytesPerSynapse();
     const t = this.table;
+    if (t instanceof BlockedTable) return t.bytesPerSynapse();
     return t.target.BYTES_PER_ELEMENT + (t.weight ? 4 : 0) + (t.delay ? 2 : 0);
   }
 }

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { EdgeBuffer } from '../../core/csr.js';
+import { BlockedTable } from '../../core/blocks.js';
 import { createSimulator } from '../../index.js';
 
 /** Edges s -> t for every target t, sources cycling over `sources`, frozen into CSR. */
@@ -49,13 +50,18 @@ describe('CSR target index width', () => {
     expect(Array.from(fresh.weight!)).toEqual(Array.from(shared.weight!));
   });
 
-  it('a spike reaches every neuron of a 65537-neuron population, the last one included', () => {
+  it('a spike reaches every neuron of a 65537-neuron population, the last one included (two 16-bit blocks)', () => {
     const sim = createSimulator({ seed: 1 });
     const driver = sim.create('iaf_psc_delta', 1, { I_e: 2000 });
     const wide = sim.create('iaf_psc_delta', 65537);
     const p = sim.connect(driver, wide, 'all_to_all', { weight: 30, delay: 1 })!;
+    expect(p.table).toBeInstanceOf(BlockedTable);
+    const blocks = (p.table as BlockedTable).blocks;
+    expect(blocks.map((b) => [b.start, b.targets, b.table.target.constructor.name])).toEqual([[0, 65536, 'Uint16Array'], [65536, 1, 'Uint16Array']]);
+    // Read as one table, the merged indices need 32 bits.
     expect(p.table.target).toBeInstanceOf(Uint32Array);
-    expect(p.bytesPerSynapse()).toBe(4);
+    expect(p.table.target[65536]).toBe(65536);
+    expect(p.bytesPerSynapse()).toBe(2);
     const rec = sim.create('spike_recorder');
     sim.connect(wide.slice(65535, 65537), rec);
     sim.simulate(20);

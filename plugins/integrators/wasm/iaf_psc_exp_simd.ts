@@ -1,5 +1,5 @@
 import type { IntegratorPlugin, NeuronKernel, KernelContext, NeuronGroupContext } from '../../../core/plugin.js';
-import type { RingBuffer } from '../../../core/ringbuffer.js';
+import { RingBuffer } from '../../../core/ringbuffer.js';
 import type { SavedState } from '../../../core/contracts/base.js';
 import { restoreArray } from '../../../core/saved-state.js';
 import { propagatorExp, refractorySteps } from '../../neurons/propagators.js';
@@ -9,8 +9,9 @@ import { wasm, KernelMemory, RowCopier, keepSpikes } from './runtime.js';
 /**
  * iaf_psc_exp's exact step as WebAssembly SIMD, two neurons per f64x2 lane pair: the same operations in the
  * same order as the TypeScript kernel (plugins/neurons/iaf_psc_exp.ts), so the results are bit-identical;
- * only the refractory and threshold branches become lane selects. The state lives in the module's memory;
- * the step's ring-buffer rows are copied in (three memcpy) because a ring is plain JS memory.
+ * only the refractory and threshold branches become lane selects. The state lives in the module's memory,
+ * and so does the group's input ring where the simulator lets the kernel own it (read in place and zeroed);
+ * handed another ring, the kernel copies the step's rows in first (three memcpy).
  */
 
 // Parameters of `step`: pointers (bytes) and the propagators.
@@ -25,8 +26,13 @@ const L = {
   vOne: 36, vZero: 37, V: 38, R: 39, Iex: 40, Iin: 41, sel: 42, spk: 43,
 } as const;
 
-function buildModule(): Uint8Array {
+/**
+ * `ownRing`: the rows are the kernel's own ring, read in place and zeroed as read (the ring's readerClears);
+ * `current`: whether anything can write the current rows (the ring's currentUsed): without, I0 keeps its 0.
+ */
+function buildModule(ownRing = false, current = true): Uint8Array {
   const { get, set, tee } = op;
+  // Addresses are ptr + off.
   const at = (ptr: number) => [get(ptr), get(L.off), op.i32Add()];
   const load = (ptr: number) => [...at(ptr), op.v128Load()];
   const splat = (param: number, local: number) => [get(param), op.f64x2Splat(), set(local)];
@@ -38,15 +44,8 @@ function buildModule(): Uint8Array {
     get(L.count), op.i32Const(1), op.i32Add(), set(L.count),
     op.end(),
   ];
-  const body: number[][] = [
-    ...splat(P.E_L, L.vEL), ...splat(P.P22, L.vP22), ...splat(P.P21ex, L.vP21ex), ...splat(P.P21in, L.vP21in),
-    ...splat(P.P20, L.vP20), ...splat(P.I_e, L.vIe), ...splat(P.P11ex, L.vP11ex), ...splat(P.P11in, L.vP11in),
-    ...splat(P.theta, L.vTheta), ...splat(P.V_reset, L.vReset), ...splat(P.refr, L.vRefr),
-    [0x44, ...new Uint8Array(Float64Array.of(1).buffer)], op.f64x2Splat(), set(L.vOne),
-    [0x44, ...new Uint8Array(Float64Array.of(0).buffer)], op.f64x2Splat(), set(L.vZero),
-    op.block(), op.loop(),
-    get(L.i), get(P.pairs), op.i32GeU(), op.brIf(1),
-    get(L.i), op.i32Const(4), op.i32Shl(), set(L.off),
+  /** One pair of neurons (pair i). */
+  const pair = (): number[][] => [
     ...load(P.pV), set(L.V),
     ...load(P.pR), set(L.R),
     ...load(P.pIex), set(L.Iex),
@@ -71,7 +70,22 @@ function buildModule(): Uint8Array {
     ...at(P.pV), get(L.V), op.v128Store(),
     ...at(P.pR), get(L.R), op.v128Store(),
     // the current input acts from the next step
-    ...at(P.pI0), ...load(P.pCur), op.v128Store(),
+    ...(current ? [...at(P.pI0), ...load(P.pCur), op.v128Store()] : []),
+    ...(ownRing ? [...at(P.pEx), get(L.vZero), op.v128Store(), ...at(P.pInh), get(L.vZero), op.v128Store()] : []),
+    ...(ownRing && current ? [...at(P.pCur), get(L.vZero), op.v128Store()] : []),
+  ];
+  const offsetOfPair = [get(L.i), op.i32Const(4), op.i32Shl(), set(L.off)];
+  const body: number[][] = [
+    ...splat(P.E_L, L.vEL), ...splat(P.P22, L.vP22), ...splat(P.P21ex, L.vP21ex), ...splat(P.P21in, L.vP21in),
+    ...splat(P.P20, L.vP20), ...splat(P.I_e, L.vIe), ...splat(P.P11ex, L.vP11ex), ...splat(P.P11in, L.vP11in),
+    ...splat(P.theta, L.vTheta), ...splat(P.V_reset, L.vReset), ...splat(P.refr, L.vRefr),
+    [0x44, ...new Uint8Array(Float64Array.of(1).buffer)], op.f64x2Splat(), set(L.vOne),
+    [0x44, ...new Uint8Array(Float64Array.of(0).buffer)], op.f64x2Splat(), set(L.vZero),
+    // (two pairs per iteration measured no faster on va-cuba: the loop is bound by its loads and stores)
+    op.block(), op.loop(),
+    get(L.i), get(P.pairs), op.i32GeU(), op.brIf(1),
+    ...offsetOfPair,
+    ...pair(),
     get(L.i), op.i32Const(1), op.i32Add(), set(L.i),
     op.br(0),
     op.end(), op.end(),
@@ -81,30 +95,50 @@ function buildModule(): Uint8Array {
   return module('step', params, [I32], [[4, I32], [19, V128]], body);
 }
 
-let compiled: object | null = null;
+const compiled: (object | null)[] = [null, null, null];
+const compiledFor = (ownRing: boolean, current: boolean): object => {
+  const k = ownRing ? (current ? 1 : 2) : 0;
+  return (compiled[k] ??= new wasm.Module(buildModule(ownRing, current)));
+};
+
+/** Ring rows the group can hold in its own memory (the simulator asks for max delay + min delay + 1), and at most these bytes of them. */
+const RING_SLOTS = 64;
+const RING_BYTES = 1 << 28;
 
 /** Whether this JavaScript engine runs WebAssembly SIMD (the integrator is registered either way and says so). */
 export function wasmSimdAvailable(): boolean {
   try {
-    return wasm.validate(buildModule());
+    return wasm.validate(buildModule(false, true));
   } catch {
     return false;
   }
 }
 
-/** V, Iex, Iin, I0, R (float64, the state), the ex, inh, cur rows (float64), then the spike list (int32). */
+/**
+ * V, Iex, Iin, I0, R (float64, the state), the ex, inh, cur scratch rows (float64), the spike list (int32),
+ * then room for the group's own ring (reserved pages: only the rows in use are touched).
+ */
+function layoutFor(n: number) {
+  const pad = n + (n & 1);
+  const bytesPerArray = pad * 8;
+  const ringAt = 8 * bytesPerArray + Math.ceil(((n + 1) * 4) / 16) * 16;
+  const ringSlots = n > 0 ? Math.min(RING_SLOTS, Math.floor(RING_BYTES / (3 * bytesPerArray))) : 0;
+  return { pad, bytesPerArray, ringAt, ringSlots, bytes: ringAt + 3 * bytesPerArray * ringSlots };
+}
+
 function memoryFor(n: number): KernelMemory {
-  const bytesPerArray = (n + (n & 1)) * 8;
-  return new KernelMemory(8 * bytesPerArray + (n + 1) * 4, [0, 1, 2, 3, 4].map((k) => k * bytesPerArray));
+  const g = layoutFor(n);
+  return new KernelMemory(g.bytes, [0, 1, 2, 3, 4].map((k) => k * g.bytesPerArray));
 }
 
 function createExactWasm(ctx: KernelContext): NeuronKernel {
   const { n, params: p, dt: h } = ctx;
-  compiled ??= new wasm.Module(buildModule());
-  const pad = n + (n & 1);
-  const bytesPerArray = pad * 8;
+  const { pad, bytesPerArray, ringAt, ringSlots } = layoutFor(n);
   const mem = ctx.arena as KernelMemory;
-  const step = mem.instantiate(compiled);
+  const step = mem.instantiate(compiledFor(false, true));
+  let ringStep = step;
+  let ringStepNoCurrent = step;
+  let ownRing: RingBuffer | null = null;
   const buffer = mem.buffer;
   // Padding neurons of an odd n stay at rest (V = E_L) and are dropped from the spike list.
   new Float64Array(buffer, 0, pad).fill(p.E_L, n);
@@ -119,19 +153,45 @@ function createExactWasm(ctx: KernelContext): NeuronKernel {
   const refr = refractorySteps(p.t_ref, h);
   // The five state arrays with the padding neuron of an odd n (it integrates too, with I_e).
   const lanes = new Float64Array(buffer, 0, 5 * pad);
+  // The group's own float64 ring in its memory, rows `pad` long: read in place, no copy and no separate clear.
+  const ownRingOf = (slots: number): RingBuffer | undefined => {
+    if (slots > ringSlots) return undefined;
+    const len = pad * slots;
+    ringStep = mem.instantiate(compiledFor(true, true));
+    ringStepNoCurrent = mem.instantiate(compiledFor(true, false));
+    ownRing = new RingBuffer(pad, slots, {
+      ex: new Float64Array(buffer, ringAt, len),
+      inh: new Float64Array(buffer, ringAt + 8 * len, len),
+      cur: new Float64Array(buffer, ringAt + 16 * len, len),
+      readerClears: true,
+    });
+    return ownRing;
+  };
   return {
     saveState: () => ({ lanes }),
     loadState: (s: SavedState) => restoreArray(s, 'lanes', lanes, 'exact-wasm-simd'),
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       if (n === 0) return 0;
-      rows.copy(ring, off);
-      const count = step(
-        pad >> 1, 0, bytesPerArray, 2 * bytesPerArray, 3 * bytesPerArray, 4 * bytesPerArray, 5 * bytesPerArray, 6 * bytesPerArray,
-        7 * bytesPerArray, 8 * bytesPerArray,
-        p.E_L, P22, P21ex, P21in, P20, p.I_e, P11ex, P11in, p.V_th, p.V_reset, refr,
-      );
+      let count: number;
+      if (ring === ownRing) {
+        const len = pad * ring.slots;
+        const row = ringAt + 8 * off;
+        count = (ring.currentUsed ? ringStep : ringStepNoCurrent)(
+          pad >> 1, 0, bytesPerArray, 2 * bytesPerArray, 3 * bytesPerArray, 4 * bytesPerArray, row, row + 8 * len,
+          row + 16 * len, 8 * bytesPerArray,
+          p.E_L, P22, P21ex, P21in, P20, p.I_e, P11ex, P11in, p.V_th, p.V_reset, refr,
+        );
+      } else {
+        rows.copy(ring, off);
+        count = step(
+          pad >> 1, 0, bytesPerArray, 2 * bytesPerArray, 3 * bytesPerArray, 4 * bytesPerArray, 5 * bytesPerArray, 6 * bytesPerArray,
+          7 * bytesPerArray, 8 * bytesPerArray,
+          p.E_L, P22, P21ex, P21in, P20, p.I_e, P11ex, P11in, p.V_th, p.V_reset, refr,
+        );
+      }
       return keepSpikes(spikeOut, count, n, spikes);
     },
+    capabilities: { ownRing: ownRingOf },
   };
 }
 

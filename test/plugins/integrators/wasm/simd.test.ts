@@ -62,6 +62,48 @@ describe('WebAssembly SIMD integrator for iaf_psc_exp', () => {
     expect(spikes).toBeGreaterThan(1000); // the comparison covered many spikes and refractory periods
   });
 
+  for (const current of [true, false]) {
+    it(`reading its own ring in place (${current ? 'with' : 'without'} current input): the copying kernel's state bit for bit, every row it read zeroed`, () => {
+      const n = 257;
+      const params = resolveParams('test', iafPscExp.params, { I_e: 420, t_ref: 2, tau_syn_in: 5, V_reset: -68 });
+      const copying = kernelOf(iafPscExp, iafPscExpWasm, { n, params, dt: 0.1, firstGid: 1, seed: 1 });
+      const owning = kernelOf(iafPscExp, iafPscExpWasm, { n, params, dt: 0.1, firstGid: 1, seed: 1 });
+      for (let i = 0; i < n; i++) copying.state.V_m[i] = owning.state.V_m[i] = -70 + (i % 17);
+      const own = owning.capabilities!.ownRing!(7)!;
+      expect(own.readerClears).toBe(true);
+      expect(own.n).toBe(258);
+      const plain = new RingBuffer(n, 7);
+      const sa = new Int32Array(n);
+      const sb = new Int32Array(n);
+      let seed = 5;
+      const rnd = () => {
+        seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+        return seed / 4294967296;
+      };
+      let spikes = 0;
+      for (let step = 0; step < 2000; step++) {
+        const a = plain.offset(step);
+        const b = own.offset(step);
+        for (let i = 0; i < n; i++) {
+          plain.ex[a + i] = own.ex[b + i] = rnd() < 0.3 ? 80 * rnd() : 0;
+          plain.inh[a + i] = own.inh[b + i] = rnd() < 0.1 ? -30 * rnd() : 0;
+          if (current) plain.cur[a + i] = own.cur[b + i] = rnd() < 0.05 ? 300 * (rnd() - 0.3) : 0;
+        }
+        const ca = copying.update(step, plain, a, sa);
+        const cb = owning.update(step, own as RingBuffer, b, sb);
+        expect(cb).toBe(ca);
+        for (let k = 0; k < ca; k++) expect(sb[k]).toBe(sa[k]);
+        spikes += ca;
+        plain.clear(a);
+        // (reading `cur` would mark the current channel used: only where it is)
+        for (const row of current ? [own.ex, own.inh, own.cur] : [own.ex, own.inh]) expect(row.subarray(b, b + own.n).every((x) => x === 0)).toBe(true);
+        expect(own.currentUsed).toBe(current);
+      }
+      for (const v of ['V_m', 'I_syn_ex', 'I_syn_in']) expect(Array.from(owning.state[v])).toEqual(Array.from(copying.state[v]));
+      expect(spikes).toBeGreaterThan(500);
+    });
+  }
+
   it('gives the same spike train as the TypeScript path in a recurrent Poisson-driven network', () => {
     const run = (integrator: string) => {
       const sim = createSimulator({ seed: 3 });
