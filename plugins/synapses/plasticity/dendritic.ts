@@ -1,4 +1,3 @@
-import { ParameterError } from '../../../core/errors.js';
 import type { ProjectionInfo, SynapseRuntime, TargetIndex } from '../../../core/plugin.js';
 import type { RingRow } from '../../../core/ringbuffer.js';
 import type { SavedState } from '../../../core/contracts/base.js';
@@ -709,6 +708,88 @@ function preSpikePerSynapse(
   st.lastPre[src] = t;
 }
 
+/**
+ * preSpikeNearest for a rule with per-synapse parameters (NEST's stdp_nn_*_synapse keep them in each
+ * connection), every delay layout: the same pairing and order, through onPostAt / onPreAt. x decays with the
+ * synapse's own tau_plus when `rateOf` is given (rate dt / tau), else with the shared one; a nearest x is the
+ * source's (1 at its latest spike), one that adds up lives in `kSyn`. Kept apart from preSpikeNearest so that
+ * the shared-parameter kernel stays as it is.
+ */
+function preSpikeNearestPerSynapse(
+  st: DendriticState, rule: StdpRule, src: number, t: number,
+  rowStart: Uint32Array, target: TargetIndex, weight: Float32Array, delay: Uint16Array | null, homDelay: number,
+  sign: number, buf: RingRow, slots: number, nRing: number, decay: typeof decayFactor,
+  kSyn: Float64Array | null, rateOf: Float64Array | null, preConsumed: boolean, postConsumed: boolean,
+): void {
+  const start = rowStart[src];
+  const end = rowStart[src + 1];
+  const tPrev = st.lastPre[src];
+  // A never-fired source of a rule whose x starts with a spike at t = 0 pairs with that spike (step -1).
+  const hasPrev = tPrev >= 0 || st.preFromZero;
+  const kPrev = st.kPre[src];
+  const applied = st.applied[src];
+  const preTab = st.dPre.table;
+  const preRate = st.dPre.rate;
+  const preLen = preTab.length;
+  const postTab = st.dPost.table;
+  const postRate = st.dPost.rate;
+  // With a shared tau_plus every synapse of the row decays x by the same factor since the last pre spike.
+  const preDecay = hasPrev ? decay(preTab, preRate, t - tPrev) : 0;
+  const cap = st.cap;
+  const mask = st.mask;
+  const head = st.head;
+  const len = st.len;
+  const hStep = st.hStep;
+  const h1 = st.h1;
+  const bStep = st.bStep;
+  let off = ((t + homDelay) % slots) * nRing;
+  for (let k = start; k < end; k++) {
+    const j = target[k];
+    const d = delay === null ? homDelay : delay[k];
+    const T = t - d;
+    const base = j * cap;
+    const hd = head[j];
+    let w = sign * weight[k];
+    let upper = len[j] - 1;
+    while (upper >= 0 && hStep[base + ((hd + upper) & mask)] > T) upper--;
+    // NEST's get_K_values(t - d): the latest postsynaptic spike strictly before t - d.
+    let iK = upper;
+    if (iK >= 0 && hStep[base + ((hd + iK) & mask)] === T) iK--;
+    const post = iK >= 0
+      ? h1[base + ((hd + iK) & mask)] * decay(postTab, postRate, T - hStep[base + ((hd + iK) & mask)])
+      : st.b1[j] * decay(postTab, postRate, T - bStep[j]);
+    const lo = hasPrev ? Math.max(tPrev - d, applied) : -1;
+    let first = upper;
+    while (first >= 0 && hStep[base + ((hd + first) & mask)] > lo) first--;
+    // Entries folded into the base entry are in the window only for a source that never fired.
+    const inWindow = first < upper || (!hasPrev && bStep[j] >= 0);
+    if (inWindow) {
+      if (hasPrev) {
+        const x = kSyn === null ? kPrev : kSyn[k];
+        const last = preConsumed ? first + 1 : upper;
+        for (let e = first + 1; e <= last; e++) {
+          // exp(-dp rate) is what the decay table holds, so a tau_plus equal everywhere gives the shared bits.
+          const dp = hStep[base + ((hd + e) & mask)] + d - tPrev;
+          w = rule.onPostAt!(k, w, x * (rateOf === null ? (dp < preLen ? preTab[dp] : Math.exp(-dp * preRate)) : Math.exp(-dp * rateOf[k])));
+        }
+      } else {
+        // NEST's first send runs facilitate(w, 0) (Kplus is 0): a clamp, once as good as once per post spike.
+        w = rule.onPostAt!(k, w, 0);
+      }
+    }
+    if (!postConsumed || inWindow) w = rule.onPreAt!(k, w, post);
+    weight[k] = sign * w;
+    if (kSyn !== null) {
+      const kDecay = rateOf === null || !hasPrev ? preDecay : Math.exp(-(t - tPrev) * rateOf[k]);
+      kSyn[k] = (preConsumed && inWindow ? 0 : kSyn[k]) * kDecay + 1;
+    }
+    if (delay !== null) off = ((t + d) % slots) * nRing;
+    buf[off + j] += weight[k];
+  }
+  st.kPre[src] = st.nearestPre ? 1 : (hasPrev ? kPrev * preDecay : 0) + 1;
+  st.lastPre[src] = t;
+}
+
 const dendriticRuntime = (info: ProjectionInfo, rule: StdpRule, where: string): SynapseRuntime => {
   // Traces that fit no slot live in arrays by trace id, with kernels of their own (general.ts).
   if (rule.generalTraces) return generalRuntime(info, rule, where);
@@ -721,14 +802,14 @@ const dendriticRuntime = (info: ProjectionInfo, rule: StdpRule, where: string): 
   const preSpikeRule = kernelFor(preSpike, rule);
   const preSpikeHomRule = kernelFor(preSpikeHom, rule);
   const pairing = rule.pairing;
-  // An x that adds up but pairs once lives per synapse (NEST's stdp_nn_pre_centered_synapse Kplus).
   const perSynapse = rule.onPostAt !== undefined && rule.onPreAt !== undefined;
-  if (perSynapse && pairing) throw new ParameterError(where, 'pairing', pairing.reason, 'all-to-all traces for a rule with per-synapse parameters');
-  // x lives per synapse when it adds up but pairs once (NEST's stdp_nn_pre_centered_synapse Kplus), or
-  // decays with per-synapse parameters.
-  const kSyn = perSynapse || (pairing && pairing.preConsumed && !pairing.nearestPre) ? new Float64Array(t.count) : null;
-  const preSpikeNearestRule = pairing ? kernelFor(preSpikeNearest, rule) : null;
-  const preSpikePerSynapseRule = perSynapse ? kernelFor(preSpikePerSynapse, rule) : null;
+  // x lives per synapse when it adds up but pairs once (NEST's stdp_nn_pre_centered_synapse Kplus), or, all to
+  // all, decays with per-synapse parameters. A nearest x is 1 at the source's latest spike: it stays per source,
+  // whatever the synapse's tau_plus (applied when it is read).
+  const kSyn = (perSynapse && !pairing) || (pairing && pairing.preConsumed && !pairing.nearestPre) ? new Float64Array(t.count) : null;
+  const preSpikeNearestRule = pairing && !perSynapse ? kernelFor(preSpikeNearest, rule) : null;
+  const preSpikeNearestPerSynapseRule = pairing && perSynapse ? kernelFor(preSpikeNearestPerSynapse, rule) : null;
+  const preSpikePerSynapseRule = perSynapse && !pairing ? kernelFor(preSpikePerSynapse, rule) : null;
   let rateOf: Float64Array | null = null;
   if (rule.tauPreOf) {
     rateOf = new Float64Array(t.count);
@@ -738,6 +819,10 @@ const dendriticRuntime = (info: ProjectionInfo, rule: StdpRule, where: string): 
     deliver: preSpikePerSynapseRule !== null
       ? (src: number, step: number): void => {
           preSpikePerSynapseRule(st, rule, src, step, t.rowStart, t.target, weight, t.delay, t.homDelay, sign, buf, ring.slots, ring.n, decayFactor, kSyn!, rateOf);
+        }
+      : preSpikeNearestPerSynapseRule !== null
+      ? (src: number, step: number): void => {
+          preSpikeNearestPerSynapseRule(st, rule, src, step, t.rowStart, t.target, weight, t.delay, t.homDelay, sign, buf, ring.slots, ring.n, decayFactor, kSyn, rateOf, pairing!.preConsumed, pairing!.postConsumed);
         }
       : preSpikeNearestRule !== null
       ? (src: number, step: number): void => {

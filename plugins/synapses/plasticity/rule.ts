@@ -83,8 +83,13 @@ export interface StdpRuleDefinition {
    * for error messages.
    */
   build(p: Params, targetParams: Params, where: string): StdpRule;
-  /** Bytes per synapse the rule's handler state takes beside the table (e.g. a per-synapse trace), for the memory estimate. */
-  readonly stateBytesPerSynapse?: number;
+  /**
+   * Bytes per synapse the rule's handler state takes beside the table (e.g. a per-synapse trace), for the memory
+   * estimate; a function of the names given per synapse (empty when none) where that state depends on them.
+   * Without a function, a projection with per-synapse values counts stdp_synapse's: x per synapse, and its decay
+   * rate with tau_plus.
+   */
+  readonly stateBytesPerSynapse?: number | ((perSynapse: readonly string[]) => number);
   /** Parameters a connection may give per synapse (arrays or distributions in syn_spec), NEST's per-connection values. */
   readonly perSynapseParams?: readonly string[];
   /**
