@@ -32,6 +32,22 @@ describe('workers backend: weights, delays and plasticity', () => {
       workers: [2],
     });
   }
+  const nn = builtinPlugins.find((p) => p.kind === 'synapse' && p.name === 'stdp_nn_pre_centered_synapse') as SynapseModel | undefined;
+  if (nn?.perSynapseParams?.includes('tau_plus')) {
+    // The nearest-neighbour kernel with per-synapse values: the pre-centred scheme keeps Kplus per synapse and
+    // decays it with the synapse's own tau_plus, so each rank's share of that state must line up with its table.
+    variants.push({
+      label: 'E→E stdp_nn_pre_centered_synapse with lambda, tau_plus and Wmax drawn per synapse (dendritic delay)',
+      params: {
+        NE: 400, NI: 100, eeModel: 'stdp_nn_pre_centered_synapse',
+        eeParams: {
+          alpha: 1.05, lambda: { distribution: 'uniform', min: 0.005, max: 0.02 }, tau_plus: { distribution: 'uniform', min: 10, max: 30 },
+          Wmax: { distribution: 'uniform', min: 80, max: 100 },
+        },
+      },
+      workers: [2],
+    });
+  }
 
   for (const v of variants) {
     it(`distributed weights and delays (0.5–3 ms), ${v.label}: spikes and final weights identical for 1 process and ${v.workers.join(', ')} workers`, async () => {
