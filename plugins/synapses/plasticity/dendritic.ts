@@ -1,3 +1,4 @@
+import { ParameterError } from '../../../core/errors.js';
 import type { ProjectionInfo, SynapseRuntime, TargetIndex } from '../../../core/plugin.js';
 import type { RingRow } from '../../../core/ringbuffer.js';
 import type { SavedState } from '../../../core/contracts/base.js';
@@ -693,13 +694,14 @@ function preSpikePerSynapse(
       while (first >= 0 && hStep[base + ((hd + first) & mask)] > lo) first--;
       const x = kSyn[k];
       for (let e = first + 1; e <= upper; e++) {
-        w = rule.onPostAt!(k, w, x * Math.exp(-(hStep[base + ((hd + e) & mask)] + d - tPrev) * rate));
+        // The slow traces are off for the rules of this kernel (x2, y2 are 0).
+        w = rule.onPostAt!(k, w, x * Math.exp(-(hStep[base + ((hd + e) & mask)] + d - tPrev) * rate), 0);
       }
     } else if (upper >= 0 || bStep[j] >= 0) {
       // NEST's first send runs facilitate(w, 0) (Kplus is 0): a clamp, once as good as once per post spike.
-      w = rule.onPostAt!(k, w, 0);
+      w = rule.onPostAt!(k, w, 0, 0);
     }
-    w = rule.onPreAt!(k, w, post);
+    w = rule.onPreAt!(k, w, post, 0);
     weight[k] = sign * w;
     kSyn[k] = hasPrev ? kSyn[k] * Math.exp(-(t - tPrev) * rate) + 1 : 1;
     if (delay !== null) off = ((t + d) % slots) * nRing;
@@ -770,14 +772,14 @@ function preSpikeNearestPerSynapse(
         for (let e = first + 1; e <= last; e++) {
           // exp(-dp rate) is what the decay table holds, so a tau_plus equal everywhere gives the shared bits.
           const dp = hStep[base + ((hd + e) & mask)] + d - tPrev;
-          w = rule.onPostAt!(k, w, x * (rateOf === null ? (dp < preLen ? preTab[dp] : Math.exp(-dp * preRate)) : Math.exp(-dp * rateOf[k])));
+          w = rule.onPostAt!(k, w, x * (rateOf === null ? (dp < preLen ? preTab[dp] : Math.exp(-dp * preRate)) : Math.exp(-dp * rateOf[k])), 0);
         }
       } else {
         // NEST's first send runs facilitate(w, 0) (Kplus is 0): a clamp, once as good as once per post spike.
-        w = rule.onPostAt!(k, w, 0);
+        w = rule.onPostAt!(k, w, 0, 0);
       }
     }
-    if (!postConsumed || inWindow) w = rule.onPreAt!(k, w, post);
+    if (!postConsumed || inWindow) w = rule.onPreAt!(k, w, post, 0);
     weight[k] = sign * w;
     if (kSyn !== null) {
       const kDecay = rateOf === null || !hasPrev ? preDecay : Math.exp(-(t - tPrev) * rateOf[k]);
@@ -787,6 +789,85 @@ function preSpikeNearestPerSynapse(
     buf[off + j] += weight[k];
   }
   st.kPre[src] = st.nearestPre ? 1 : (hasPrev ? kPrev * preDecay : 0) + 1;
+  st.lastPre[src] = t;
+}
+
+/**
+ * preSpikePerSynapse for a rule with slow traces (NEST's stdp_triplet_synapse, whose parameters and Kplus,
+ * Kplus_triplet live in each connection), every delay layout: the post spikes of (t_last - d, t - d]
+ * facilitate with x and y2 just before each, then the pre spike depresses with y just before t - d and x2
+ * just before t, through onPostAt / onPreAt. x lives per synapse only with its own tau_plus (`kSyn`,
+ * `rateOf`), x2 only with its own tau_plus_triplet (`kSynSlow`, `slowRateOf`); otherwise they are the
+ * source's, as in preSpike, whose updates and order this keeps.
+ */
+function preSpikeSlowPerSynapse(
+  st: DendriticState, rule: StdpRule, src: number, t: number,
+  rowStart: Uint32Array, target: TargetIndex, weight: Float32Array, delay: Uint16Array | null, homDelay: number,
+  sign: number, buf: RingRow, slots: number, nRing: number, decay: typeof decayFactor,
+  kSyn: Float64Array | null, rateOf: Float64Array | null, kSynSlow: Float64Array | null, slowRateOf: Float64Array | null,
+): void {
+  const start = rowStart[src];
+  const end = rowStart[src + 1];
+  const tPrev = st.lastPre[src];
+  const hasPrev = tPrev >= 0;
+  const kPrev = st.kPre[src];
+  const applied = st.applied[src];
+  const preTab = st.dPre.table;
+  const preRate = st.dPre.rate;
+  const preLen = preTab.length;
+  const postTab = st.dPost.table;
+  const postRate = st.dPost.rate;
+  // The source's x2 just before t, for the synapses that share tau_plus_triplet.
+  const preSlowBefore = hasPrev ? st.kPreSlow[src] * decay(st.dPreSlow.table, st.dPreSlow.rate, t - tPrev) : 0;
+  const cap = st.cap;
+  const mask = st.mask;
+  const head = st.head;
+  const len = st.len;
+  const hStep = st.hStep;
+  const h1 = st.h1;
+  const h2 = st.h2;
+  const bStep = st.bStep;
+  let off = ((t + homDelay) % slots) * nRing;
+  for (let k = start; k < end; k++) {
+    const j = target[k];
+    const d = delay === null ? homDelay : delay[k];
+    const T = t - d;
+    const base = j * cap;
+    const hd = head[j];
+    let w = sign * weight[k];
+    let upper = len[j] - 1;
+    while (upper >= 0 && hStep[base + ((hd + upper) & mask)] > T) upper--;
+    // NEST's get_K_value(t - d): the latest postsynaptic spike strictly before t - d.
+    let iK = upper;
+    if (iK >= 0 && hStep[base + ((hd + iK) & mask)] === T) iK--;
+    const post = iK >= 0
+      ? h1[base + ((hd + iK) & mask)] * decay(postTab, postRate, T - hStep[base + ((hd + iK) & mask)])
+      : st.b1[j] * decay(postTab, postRate, T - bStep[j]);
+    if (hasPrev) {
+      const lo = Math.max(tPrev - d, applied);
+      let first = upper;
+      while (first >= 0 && hStep[base + ((hd + first) & mask)] > lo) first--;
+      const x = kSyn === null ? kPrev : kSyn[k];
+      for (let e = first + 1; e <= upper; e++) {
+        const slot = base + ((hd + e) & mask);
+        // exp(-dp rate) is what the decay table holds, so a tau_plus equal everywhere gives the shared bits.
+        const dp = hStep[slot] + d - tPrev;
+        w = rule.onPostAt!(k, w, x * (rateOf === null ? (dp < preLen ? preTab[dp] : Math.exp(-dp * preRate)) : Math.exp(-dp * rateOf[k])), h2[slot] - 1);
+      }
+    } else if (upper >= 0 || bStep[j] >= 0) {
+      // NEST's first send runs facilitate(w, 0, ky) (Kplus is 0): a clamp, once as good as once per post spike.
+      w = rule.onPostAt!(k, w, 0, 0);
+    }
+    const slowBefore = kSynSlow === null ? preSlowBefore : hasPrev ? kSynSlow[k] * Math.exp(-(t - tPrev) * slowRateOf![k]) : 0;
+    w = rule.onPreAt!(k, w, post, slowBefore);
+    weight[k] = sign * w;
+    if (kSyn !== null) kSyn[k] = hasPrev ? kSyn[k] * Math.exp(-(t - tPrev) * rateOf![k]) + 1 : 1;
+    if (kSynSlow !== null) kSynSlow[k] = slowBefore + 1;
+    if (delay !== null) off = ((t + d) % slots) * nRing;
+    buf[off + j] += weight[k];
+  }
+  st.kPre[src] = (hasPrev ? kPrev * decay(preTab, preRate, t - tPrev) : 0) + 1;
+  st.kPreSlow[src] = preSlowBefore + 1;
   st.lastPre[src] = t;
 }
 
@@ -803,22 +884,36 @@ const dendriticRuntime = (info: ProjectionInfo, rule: StdpRule, where: string): 
   const preSpikeHomRule = kernelFor(preSpikeHom, rule);
   const pairing = rule.pairing;
   const perSynapse = rule.onPostAt !== undefined && rule.onPreAt !== undefined;
+  // The per-synapse kernels pass x and y, and x2 and y2 when the rule has them (all to all only); z never.
+  const slow = rule.tauPreSlow > 0 || rule.tauPostSlow > 0;
+  if (perSynapse && rule.tauPostHom > 0) throw new ParameterError(where, 'per-synapse parameters', Object.keys(t.params ?? {}).join(', ') || 'onPostAt / onPreAt', 'a rule without a postsynaptic rate trace z: the per-synapse kernels do not pass it');
+  if (perSynapse && pairing && slow) throw new ParameterError(where, 'per-synapse parameters', Object.keys(t.params ?? {}).join(', ') || 'onPostAt / onPreAt', `x and y only with ${pairing.reason}: the nearest-neighbour per-synapse kernel does not pass the slow traces x2, y2`);
   // x lives per synapse when it adds up but pairs once (NEST's stdp_nn_pre_centered_synapse Kplus), or, all to
-  // all, decays with per-synapse parameters. A nearest x is 1 at the source's latest spike: it stays per source,
-  // whatever the synapse's tau_plus (applied when it is read).
-  const kSyn = (perSynapse && !pairing) || (pairing && pairing.preConsumed && !pairing.nearestPre) ? new Float64Array(t.count) : null;
+  // all, decays with per-synapse parameters: always for a pair rule, whose kernel keeps it so, and for a rule
+  // with slow traces only with its own tau_plus. A nearest x is 1 at the source's latest spike: it stays per
+  // source, whatever the synapse's tau_plus (applied when it is read). x2 is per synapse with its own tau.
+  const kSyn = (perSynapse && !pairing && (!slow || rule.tauPreOf)) || (pairing && pairing.preConsumed && !pairing.nearestPre) ? new Float64Array(t.count) : null;
+  const kSynSlow = perSynapse && slow && rule.tauPreSlowOf ? new Float64Array(t.count) : null;
   const preSpikeNearestRule = pairing && !perSynapse ? kernelFor(preSpikeNearest, rule) : null;
   const preSpikeNearestPerSynapseRule = pairing && perSynapse ? kernelFor(preSpikeNearestPerSynapse, rule) : null;
-  const preSpikePerSynapseRule = perSynapse && !pairing ? kernelFor(preSpikePerSynapse, rule) : null;
-  let rateOf: Float64Array | null = null;
-  if (rule.tauPreOf) {
-    rateOf = new Float64Array(t.count);
-    for (let k = 0; k < t.count; k++) rateOf[k] = info.dt / rule.tauPreOf[k];
-  }
+  const preSpikePerSynapseRule = perSynapse && !pairing && !slow ? kernelFor(preSpikePerSynapse, rule) : null;
+  const preSpikeSlowPerSynapseRule = perSynapse && slow ? kernelFor(preSpikeSlowPerSynapse, rule) : null;
+  const rates = (tau: Float64Array | null | undefined): Float64Array | null => {
+    if (!tau) return null;
+    const r = new Float64Array(t.count);
+    for (let k = 0; k < t.count; k++) r[k] = info.dt / tau[k];
+    return r;
+  };
+  const rateOf = rates(rule.tauPreOf);
+  const slowRateOf = kSynSlow ? rates(rule.tauPreSlowOf) : null;
   return {
     deliver: preSpikePerSynapseRule !== null
       ? (src: number, step: number): void => {
           preSpikePerSynapseRule(st, rule, src, step, t.rowStart, t.target, weight, t.delay, t.homDelay, sign, buf, ring.slots, ring.n, decayFactor, kSyn!, rateOf);
+        }
+      : preSpikeSlowPerSynapseRule !== null
+      ? (src: number, step: number): void => {
+          preSpikeSlowPerSynapseRule(st, rule, src, step, t.rowStart, t.target, weight, t.delay, t.homDelay, sign, buf, ring.slots, ring.n, decayFactor, kSyn, rateOf, kSynSlow, slowRateOf);
         }
       : preSpikeNearestPerSynapseRule !== null
       ? (src: number, step: number): void => {
@@ -855,16 +950,17 @@ const dendriticRuntime = (info: ProjectionInfo, rule: StdpRule, where: string): 
       }
     },
     bytesPerSynapse: () =>
-      t.target.BYTES_PER_ELEMENT + weight.BYTES_PER_ELEMENT + (t.delay ? t.delay.BYTES_PER_ELEMENT : 0) + (kSyn ? 8 : 0) + (rateOf ? 8 : 0) + 8 * Object.keys(t.params ?? {}).length,
+      t.target.BYTES_PER_ELEMENT + weight.BYTES_PER_ELEMENT + (t.delay ? t.delay.BYTES_PER_ELEMENT : 0) + (kSyn ? 8 : 0) + (rateOf ? 8 : 0) + (kSynSlow ? 8 : 0) + (slowRateOf ? 8 : 0) + 8 * Object.keys(t.params ?? {}).length,
     weights: () => weight.slice(),
     // One weight without copying the table (weight recorders read it per transmission or sample).
     capabilities: { weightAt: (k: number) => weight[k] },
     neuronBytes: () => st.neuronBytes,
     // The weights and the traces; targets and delays are rebuilt from the spec.
-    saveState: () => ({ weight, traces: st.saveState(), ...(kSyn ? { kSyn } : {}) }),
+    saveState: () => ({ weight, traces: st.saveState(), ...(kSyn ? { kSyn } : {}), ...(kSynSlow ? { kSynSlow } : {}) }),
     loadState(s: SavedState) {
       restoreArray(s, 'weight', weight, where);
       if (kSyn) restoreArray(s, 'kSyn', kSyn, where);
+      if (kSynSlow) restoreArray(s, 'kSynSlow', kSynSlow, where);
       st.loadState(savedRecord(s, 'traces', where));
     },
   };
