@@ -2,8 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { createSimulator, builtinPlugins, Simulator } from '../../../../index.js';
 
 /**
- * The dendritic handler's per-synapse state (pre-centred Kplus, per-synapse parameters and their Kplus) in a
- * checkpoint: a recurrent Poisson-driven network cut at 300 ms, restored and run to 600 ms ends with the
+ * The dendritic handler's per-synapse state (pre-centred Kplus, per-synapse parameters and their Kplus and
+ * Kplus_triplet) in a checkpoint: a recurrent Poisson-driven network cut at 300 ms, restored and run to 600 ms ends with the
  * weights and spikes of the run never cut, bit for bit.
  */
 function build() {
@@ -16,6 +16,16 @@ function build() {
   sim.connect(E, E, { rule: 'fixed_indegree', indegree: 20, allow_autapses: false }, {
     synapse_model: 'stdp_synapse', weight, delay: 1.5, Wmax: 70,
     lambda: { distribution: 'uniform', min: 0.05, max: 0.3 }, tau_plus: { distribution: 'uniform', min: 10, max: 30 },
+  });
+  // The nearest-neighbour kernel's per-synapse Kplus with its own tau_plus, and the triplet kernel's per-synapse
+  // Kplus and Kplus_triplet (kSyn, kSynSlow).
+  const small = { distribution: 'normal' as const, mean: 15, std: 5, min: 0, max: 30 };
+  sim.connect(E, E, { rule: 'fixed_indegree', indegree: 10, allow_autapses: false }, {
+    synapse_model: 'stdp_nn_pre_centered_synapse', weight: small, delay: 1.5, Wmax: 30, lambda: 0.2, tau_plus: { distribution: 'uniform', min: 10, max: 30 },
+  });
+  sim.connect(E, E, { rule: 'fixed_indegree', indegree: 10, allow_autapses: false }, {
+    synapse_model: 'stdp_triplet_synapse', weight: small, delay: 1.5, Wmax: 30, Aplus: 0.2, Aminus: 0.25, Aplus_triplet: 0.1, Aminus_triplet: 0.01,
+    tau_plus: { distribution: 'uniform', min: 10, max: 25 }, tau_plus_triplet: { distribution: 'uniform', min: 50, max: 150 },
   });
   return sim;
 }
@@ -34,8 +44,7 @@ describe('dendritic handler: per-synapse traces in a checkpoint', () => {
     const w = weights(resumed);
     expect(w).toEqual(weights(whole));
     // The weights moved after the cut, so the restored traces mattered.
-    expect(w[0]).not.toEqual(before[0]);
-    expect(w[1]).not.toEqual(before[1]);
+    for (let i = 0; i < 4; i++) expect(w[i]).not.toEqual(before[i]);
     expect(resumed.spikeCounts()).toEqual(whole.spikeCounts());
   });
 });
