@@ -384,7 +384,8 @@ function nestNearest(name: string, scheme: NearestScheme, pairing: string): Stdp
 /**
  * NEST's nearest-neighbour stdp_synapse variants: stdp_synapse's parameters, defaults and weight formulas,
  * with NEST's pairing (models/stdp_nn_*_synapse.h). tau_minus is the target neuron's. The dendritic handler
- * runs them; the axonal one refuses them.
+ * runs them; the axonal one refuses them. Like stdp_synapse they take its six parameters per synapse (NEST
+ * keeps them per connection).
  */
 export const nestNearestSynapses = {
   stdp_nn_symm_synapse: nestNearest('stdp_nn_symm_synapse', 'symmetric', 'symmetric nearest-neighbour pairing'),

@@ -36,7 +36,7 @@ export function plasticSynapse(def: StdpRuleDefinition): SynapseModel {
     ...(def.perSynapseParams ? { perSynapseParams: def.perSynapseParams } : {}),
     // The dendritic handler keeps x per synapse (float64) when parameters are given per synapse, and the
     // rate of its decay too when tau_plus is one of them (dendritic.ts, kSyn and rateOf); a rule whose
-    // per-synapse state differs (the nearest-neighbour ones) says so with a function.
+    // per-synapse state differs (the nearest-neighbour and triplet ones) says so with a function.
     stateBytesPerSynapse: typeof def.stateBytesPerSynapse === 'function'
       ? def.stateBytesPerSynapse
       : (perSynapse: readonly string[]) =>
