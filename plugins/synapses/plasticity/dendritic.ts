@@ -91,8 +91,9 @@ export class DendriticState {
     this.nearestPost = pairing?.nearestPost ?? false;
     this.nearestPostHom = pairing?.nearestPostHom ?? false;
     this.preFromZero = (pairing?.preInitial ?? 0) > 0;
-    // A flush applies facilitations with the source's x: not for traces that pair once or live per synapse.
-    this.flushes = !(pairing?.preConsumed || pairing?.postConsumed || rule.onPostAt);
+    // A flush applies pending facilitations early with the x the kernel would read then (per source, or per
+    // synapse under per-synapse parameters): not for traces that pair once, whose pairing waits for the next spike.
+    this.flushes = !(pairing?.preConsumed || pairing?.postConsumed);
     this.lastPre = new Int32Array(nSource).fill(-1);
     this.kPre = new Float64Array(nSource).fill(pairing?.preInitial ?? 0);
     this.kPreSlow = new Float64Array(nSource);
@@ -242,7 +243,10 @@ function recordPostSpikes(st: DendriticState, syn: SynapseArrays, rule: StdpRule
         // The cached horizon may be old: try a fresh one; past a few dozen entries per neuron, apply the
         // pending facilitations of long-silent sources now rather than keep their history.
         st.horizonAt = -(2 ** 30);
-        if (st.cap >= FLUSH_FROM_CAP && st.flushes) flushStaleSources(st, syn, rule, step);
+        if (st.cap >= FLUSH_FROM_CAP && st.flushes) {
+          if (syn.perSynapse) flushStaleSourcesPerSynapse(st, syn, rule, step);
+          else flushStaleSources(st, syn, rule, step);
+        }
         st.updateHorizon(step);
         st.prune(j);
         if (st.len[j] === st.cap) st.grow();
@@ -286,6 +290,10 @@ interface SynapseArrays {
   delay: Uint16Array | null;
   homDelay: number;
   sign: number;
+  /** The rule has per-synapse parameters (onPostAt): its flush reads x per synapse where the kernel keeps it so. */
+  perSynapse: boolean;
+  kSyn: Float64Array | null;
+  rateOf: Float64Array | null;
 }
 
 /** Histories may grow to this many entries per neuron before silent sources are flushed. */
@@ -327,6 +335,49 @@ function flushStaleSources(st: DendriticState, syn: SynapseArrays, rule: StdpRul
         if (tj > H) break;
         if (tj <= lo) continue;
         w = rule.onPost(w, kPrev * decayFactor(preTab, preRate, tj + d - tPrev), st.h2[slot] - 1);
+        changed = true;
+      }
+      if (changed) weight[k] = sign * w;
+    }
+    st.applied[src] = H;
+  }
+}
+
+/**
+ * flushStaleSources for a rule with per-synapse parameters: the same updates through onPostAt, with the x each
+ * kernel reads (the synapse's own in `kSyn`, else the source's) decayed with the synapse's own tau_plus where
+ * given. A run whose values are equal everywhere thus flushes as the shared run does, with the same bits, and a
+ * silent source no longer keeps the histories growing. Apart from flushStaleSources so that its loop stays as it is.
+ */
+function flushStaleSourcesPerSynapse(st: DendriticState, syn: SynapseArrays, rule: StdpRule, step: number): void {
+  const H = step - 2 * st.maxDelay - 1;
+  const { rowStart, target, weight, delay, homDelay, sign, kSyn, rateOf } = syn;
+  const preTab = st.dPre.table;
+  const preRate = st.dPre.rate;
+  const cap = st.cap;
+  const mask = st.mask;
+  for (let src = 0; src < st.nSource; src++) {
+    const tPrev = st.lastPre[src];
+    if ((tPrev < 0 && !st.preFromZero) || tPrev > step - STALE_STEPS || st.applied[src] >= H) continue;
+    const kPrev = st.kPre[src];
+    const applied = st.applied[src];
+    for (let k = rowStart[src]; k < rowStart[src + 1]; k++) {
+      const j = target[k];
+      const d = delay === null ? homDelay : delay[k];
+      const lo = Math.max(tPrev - d, applied);
+      const base = j * cap;
+      const hd = st.head[j];
+      const n = st.len[j];
+      const x = kSyn === null ? kPrev : kSyn[k];
+      let w = sign * weight[k];
+      let changed = false;
+      for (let e = 0; e < n; e++) {
+        const slot = base + ((hd + e) & mask);
+        const tj = st.hStep[slot];
+        if (tj > H) break;
+        if (tj <= lo) continue;
+        const dp = tj + d - tPrev;
+        w = rule.onPostAt!(k, w, x * (rateOf === null ? decayFactor(preTab, preRate, dp) : Math.exp(-dp * rateOf[k])), st.h2[slot] - 1);
         changed = true;
       }
       if (changed) weight[k] = sign * w;
@@ -878,7 +929,6 @@ const dendriticRuntime = (info: ProjectionInfo, rule: StdpRule, where: string): 
   const pt = plasticTarget(info, where);
   const st = new DendriticState(t.sourceCount, info.target.localCount, pt.maxDelay, rule, info.dt);
   const { weight, sign, buf, ring } = pt;
-  const syn: SynapseArrays = { rowStart: t.rowStart, target: t.target, weight, delay: t.delay, homDelay: t.homDelay, sign };
   const meanRow = t.sourceCount > 0 ? t.count / t.sourceCount : 0;
   const preSpikeRule = kernelFor(preSpike, rule);
   const preSpikeHomRule = kernelFor(preSpikeHom, rule);
@@ -906,6 +956,7 @@ const dendriticRuntime = (info: ProjectionInfo, rule: StdpRule, where: string): 
   };
   const rateOf = rates(rule.tauPreOf);
   const slowRateOf = kSynSlow ? rates(rule.tauPreSlowOf) : null;
+  const syn: SynapseArrays = { rowStart: t.rowStart, target: t.target, weight, delay: t.delay, homDelay: t.homDelay, sign, perSynapse, kSyn, rateOf };
   return {
     deliver: preSpikePerSynapseRule !== null
       ? (src: number, step: number): void => {

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { createSimulator, builtinPlugins, Simulator } from '../../../../index.js';
+import { pairNet } from './helpers.js';
 
 /**
  * The dendritic handler's per-synapse state (pre-centred Kplus, per-synapse parameters and their Kplus and
@@ -47,4 +48,47 @@ describe('dendritic handler: per-synapse traces in a checkpoint', () => {
     for (let i = 0; i < 4; i++) expect(w[i]).not.toEqual(before[i]);
     expect(resumed.spikeCounts()).toEqual(whole.spikeCounts());
   });
+});
+
+/**
+ * A source silent for seconds while its target keeps firing: the dendritic handler applies the pending
+ * facilitations early (flushStaleSources) once a history reaches 32 entries, storing the weight as float32 once
+ * more. Under per-synapse parameters it does the same through onPostAt with the x each kernel reads, so values
+ * equal everywhere give the shared run's bits here too, and the history stays at a few dozen entries instead of
+ * growing with the silence (as NEST's would).
+ */
+describe('dendritic handler: a silent source under per-synapse parameters', () => {
+  const dt = 0.1;
+  const post: number[] = [];
+  for (let t = 120; t < 40000; t += 25) post.push(t);
+  const pre = [100, 45000];
+  const postParams = { tau_minus: 25, tau_minus_triplet: 110 };
+  const cases: [string, Record<string, number>, Record<string, number[]>][] = [
+    ['stdp_synapse (pair kernel)', { lambda: 0.05, tau_plus: 200, mu_plus: 0.4, Wmax: 100 }, { lambda: [0.05], tau_plus: [200] }],
+    ['stdp_nn_symm_synapse (nearest kernel)', { lambda: 0.05, tau_plus: 200, mu_plus: 0.4, Wmax: 100 }, { lambda: [0.05], tau_plus: [200] }],
+    ['stdp_triplet_synapse (triplet kernel, x per synapse)', { Aplus: 0.05, Aplus_triplet: 0.02, tau_plus: 200, Wmax: 100 }, { Aplus: [0.05], tau_plus: [200] }],
+    ['stdp_triplet_synapse (triplet kernel, x per source)', { Aplus: 0.05, Aplus_triplet: 0.02, tau_plus: 200, Wmax: 100 }, { Aplus_triplet: [0.02] }],
+  ];
+  // tau_plus 200 ms and a post spike every 2.5 ms: x is still large at the first flushes, so where the weight is
+  // rounded shows in its bits (without the per-synapse flush, some of these cases differ by an ulp).
+  const bits = (w: Float32Array) => Array.from(new Uint32Array(w.buffer, w.byteOffset, w.length));
+  for (const [label, shared, per] of cases) {
+    it(`${label}: equal per-synapse values flush as the shared run does, same bits, history bounded`, () => {
+      const model = label.split(' ')[0];
+      const run = (syn: Record<string, unknown>) => {
+        const net = pairNet({ dt, pre, post, postParams, synapse: { synapse_model: model, weight: 30, delay: 1.5, ...syn } });
+        net.sim.simulate(4600);
+        const rt = net.sim.projections.find((q) => q.synapseModel.plastic)!.runtime!;
+        return { w: net.weights(), neuronBytes: rt.neuronBytes!(), post: net.postSteps().length };
+      };
+      const a = run(shared);
+      const b = run({ ...shared, ...per });
+      expect(a.post).toBe(post.length);
+      expect(bits(b.w)).toEqual(bits(a.w));
+      expect(a.w[0]).not.toBe(30);
+      // ~1600 entries would take a 2048-entry ring (57 kB); the flush keeps it at 64 entries in both runs.
+      expect(b.neuronBytes).toBe(a.neuronBytes);
+      expect(b.neuronBytes).toBe(1 * 24 + 1 * (8 + 28 + 28 + 64 * 28));
+    });
+  }
 });
