@@ -936,8 +936,11 @@ const dendriticRuntime = (info: ProjectionInfo, rule: StdpRule, where: string): 
   const perSynapse = rule.onPostAt !== undefined && rule.onPreAt !== undefined;
   // The per-synapse kernels pass x and y, and x2 and y2 when the rule has them (all to all only); z never.
   const slow = rule.tauPreSlow > 0 || rule.tauPostSlow > 0;
-  if (perSynapse && rule.tauPostHom > 0) throw new ParameterError(where, 'per-synapse parameters', Object.keys(t.params ?? {}).join(', ') || 'onPostAt / onPreAt', 'a rule without a postsynaptic rate trace z: the per-synapse kernels do not pass it');
-  if (perSynapse && pairing && slow) throw new ParameterError(where, 'per-synapse parameters', Object.keys(t.params ?? {}).join(', ') || 'onPostAt / onPreAt', `x and y only with ${pairing.reason}: the nearest-neighbour per-synapse kernel does not pass the slow traces x2, y2`);
+  const perNames = Object.keys(t.params ?? {});
+  const perWhat = perNames[0] ?? 'onPostAt / onPreAt';
+  const perValue = perNames.length > 0 ? `given per synapse (${perNames.join(', ')})` : 'per-synapse methods';
+  if (perSynapse && rule.tauPostHom > 0) throw new ParameterError(where, perWhat, perValue, 'one value per projection for a rule with the postsynaptic rate trace z: no per-synapse kernel passes it');
+  if (perSynapse && pairing && slow) throw new ParameterError(where, perWhat, perValue, `one value per projection for a rule with ${pairing.reason} and slow traces: the nearest-neighbour per-synapse kernel passes x and y only`);
   // x lives per synapse when it adds up but pairs once (NEST's stdp_nn_pre_centered_synapse Kplus), or, all to
   // all, decays with per-synapse parameters: always for a pair rule, whose kernel keeps it so, and for a rule
   // with slow traces only with its own tau_plus. A nearest x is 1 at the source's latest spike: it stays per

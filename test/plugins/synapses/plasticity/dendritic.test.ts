@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { createSimulator, builtinPlugins, Simulator } from '../../../../index.js';
+import { createSimulator, builtinPlugins, Simulator, ParameterError, plasticSynapse, type StdpRule, type StdpRuleDefinition } from '../../../../index.js';
 import { pairNet } from './helpers.js';
 
 /**
@@ -91,4 +91,34 @@ describe('dendritic handler: a silent source under per-synapse parameters', () =
       expect(b.neuronBytes).toBe(1 * 24 + 1 * (8 + 28 + 28 + 64 * 28));
     });
   }
+});
+
+describe('dendritic handler: per-synapse parameters it cannot run', () => {
+  // A rule of one's own with per-synapse methods and a trace no per-synapse kernel passes.
+  const rule = (extra: Partial<StdpRule>): StdpRule => ({
+    tauPre: 20, tauPreSlow: 0, tauPost: 20, tauPostSlow: 0, tauPostHom: 0, postHomInitial: 0,
+    onPost: (w) => w, onPre: (w) => w, onPostAt: (_k, w) => w, onPreAt: (_k, w) => w, ...extra,
+  });
+  const model = (name: string, extra: Partial<StdpRule>) => {
+    const def: StdpRuleDefinition = {
+      name, doc: 'test', params: { eta: { unit: '', default: 0.1, min: 0, doc: 'rate' } }, perSynapseParams: ['eta'],
+      build: () => rule({}), buildPerSynapse: () => rule(extra),
+    };
+    return plasticSynapse(def);
+  };
+  const connect = (m: ReturnType<typeof model>) => () => {
+    const sim = createSimulator({ plugins: [...builtinPlugins, m] });
+    const a = sim.create('iaf_psc_exp', 2);
+    sim.connect(a, a, 'all_to_all', { synapse_model: m.name, weight: 1, delay: 1, eta: [0.1, 0.2, 0.3, 0.4] });
+    sim.simulate(1);
+  };
+  it('a rate trace z, or a pairing scheme with slow traces: a ParameterError naming the parameter and what is allowed', () => {
+    const z = connect(model('with_z', { tauPostHom: 100 }));
+    expect(z).toThrow(ParameterError);
+    expect(z).toThrow(/'eta' = "given per synapse \(eta\)".*one value per projection for a rule with the postsynaptic rate trace z/);
+    const pairing = { nearestPre: true, nearestPreSlow: false, nearestPost: true, nearestPostSlow: false, nearestPostHom: false, preConsumed: false, postConsumed: false, preInitial: 0, reason: "trace 'x' (nearest-neighbour pairing)" };
+    const nn = connect(model('nn_slow', { tauPreSlow: 50, pairing }));
+    expect(nn).toThrow(ParameterError);
+    expect(nn).toThrow(/'eta' = "given per synapse.*nearest-neighbour pairing\) and slow traces/);
+  });
 });
