@@ -37,6 +37,40 @@ class VogelsSprekelerRule implements StdpRule {
   }
 }
 
+/**
+ * NEST keeps tau, eta, alpha and Wmax in each connection: given per synapse (arrays or distributions in the
+ * syn_spec), synapse k reads its own values (`<name>Of[k]`, null when shared). The dendritic handler then calls
+ * onPostAt / onPreAt with the synapse index, and decays the presynaptic trace with `tauPreOf[k]`.
+ */
+class VogelsSprekelerPerSynapseRule extends VogelsSprekelerRule {
+  readonly tauPreOf: Float64Array | null;
+  readonly etaOf: Float64Array | null;
+  readonly alphaOf: Float64Array | null;
+  readonly wmaxOf: Float64Array | null;
+  constructor(shared: VogelsSprekelerRule, per: Readonly<Record<string, Float64Array>>) {
+    super(shared.tauPre, shared.tauPost, shared.eta, shared.alpha, shared.wmax);
+    this.tauPreOf = per.tau ?? null;
+    this.etaOf = per.eta ?? null;
+    this.alphaOf = per.alpha ?? null;
+    this.wmaxOf = per.Wmax ?? null;
+  }
+  onPostAt(k: number, w: number, pre: number): number {
+    const wmax = this.wmaxOf === null ? this.wmax : this.wmaxOf[k];
+    const nw = w + (this.etaOf === null ? this.eta : this.etaOf[k]) * pre;
+    return nw < wmax ? nw : wmax;
+  }
+  onPreAt(k: number, w: number, post: number): number {
+    const wmax = this.wmaxOf === null ? this.wmax : this.wmaxOf[k];
+    const eta = this.etaOf === null ? this.eta : this.etaOf[k];
+    let nw = w + eta * post;
+    if (nw > wmax) nw = wmax;
+    nw -= (this.alphaOf === null ? this.alpha : this.alphaOf[k]) * eta;
+    return nw > 0 ? nw : 0;
+  }
+}
+
+const build: StdpRuleDefinition['build'] = (p, target, where) => new VogelsSprekelerRule(p.tau, neuronTau(target, 'tau_minus', where), p.eta, p.alpha, p.Wmax);
+
 export const vogelsSprekelerRule: StdpRuleDefinition = {
   name: 'vogels_sprekeler_synapse',
   doc: 'Symmetric inhibitory STDP with a constant depression per presynaptic spike (NEST vogels_sprekeler_synapse; Vogels et al. 2011)',
@@ -49,7 +83,12 @@ export const vogelsSprekelerRule: StdpRuleDefinition = {
   checkWeight(w: number, where: string): void {
     if (!Number.isFinite(w)) throw new ParameterError(where, 'weight', w, 'a finite weight (negative for inhibition)');
   },
-  build: (p, target, where) => new VogelsSprekelerRule(p.tau, neuronTau(target, 'tau_minus', where), p.eta, p.alpha, p.Wmax),
+  build,
+  perSynapseParams: ['tau', 'eta', 'alpha', 'Wmax'],
+  buildPerSynapse: (p, per, target, where) => new VogelsSprekelerPerSynapseRule(build(p, target, where) as VogelsSprekelerRule, per),
+  // With per-synapse values the dendritic handler keeps the presynaptic trace per synapse (8 B) and, with tau per
+  // synapse, its decay rate (8 B): what the memory estimate should count beside the values themselves.
+  stateBytesPerSynapse: (perSynapse) => (perSynapse.length > 0 ? 8 : 0) + (perSynapse.includes('tau') ? 8 : 0),
 };
 
 export const vogelsSprekelerSynapse = plasticSynapse(vogelsSprekelerRule);

@@ -107,10 +107,20 @@ function synapseBlock(reg: PluginRegistry, name: string): string {
     const allowed = o.plugin ? reg.all(o.plugin).map((p) => p.name) : o.allowed;
     return `\`${key}\`: one of ${allowed.map((a) => `\`${a}\``).join(', ')} (default \`${o.default}\`) — ${o.doc}.`;
   });
+  // Which parameters a connection may give per synapse (SynapseModel.perSynapseParams), and which registered
+  // delay handlers run them, so that a page cannot claim more or less than the registry allows.
+  const perNames = model.perSynapseParams ?? [];
+  const handlerOption = Object.entries(model.options ?? {}).find(([, o]) => o.plugin === 'delay_handler');
+  const runners = handlerOption
+    ? reg.all('delay_handler').filter((h) => (h.create as { runsPerSynapse?: boolean }).runsPerSynapse).map((h) => `\`${h.name}\``)
+    : [];
+  const perSynapse = perNames.length > 0
+    ? `Per synapse: ${perNames.map((n) => `\`${n}\``).join(', ')} may be given per connection, as an array (NEST's layout) or a distribution, like weights; a number is shared by the projection.${runners.length ? ` Delay handlers that run them: ${runners.join(', ')}.` : ''}`
+    : Object.keys(model.params).length > 0 ? 'One value per projection for every parameter: an array or a distribution for one is refused, naming it.' : '';
   const storage = model.plastic
     ? 'Plastic: weights are stored per synapse and change while simulating.'
     : model.perSynapseWeight ? 'Static; weights are stored per synapse.' : 'Static: a scalar weight or delay is stored once per projection, not per synapse.';
-  return [params, ...options.map((o) => `Option ${o}`), storage].join('\n\n');
+  return [params, ...options.map((o) => `Option ${o}`), ...(perSynapse ? [perSynapse] : []), storage].join('\n\n');
 }
 
 /** The content of one generated block. */

@@ -1,4 +1,5 @@
-import type { StdpRule, StdpRuleDefinition } from './plasticity/rule.js';
+import type { PairingScheme, StdpRule, StdpRuleDefinition } from './plasticity/rule.js';
+import type { Params } from '../../core/schema.js';
 import { plasticSynapse, neuronTau, checkNonNegativeWeight } from './plasticity/synapse.js';
 
 /** x^mu with the exponents NEST users pick most (0: additive, 1: multiplicative) spared a pow call. */
@@ -47,8 +48,11 @@ class StdpSynapseRule implements StdpRule {
   }
 }
 
-/** The parameters NEST's stdp_synapse keeps per connection. */
-const PER_SYNAPSE = ['tau_plus', 'lambda', 'alpha', 'mu_plus', 'mu_minus', 'Wmax'] as const;
+/**
+ * The parameters NEST's stdp_synapse keeps per connection; its nearest-neighbour variants
+ * (stdp_nn_*_synapse.h) keep the same ones.
+ */
+export const STDP_PER_SYNAPSE = ['tau_plus', 'lambda', 'alpha', 'mu_plus', 'mu_minus', 'Wmax'] as const;
 
 /**
  * stdp_synapse with some parameters per synapse (NEST stores them in each connection): the same formulas,
@@ -56,14 +60,20 @@ const PER_SYNAPSE = ['tau_plus', 'lambda', 'alpha', 'mu_plus', 'mu_minus', 'Wmax
  * onPre are the formulas at the projection's values; the dendritic handler calls onPostAt / onPreAt.
  */
 class StdpSynapsePerSynapseRule extends StdpSynapseRule {
+  /**
+   * The nearest-neighbour variants' pairing (their weight formulas are stdp_synapse's, so they share this
+   * class and its bits); undefined for stdp_synapse.
+   */
+  readonly pairing: PairingScheme | undefined;
   readonly tauPreOf: Float64Array | null;
   readonly lambdaOf: Float64Array | null;
   readonly alphaOf: Float64Array | null;
   readonly muPlusOf: Float64Array | null;
   readonly muMinusOf: Float64Array | null;
   readonly wmaxOf: Float64Array | null;
-  constructor(shared: StdpSynapseRule, per: Readonly<Record<string, Float64Array>>) {
+  constructor(shared: StdpSynapseRule, per: Readonly<Record<string, Float64Array>>, pairing?: PairingScheme) {
     super(shared.tauPre, shared.tauPost, shared.lambda, shared.alpha, shared.muPlus, shared.muMinus, shared.wmax);
+    this.pairing = pairing;
     this.tauPreOf = per.tau_plus ?? null;
     this.lambdaOf = per.lambda ?? null;
     this.alphaOf = per.alpha ?? null;
@@ -102,9 +112,16 @@ export const stdpSynapseRule: StdpRuleDefinition = {
   checkWeight: checkNonNegativeWeight,
   build: (p, target, where) =>
     new StdpSynapseRule(p.tau_plus, neuronTau(target, 'tau_minus', where), p.lambda, p.alpha, p.mu_plus, p.mu_minus, p.Wmax),
-  perSynapseParams: PER_SYNAPSE,
-  buildPerSynapse: (p, per, target, where) =>
-    new StdpSynapsePerSynapseRule(new StdpSynapseRule(p.tau_plus, neuronTau(target, 'tau_minus', where), p.lambda, p.alpha, p.mu_plus, p.mu_minus, p.Wmax), per),
+  perSynapseParams: STDP_PER_SYNAPSE,
+  buildPerSynapse: (p, per, target, where) => stdpSynapsePerSynapseRule(p, per, target, where),
 };
+
+/**
+ * stdp_synapse's rule with some parameters per synapse, optionally with a nearest-neighbour pairing (NEST's
+ * stdp_nn_*_synapse have stdp_synapse's parameters and weight formulas, per connection likewise).
+ */
+export function stdpSynapsePerSynapseRule(p: Params, per: Readonly<Record<string, Float64Array>>, target: Params, where: string, pairing?: PairingScheme): StdpRule {
+  return new StdpSynapsePerSynapseRule(new StdpSynapseRule(p.tau_plus, neuronTau(target, 'tau_minus', where), p.lambda, p.alpha, p.mu_plus, p.mu_minus, p.Wmax), per, pairing);
+}
 
 export const stdpSynapse = plasticSynapse(stdpSynapseRule);

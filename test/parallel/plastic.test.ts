@@ -32,6 +32,37 @@ describe('workers backend: weights, delays and plasticity', () => {
       workers: [2],
     });
   }
+  const nn = builtinPlugins.find((p) => p.kind === 'synapse' && p.name === 'stdp_nn_pre_centered_synapse') as SynapseModel | undefined;
+  if (nn?.perSynapseParams?.includes('tau_plus')) {
+    // The nearest-neighbour kernel with per-synapse values: the pre-centred scheme keeps Kplus per synapse and
+    // decays it with the synapse's own tau_plus, so each rank's share of that state must line up with its table.
+    variants.push({
+      label: 'E→E stdp_nn_pre_centered_synapse with lambda, tau_plus and Wmax drawn per synapse (dendritic delay)',
+      params: {
+        NE: 400, NI: 100, eeModel: 'stdp_nn_pre_centered_synapse',
+        eeParams: {
+          alpha: 1.05, lambda: { distribution: 'uniform', min: 0.005, max: 0.02 }, tau_plus: { distribution: 'uniform', min: 10, max: 30 },
+          Wmax: { distribution: 'uniform', min: 80, max: 100 },
+        },
+      },
+      workers: [2],
+    });
+  }
+  const triplet = builtinPlugins.find((p) => p.kind === 'synapse' && p.name === 'stdp_triplet_synapse') as SynapseModel | undefined;
+  if (triplet?.perSynapseParams?.includes('tau_plus_triplet')) {
+    // The triplet kernel: Kplus and Kplus_triplet per synapse with their own time constants, amplitudes drawn too.
+    variants.push({
+      label: 'E→E stdp_triplet_synapse with tau_plus, tau_plus_triplet and Aplus drawn per synapse (dendritic delay)',
+      params: {
+        NE: 400, NI: 100, eeModel: 'stdp_triplet_synapse',
+        eeParams: {
+          Wmax: 90, Aminus: 0.3, Aplus_triplet: 0.2, Aminus_triplet: 0.01, Aplus: { distribution: 'uniform', min: 0.1, max: 0.4 },
+          tau_plus: { distribution: 'uniform', min: 10, max: 25 }, tau_plus_triplet: { distribution: 'uniform', min: 50, max: 150 },
+        },
+      },
+      workers: [2],
+    });
+  }
 
   for (const v of variants) {
     it(`distributed weights and delays (0.5–3 ms), ${v.label}: spikes and final weights identical for 1 process and ${v.workers.join(', ')} workers`, async () => {

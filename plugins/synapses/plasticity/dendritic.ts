@@ -91,8 +91,9 @@ export class DendriticState {
     this.nearestPost = pairing?.nearestPost ?? false;
     this.nearestPostHom = pairing?.nearestPostHom ?? false;
     this.preFromZero = (pairing?.preInitial ?? 0) > 0;
-    // A flush applies facilitations with the source's x: not for traces that pair once or live per synapse.
-    this.flushes = !(pairing?.preConsumed || pairing?.postConsumed || rule.onPostAt);
+    // A flush applies pending facilitations early with the x the kernel would read then (per source, or per
+    // synapse under per-synapse parameters): not for traces that pair once, whose pairing waits for the next spike.
+    this.flushes = !(pairing?.preConsumed || pairing?.postConsumed);
     this.lastPre = new Int32Array(nSource).fill(-1);
     this.kPre = new Float64Array(nSource).fill(pairing?.preInitial ?? 0);
     this.kPreSlow = new Float64Array(nSource);
@@ -242,7 +243,10 @@ function recordPostSpikes(st: DendriticState, syn: SynapseArrays, rule: StdpRule
         // The cached horizon may be old: try a fresh one; past a few dozen entries per neuron, apply the
         // pending facilitations of long-silent sources now rather than keep their history.
         st.horizonAt = -(2 ** 30);
-        if (st.cap >= FLUSH_FROM_CAP && st.flushes) flushStaleSources(st, syn, rule, step);
+        if (st.cap >= FLUSH_FROM_CAP && st.flushes) {
+          if (syn.perSynapse) flushStaleSourcesPerSynapse(st, syn, rule, step);
+          else flushStaleSources(st, syn, rule, step);
+        }
         st.updateHorizon(step);
         st.prune(j);
         if (st.len[j] === st.cap) st.grow();
@@ -286,6 +290,10 @@ interface SynapseArrays {
   delay: Uint16Array | null;
   homDelay: number;
   sign: number;
+  /** The rule has per-synapse parameters (onPostAt): its flush reads x per synapse where the kernel keeps it so. */
+  perSynapse: boolean;
+  kSyn: Float64Array | null;
+  rateOf: Float64Array | null;
 }
 
 /** Histories may grow to this many entries per neuron before silent sources are flushed. */
@@ -327,6 +335,49 @@ function flushStaleSources(st: DendriticState, syn: SynapseArrays, rule: StdpRul
         if (tj > H) break;
         if (tj <= lo) continue;
         w = rule.onPost(w, kPrev * decayFactor(preTab, preRate, tj + d - tPrev), st.h2[slot] - 1);
+        changed = true;
+      }
+      if (changed) weight[k] = sign * w;
+    }
+    st.applied[src] = H;
+  }
+}
+
+/**
+ * flushStaleSources for a rule with per-synapse parameters: the same updates through onPostAt, with the x each
+ * kernel reads (the synapse's own in `kSyn`, else the source's) decayed with the synapse's own tau_plus where
+ * given. A run whose values are equal everywhere thus flushes as the shared run does, with the same bits, and a
+ * silent source no longer keeps the histories growing. Apart from flushStaleSources so that its loop stays as it is.
+ */
+function flushStaleSourcesPerSynapse(st: DendriticState, syn: SynapseArrays, rule: StdpRule, step: number): void {
+  const H = step - 2 * st.maxDelay - 1;
+  const { rowStart, target, weight, delay, homDelay, sign, kSyn, rateOf } = syn;
+  const preTab = st.dPre.table;
+  const preRate = st.dPre.rate;
+  const cap = st.cap;
+  const mask = st.mask;
+  for (let src = 0; src < st.nSource; src++) {
+    const tPrev = st.lastPre[src];
+    if ((tPrev < 0 && !st.preFromZero) || tPrev > step - STALE_STEPS || st.applied[src] >= H) continue;
+    const kPrev = st.kPre[src];
+    const applied = st.applied[src];
+    for (let k = rowStart[src]; k < rowStart[src + 1]; k++) {
+      const j = target[k];
+      const d = delay === null ? homDelay : delay[k];
+      const lo = Math.max(tPrev - d, applied);
+      const base = j * cap;
+      const hd = st.head[j];
+      const n = st.len[j];
+      const x = kSyn === null ? kPrev : kSyn[k];
+      let w = sign * weight[k];
+      let changed = false;
+      for (let e = 0; e < n; e++) {
+        const slot = base + ((hd + e) & mask);
+        const tj = st.hStep[slot];
+        if (tj > H) break;
+        if (tj <= lo) continue;
+        const dp = tj + d - tPrev;
+        w = rule.onPostAt!(k, w, x * (rateOf === null ? decayFactor(preTab, preRate, dp) : Math.exp(-dp * rateOf[k])), st.h2[slot] - 1);
         changed = true;
       }
       if (changed) weight[k] = sign * w;
@@ -694,18 +745,180 @@ function preSpikePerSynapse(
       while (first >= 0 && hStep[base + ((hd + first) & mask)] > lo) first--;
       const x = kSyn[k];
       for (let e = first + 1; e <= upper; e++) {
-        w = rule.onPostAt!(k, w, x * Math.exp(-(hStep[base + ((hd + e) & mask)] + d - tPrev) * rate));
+        // The slow traces are off for the rules of this kernel (x2, y2 are 0).
+        w = rule.onPostAt!(k, w, x * Math.exp(-(hStep[base + ((hd + e) & mask)] + d - tPrev) * rate), 0);
       }
     } else if (upper >= 0 || bStep[j] >= 0) {
       // NEST's first send runs facilitate(w, 0) (Kplus is 0): a clamp, once as good as once per post spike.
-      w = rule.onPostAt!(k, w, 0);
+      w = rule.onPostAt!(k, w, 0, 0);
     }
-    w = rule.onPreAt!(k, w, post);
+    w = rule.onPreAt!(k, w, post, 0);
     weight[k] = sign * w;
     kSyn[k] = hasPrev ? kSyn[k] * Math.exp(-(t - tPrev) * rate) + 1 : 1;
     if (delay !== null) off = ((t + d) % slots) * nRing;
     buf[off + j] += weight[k];
   }
+  st.lastPre[src] = t;
+}
+
+/**
+ * preSpikeNearest for a rule with per-synapse parameters (NEST's stdp_nn_*_synapse keep them in each
+ * connection), every delay layout: the same pairing and order, through onPostAt / onPreAt. x decays with the
+ * synapse's own tau_plus when `rateOf` is given (rate dt / tau), else with the shared one; a nearest x is the
+ * source's (1 at its latest spike), one that adds up lives in `kSyn`. Kept apart from preSpikeNearest so that
+ * the shared-parameter kernel stays as it is.
+ */
+function preSpikeNearestPerSynapse(
+  st: DendriticState, rule: StdpRule, src: number, t: number,
+  rowStart: Uint32Array, target: TargetIndex, weight: Float32Array, delay: Uint16Array | null, homDelay: number,
+  sign: number, buf: RingRow, slots: number, nRing: number, decay: typeof decayFactor,
+  kSyn: Float64Array | null, rateOf: Float64Array | null, preConsumed: boolean, postConsumed: boolean,
+): void {
+  const start = rowStart[src];
+  const end = rowStart[src + 1];
+  const tPrev = st.lastPre[src];
+  // A never-fired source of a rule whose x starts with a spike at t = 0 pairs with that spike (step -1).
+  const hasPrev = tPrev >= 0 || st.preFromZero;
+  const kPrev = st.kPre[src];
+  const applied = st.applied[src];
+  const preTab = st.dPre.table;
+  const preRate = st.dPre.rate;
+  const preLen = preTab.length;
+  const postTab = st.dPost.table;
+  const postRate = st.dPost.rate;
+  // With a shared tau_plus every synapse of the row decays x by the same factor since the last pre spike.
+  const preDecay = hasPrev ? decay(preTab, preRate, t - tPrev) : 0;
+  const cap = st.cap;
+  const mask = st.mask;
+  const head = st.head;
+  const len = st.len;
+  const hStep = st.hStep;
+  const h1 = st.h1;
+  const bStep = st.bStep;
+  let off = ((t + homDelay) % slots) * nRing;
+  for (let k = start; k < end; k++) {
+    const j = target[k];
+    const d = delay === null ? homDelay : delay[k];
+    const T = t - d;
+    const base = j * cap;
+    const hd = head[j];
+    let w = sign * weight[k];
+    let upper = len[j] - 1;
+    while (upper >= 0 && hStep[base + ((hd + upper) & mask)] > T) upper--;
+    // NEST's get_K_values(t - d): the latest postsynaptic spike strictly before t - d.
+    let iK = upper;
+    if (iK >= 0 && hStep[base + ((hd + iK) & mask)] === T) iK--;
+    const post = iK >= 0
+      ? h1[base + ((hd + iK) & mask)] * decay(postTab, postRate, T - hStep[base + ((hd + iK) & mask)])
+      : st.b1[j] * decay(postTab, postRate, T - bStep[j]);
+    const lo = hasPrev ? Math.max(tPrev - d, applied) : -1;
+    let first = upper;
+    while (first >= 0 && hStep[base + ((hd + first) & mask)] > lo) first--;
+    // Entries folded into the base entry are in the window only for a source that never fired.
+    const inWindow = first < upper || (!hasPrev && bStep[j] >= 0);
+    if (inWindow) {
+      if (hasPrev) {
+        const x = kSyn === null ? kPrev : kSyn[k];
+        const last = preConsumed ? first + 1 : upper;
+        for (let e = first + 1; e <= last; e++) {
+          // exp(-dp rate) is what the decay table holds, so a tau_plus equal everywhere gives the shared bits.
+          const dp = hStep[base + ((hd + e) & mask)] + d - tPrev;
+          w = rule.onPostAt!(k, w, x * (rateOf === null ? (dp < preLen ? preTab[dp] : Math.exp(-dp * preRate)) : Math.exp(-dp * rateOf[k])), 0);
+        }
+      } else {
+        // NEST's first send runs facilitate(w, 0) (Kplus is 0): a clamp, once as good as once per post spike.
+        w = rule.onPostAt!(k, w, 0, 0);
+      }
+    }
+    if (!postConsumed || inWindow) w = rule.onPreAt!(k, w, post, 0);
+    weight[k] = sign * w;
+    if (kSyn !== null) {
+      const kDecay = rateOf === null || !hasPrev ? preDecay : Math.exp(-(t - tPrev) * rateOf[k]);
+      kSyn[k] = (preConsumed && inWindow ? 0 : kSyn[k]) * kDecay + 1;
+    }
+    if (delay !== null) off = ((t + d) % slots) * nRing;
+    buf[off + j] += weight[k];
+  }
+  st.kPre[src] = st.nearestPre ? 1 : (hasPrev ? kPrev * preDecay : 0) + 1;
+  st.lastPre[src] = t;
+}
+
+/**
+ * preSpikePerSynapse for a rule with slow traces (NEST's stdp_triplet_synapse, whose parameters and Kplus,
+ * Kplus_triplet live in each connection), every delay layout: the post spikes of (t_last - d, t - d]
+ * facilitate with x and y2 just before each, then the pre spike depresses with y just before t - d and x2
+ * just before t, through onPostAt / onPreAt. x lives per synapse only with its own tau_plus (`kSyn`,
+ * `rateOf`), x2 only with its own tau_plus_triplet (`kSynSlow`, `slowRateOf`); otherwise they are the
+ * source's, as in preSpike, whose updates and order this keeps.
+ */
+function preSpikeSlowPerSynapse(
+  st: DendriticState, rule: StdpRule, src: number, t: number,
+  rowStart: Uint32Array, target: TargetIndex, weight: Float32Array, delay: Uint16Array | null, homDelay: number,
+  sign: number, buf: RingRow, slots: number, nRing: number, decay: typeof decayFactor,
+  kSyn: Float64Array | null, rateOf: Float64Array | null, kSynSlow: Float64Array | null, slowRateOf: Float64Array | null,
+): void {
+  const start = rowStart[src];
+  const end = rowStart[src + 1];
+  const tPrev = st.lastPre[src];
+  const hasPrev = tPrev >= 0;
+  const kPrev = st.kPre[src];
+  const applied = st.applied[src];
+  const preTab = st.dPre.table;
+  const preRate = st.dPre.rate;
+  const preLen = preTab.length;
+  const postTab = st.dPost.table;
+  const postRate = st.dPost.rate;
+  // The source's x2 just before t, for the synapses that share tau_plus_triplet.
+  const preSlowBefore = hasPrev ? st.kPreSlow[src] * decay(st.dPreSlow.table, st.dPreSlow.rate, t - tPrev) : 0;
+  const cap = st.cap;
+  const mask = st.mask;
+  const head = st.head;
+  const len = st.len;
+  const hStep = st.hStep;
+  const h1 = st.h1;
+  const h2 = st.h2;
+  const bStep = st.bStep;
+  let off = ((t + homDelay) % slots) * nRing;
+  for (let k = start; k < end; k++) {
+    const j = target[k];
+    const d = delay === null ? homDelay : delay[k];
+    const T = t - d;
+    const base = j * cap;
+    const hd = head[j];
+    let w = sign * weight[k];
+    let upper = len[j] - 1;
+    while (upper >= 0 && hStep[base + ((hd + upper) & mask)] > T) upper--;
+    // NEST's get_K_value(t - d): the latest postsynaptic spike strictly before t - d.
+    let iK = upper;
+    if (iK >= 0 && hStep[base + ((hd + iK) & mask)] === T) iK--;
+    const post = iK >= 0
+      ? h1[base + ((hd + iK) & mask)] * decay(postTab, postRate, T - hStep[base + ((hd + iK) & mask)])
+      : st.b1[j] * decay(postTab, postRate, T - bStep[j]);
+    if (hasPrev) {
+      const lo = Math.max(tPrev - d, applied);
+      let first = upper;
+      while (first >= 0 && hStep[base + ((hd + first) & mask)] > lo) first--;
+      const x = kSyn === null ? kPrev : kSyn[k];
+      for (let e = first + 1; e <= upper; e++) {
+        const slot = base + ((hd + e) & mask);
+        // exp(-dp rate) is what the decay table holds, so a tau_plus equal everywhere gives the shared bits.
+        const dp = hStep[slot] + d - tPrev;
+        w = rule.onPostAt!(k, w, x * (rateOf === null ? (dp < preLen ? preTab[dp] : Math.exp(-dp * preRate)) : Math.exp(-dp * rateOf[k])), h2[slot] - 1);
+      }
+    } else if (upper >= 0 || bStep[j] >= 0) {
+      // NEST's first send runs facilitate(w, 0, ky) (Kplus is 0): a clamp, once as good as once per post spike.
+      w = rule.onPostAt!(k, w, 0, 0);
+    }
+    const slowBefore = kSynSlow === null ? preSlowBefore : hasPrev ? kSynSlow[k] * Math.exp(-(t - tPrev) * slowRateOf![k]) : 0;
+    w = rule.onPreAt!(k, w, post, slowBefore);
+    weight[k] = sign * w;
+    if (kSyn !== null) kSyn[k] = hasPrev ? kSyn[k] * Math.exp(-(t - tPrev) * rateOf![k]) + 1 : 1;
+    if (kSynSlow !== null) kSynSlow[k] = slowBefore + 1;
+    if (delay !== null) off = ((t + d) % slots) * nRing;
+    buf[off + j] += weight[k];
+  }
+  st.kPre[src] = (hasPrev ? kPrev * decay(preTab, preRate, t - tPrev) : 0) + 1;
+  st.kPreSlow[src] = preSlowBefore + 1;
   st.lastPre[src] = t;
 }
 
@@ -716,28 +929,49 @@ const dendriticRuntime = (info: ProjectionInfo, rule: StdpRule, where: string): 
   const pt = plasticTarget(info, where);
   const st = new DendriticState(t.sourceCount, info.target.localCount, pt.maxDelay, rule, info.dt);
   const { weight, sign, buf, ring } = pt;
-  const syn: SynapseArrays = { rowStart: t.rowStart, target: t.target, weight, delay: t.delay, homDelay: t.homDelay, sign };
   const meanRow = t.sourceCount > 0 ? t.count / t.sourceCount : 0;
   const preSpikeRule = kernelFor(preSpike, rule);
   const preSpikeHomRule = kernelFor(preSpikeHom, rule);
   const pairing = rule.pairing;
-  // An x that adds up but pairs once lives per synapse (NEST's stdp_nn_pre_centered_synapse Kplus).
   const perSynapse = rule.onPostAt !== undefined && rule.onPreAt !== undefined;
-  if (perSynapse && pairing) throw new ParameterError(where, 'pairing', pairing.reason, 'all-to-all traces for a rule with per-synapse parameters');
-  // x lives per synapse when it adds up but pairs once (NEST's stdp_nn_pre_centered_synapse Kplus), or
-  // decays with per-synapse parameters.
-  const kSyn = perSynapse || (pairing && pairing.preConsumed && !pairing.nearestPre) ? new Float64Array(t.count) : null;
-  const preSpikeNearestRule = pairing ? kernelFor(preSpikeNearest, rule) : null;
-  const preSpikePerSynapseRule = perSynapse ? kernelFor(preSpikePerSynapse, rule) : null;
-  let rateOf: Float64Array | null = null;
-  if (rule.tauPreOf) {
-    rateOf = new Float64Array(t.count);
-    for (let k = 0; k < t.count; k++) rateOf[k] = info.dt / rule.tauPreOf[k];
-  }
+  // The per-synapse kernels pass x and y, and x2 and y2 when the rule has them (all to all only); z never.
+  const slow = rule.tauPreSlow > 0 || rule.tauPostSlow > 0;
+  const perNames = Object.keys(t.params ?? {});
+  const perWhat = perNames[0] ?? 'onPostAt / onPreAt';
+  const perValue = perNames.length > 0 ? `given per synapse (${perNames.join(', ')})` : 'per-synapse methods';
+  if (perSynapse && rule.tauPostHom > 0) throw new ParameterError(where, perWhat, perValue, 'one value per projection for a rule with the postsynaptic rate trace z: no per-synapse kernel passes it');
+  if (perSynapse && pairing && slow) throw new ParameterError(where, perWhat, perValue, `one value per projection for a rule with ${pairing.reason} and slow traces: the nearest-neighbour per-synapse kernel passes x and y only`);
+  // x lives per synapse when it adds up but pairs once (NEST's stdp_nn_pre_centered_synapse Kplus), or, all to
+  // all, decays with per-synapse parameters: always for a pair rule, whose kernel keeps it so, and for a rule
+  // with slow traces only with its own tau_plus. A nearest x is 1 at the source's latest spike: it stays per
+  // source, whatever the synapse's tau_plus (applied when it is read). x2 is per synapse with its own tau.
+  const kSyn = (perSynapse && !pairing && (!slow || rule.tauPreOf)) || (pairing && pairing.preConsumed && !pairing.nearestPre) ? new Float64Array(t.count) : null;
+  const kSynSlow = perSynapse && slow && rule.tauPreSlowOf ? new Float64Array(t.count) : null;
+  const preSpikeNearestRule = pairing && !perSynapse ? kernelFor(preSpikeNearest, rule) : null;
+  const preSpikeNearestPerSynapseRule = pairing && perSynapse ? kernelFor(preSpikeNearestPerSynapse, rule) : null;
+  const preSpikePerSynapseRule = perSynapse && !pairing && !slow ? kernelFor(preSpikePerSynapse, rule) : null;
+  const preSpikeSlowPerSynapseRule = perSynapse && slow ? kernelFor(preSpikeSlowPerSynapse, rule) : null;
+  const rates = (tau: Float64Array | null | undefined): Float64Array | null => {
+    if (!tau) return null;
+    const r = new Float64Array(t.count);
+    for (let k = 0; k < t.count; k++) r[k] = info.dt / tau[k];
+    return r;
+  };
+  const rateOf = rates(rule.tauPreOf);
+  const slowRateOf = kSynSlow ? rates(rule.tauPreSlowOf) : null;
+  const syn: SynapseArrays = { rowStart: t.rowStart, target: t.target, weight, delay: t.delay, homDelay: t.homDelay, sign, perSynapse, kSyn, rateOf };
   return {
     deliver: preSpikePerSynapseRule !== null
       ? (src: number, step: number): void => {
           preSpikePerSynapseRule(st, rule, src, step, t.rowStart, t.target, weight, t.delay, t.homDelay, sign, buf, ring.slots, ring.n, decayFactor, kSyn!, rateOf);
+        }
+      : preSpikeSlowPerSynapseRule !== null
+      ? (src: number, step: number): void => {
+          preSpikeSlowPerSynapseRule(st, rule, src, step, t.rowStart, t.target, weight, t.delay, t.homDelay, sign, buf, ring.slots, ring.n, decayFactor, kSyn, rateOf, kSynSlow, slowRateOf);
+        }
+      : preSpikeNearestPerSynapseRule !== null
+      ? (src: number, step: number): void => {
+          preSpikeNearestPerSynapseRule(st, rule, src, step, t.rowStart, t.target, weight, t.delay, t.homDelay, sign, buf, ring.slots, ring.n, decayFactor, kSyn, rateOf, pairing!.preConsumed, pairing!.postConsumed);
         }
       : preSpikeNearestRule !== null
       ? (src: number, step: number): void => {
@@ -770,16 +1004,17 @@ const dendriticRuntime = (info: ProjectionInfo, rule: StdpRule, where: string): 
       }
     },
     bytesPerSynapse: () =>
-      t.target.BYTES_PER_ELEMENT + weight.BYTES_PER_ELEMENT + (t.delay ? t.delay.BYTES_PER_ELEMENT : 0) + (kSyn ? 8 : 0) + (rateOf ? 8 : 0) + 8 * Object.keys(t.params ?? {}).length,
+      t.target.BYTES_PER_ELEMENT + weight.BYTES_PER_ELEMENT + (t.delay ? t.delay.BYTES_PER_ELEMENT : 0) + (kSyn ? 8 : 0) + (rateOf ? 8 : 0) + (kSynSlow ? 8 : 0) + (slowRateOf ? 8 : 0) + 8 * Object.keys(t.params ?? {}).length,
     weights: () => weight.slice(),
     // One weight without copying the table (weight recorders read it per transmission or sample).
     capabilities: { weightAt: (k: number) => weight[k] },
     neuronBytes: () => st.neuronBytes,
     // The weights and the traces; targets and delays are rebuilt from the spec.
-    saveState: () => ({ weight, traces: st.saveState(), ...(kSyn ? { kSyn } : {}) }),
+    saveState: () => ({ weight, traces: st.saveState(), ...(kSyn ? { kSyn } : {}), ...(kSynSlow ? { kSynSlow } : {}) }),
     loadState(s: SavedState) {
       restoreArray(s, 'weight', weight, where);
       if (kSyn) restoreArray(s, 'kSyn', kSyn, where);
+      if (kSynSlow) restoreArray(s, 'kSynSlow', kSynSlow, where);
       st.loadState(savedRecord(s, 'traces', where));
     },
   };

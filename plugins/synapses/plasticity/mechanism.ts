@@ -10,7 +10,7 @@ import { spikePair } from './timing/pair.js';
 import { nearestPair, type NearestScheme } from './timing/nearest.js';
 import { triplet, tripletHomeostatic } from './timing/triplet.js';
 import { additive, gutig, powerLaw } from './weight/dependences.js';
-import { stdpSynapseRule } from '../stdp_synapse.js';
+import { STDP_PER_SYNAPSE, stdpSynapsePerSynapseRule, stdpSynapseRule } from '../stdp_synapse.js';
 import { stdpPlSynapseHomRule } from '../stdp_pl_synapse_hom.js';
 import { stdpTripletSynapseRule } from '../stdp_triplet_synapse.js';
 import { tripletAurynRule } from '../triplet_auryn.js';
@@ -47,7 +47,7 @@ export interface MechanismOptions {
   check?: StdpRuleDefinition['check'];
   checkWeight?: StdpRuleDefinition['checkWeight'];
   /** Handler state per synapse beyond the table, in bytes (StdpRuleDefinition.stateBytesPerSynapse). */
-  stateBytesPerSynapse?: number;
+  stateBytesPerSynapse?: StdpRuleDefinition['stateBytesPerSynapse'];
   /**
    * 'auto' (the default): the handlers' slots when the traces fit them and the timing rule has the slot
    * methods, else the general trace path. 'general': always the general path (to compare both on one rule).
@@ -357,7 +357,8 @@ export const nestCompositions = {
 } as const satisfies Record<string, StdpRuleDefinition>;
 
 function nestNearest(name: string, scheme: NearestScheme, pairing: string): StdpRuleDefinition {
-  return stdpMechanism({
+  const centred = scheme === 'presynaptic-centred';
+  const def = stdpMechanism({
     name,
     doc: `Pair-based STDP with Guetig weight dependence, ${pairing} (NEST ${name})`,
     timing: nearestPair({ scheme, tauMinus: 'neuron' }),
@@ -365,15 +366,26 @@ function nestNearest(name: string, scheme: NearestScheme, pairing: string): Stdp
     params: stdpSynapseRule.params,
     translate: (p) => ({ tau_plus: p.tau_plus, A_plus: p.lambda, A_minus: p.alpha * p.lambda, mu_plus: p.mu_plus, mu_minus: p.mu_minus, w_min: 0, w_max: p.Wmax }),
     checkWeight: checkNonNegativeWeight,
-    // The presynaptic-centred Kplus adds up but pairs once: the dendritic handler keeps it per synapse (float64).
-    stateBytesPerSynapse: scheme === 'presynaptic-centred' ? 8 : 0,
+    // The presynaptic-centred Kplus adds up but pairs once: the dendritic handler keeps it per synapse (float64),
+    // with or without per-synapse values. The other schemes' Kplus is 1 at the latest pre spike, so it stays per
+    // source; a tau_plus per synapse adds its decay rate (dendritic.ts, kSyn and rateOf).
+    stateBytesPerSynapse: (perSynapse) => (centred ? 8 : 0) + (perSynapse.includes('tau_plus') ? 8 : 0),
   });
+  return {
+    ...def,
+    // NEST's stdp_nn_*_synapse keep these in each connection, as stdp_synapse does (not _hom models).
+    perSynapseParams: STDP_PER_SYNAPSE,
+    // The composition's pairing and traces (its build checks the shared values) with stdp_synapse's per-synapse
+    // formulas: for w_min = 0, A_plus = lambda, A_minus = alpha lambda, Gütig's bits are stdp_synapse's.
+    buildPerSynapse: (p, per, target, where) => stdpSynapsePerSynapseRule(p, per, target, where, def.build(p, target, where).pairing),
+  };
 }
 
 /**
  * NEST's nearest-neighbour stdp_synapse variants: stdp_synapse's parameters, defaults and weight formulas,
  * with NEST's pairing (models/stdp_nn_*_synapse.h). tau_minus is the target neuron's. The dendritic handler
- * runs them; the axonal one refuses them.
+ * runs them; the axonal one refuses them. Like stdp_synapse they take its six parameters per synapse (NEST
+ * keeps them per connection).
  */
 export const nestNearestSynapses = {
   stdp_nn_symm_synapse: nestNearest('stdp_nn_symm_synapse', 'symmetric', 'symmetric nearest-neighbour pairing'),

@@ -28,13 +28,17 @@ export interface StdpRule {
   /** Nearest-neighbour pairing and its restrictions; all-to-all when omitted. Only the dendritic handler runs it. */
   readonly pairing?: PairingScheme;
   /**
-   * Parameters per synapse (built by StdpRuleDefinition.buildPerSynapse): the handler then keeps x per
-   * synapse (NEST's Kplus), decaying with `tauPreOf[k]` (or tauPre when shared), and calls these with the
-   * synapse index instead of onPost / onPre. Only the dendritic handler runs them.
+   * Parameters per synapse (built by StdpRuleDefinition.buildPerSynapse): the handler then calls these with the
+   * synapse index instead of onPost / onPre, and keeps x per synapse (NEST's Kplus) where it must: always for a
+   * pair rule (x2, y2 and z off), for a rule with slow traces (the triplet rule) only when `tauPreOf` is given,
+   * and x2 likewise when `tauPreSlowOf` is; each decays with the synapse's own time constant (or the shared one).
+   * Only the dendritic handler runs them, with x and y, x2 and y2 (the triplet kernel) or a pairing scheme (x
+   * and y only); z is not passed.
    */
   readonly tauPreOf?: Float64Array | null;
-  onPostAt?(k: number, w: number, pre: number): number;
-  onPreAt?(k: number, w: number, post: number): number;
+  readonly tauPreSlowOf?: Float64Array | null;
+  onPostAt?(k: number, w: number, pre: number, postSlowBefore: number): number;
+  onPreAt?(k: number, w: number, post: number, preSlowBefore: number): number;
   /**
    * Weight after a postsynaptic spike reaches the synapse. `pre` is the fast presynaptic trace then,
    * `postSlowBefore` the slow postsynaptic trace just before this spike.
@@ -83,8 +87,13 @@ export interface StdpRuleDefinition {
    * for error messages.
    */
   build(p: Params, targetParams: Params, where: string): StdpRule;
-  /** Bytes per synapse the rule's handler state takes beside the table (e.g. a per-synapse trace), for the memory estimate. */
-  readonly stateBytesPerSynapse?: number;
+  /**
+   * Bytes per synapse the rule's handler state takes beside the table (e.g. a per-synapse trace), for the memory
+   * estimate; a function of the names given per synapse (empty when none) where that state depends on them.
+   * Without a function, a projection with per-synapse values counts stdp_synapse's: x per synapse, and its decay
+   * rate with tau_plus.
+   */
+  readonly stateBytesPerSynapse?: number | ((perSynapse: readonly string[]) => number);
   /** Parameters a connection may give per synapse (arrays or distributions in syn_spec), NEST's per-connection values. */
   readonly perSynapseParams?: readonly string[];
   /**

@@ -35,9 +35,12 @@ export function plasticSynapse(def: StdpRuleDefinition): SynapseModel {
     perSynapseWeight: true,
     ...(def.perSynapseParams ? { perSynapseParams: def.perSynapseParams } : {}),
     // The dendritic handler keeps x per synapse (float64) when parameters are given per synapse, and the
-    // rate of its decay too when tau_plus is one of them (dendritic.ts, kSyn and rateOf).
-    stateBytesPerSynapse: (perSynapse: readonly string[]) =>
-      perSynapse.length > 0 ? 8 + (perSynapse.includes('tau_plus') ? 8 : 0) : def.stateBytesPerSynapse ?? 0,
+    // rate of its decay too when tau_plus is one of them (dendritic.ts, kSyn and rateOf); a rule whose
+    // per-synapse state differs (the nearest-neighbour and triplet ones) says so with a function.
+    stateBytesPerSynapse: typeof def.stateBytesPerSynapse === 'function'
+      ? def.stateBytesPerSynapse
+      : (perSynapse: readonly string[]) =>
+          perSynapse.length > 0 ? 8 + (perSynapse.includes('tau_plus') ? 8 : 0) : (def.stateBytesPerSynapse as number | undefined) ?? 0,
     options: {
       delay_handler: {
         plugin: 'delay_handler',

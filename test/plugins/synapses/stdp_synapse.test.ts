@@ -112,7 +112,7 @@ describe('stdp_synapse: parameters per synapse', () => {
     expect(shared.estimated, shared.detail).toBe(shared.built);
   });
 
-  it('refusals name the parameter: wrong array length, the axonal handler, the _hom model', () => {
+  it('refusals name the parameter: wrong array length, the axonal handler, the _hom model, a model without per-synapse values', () => {
     expect(() => run({ lambda: [0.01, 0.02, 0.03] })).toThrow(/lambda.*length 3.*length 2/);
     expect(() => run({ lambda: [0.01, 0.02] }, 'axonal')).toThrow(ParameterError);
     expect(() => run({ lambda: [0.01, 0.02] }, 'axonal')).toThrow(/delay_handler.*axonal.*'dendritic'.*lambda given per synapse/);
@@ -120,6 +120,7 @@ describe('stdp_synapse: parameters per synapse', () => {
     const a = sim.create('iaf_psc_exp', 1);
     const b = sim.create('iaf_psc_exp', 2);
     expect(() => sim.connect(a, b, 'all_to_all', { synapse_model: 'stdp_pl_synapse_hom', weight: 1, lambda: [0.1, 0.2] })).toThrow(/lambda.*an array of length 2.*a number: stdp_pl_synapse_hom takes one lambda per projection, not one per synapse/);
-    expect(() => sim.connect(a, b, 'all_to_all', { synapse_model: 'stdp_nn_symm_synapse', weight: 1, alpha: { distribution: 'uniform', min: 0, max: 1 } })).toThrow(/alpha.*a number: stdp_nn_symm_synapse takes one alpha per projection/);
+    // A model without per-connection values (triplet_auryn follows Auryn, whose connection shares them).
+    expect(() => sim.connect(a, b, 'all_to_all', { synapse_model: 'triplet_auryn', weight: 1, eta: { distribution: 'uniform', min: 0, max: 1 } })).toThrow(/eta.*a distribution.*a number: triplet_auryn takes one eta per projection, not one per synapse/);
   });
 });

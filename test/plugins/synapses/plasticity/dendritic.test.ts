@@ -1,9 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { createSimulator, builtinPlugins, Simulator } from '../../../../index.js';
+import { createSimulator, builtinPlugins, Simulator, ParameterError, plasticSynapse, type StdpRule, type StdpRuleDefinition } from '../../../../index.js';
+import { pairNet } from './helpers.js';
 
 /**
- * The dendritic handler's per-synapse state (pre-centred Kplus, per-synapse parameters and their Kplus) in a
- * checkpoint: a recurrent Poisson-driven network cut at 300 ms, restored and run to 600 ms ends with the
+ * The dendritic handler's per-synapse state (pre-centred Kplus, per-synapse parameters and their Kplus and
+ * Kplus_triplet) in a checkpoint: a recurrent Poisson-driven network cut at 300 ms, restored and run to 600 ms ends with the
  * weights and spikes of the run never cut, bit for bit.
  */
 function build() {
@@ -16,6 +17,16 @@ function build() {
   sim.connect(E, E, { rule: 'fixed_indegree', indegree: 20, allow_autapses: false }, {
     synapse_model: 'stdp_synapse', weight, delay: 1.5, Wmax: 70,
     lambda: { distribution: 'uniform', min: 0.05, max: 0.3 }, tau_plus: { distribution: 'uniform', min: 10, max: 30 },
+  });
+  // The nearest-neighbour kernel's per-synapse Kplus with its own tau_plus, and the triplet kernel's per-synapse
+  // Kplus and Kplus_triplet (kSyn, kSynSlow).
+  const small = { distribution: 'normal' as const, mean: 15, std: 5, min: 0, max: 30 };
+  sim.connect(E, E, { rule: 'fixed_indegree', indegree: 10, allow_autapses: false }, {
+    synapse_model: 'stdp_nn_pre_centered_synapse', weight: small, delay: 1.5, Wmax: 30, lambda: 0.2, tau_plus: { distribution: 'uniform', min: 10, max: 30 },
+  });
+  sim.connect(E, E, { rule: 'fixed_indegree', indegree: 10, allow_autapses: false }, {
+    synapse_model: 'stdp_triplet_synapse', weight: small, delay: 1.5, Wmax: 30, Aplus: 0.2, Aminus: 0.25, Aplus_triplet: 0.1, Aminus_triplet: 0.01,
+    tau_plus: { distribution: 'uniform', min: 10, max: 25 }, tau_plus_triplet: { distribution: 'uniform', min: 50, max: 150 },
   });
   return sim;
 }
@@ -34,8 +45,80 @@ describe('dendritic handler: per-synapse traces in a checkpoint', () => {
     const w = weights(resumed);
     expect(w).toEqual(weights(whole));
     // The weights moved after the cut, so the restored traces mattered.
-    expect(w[0]).not.toEqual(before[0]);
-    expect(w[1]).not.toEqual(before[1]);
+    for (let i = 0; i < 4; i++) expect(w[i]).not.toEqual(before[i]);
     expect(resumed.spikeCounts()).toEqual(whole.spikeCounts());
+  });
+});
+
+/**
+ * A source silent for seconds while its target keeps firing: the dendritic handler applies the pending
+ * facilitations early (flushStaleSources) once a history reaches 32 entries, storing the weight as float32 once
+ * more. Under per-synapse parameters it does the same through onPostAt with the x each kernel reads, so values
+ * equal everywhere give the shared run's bits here too, and the history stays at a few dozen entries instead of
+ * growing with the silence (as NEST's would).
+ */
+describe('dendritic handler: a silent source under per-synapse parameters', () => {
+  const dt = 0.1;
+  const post: number[] = [];
+  for (let t = 120; t < 40000; t += 25) post.push(t);
+  const pre = [100, 45000];
+  const postParams = { tau_minus: 25, tau_minus_triplet: 110 };
+  const cases: [string, Record<string, number>, Record<string, number[]>][] = [
+    ['stdp_synapse (pair kernel)', { lambda: 0.05, tau_plus: 200, mu_plus: 0.4, Wmax: 100 }, { lambda: [0.05], tau_plus: [200] }],
+    ['stdp_nn_symm_synapse (nearest kernel)', { lambda: 0.05, tau_plus: 200, mu_plus: 0.4, Wmax: 100 }, { lambda: [0.05], tau_plus: [200] }],
+    ['stdp_triplet_synapse (triplet kernel, x per synapse)', { Aplus: 0.05, Aplus_triplet: 0.02, tau_plus: 200, Wmax: 100 }, { Aplus: [0.05], tau_plus: [200] }],
+    ['stdp_triplet_synapse (triplet kernel, x per source)', { Aplus: 0.05, Aplus_triplet: 0.02, tau_plus: 200, Wmax: 100 }, { Aplus_triplet: [0.02] }],
+  ];
+  // tau_plus 200 ms and a post spike every 2.5 ms: x is still large at the first flushes, so where the weight is
+  // rounded shows in its bits (without the per-synapse flush, some of these cases differ by an ulp).
+  const bits = (w: Float32Array) => Array.from(new Uint32Array(w.buffer, w.byteOffset, w.length));
+  for (const [label, shared, per] of cases) {
+    it(`${label}: equal per-synapse values flush as the shared run does, same bits, history bounded`, () => {
+      const model = label.split(' ')[0];
+      const run = (syn: Record<string, unknown>) => {
+        const net = pairNet({ dt, pre, post, postParams, synapse: { synapse_model: model, weight: 30, delay: 1.5, ...syn } });
+        net.sim.simulate(4600);
+        const rt = net.sim.projections.find((q) => q.synapseModel.plastic)!.runtime!;
+        return { w: net.weights(), neuronBytes: rt.neuronBytes!(), post: net.postSteps().length };
+      };
+      const a = run(shared);
+      const b = run({ ...shared, ...per });
+      expect(a.post).toBe(post.length);
+      expect(bits(b.w)).toEqual(bits(a.w));
+      expect(a.w[0]).not.toBe(30);
+      // ~1600 entries would take a 2048-entry ring (57 kB); the flush keeps it at 64 entries in both runs.
+      expect(b.neuronBytes).toBe(a.neuronBytes);
+      expect(b.neuronBytes).toBe(1 * 24 + 1 * (8 + 28 + 28 + 64 * 28));
+    });
+  }
+});
+
+describe('dendritic handler: per-synapse parameters it cannot run', () => {
+  // A rule of one's own with per-synapse methods and a trace no per-synapse kernel passes.
+  const rule = (extra: Partial<StdpRule>): StdpRule => ({
+    tauPre: 20, tauPreSlow: 0, tauPost: 20, tauPostSlow: 0, tauPostHom: 0, postHomInitial: 0,
+    onPost: (w) => w, onPre: (w) => w, onPostAt: (_k, w) => w, onPreAt: (_k, w) => w, ...extra,
+  });
+  const model = (name: string, extra: Partial<StdpRule>) => {
+    const def: StdpRuleDefinition = {
+      name, doc: 'test', params: { eta: { unit: '', default: 0.1, min: 0, doc: 'rate' } }, perSynapseParams: ['eta'],
+      build: () => rule({}), buildPerSynapse: () => rule(extra),
+    };
+    return plasticSynapse(def);
+  };
+  const connect = (m: ReturnType<typeof model>) => () => {
+    const sim = createSimulator({ plugins: [...builtinPlugins, m] });
+    const a = sim.create('iaf_psc_exp', 2);
+    sim.connect(a, a, 'all_to_all', { synapse_model: m.name, weight: 1, delay: 1, eta: [0.1, 0.2, 0.3, 0.4] });
+    sim.simulate(1);
+  };
+  it('a rate trace z, or a pairing scheme with slow traces: a ParameterError naming the parameter and what is allowed', () => {
+    const z = connect(model('with_z', { tauPostHom: 100 }));
+    expect(z).toThrow(ParameterError);
+    expect(z).toThrow(/'eta' = "given per synapse \(eta\)".*one value per projection for a rule with the postsynaptic rate trace z/);
+    const pairing = { nearestPre: true, nearestPreSlow: false, nearestPost: true, nearestPostSlow: false, nearestPostHom: false, preConsumed: false, postConsumed: false, preInitial: 0, reason: "trace 'x' (nearest-neighbour pairing)" };
+    const nn = connect(model('nn_slow', { tauPreSlow: 50, pairing }));
+    expect(nn).toThrow(ParameterError);
+    expect(nn).toThrow(/'eta' = "given per synapse.*nearest-neighbour pairing\) and slow traces/);
   });
 });

@@ -149,11 +149,11 @@ export function ulp32(x: number): number {
 /**
  * Bytes per synapse of an all-to-all projection among n neurons with this syn_spec: as the memory estimate
  * made before building states them (its steady part, from the refusal of a described network too big for a
- * tiny budget) and as the built projection holds them (a run of 20 neurons).
+ * tiny budget) and as the built projection holds them (a run of 20 neurons). `plugins`: a model of one's own.
  */
-export function estimatedAndBuiltBytes(syn: Record<string, unknown>, perSynapse: (count: number) => Record<string, unknown> = () => ({})): { estimated: number; built: number; detail: string } {
+export function estimatedAndBuiltBytes(syn: Record<string, unknown>, perSynapse: (count: number) => Record<string, unknown> = () => ({}), plugins: Plugin[] = [...builtinPlugins]): { estimated: number; built: number; detail: string } {
   const n = 2000;
-  const described = new Simulator({ plugins: builtinPlugins, dt: 0.1, describeOnly: true, services: [{ token: SERVICE.memory, value: fixedMemory(5e6, 'test budget') }] });
+  const described = new Simulator({ plugins, dt: 0.1, describeOnly: true, services: [{ token: SERVICE.memory, value: fixedMemory(5e6, 'test budget') }] });
   const many = described.create('iaf_psc_exp', n);
   let message = '';
   try {
@@ -163,7 +163,7 @@ export function estimatedAndBuiltBytes(syn: Record<string, unknown>, perSynapse:
   }
   const m = /× (\d+) B \((.*), while building (\d+) B more\)/.exec(message);
   if (!m) throw new Error(`no estimate in: ${message}`);
-  const sim = createSimulator({ dt: 0.1 });
+  const sim = createSimulator({ dt: 0.1, plugins });
   const a = sim.create('iaf_psc_exp', 20);
   const proj = sim.connect(a, a, 'all_to_all', { ...syn, ...perSynapse(20 * 20) })!;
   sim.simulate(1);

@@ -33,8 +33,20 @@ export function fingerprint(r: ReturnType<typeof recurrent>): string {
   return `${h.toString(16)}:${r.weights.length}:${r.senders.length}`;
 }
 
-/** The two cases run with kernel copies on and off: a dendritic and an axonal handler. */
-export const codegenCases: [string, Record<string, unknown>][] = [
-  ['stdp_synapse, dendritic', { synapse_model: 'stdp_synapse', weight: { distribution: 'normal', mean: 35, std: 20, min: 0, max: 70 }, alpha: 1.05, lambda: 0.1, mu_plus: 0.4, mu_minus: 0.4, Wmax: 70, delay_handler: 'dendritic' }],
-  ['triplet_auryn, axonal', { synapse_model: 'triplet_auryn', weight: { distribution: 'normal', mean: 30, std: 20, min: 0, max: 60 }, eta: 5000, tau_hom: 1000, kappa: 3, Wmax: 60, delay_handler: 'axonal' }],
+/**
+ * The cases run with kernel copies on and off: a dendritic and an axonal handler, and the dendritic handler's
+ * nearest-neighbour and triplet kernels with per-synapse parameters. The third entry: how many kernels a
+ * projection of the case asks kernelFor for (each falls back once with copies off).
+ */
+export const codegenCases: [string, Record<string, unknown>, number][] = [
+  ['stdp_synapse, dendritic', { synapse_model: 'stdp_synapse', weight: { distribution: 'normal', mean: 35, std: 20, min: 0, max: 70 }, alpha: 1.05, lambda: 0.1, mu_plus: 0.4, mu_minus: 0.4, Wmax: 70, delay_handler: 'dendritic' }, 2],
+  ['triplet_auryn, axonal', { synapse_model: 'triplet_auryn', weight: { distribution: 'normal', mean: 30, std: 20, min: 0, max: 60 }, eta: 5000, tau_hom: 1000, kappa: 3, Wmax: 60, delay_handler: 'axonal' }, 2],
+  ['stdp_nn_pre_centered_synapse, lambda, tau_plus and alpha per synapse, dendritic', {
+    synapse_model: 'stdp_nn_pre_centered_synapse', weight: { distribution: 'normal', mean: 35, std: 20, min: 0, max: 70 }, mu_plus: 0.4, mu_minus: 0.4, Wmax: 70,
+    lambda: { distribution: 'uniform', min: 0.05, max: 0.15 }, tau_plus: { distribution: 'uniform', min: 10, max: 30 }, alpha: { distribution: 'uniform', min: 0.9, max: 1.2 }, delay_handler: 'dendritic',
+  }, 3],
+  ['stdp_triplet_synapse, tau_plus, tau_plus_triplet and Aplus per synapse, dendritic', {
+    synapse_model: 'stdp_triplet_synapse', weight: { distribution: 'normal', mean: 30, std: 20, min: 0, max: 60 }, Wmax: 60, Aminus: 0.15, Aplus_triplet: 0.1, Aminus_triplet: 0.01,
+    Aplus: { distribution: 'uniform', min: 0.05, max: 0.2 }, tau_plus: { distribution: 'uniform', min: 10, max: 25 }, tau_plus_triplet: { distribution: 'uniform', min: 50, max: 150 }, delay_handler: 'dendritic',
+  }, 3],
 ];

@@ -208,3 +208,109 @@ describe('nearest-neighbour models: memory', () => {
     expect(symm.estimated, symm.detail).toBe(6);
   });
 });
+
+/**
+ * NEST keeps every parameter of stdp_nn_*_synapse in each connection (they are not _hom models). One forced
+ * source, three forced targets (all_to_all: synapse k goes to target k), each synapse with its own tau_plus,
+ * lambda, alpha, mu_plus, mu_minus, Wmax and delay, each checked against nestReplay with its own values.
+ */
+describe('nearest-neighbour models: parameters per synapse', () => {
+  const own: NestP[] = [
+    { tau_plus: 10, lambda: 0.02, alpha: 1.2, mu_plus: 0.4, mu_minus: 1, Wmax: 80 },
+    { tau_plus: 35, lambda: 0.06, alpha: 0.8, mu_plus: 1, mu_minus: 0.5, Wmax: 120 },
+    { tau_plus: 16.8, lambda: 0.05, alpha: 0.85, mu_plus: 0, mu_minus: 0, Wmax: 100 },
+  ];
+  const names = ['tau_plus', 'lambda', 'alpha', 'mu_plus', 'mu_minus', 'Wmax'] as const;
+  const columns = (ps: NestP[]) => Object.fromEntries(names.map((k) => [k, ps.map((p) => p[k])]));
+  // Triplets and pairs (pre-post-pre, post-pre-post, pre-pre-post, a coincident arrival) in the first
+  // second, then irregular trains; the post trains differ per target so that each synapse pairs differently.
+  const pre = [P, P + 100, P + 200, P + 400, P + 550, ...train(7, 40, 2000, 700)];
+  const posts = [
+    [P + 50, P + 150, P + 385, P + 700, ...train(11, 40, 1900, 700)],
+    [P - 100, P + 120, P + 130 + 60, P + 600, ...train(13, 40, 1950, 700)],
+    [P + 300, P + 330, ...train(17, 40, 2050, 700)],
+  ];
+  const w0 = [50, 30, 70];
+  const dSteps = [15, 10, 1];
+
+  function runPer(scheme: Scheme, synSpec: Record<string, unknown>, opts: { delay?: number | number[]; handler?: string } = {}) {
+    const sim = createSimulator({ dt, seed: 1, plugins: [...builtinPlugins, forcer('force_pre', [pre]), forcer('force_post', posts)] });
+    const a = sim.create('iaf_psc_exp', 1, slaveNeuron);
+    const b = sim.create('iaf_psc_exp', 3, { ...slaveNeuron, tau_minus: tauMinus });
+    sim.connect(sim.create('force_pre'), a, 'all_to_all', { weight: 1e6, delay: dt });
+    sim.connect(sim.create('force_post'), b, 'all_to_all', { weight: 1e6, delay: dt });
+    const proj = sim.connect(a, b, 'all_to_all', {
+      synapse_model: `stdp_nn_${scheme}_synapse`, weight: w0, delay: opts.delay ?? dSteps.map((s) => s * dt),
+      ...(opts.handler ? { delay_handler: opts.handler } : {}), ...synSpec,
+    })!;
+    sim.simulate((Math.max(...pre, ...posts.flat()) + 50) * dt);
+    return proj.weights();
+  }
+  const bits = (w: Float32Array) => Array.from(new Uint32Array(w.buffer, w.byteOffset, w.length));
+
+  for (const scheme of ['symm', 'pre_centered', 'restr'] as const) {
+    it(`stdp_nn_${scheme}_synapse: three synapses with their own tau_plus, lambda, alpha, mu_plus, mu_minus, Wmax and delay each follow NEST's send() with their values`, () => {
+      const w = runPer(scheme, columns(own));
+      for (let k = 0; k < 3; k++) {
+        const ref = nestReplay(scheme, pre, posts[k], dSteps[k], w0[k], own[k], tauMinus);
+        close(w[k], ref, `synapse ${k}`);
+        expect(w[k]).not.toBe(Math.fround(w0[k]));
+      }
+      // Each synapse reads its own values: rotated values give other weights, again NEST's with the rotated ones.
+      const rotated = [own[1], own[2], own[0]];
+      const r = runPer(scheme, columns(rotated));
+      for (let k = 0; k < 3; k++) {
+        close(r[k], nestReplay(scheme, pre, posts[k], dSteps[k], w0[k], rotated[k], tauMinus), `rotated synapse ${k}`);
+        expect(r[k]).not.toBe(w[k]);
+      }
+    });
+
+    it(`stdp_nn_${scheme}_synapse: only lambda and tau_plus per synapse (one delay), the rest shared`, () => {
+      const shared = { alpha: 1.1, mu_plus: 0.5, mu_minus: 0.5, Wmax: 90 };
+      const lambda = [0.01, 0.08, 0.04];
+      const tau = [15, 40, 8];
+      const w = runPer(scheme, { ...shared, lambda, tau_plus: tau }, { delay: 1.5 });
+      for (let k = 0; k < 3; k++) close(w[k], nestReplay(scheme, pre, posts[k], 15, w0[k], { ...shared, lambda: lambda[k], tau_plus: tau[k] }, tauMinus), `synapse ${k}`);
+    });
+
+    it(`stdp_nn_${scheme}_synapse: per-synapse values equal to the shared ones give the shared run, bit for bit (one delay and per-synapse delays)`, () => {
+      for (const delay of [1.5, dSteps.map((s) => s * dt)]) {
+        const shared = runPer(scheme, { ...params }, { delay });
+        const same = Object.fromEntries(names.map((k) => [k, [params[k], params[k], params[k]]]));
+        expect(bits(runPer(scheme, same, { delay }))).toEqual(bits(shared));
+        // tau_plus alone (x's decay per synapse) and lambda alone (the weight formulas per synapse).
+        expect(bits(runPer(scheme, { ...params, tau_plus: [params.tau_plus, params.tau_plus, params.tau_plus] }, { delay }))).toEqual(bits(shared));
+        expect(bits(runPer(scheme, { ...params, lambda: new Float64Array(3).fill(params.lambda) }, { delay }))).toEqual(bits(shared));
+        if (typeof delay === 'number') for (let k = 0; k < 3; k++) close(shared[k], nestReplay(scheme, pre, posts[k], 15, w0[k], params, tauMinus), `shared synapse ${k}`);
+      }
+    });
+  }
+
+  it('a distribution draws one value per synapse, checked against the parameter range; the axonal handler is refused, naming the parameter', () => {
+    const drawn = runPer('symm', { ...params, lambda: { distribution: 'uniform', min: 0.01, max: 0.1 } });
+    const fixed = runPer('symm', { ...params });
+    expect(bits(drawn)).not.toEqual(bits(fixed));
+    expect(() => runPer('symm', { tau_plus: { distribution: 'uniform', min: -2, max: -1 } })).toThrow(/tau_plus.*drawn/);
+    expect(() => runPer('pre_centered', { Wmax: [100, -1, 100] })).toThrow(/Wmax\[1\]/);
+    expect(() => runPer('restr', { lambda: [0.01, 0.02] })).toThrow(/lambda.*length 2.*length 3/);
+    expect(() => runPer('symm', { lambda: [0.01, 0.02, 0.03] }, { delay: 1.5, handler: 'axonal' })).toThrow(ParameterError);
+    expect(() => runPer('symm', { lambda: [0.01, 0.02, 0.03] }, { delay: 1.5, handler: 'axonal' })).toThrow(/delay_handler.*axonal.*'dendritic'.*lambda given per synapse/);
+  });
+
+  it('the estimate counts the per-synapse values, the per-synapse Kplus of the pre-centred scheme and the rate of tau_plus, as the built table holds them', () => {
+    const lambda = (n: number) => ({ lambda: new Float64Array(n).fill(0.01) });
+    const both = (n: number) => ({ lambda: new Float64Array(n).fill(0.01), tau_plus: { distribution: 'uniform', min: 10, max: 30 } });
+    // 2 B target + 4 B weight, 8 B per value; symmetric and restricted keep Kplus per source (nothing more
+    // with lambda alone, tau_plus's decay rate 8 B); pre-centred adds its 8 B Kplus either way.
+    const cases: [string, (n: number) => Record<string, unknown>, number][] = [
+      ['stdp_nn_symm_synapse', lambda, 14], ['stdp_nn_symm_synapse', both, 30],
+      ['stdp_nn_restr_synapse', lambda, 14], ['stdp_nn_restr_synapse', both, 30],
+      ['stdp_nn_pre_centered_synapse', lambda, 22], ['stdp_nn_pre_centered_synapse', both, 38],
+    ];
+    for (const [model, per, bytes] of cases) {
+      const b = estimatedAndBuiltBytes({ synapse_model: model, weight: 30, delay: 1 }, per);
+      expect(b.built, `${model} built`).toBe(bytes);
+      expect(b.estimated, `${model} estimated: ${b.detail}`).toBe(bytes);
+    }
+  });
+});
