@@ -14,7 +14,12 @@ export function schemeLines(model: NeuronModel, names: readonly string[]): strin
   const own = new Set(Object.keys(model.integrators));
   const lines = names.map((s) => {
     let from: string;
-    if (s in model.overrides) from = `hand override of the generated kernel (${generatedName(s)}), ${model.overrides[s].equivalence.kind === 'bit-identical' ? 'bit-identical' : `within ${(model.overrides[s].equivalence as { rel: number }).rel} relative`}`;
+    if (s in model.overrides) {
+      const o = model.overrides[s], e = o.equivalence;
+      const claim = e.kind === 'bit-identical' ? 'bit-identical' : e.kind === 'tolerance' ? `within ${e.rel} relative`
+        : `within ${Object.entries(e.abs).map(([v, a]) => `${a} in ${v}`).join(', ')}, the same spikes`;
+      from = `hand override of the generated kernel (${o.against ?? generatedName(s)}), ${claim}`;
+    }
     else if (s in model.handOnly) from = `hand-written, another method than the generated ${generatedName(s)}: ${model.handOnly[s]}`;
     else if (!own.has(s)) from = 'hand-written (integrator plugin)';
     else from = 'generated from the equations';

@@ -33,7 +33,14 @@ export type Equivalence =
    * The same spikes, and for every state variable |hand − generated| ≤ rel × its largest magnitude in the
    * run, at every step; `why` says why the two are not bit-identical.
    */
-  | { readonly kind: 'tolerance'; readonly rel: number; readonly why: string };
+  | { readonly kind: 'tolerance'; readonly rel: number; readonly why: string }
+  /**
+   * The float32 mode: the same spike steps, and |hand − generated| ≤ abs[v] (in v's unit: mV for a
+   * membrane potential) for every state variable v at every step. For a hand kernel that rounds every
+   * operation to float32 against a generated one that stores float32 but computes in float64: their
+   * difference is a few float32 ulps of each variable, not a fraction of its range.
+   */
+  | { readonly kind: 'absolute'; readonly abs: Readonly<Record<string, number>>; readonly why: string };
 
 /** What the equivalence harness drives a (model, scheme) pair with: a few parameter sets that make it fire. */
 export interface OverrideProbe {
@@ -54,10 +61,19 @@ export interface SchemeOverride {
   readonly probe: OverrideProbe;
   /** What makes it worth keeping (the measured speed-up). */
   readonly doc: string;
+  /**
+   * The generated scheme the kernel implements, where it is not the one of its own name: IFGroup keeps
+   * Auryn's Euler under its historic names euler-f32 and euler-f32x4-wasm-simd, held to the generated
+   * euler-exact-decay-f32. The generated kernel of its own name (another method), if any, stays
+   * reachable as `<name>-generated`, as for a hand-only kernel.
+   */
+  readonly against?: string;
 }
 
 /** A NeuronModel made from equations, with what the analysis found. */
 export interface EquationModel extends NeuronModel {
+  /** The declaration as written (docs/models renders its equations from it). */
+  readonly definition: ModelDef;
   readonly compiled: CompiledModel;
   /** Schemes that do not apply to the model, with the reason (exact: a nonlinear term). */
   readonly refused: Readonly<Record<string, string>>;
@@ -142,6 +158,7 @@ export function defineModel(def: ModelDef, options: DefineOptions = {}): Equatio
     integrators,
     defaultIntegrator,
     check: def.check,
+    definition: def,
     compiled,
     refused,
     scheme,
@@ -164,20 +181,43 @@ export function withOverrides(model: EquationModel, options: Pick<DefineOptions,
   const integrators: Record<string, NeuronScheme> = { ...model.integrators };
   for (const [name, kernel] of given) {
     if (options.overrides?.[name] && options.handOnly?.[name]) throw new ModelError(`model '${model.name}': scheme '${name}' is both an override and hand-only`);
+    const against = options.overrides?.[name]?.against;
+    if (against !== undefined) {
+      const ref = integrators[against];
+      if (ref === undefined || against in (options.overrides ?? {}) || against in (options.handOnly ?? {})) {
+        throw new ModelError(`model '${model.name}': the '${name}' kernel is held to '${against}', which is no generated scheme of the model${model.refused[against] ? ` (${model.refused[against]})` : ''}`);
+      }
+      if ((kernel.precision ?? 'f64') !== (ref.precision ?? 'f64')) {
+        throw new ModelError(`model '${model.name}': the hand '${name}' kernel stores ${kernel.precision ?? 'f64'}, the generated '${against}' ${ref.precision ?? 'f64'}`);
+      }
+      // No generated kernel of its own name (the SIMD schemes refuse the model, say): nothing to move aside.
+      if (integrators[name] === undefined) {
+        integrators[name] = kernel;
+        continue;
+      }
+    }
     const generated = integrators[name];
     if (generated === undefined) {
       const why = model.refused[name];
       throw new ModelError(`model '${model.name}': no generated '${name}' kernel to override${why ? ` (${why})` : ''}; register a scheme of another name instead`);
     }
-    if ((kernel.precision ?? 'f64') !== (generated.precision ?? 'f64')) {
+    if (against === undefined && (kernel.precision ?? 'f64') !== (generated.precision ?? 'f64')) {
       throw new ModelError(`model '${model.name}': the hand '${name}' kernel stores ${kernel.precision ?? 'f64'}, the generated one ${generated.precision ?? 'f64'}`);
     }
     if (generatedName(name) in integrators) throw new ModelError(`model '${model.name}': a scheme is already named '${generatedName(name)}'`);
     integrators[name] = kernel;
     integrators[generatedName(name)] = generated;
   }
-  const scheme = (name: string): EquationScheme => model.scheme(name.endsWith('-generated') && name.slice(0, -'-generated'.length) in integrators ? name.slice(0, -'-generated'.length) : name);
+  const heldTo = (name: string) => options.overrides?.[name]?.against;
+  const scheme = (name: string): EquationScheme => {
+    const against = heldTo(name);
+    if (against !== undefined) return model.scheme(against);
+    return model.scheme(name.endsWith('-generated') && name.slice(0, -'-generated'.length) in integrators ? name.slice(0, -'-generated'.length) : name);
+  };
   const handOnly: Record<string, string> = {};
   for (const [k, o] of Object.entries(options.handOnly ?? {})) handOnly[k] = o.why;
-  return { ...model, integrators, scheme, overrides: { ...model.overrides, ...options.overrides }, handOnly: { ...model.handOnly, ...handOnly } };
+  // A name a hand kernel now holds is no longer one that does not apply (IFGroup's euler-f32x4-wasm-simd).
+  const refused: Record<string, string> = {};
+  for (const [k, why] of Object.entries(model.refused)) if (!(k in integrators)) refused[k] = why;
+  return { ...model, integrators, scheme, refused, overrides: { ...model.overrides, ...options.overrides }, handOnly: { ...model.handOnly, ...handOnly } };
 }

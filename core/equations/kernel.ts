@@ -33,8 +33,9 @@ export interface Bound {
   readonly threshold?: Node;
   readonly resets: { target: number; value: Node }[];
   readonly refrSteps: number;
-  readonly ports: { target: number; channel: 'ex' | 'inh'; sign: 1 | -1; scale: number; drop: boolean }[];
+  readonly ports: { target: number; channel: 'ex' | 'inh'; sign: 1 | -1; scale: number; drop: boolean; set: boolean }[];
   readonly lowerBounds: { target: number; value: number }[];
+  readonly upperBounds: { target: number; value: number }[];
 }
 
 export function bindModel(m: CompiledModel, p: Params, dt: number): Bound {
@@ -46,8 +47,9 @@ export function bindModel(m: CompiledModel, p: Params, dt: number): Bound {
     resets: m.resets.map((r) => ({ target: r.target, value: bind(r.value, p) })),
     // NEST's Time(t_ref).get_steps(): the period rounded to the grid.
     refrSteps: m.refractory ? Math.round(evaluateConstant(m.refractory, p) / dt) : 0,
-    ports: m.ports.map((q) => ({ target: q.target, channel: q.channel, sign: q.sign, scale: evaluateConstant(q.scale, p), drop: q.dropWhenRefractory })),
+    ports: m.ports.map((q) => ({ target: q.target, channel: q.channel, sign: q.sign, scale: evaluateConstant(q.scale, p), drop: q.dropWhenRefractory, set: q.set })),
     lowerBounds: m.lowerBounds.map((l) => ({ target: l.target, value: evaluateConstant(l.value, p) })),
+    upperBounds: m.upperBounds.map((l) => ({ target: l.target, value: evaluateConstant(l.value, p) })),
   };
 }
 
@@ -68,6 +70,7 @@ export function codegenAvailable(): boolean {
 function portSource(q: Bound['ports'][number], y: string): string {
   const w = `${q.channel}[off + i]`;
   const inc = q.scale === 1 ? w : `(${w} * ${literal(q.scale)})`;
+  if (q.set) return `${y} = ${q.sign > 0 ? inc : `(-${inc})`};`;
   return `${y} = (${y} ${q.sign > 0 ? '+' : '-'} ${inc});`;
 }
 
@@ -143,6 +146,7 @@ export function kernelSource(m: CompiledModel, s: EquationScheme, b: Bound, dt: 
   for (const q of b.ports) L.push(q.drop ? `if (!refr) ${portSource(q, vars[q.target])}` : portSource(q, vars[q.target]));
   // A bound of -Infinity never acts (NEST's default V_min).
   for (const l of b.lowerBounds) if (l.value > -Infinity) L.push(`if (!refr && ${vars[l.target]} < ${literal(l.value)}) ${vars[l.target]} = ${literal(l.value)};`);
+  for (const l of b.upperBounds) if (l.value < Infinity) L.push(`if (!refr && ${vars[l.target]} > ${literal(l.value)}) ${vars[l.target]} = ${literal(l.value)};`);
   if (b.threshold) {
     const resets = b.resets.map((r) => `${vars[r.target]} = ${emit(r.value, vars, 'stim')};`).join(' ');
     // prev(y_j) is slot k + 1 + j: the stored value, not yet overwritten by this step's.
@@ -199,6 +203,7 @@ function fallbackStep(m: CompiledModel, s: EquationScheme, b: Bound, dt: number,
   const { s: S, I0, r: R, n } = a;
   const { ports, refrSteps } = b;
   const bounds = b.lowerBounds.filter((l) => l.value > -Infinity);
+  const upper = b.upperBounds.filter((l) => l.value < Infinity);
   return (ex, inh, cur, off, spikes) => {
     let count = 0;
     for (let i = 0; i < n; i++) {
@@ -211,9 +216,13 @@ function fallbackStep(m: CompiledModel, s: EquationScheme, b: Bound, dt: number,
         if (q.drop && refr) continue;
         const w = (q.channel === 'ex' ? ex : inh)[off + i];
         const inc = q.scale === 1 ? w : w * q.scale;
-        env[q.target] = q.sign > 0 ? env[q.target] + inc : env[q.target] - inc;
+        if (q.set) env[q.target] = q.sign > 0 ? inc : -inc;
+        else env[q.target] = q.sign > 0 ? env[q.target] + inc : env[q.target] - inc;
       }
-      if (!refr) for (const l of bounds) if (env[l.target] < l.value) env[l.target] = l.value;
+      if (!refr) {
+        for (const l of bounds) if (env[l.target] < l.value) env[l.target] = l.value;
+        for (const l of upper) if (env[l.target] > l.value) env[l.target] = l.value;
+      }
       if (thr) {
         if (refr) R[i]--;
         else if (thr(env) !== 0) {

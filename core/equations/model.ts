@@ -29,9 +29,12 @@ export interface StateDef {
  * A synaptic input port. `kind` fixes the weight's unit: 'current' pA, 'conductance' nS, 'delta' mV.
  * A spike of weight w adds w × scale to `variable` (scale: an expression of parameters, default 1, whose
  * unit turns the weight's unit into the variable's: 'e / tau_syn_ex' for an alpha current's derivative).
+ * 'spikes' (dimensionless weights) is NESTML's input buffer rather than a jump: the variable holds the
+ * summed |w| × scale of this step's spikes, set anew every step after the integration, and takes no
+ * equation (a parrot's input; a model without dynamics).
  */
 export interface ReceptorDef {
-  kind: 'current' | 'conductance' | 'delta';
+  kind: 'current' | 'conductance' | 'delta' | 'spikes';
   variable: string;
   scale?: string;
   doc?: string;
@@ -58,6 +61,8 @@ export interface ModelDef {
    * is set to it, unless the neuron is refractory (NEST's V_min in iaf_psc_alpha and iaf_psc_delta).
    */
   lowerBounds?: Readonly<Record<string, string>>;
+  /** Upper bounds, applied after the lower ones in the same way (Auryn clips V at its excitatory reversal, 0 mV). */
+  upperBounds?: Readonly<Record<string, string>>;
   /** Ports 'ex' (positive weights) and 'in' (negative weights), as NEST routes them. */
   receptors?: { ex?: ReceptorDef; in?: ReceptorDef };
   /** The scheme a population gets when it names none (default: 'exact' where it applies, else 'rkf45'). */
@@ -68,7 +73,7 @@ export interface ModelDef {
   check?(p: Params, where: string, dt: number): void;
 }
 
-const WEIGHT_UNIT: Record<ReceptorDef['kind'], string> = { current: 'pA', conductance: 'nS', delta: 'mV' };
+const WEIGHT_UNIT: Record<ReceptorDef['kind'], string> = { current: 'pA', conductance: 'nS', delta: 'mV', spikes: '1' };
 const PA = parseUnit('pA', 'pA');
 /** Names every model may read; a parameter or variable of the same name shadows them. */
 const CONSTANTS: Record<string, number> = { e: Math.E, pi: Math.PI };
@@ -108,7 +113,12 @@ export function compileModel(def: ModelDef): { compiled: CompiledModel; paramUni
     }
     odes.set(l.name, l);
   }
-  for (const s of states) if (!odes.has(s)) throw new ModelError(`${m}: state variable '${s}' has no equation (write 'd${s}/dt = 0 : ${def.state[s].unit}' for one that only jumps)`);
+  // A variable that holds this step's spike input ('spikes' port) is set, not integrated.
+  const held = new Set(Object.values(def.receptors ?? {}).filter((r) => r?.kind === 'spikes').map((r) => r!.variable));
+  for (const s of states) {
+    if (held.has(s) && odes.has(s)) throw new ModelError(`equation '${odes.get(s)!.src}': '${s}' holds this step's input (a 'spikes' port) and takes no equation`);
+    if (!held.has(s) && !odes.has(s)) throw new ModelError(`${m}: state variable '${s}' has no equation (write 'd${s}/dt = 0 : ${def.state[s].unit}' for one that only jumps)`);
+  }
 
   const aliases = new Map<string, Binding>();
   const inProgress = new Set<string>();
@@ -136,7 +146,8 @@ export function compileModel(def: ModelDef): { compiled: CompiledModel; paramUni
   };
 
   const derivs = states.map((s, j) => {
-    const l = odes.get(s) as EquationLine;
+    const l = odes.get(s);
+    if (l === undefined) return num(0);
     return lowerAs(l.rhs, divUnits(units[j], MS), scope, `equation '${l.src}'`);
   });
   // Subexpressions no equation reads are still checked.
@@ -178,17 +189,19 @@ export function compileModel(def: ModelDef): { compiled: CompiledModel; paramUni
     }
   }
   const ports = compilePorts(def, states, units, paramScope, clamped);
-  const lowerBounds = Object.entries(def.lowerBounds ?? {}).map(([v, src]) => {
+  const boundsOf = (given: Readonly<Record<string, string>> | undefined, which: string) => Object.entries(given ?? {}).map(([v, src]) => {
     const j = states.indexOf(v);
-    if (j < 0) throw new ModelError(`${m}: lower bound of '${v}', which is not a state variable`);
-    const where = `lower bound '${src}' of '${v}'`;
+    if (j < 0) throw new ModelError(`${m}: ${which} bound of '${v}', which is not a state variable`);
+    const where = `${which} bound '${src}' of '${v}'`;
     return { target: j, value: lowerAs(parseExpr(src, where), units[j], paramScope, where) };
   });
+  const lowerBounds = boundsOf(def.lowerBounds, 'lower');
+  const upperBounds = boundsOf(def.upperBounds, 'upper');
   const tolerance = def.tolerance ?? { epsAbs: 1e-3, epsRel: 0 };
   if (!(tolerance.epsAbs >= 0 && tolerance.epsRel >= 0 && tolerance.epsAbs + tolerance.epsRel > 0)) {
     throw new ModelError(`${m}: tolerance needs epsAbs >= 0 and epsRel >= 0, not both 0`);
   }
-  return { compiled: { name: def.name, states, units, derivs, clamped, threshold, resets, refractory, ports, initial, tolerance, lowerBounds }, paramUnits };
+  return { compiled: { name: def.name, states, units, derivs, clamped, threshold, resets, refractory, ports, initial, tolerance, lowerBounds, upperBounds }, paramUnits };
 }
 
 function compilePorts(def: ModelDef, states: readonly string[], units: readonly Unit[], paramScope: Scope, clamped: readonly boolean[]): Port[] {
@@ -213,8 +226,11 @@ function compilePorts(def: ModelDef, states: readonly string[], units: readonly 
     }
     if (dependsOnState(scale)) throw new ModelError(`${where}: the scale may read parameters only`);
     // Conductances take |w|: NEST routes negative weights to the inhibitory buffer and adds their magnitude.
-    const sign = channel === 'inh' && d.kind === 'conductance' ? -1 : 1;
-    return { name, channel, target: j, sign, scale, dropWhenRefractory: d.kind === 'delta' && clamped[j] };
+    // So does a spike count: a parrot repeats a spike whatever its weight's sign.
+    const sign = channel === 'inh' && (d.kind === 'conductance' || d.kind === 'spikes') ? -1 : 1;
+    // The first port onto a 'spikes' variable overwrites last step's value; a second one adds to it.
+    const set = d.kind === 'spikes' && !ports.some((q) => q.target === j);
+    return { name, channel, target: j, sign, scale, dropWhenRefractory: d.kind === 'delta' && clamped[j], set };
   };
   if (r.ex) ports.push(make('ex', r.ex, 'ex'));
   if (r.in) ports.push(make('in', r.in, 'inh'));

@@ -13,6 +13,8 @@ export interface Port {
   readonly scale: Node;
   /** Input is discarded while refractory (a delta port onto a clamped variable, as iaf_psc_delta does). */
   readonly dropWhenRefractory: boolean;
+  /** The port sets its variable to this step's input instead of adding to it (the first 'spikes' port onto it). */
+  readonly set: boolean;
 }
 
 /** A model as the schemes see it: ODEs over numbered state slots, in the state's units per ms. */
@@ -32,6 +34,8 @@ export interface CompiledModel {
   readonly ports: readonly Port[];
   /** Lower bounds (parameters only), applied after the input unless refractory. */
   readonly lowerBounds: readonly { readonly target: number; readonly value: Node }[];
+  /** Upper bounds (parameters only), applied after the lower ones in the same way. */
+  readonly upperBounds: readonly { readonly target: number; readonly value: Node }[];
   /** Initial values in the state's units (parameters only). */
   readonly initial: readonly Node[];
   /** Error control of adaptive schemes (GSL's control_y_new(epsAbs, epsRel)); NEST: 1e-3, 0. */

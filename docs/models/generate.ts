@@ -3,7 +3,8 @@
  * between `<!-- begin generated: <kind> <model> -->` and `<!-- end generated -->` is replaced by the table
  * of that kind (params, state, integrators) for that model, so the tables cannot drift from the schemas;
  * `scheme-index all` is the list of every neuron model's schemes; `synapse <model>` a synapse model's
- * parameters and options.
+ * parameters and options; `equations <model>` an equation model's declaration (equations, threshold,
+ * reset, refractoriness, bounds, ports) as written in its source.
  *
  *   npx tsx docs/models/generate.ts           rewrite the pages
  *   npx tsx docs/models/generate.ts --check   exit 1 if a page is not what the registry gives
@@ -17,10 +18,11 @@ import { PluginRegistry } from '../../core/registry.js';
 import { describeRange, resolveParams, type Params } from '../../core/schema.js';
 import type { NeuronModel } from '../../core/contracts/neuron.js';
 import type { ParamSchema } from '../../core/schema.js';
+import type { ModelDef } from '../../core/equations/model.js';
 
 export const MODELS_DIR = fileURLToPath(new URL('.', import.meta.url));
 
-export const BLOCK_KINDS = ['params', 'state', 'integrators', 'scheme-index', 'synapse'] as const;
+export const BLOCK_KINDS = ['params', 'state', 'integrators', 'equations', 'scheme-index', 'synapse'] as const;
 export type BlockKind = (typeof BLOCK_KINDS)[number];
 
 const BLOCK = /<!-- begin generated: (\S+) (\S+) -->\n[\s\S]*?<!-- end generated -->/g;
@@ -123,6 +125,24 @@ function synapseBlock(reg: PluginRegistry, name: string): string {
   return [params, ...options.map((o) => `Option ${o}`), ...(perSynapse ? [perSynapse] : []), storage].join('\n\n');
 }
 
+/** An equation model's declaration, verbatim: what every one of its generated schemes integrates. */
+function equationsBlock(model: NeuronModel): string {
+  const def = (model as NeuronModel & { definition?: ModelDef }).definition;
+  if (!def) throw new Error(`generated block 'equations ${model.name}': '${model.name}' is not declared as equations`);
+  const L: string[] = def.equations.length ? [...def.equations] : ['(no equations: no dynamics)'];
+  const bounds = [
+    ...Object.entries(def.lowerBounds ?? {}).map(([v, b]) => `${v} >= ${b}`),
+    ...Object.entries(def.upperBounds ?? {}).map(([v, b]) => `${v} <= ${b}`),
+  ];
+  if (bounds.length) L.push(`bounds:      ${bounds.join(';  ')}   (after the step's input, unless refractory)`);
+  L.push(`threshold:   ${def.threshold ?? '(none: never spikes)'}`);
+  if (def.reset?.length) L.push(`reset:       ${def.reset.join(';  ')}`);
+  if (def.refractory) L.push(`refractory:  ${def.refractory.period}${def.refractory.clamp?.length ? `, holding ${def.refractory.clamp.join(', ')}` : ''}`);
+  const ports = Object.entries(def.receptors ?? {}).map(([name, r]) => `${name} → ${r!.variable} (${r!.kind}${r!.scale ? `, × ${r!.scale}` : ''})`);
+  if (ports.length) L.push(`ports:       ${ports.join(';  ')}`);
+  return ['```', ...L, '```'].join('\n');
+}
+
 /** The content of one generated block. */
 export function renderBlock(reg: PluginRegistry, kind: string, modelName: string): string {
   if (kind === 'scheme-index') return schemeIndex(reg);
@@ -133,6 +153,7 @@ export function renderBlock(reg: PluginRegistry, kind: string, modelName: string
     case 'params': return paramsTable(model.params);
     case 'state': return stateTable(model);
     case 'integrators': return integratorsTable(reg, model);
+    case 'equations': return equationsBlock(model);
     default: throw new Error(`generated block '${kind} ${modelName}': unknown kind (one of ${BLOCK_KINDS.join(', ')})`);
   }
 }

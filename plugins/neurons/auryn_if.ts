@@ -1,8 +1,13 @@
-import type { NeuronModel, NeuronKernel, KernelContext } from '../../core/plugin.js';
-import type { RingBuffer } from '../../core/ringbuffer.js';
-import { NO_PRIVATE_STATE } from '../../core/contracts/base.js';
+import type { ModelDef } from '../../core/equations/model.js';
+import type { OverrideProbe } from '../../core/equations/define.js';
+import type { NeuronScheme } from '../../core/plugin.js';
 import type { Params } from '../../core/schema.js';
 import { ParameterError } from '../../core/errors.js';
+import { defineModel } from '../schemes/index.js';
+import { aurynIfF32x4Wasm } from '../integrators/wasm/auryn_if_f32x4.js';
+import { createAurynIF } from './auryn_if_kernel.js';
+
+export { FLUSH_BELOW, stepAurynIF, aurynConstants, createAurynIF } from './auryn_if_kernel.js';
 
 /**
  * Auryn's IFGroup (src/auryn/IFGroup.cpp), the neuron of Zenke, Hennequin & Gerstner (2013) and of Auryn's
@@ -34,99 +39,6 @@ export const aurynIfParams = {
   },
 } as const;
 
-/**
- * One step of IFGroup::evolve() for all neurons, then this step's spike input (Auryn delivers spikes in
- * propagate(), after evolve()). Every operation is rounded to float32 as Auryn's AurynFloat vector calls
- * are, in the order of integrate_linear_nmda_synapses, integrate_membrane and check_thresholds; the values
- * are in mV rather than V, which changes only the last bit of rounding. The decaying variables (conductances,
- * moving threshold) are flushed to zero when they fall below the float32 normal range, as Auryn's build
- * (-ffast-math: flush-to-zero) does: a subnormal operand costs a CPU ~100 cycles, 30× the whole step in
- * the vector kernel, and one that small moves no spike (it is far below half an ulp of V and thr_rest).
- */
-/** The smallest normal float32 (2^-126): state below it is flushed to zero, as Auryn's -ffast-math build does. */
-export const FLUSH_BELOW = 2 ** -126;
-
-export function stepAurynIF(
-  n: number, V: Float32Array, thr: Float32Array, gAmpa: Float32Array, gNmda: Float32Array, gGaba: Float32Array,
-  ex: Float64Array, inh: Float64Array, off: number, spikes: Int32Array,
-  negAmpa: number, negNmda: number, mulNmda: number, negMulNmda: number, scaleAmpa: number, scaleGaba: number, scaleThr: number,
-  mulTauMem: number, negMulTauMem: number, uRest: number, uReset: number, uInhRev: number, thrRest: number, dthr: number, invGL: number,
-): number {
-  const f = Math.fround;
-  let count = 0;
-  for (let i = 0; i < n; i++) {
-    const v = V[i];
-    const ga = gAmpa[i];
-    let gn = gNmda[i];
-    const gg = gGaba[i];
-    const tExc = f(f(f(ga * negAmpa) + f(negNmda * gn)) * v);
-    const tInh = f(f(v - uInhRev) * gg);
-    gn = f(gn + f(mulNmda * ga));
-    gn = f(gn + f(negMulNmda * gn));
-    gNmda[i] = Math.abs(gn) < FLUSH_BELOW ? 0 : gn;
-    let gaNext = f(ga * scaleAmpa);
-    let ggNext = f(gg * scaleGaba);
-    let th = f(thr[i] * scaleThr);
-    th = Math.abs(th) < FLUSH_BELOW ? 0 : th;
-    const tLeak = f(v - uRest);
-    let u = f(v + f(mulTauMem * tExc));
-    u = f(u + f(negMulTauMem * tInh));
-    u = f(u + f(negMulTauMem * tLeak));
-    u = u < uInhRev ? uInhRev : u > 0 ? 0 : u;
-    if (u > f(thrRest + th)) {
-      spikes[count++] = i;
-      u = uReset;
-      th = dthr;
-    }
-    V[i] = u;
-    thr[i] = th;
-    gaNext = f(gaNext + f(ex[off + i] * invGL));
-    ggNext = f(ggNext - f(inh[off + i] * invGL));
-    gAmpa[i] = Math.abs(gaNext) < FLUSH_BELOW ? 0 : gaNext;
-    gGaba[i] = Math.abs(ggNext) < FLUSH_BELOW ? 0 : ggNext;
-  }
-  return count;
-}
-
-/** The kernel's constants, each rounded to float32 as Auryn stores them (AurynFloat); 1/g_L stays a double. */
-export function aurynConstants(p: Params, h: number) {
-  const f = Math.fround;
-  const r = p.ampa_nmda_ratio;
-  return {
-    negAmpa: f(-f(r / (r + 1))),
-    negNmda: f(-f(1 / (r + 1))),
-    mulNmda: f(1 - Math.exp(-h / p.tau_nmda)),
-    scaleAmpa: f(Math.exp(-h / p.tau_ampa)),
-    scaleGaba: f(Math.exp(-h / p.tau_gaba)),
-    scaleThr: f(Math.exp(-h / p.tau_thr)),
-    mulTauMem: f(h / f(p.tau_mem)),
-    uRest: f(p.u_rest),
-    uReset: f(p.u_reset),
-    uInhRev: f(p.u_inh_rev),
-    thrRest: f(p.thr_rest),
-    dthr: f(p.dthr),
-    invGL: 1 / p.g_L,
-  };
-}
-
-export function createAurynIF(ctx: KernelContext): NeuronKernel {
-  const { n } = ctx;
-  const V = ctx.state.V_m as Float32Array;
-  const thr = ctx.state.thr as Float32Array;
-  const gAmpa = ctx.state.g_ampa as Float32Array;
-  const gNmda = ctx.state.g_nmda as Float32Array;
-  const gGaba = ctx.state.g_gaba as Float32Array;
-  const k = aurynConstants(ctx.params, ctx.dt);
-  return {
-    ...NO_PRIVATE_STATE,
-    update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
-      return stepAurynIF(n, V, thr, gAmpa, gNmda, gGaba, ring.ex, ring.inh, off, spikes,
-        k.negAmpa, k.negNmda, k.mulNmda, -k.mulNmda, k.scaleAmpa, k.scaleGaba, k.scaleThr, k.mulTauMem, -k.mulTauMem,
-        k.uRest, k.uReset, k.uInhRev, k.thrRest, k.dthr, k.invGL);
-    },
-  };
-}
-
 function checkAurynIF(p: Params, where: string): void {
   if (!(p.u_reset < p.thr_rest)) throw new ParameterError(where, 'u_reset', p.u_reset, `a value below thr_rest (${p.thr_rest} mV)`);
   if (!(p.tau_nmda >= p.tau_ampa)) throw new ParameterError(where, 'tau_nmda', p.tau_nmda, `a value of at least tau_ampa (${p.tau_ampa} ms), as Auryn requires`);
@@ -134,20 +46,86 @@ function checkAurynIF(p: Params, where: string): void {
   if (!(p.thr_rest < 0)) throw new ParameterError(where, 'thr_rest', p.thr_rest, 'a value below 0 mV: V is clipped at 0 mV (Auryn\'s excitatory reversal)');
 }
 
-export const aurynIF: NeuronModel = {
-  kind: 'neuron',
+/**
+ * IFGroup's dynamics, from which its generated schemes come; Auryn's own scheme is euler-exact-decay
+ * (Euler on V_m, the exact decay × exp(-dt/τ) of thr, g_ampa and g_gaba, and g_nmda's low-pass with the
+ * inflow first, plugins/schemes/euler_exact_decay.ts). V_m's clip to [u_inh_rev, 0] and the threshold
+ * come after the integration, the spike input after both (it only reaches the conductances): Auryn's
+ * evolve() then propagate().
+ */
+export const aurynIFDef: ModelDef = {
   name: 'IFGroup',
   doc: 'Auryn\'s IFGroup: conductance LIF with AMPA+NMDA (low-pass of AMPA) and GABA, moving threshold, forward Euler in float32 (Zenke et al. 2013)',
   params: aurynIfParams,
   state: {
-    V_m: { unit: 'mV', doc: 'membrane potential (Auryn mem)', initial: (p: Params) => p.u_rest },
-    thr: { unit: 'mV', doc: 'moving threshold above thr_rest', initial: () => 0 },
-    g_ampa: { unit: 'g_L', doc: 'AMPA conductance in units of the leak', initial: () => 0 },
-    g_nmda: { unit: 'g_L', doc: 'NMDA conductance in units of the leak', initial: () => 0 },
-    g_gaba: { unit: 'g_L', doc: 'GABA conductance in units of the leak', initial: () => 0 },
+    V_m: { unit: 'mV', initial: 'u_rest', doc: 'membrane potential (Auryn mem)' },
+    thr: { unit: 'mV', initial: 0, doc: 'moving threshold above thr_rest' },
+    g_ampa: { unit: '1', initial: 0, doc: 'AMPA conductance in units of the leak (g_L)' },
+    g_nmda: { unit: '1', initial: 0, doc: 'NMDA conductance in units of the leak (g_L)' },
+    g_gaba: { unit: '1', initial: 0, doc: 'GABA conductance in units of the leak (g_L)' },
   },
-  // Auryn's AurynFloat state: float32 throughout.
-  integrators: { 'euler-f32': { precision: 'f32', create: createAurynIF } },
+  equations: [
+    'A_ampa = ampa_nmda_ratio / (ampa_nmda_ratio + 1) : 1',
+    'A_nmda = 1 / (ampa_nmda_ratio + 1) : 1',
+    'dV_m/dt = ((u_rest - V_m) - (A_ampa * g_ampa + A_nmda * g_nmda) * V_m - g_gaba * (V_m - u_inh_rev)) / tau_mem : mV',
+    'dthr/dt = -thr / tau_thr : mV',
+    'dg_ampa/dt = -g_ampa / tau_ampa : 1',
+    'dg_nmda/dt = (g_ampa - g_nmda) / tau_nmda : 1',
+    'dg_gaba/dt = -g_gaba / tau_gaba : 1',
+  ],
+  lowerBounds: { V_m: 'u_inh_rev' },
+  upperBounds: { V_m: '0 * mV' },
+  threshold: 'V_m > thr_rest + thr',
+  // The moving threshold is Auryn's only refractoriness.
+  reset: ['V_m = u_reset', 'thr = dthr'],
+  // Weights in nS, conductances in units of g_L (Auryn's weights); inhibitory weights add their magnitude.
+  receptors: { ex: { kind: 'conductance', variable: 'g_ampa', scale: '1 / g_L' }, in: { kind: 'conductance', variable: 'g_gaba', scale: '1 / g_L' } },
   defaultIntegrator: 'euler-f32',
   check: checkAurynIF,
 };
+
+/**
+ * Where the harness drives IFGroup's kernels: the defaults with a strong drive, the zenke-25k E and I
+ * cells (g_L = C_m/τ: 15 and 30 nS; tau_mem 20 and 10 ms), and a fast threshold at ratio 0.5.
+ */
+const aurynProbe: OverrideProbe = {
+  params: [
+    {},
+    { tau_mem: 20, g_L: 15, u_reset: -70, thr_rest: -50, u_inh_rev: -80 },
+    { tau_mem: 10, g_L: 30 },
+    { tau_thr: 2, dthr: 20, ampa_nmda_ratio: 0.5, tau_nmda: 50 },
+  ],
+  wEx: 25, wIn: 10, current: 0,
+  initial: { V_m: [-75, -50], thr: [0, 50], g_ampa: [0, 2], g_nmda: [0, 2], g_gaba: [0, 1] },
+};
+
+/**
+ * Measured over the probe (HARNESS_REPORT=1): V_m 3.8e-5 mV, thr 1.5e-5 mV, g_* 1.1e-5 at most, i.e. 2-5
+ * float32 ulps of values up to 74 mV, 100 mV and 25 g_L; the bounds leave a factor 2-3.
+ */
+const F32_BOUNDS = { V_m: 1e-4, thr: 5e-5, g_ampa: 3e-5, g_nmda: 3e-5, g_gaba: 3e-5 };
+
+const FLOAT32 = "every operation rounded to float32 (Math.fround, or WebAssembly's f32x4), against the generated kernel's float64 arithmetic on float32 storage, and Auryn's flush-to-zero below 2^-126: a few float32 ulps of each variable";
+
+/** The hand kernels run under their historic names: the presets and saved specs name them. */
+const scalar: NeuronScheme = { precision: 'f32', create: createAurynIF };
+const { precision, arena, create } = aurynIfF32x4Wasm;
+
+export const aurynIF = defineModel(aurynIFDef, {
+  overrides: {
+    'euler-f32': {
+      kernel: scalar,
+      against: 'euler-exact-decay-f32',
+      equivalence: { kind: 'absolute', abs: F32_BOUNDS, why: FLOAT32 },
+      probe: aurynProbe,
+      doc: "Auryn's IFGroup::evolve() operation by operation in float32 (Math.fround), the reference for the WebAssembly kernel",
+    },
+    'euler-f32x4-wasm-simd': {
+      kernel: { precision, arena, create },
+      against: 'euler-exact-decay-f32',
+      equivalence: { kind: 'absolute', abs: F32_BOUNDS, why: FLOAT32 },
+      probe: aurynProbe,
+      doc: "four neurons per WebAssembly f32x4, as Auryn's SSE build; bit-identical to euler-f32 (test/plugins/integrators/wasm/auryn_if_f32x4.test.ts)",
+    },
+  },
+});

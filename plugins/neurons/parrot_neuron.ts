@@ -1,33 +1,5 @@
-import type { NeuronModel, NeuronKernel, KernelContext, NeuronScheme } from '../../core/plugin.js';
-import type { RingBuffer } from '../../core/ringbuffer.js';
-import { NO_PRIVATE_STATE } from '../../core/contracts/base.js';
-import { archivingParams } from './iaf_psc_exp.js';
-
-/**
- * Spike in every step in which any input arrived. The ring buffer holds summed weights, not spike
- * counts, so "input arrived" is read as a non-zero sum in either channel; `input` keeps that sum.
- */
-function stepParrot(n: number, input: Float64Array, ex: Float64Array, inh: Float64Array, off: number, spikes: Int32Array): number {
-  let count = 0;
-  for (let i = 0; i < n; i++) {
-    const e = ex[off + i];
-    const k = inh[off + i];
-    input[i] = e + k;
-    if (e !== 0 || k !== 0) spikes[count++] = i;
-  }
-  return count;
-}
-
-export function createParrot(ctx: KernelContext): NeuronKernel {
-  const { n } = ctx;
-  const input = ctx.state.input as Float64Array;
-  return {
-    ...NO_PRIVATE_STATE,
-    update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
-      return stepParrot(n, input, ring.ex, ring.inh, off, spikes);
-    },
-  };
-}
+import type { ModelDef } from '../../core/equations/model.js';
+import { defineModel, noIntegration } from '../schemes/index.js';
 
 /**
  * NEST's parrot_neuron repeats each incoming spike with its multiplicity and ignores weights. Here a
@@ -35,13 +7,21 @@ export function createParrot(ctx: KernelContext): NeuronKernel {
  * (whatever its weight or count), in the step it arrives, i.e. at t_in + delay. Connect to it with a
  * non-zero weight (1 by convention): a zero weight leaves no trace in the ring buffer. Currents are
  * ignored.
+ *
+ * Declared as an equation model without dynamics: one 'spikes' port, which sets `input` to the summed |w|
+ * of this step's spikes on both channels (ex + |inh|), and a threshold on it. Weights of either sign add
+ * their magnitude, so they cannot cancel: `input > 0` exactly when either channel is non-zero, the
+ * hand-written parrot's test (e !== 0 || k !== 0) for every ring (ex sums weights ≥ 0, inh weights < 0).
  */
-export const parrotNeuron: NeuronModel = {
-  kind: 'neuron',
+export const parrotDef: ModelDef = {
   name: 'parrot_neuron',
   doc: 'Repeats its input: one spike in every step in which spikes arrived (NEST parrot_neuron, without multiplicity)',
-  params: { ...archivingParams },
-  state: { input: { unit: '', doc: 'summed weight of the spikes that arrived in the last step', initial: () => 0 } },
-  integrators: { none: { create: createParrot } satisfies NeuronScheme },
+  params: {},
+  state: { input: { unit: '1', initial: 0, doc: 'summed |weight| of the spikes that arrived in the last step' } },
+  equations: [],
+  threshold: 'input > 0',
+  receptors: { ex: { kind: 'spikes', variable: 'input', doc: 'spikes of either sign, repeated; weights count by magnitude' } },
   defaultIntegrator: 'none',
 };
+
+export const parrotNeuron = defineModel(parrotDef, { schemes: [noIntegration] });

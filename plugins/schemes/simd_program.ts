@@ -96,6 +96,8 @@ export function refuseSimd(m: CompiledModel, lane: LaneType): string | undefined
       default: return undefined;
     }
   };
+  if (m.upperBounds.length > 0) return `it bounds ${m.upperBounds.map((l) => m.states[l.target]).join(', ')} from above, which these lanes do not do; use euler-f32 or rk4-f32`;
+  if (m.ports.some((q) => q.set)) return `it holds this step's spike input in ${m.ports.filter((q) => q.set).map((q) => m.states[q.target]).join(', ')} ('spikes' port), which these lanes do not do`;
   if (m.lowerBounds.length > 0) return `it bounds ${m.lowerBounds.map((l) => m.states[l.target]).join(', ')} from below, which these lanes do not do; use euler-f32 or rk4-f32`;
   const where: [string, Node][] = m.derivs.map((d, j) => [`d${m.states[j]}/dt`, d]);
   if (m.threshold) {

@@ -19,6 +19,9 @@ describe("models: each model's schemes and where their kernels come from", () =>
     expect(line('iaf_psc_alpha', 'euler-f32x4-wasm-simd')).toMatch(/does not apply: it bounds V_m from below/);
     expect(line('izhikevich', 'euler')).toMatch(/hand override of the generated kernel \(euler-generated\), within 1e-10 relative \(default\)/);
     expect(line('aeif_cond_exp', 'rkf45')).toMatch(/^rkf45 +hand-written, another method .*inside the adaptive loop.*\(default\)$/);
-    expect(line('parrot_neuron', 'none')).toMatch(/hand-written/);
+    expect(line('parrot_neuron', 'none')).toMatch(/^none +generated from the equations \(default\)$/);
+    expect(line('IFGroup', 'euler-f32')).toMatch(/hand override of the generated kernel \(euler-exact-decay-f32\), within .* in V_m.*the same spikes \(default\)/);
+    expect(line('IFGroup', 'euler-f32x4-wasm-simd')).toMatch(/hand override of the generated kernel \(euler-exact-decay-f32\)/);
+    expect(line('IFGroup', 'euler-exact-decay')).toMatch(/generated from the equations/);
   });
 });

@@ -3,7 +3,7 @@ import { RingBuffer, type AnyRing } from '../../../core/ringbuffer.js';
 import { NO_PRIVATE_STATE } from '../../../core/contracts/base.js';
 import { module, op, I32, V128 } from './assembler.js';
 import { wasm, KernelMemory, RowCopier, type StepFn } from './runtime.js';
-import { aurynConstants, FLUSH_BELOW } from '../../neurons/auryn_if.js';
+import { aurynConstants, FLUSH_BELOW } from '../../neurons/auryn_if_kernel.js';
 
 /**
  * Auryn's IFGroup step four neurons per f32x4, as Auryn's SSE build runs it. The TypeScript kernel

@@ -7,7 +7,7 @@ import { aurynIfF32x4Wasm } from './auryn_if_f32x4.js';
 export { iafPscExpWasm, iafCondExpWasm, iafCondExpF32x4Wasm, aurynIfF32x4Wasm };
 /**
  * WebAssembly SIMD integrators: extra schemes for existing models, chosen with `{ integrator }` at create.
- * iaf_cond_exp's euler-f32x4-wasm-simd kernel is registered by the model itself (a hand kernel in place of
- * the generated one of that name).
+ * iaf_cond_exp's and IFGroup's euler-f32x4-wasm-simd kernels are registered by the models themselves (hand
+ * kernels in place of the generated ones of that name; IFGroup's held to its generated euler-exact-decay-f32).
  */
-export const wasmIntegratorPlugins: readonly Plugin[] = [iafPscExpWasm, iafCondExpWasm, aurynIfF32x4Wasm];
+export const wasmIntegratorPlugins: readonly Plugin[] = [iafPscExpWasm, iafCondExpWasm];

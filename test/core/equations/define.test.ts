@@ -53,3 +53,23 @@ describe('defineModel overrides: hand kernels for named schemes, the generated k
     expect(m.overrides).toEqual({});
   });
 });
+
+describe('overrides held to another generated scheme (against)', () => {
+  it('take their own name, move the generated kernel of that name aside, and answer scheme() with the one they are held to', () => {
+    const m = defineModel(def, { overrides: { euler: { ...override(marker()), against: 'rk4' } } });
+    expect(m.overrides.euler.against).toBe('rk4');
+    expect(m.integrators['euler-generated']).toBeDefined();
+    expect(m.scheme('euler').name).toBe('rk4');
+    expect(m.handOnly).toEqual({});
+  });
+
+  it('take a name no scheme applies to (and it leaves the refusals); refuse a missing or overridden reference and a precision mismatch', () => {
+    const m = defineModel({ ...def, upperBounds: { V_m: 'V_th + 10 * mV' } }, { overrides: { 'euler-f32x4-wasm-simd': { ...override(marker('f32')), against: 'euler-f32' } } });
+    expect(m.integrators['euler-f32x4-wasm-simd']).toBeDefined();
+    expect(m.integrators['euler-f32x4-wasm-simd-generated']).toBeUndefined();
+    expect(m.refused['euler-f32x4-wasm-simd']).toBeUndefined();
+    expect(() => defineModel(def, { overrides: { euler: { ...override(marker()), against: 'nope' } } })).toThrow(ModelError);
+    expect(() => defineModel(def, { overrides: { euler: { ...override(marker()), against: 'exact' }, exact: override(marker()) } })).toThrow(/no generated scheme/);
+    expect(() => defineModel(def, { overrides: { euler: { ...override(marker()), against: 'euler-f32' } } })).toThrow(/stores f64, the generated 'euler-f32' f32/);
+  });
+});

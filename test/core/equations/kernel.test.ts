@@ -104,3 +104,54 @@ describe('lower bounds (NEST V_min)', () => {
     expect(floored().refused['euler-f32x4-wasm-simd']).toMatch(/bounds V_m from below/);
   });
 });
+
+describe('upper bounds (Auryn clips V at 0 mV)', () => {
+  const capped = (o?: DefineOptions) => defineModel({
+    name: 'eq_cap', doc: 'LIF pushed above a ceiling',
+    params: { E_L: { unit: 'mV', default: -70 }, tau_m: { unit: 'ms', default: 10 }, C_m: { unit: 'pF', default: 250 }, I_e: { unit: 'pA', default: 2000 }, V_max: { unit: 'mV', default: -20, allowInfinity: true } },
+    state: { V_m: { unit: 'mV', initial: 'E_L' } },
+    equations: ['dV_m/dt = -(V_m - E_L) / tau_m + (I_e + I_stim) / C_m : mV'],
+    lowerBounds: { V_m: 'E_L - 5 * mV' },
+    upperBounds: { V_m: 'V_max' },
+  }, o);
+
+  it('holds the variable at its ceiling, in the generated kernel and the fallback alike; +Infinity leaves it alone', () => {
+    for (const scheme of ['exact', 'euler', 'rk4', 'euler-exact-decay']) {
+      const a = drive(capped(), scheme, { n: 2, steps: 400, pSpike: 0 }), b = drive(capped({ codegen: 'off' }), scheme, { n: 2, steps: 400, pSpike: 0 });
+      // Unbounded, V_m would settle at E_L + I_e·tau_m/C_m = +10 mV.
+      expect(Math.max(...a.trace), scheme).toBe(-20);
+      expect(a.trace[a.trace.length - 1], scheme).toBe(-20);
+      expect(Array.from(a.trace), scheme).toEqual(Array.from(b.trace));
+    }
+    const free = drive(capped(), 'exact', { n: 1, steps: 2000, pSpike: 0, params: { V_max: Infinity } });
+    expect(Math.abs(free.trace[1999] - 10)).toBeLessThan(1e-6);
+    expect(capped().refused['euler-f32x4-wasm-simd']).toMatch(/from above/);
+  });
+});
+
+describe("a 'spikes' port (NESTML's input buffer): the variable holds this step's summed |w|", () => {
+  const counter = (o?: DefineOptions) => defineModel({
+    name: 'eq_counter', doc: 'a membrane that also records its input',
+    params: { tau_m: { unit: 'ms', default: 10 } },
+    state: { got: { unit: '1', initial: 0 }, V_m: { unit: 'mV', initial: -70 } },
+    equations: ['dV_m/dt = (-70 * mV - V_m) / tau_m + got * mV / ms : mV'],
+    receptors: { ex: { kind: 'spikes', variable: 'got' } },
+  }, o);
+
+  it('is set anew each step from both channels (ex + |inh|), takes no equation, and is bit-identical without codegen', () => {
+    for (const scheme of ['rk4', 'euler', 'exact']) {
+      const opts = { n: 3, steps: 300, wEx: 2, wIn: 1, pSpike: 0.3, seed: 6, record: 'got' };
+      const a = drive(counter(), scheme, opts), b = drive(counter({ codegen: 'off' }), scheme, opts);
+      expect(Array.from(a.trace)).toEqual(Array.from(b.trace));
+      // Never accumulates: every value is one step's input, at most wEx + wIn.
+      expect(Math.max(...a.trace)).toBeLessThanOrEqual(3);
+      expect(a.trace.filter((x) => x === 0).length).toBeGreaterThan(50);
+    }
+  });
+
+  it('refuses an equation for the variable, and still asks one of every other variable', () => {
+    const base = { name: 'bad', doc: 'x', params: {}, state: { got: { unit: '1', initial: 0 }, y: { unit: '1', initial: 0 } }, receptors: { ex: { kind: 'spikes' as const, variable: 'got' } } };
+    expect(() => defineModel({ ...base, equations: ['dgot/dt = 0 : 1', 'dy/dt = 0 : 1'] })).toThrow(/holds this step's input .* takes no equation/);
+    expect(() => defineModel({ ...base, equations: [] })).toThrow(/'y' has no equation/);
+  });
+});

@@ -26,7 +26,11 @@ describe('docs/models', () => {
       const page = pynnNames.has(m.name) ? 'pynn.md' : `${m.name}.md`;
       expect(pages, `docs/models page for ${m.name}`).toContain(page);
       const blocks = blocksOf(read(page)).filter((b) => b.model === m.name).map((b) => b.kind).sort();
-      expect(blocks, `${page}: generated tables of ${m.name}`).toEqual(['integrators', 'params', 'state']);
+      // An equation model's page may show its declaration too (an 'equations' block), no other model's.
+      const isEquation = 'definition' in m;
+      expect(blocks.filter((b) => b !== 'equations'), `${page}: generated tables of ${m.name}`).toEqual(['integrators', 'params', 'state']);
+      if (!isEquation) expect(blocks, `${page}: ${m.name} is not declared as equations`).not.toContain('equations');
+      if (m.name === 'IFGroup' || m.name === 'parrot_neuron') expect(blocks, `${page}: ${m.name}'s equations`).toContain('equations');
     }
   });
 

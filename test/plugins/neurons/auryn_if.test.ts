@@ -1,5 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { aurynIF } from '../../../plugins/neurons/auryn_if.js';
+import { aurynIF, aurynIFDef } from '../../../plugins/neurons/auryn_if.js';
+import { defineModel } from '../../../plugins/schemes/index.js';
+import type { NeuronModel } from '../../../core/plugin.js';
+import { drive } from '../schemes/helpers.js';
 import { RingBuffer } from '../../../core/ringbuffer.js';
 import { resolveParams } from '../../../core/schema.js';
 import { ParameterError } from '../../../core/errors.js';
@@ -8,17 +11,17 @@ import { kernelOf } from '../../support/kernels.js';
 
 const dt = 0.1;
 
-function makeGroup(n: number, given: Record<string, number> = {}) {
-  const params = resolveParams('IFGroup', aurynIF.params, given);
-  aurynIF.check!(params, 'IFGroup', dt);
-  const group = kernelOf(aurynIF, aurynIF.integrators['euler-f32'], { n, params, dt, firstGid: 1, seed: 1 });
+function makeGroup(n: number, given: Record<string, number> = {}, model: NeuronModel = aurynIF, scheme = 'euler-f32') {
+  const params = resolveParams('IFGroup', model.params, given);
+  model.check!(params, 'IFGroup', dt);
+  const group = kernelOf(model, model.integrators[scheme], { n, params, dt, firstGid: 1, seed: 1 });
   const ring = new RingBuffer(n, 1);
   return { params, group, ring, spikes: new Int32Array(n) };
 }
 
 /** Runs one neuron for `steps` steps with input `exAt(step)` nS / `inhAt(step)` nS (negative) delivered in that step. */
-function run(given: Record<string, number>, v0: number, steps: number, exAt: (s: number) => number, inhAt: (s: number) => number = () => 0) {
-  const { group, ring, spikes } = makeGroup(1, given);
+function run(given: Record<string, number>, v0: number, steps: number, exAt: (s: number) => number, inhAt: (s: number) => number = () => 0, model: NeuronModel = aurynIF, scheme = 'euler-f32') {
+  const { group, ring, spikes } = makeGroup(1, given, model, scheme);
   group.state.V_m[0] = v0;
   const trace: { V: number; thr: number; ga: number; gn: number; gg: number; spike: boolean }[] = [];
   for (let s = 0; s < steps; s++) {
@@ -147,5 +150,115 @@ describe('IFGroup (Auryn) single neuron', () => {
     expect(() => sim.create('IFGroup', 1, { tau_nmda: 2 })).toThrow(ParameterError);
     expect(() => sim.create('IFGroup', 1, { tau_nmda: 2 })).toThrow(/tau_nmda/);
     expect(() => sim.create('IFGroup', 1, { u_reset: -40 })).toThrow(/u_reset/);
+  });
+});
+
+/** The largest differences of two traces, and both lists of spike steps. */
+function compare(got: ReturnType<typeof reference>, want: ReturnType<typeof reference>) {
+  let V = 0, thr = 0, g = 0;
+  for (let s = 0; s < want.length; s++) {
+    V = Math.max(V, Math.abs(got[s].V - want[s].V));
+    thr = Math.max(thr, Math.abs(got[s].thr - want[s].thr));
+    g = Math.max(g, Math.abs(got[s].ga - want[s].ga), Math.abs(got[s].gn - want[s].gn), Math.abs(got[s].gg - want[s].gg));
+  }
+  const steps = (t: typeof got) => t.flatMap((x, s) => (x.spike ? [s] : []));
+  return { V, thr, g, got: steps(got), want: steps(want) };
+}
+
+describe('IFGroup from its equations (the generated euler-exact-decay kernels)', () => {
+  const exAt = (s: number) => (s < 600 && s % 20 === 0 ? 8 : 0);
+  const inhAt = (s: number) => (s < 600 && s % 50 === 25 ? -3 : 0);
+  const offModel = defineModel(aurynIFDef, { codegen: 'off' });
+
+  it("are the model's: Auryn's scheme in both precisions, the hand kernels under their names held to the float32 one", () => {
+    expect(aurynIF.integrators['euler-exact-decay'].precision ?? 'f64').toBe('f64');
+    expect(aurynIF.integrators['euler-exact-decay-f32'].precision).toBe('f32');
+    expect(aurynIF.overrides['euler-f32'].against).toBe('euler-exact-decay-f32');
+    expect(aurynIF.overrides['euler-f32x4-wasm-simd'].against).toBe('euler-exact-decay-f32');
+    expect(aurynIF.defaultIntegrator).toBe('euler-f32');
+    // The SIMD schemes cannot clip V from above; the hand f32x4 kernel takes their name.
+    expect(aurynIF.refused['euler-f32x4-wasm-simd']).toBeUndefined();
+    expect(aurynIF.refused['rk4-f32x4-wasm-simd']).toMatch(/from above/);
+  });
+
+  it("float64: Auryn's update replayed step by step in double precision, to 1e-9 mV and 1e-12 g_L, the same spike steps", () => {
+    for (const [model, label] of [[aurynIF, 'generated'], [offModel, 'fallback']] as const) {
+      const c = compare(run({}, -60, 1500, exAt, inhAt, model, 'euler-exact-decay'), reference(-60, 1500, exAt, inhAt, 10));
+      expect(c.want.length, label).toBeGreaterThanOrEqual(3);
+      expect(c.got, label).toEqual(c.want);
+      expect(c.V, label).toBeLessThan(1e-9);
+      expect(c.thr, label).toBeLessThan(1e-9);
+      expect(c.g, label).toBeLessThan(1e-12);
+    }
+    for (const r of [0.5, 3]) {
+      const ex = (s: number) => (s % 7 === 0 ? 12 : 0);
+      const c = compare(run({ ampa_nmda_ratio: r }, -65, 1200, ex, inhAt, aurynIF, 'euler-exact-decay'), reference(-65, 1200, ex, inhAt, 10, r));
+      expect(c.got, `ratio ${r}`).toEqual(c.want);
+      expect(c.V, `ratio ${r}`).toBeLessThan(1e-9);
+    }
+  });
+
+  it('float32 storage: the same replay to 1e-4 mV and 1e-5 g_L, the same spike steps', () => {
+    for (const model of [aurynIF, offModel]) {
+      const c = compare(run({}, -60, 1500, exAt, inhAt, model, 'euler-exact-decay-f32'), reference(-60, 1500, exAt, inhAt, 10));
+      expect(c.got).toEqual(c.want);
+      expect(c.V).toBeLessThan(1e-4);
+      expect(c.thr).toBeLessThan(1e-4);
+      expect(c.g).toBeLessThan(1e-5);
+    }
+  });
+
+  it('without input: V follows the Euler solution u_rest + (V0 − u_rest)(1 − dt/τ)^n, thr and g decay as exp(−t/τ)', () => {
+    const { group, ring, spikes } = makeGroup(1, {}, aurynIF, 'euler-exact-decay');
+    const st = group.state;
+    // No conductance on the first neuron (V's equation is then linear); the second one's conductances decay.
+    st.V_m[0] = -55; st.thr[0] = 30;
+    const g = makeGroup(1, {}, aurynIF, 'euler-exact-decay');
+    g.group.state.g_gaba[0] = 0.5; g.group.state.g_ampa[0] = 0.25; g.group.state.V_m[0] = -70;
+    for (let n = 1; n <= 500; n++) {
+      ring.clear(0);
+      group.update(n, ring, 0, spikes);
+      g.group.update(n, ring, 0, g.spikes);
+      const t = n * dt;
+      expect(Math.abs(st.V_m[0] - (-70 + 15 * (1 - dt / 20) ** n))).toBeLessThan(1e-12);
+      expect(Math.abs(st.thr[0] - 30 * Math.exp(-t / 5)) / (30 * Math.exp(-t / 5))).toBeLessThan(1e-12);
+      expect(Math.abs(g.group.state.g_gaba[0] - 0.5 * Math.exp(-t / 10)) / (0.5 * Math.exp(-t / 10))).toBeLessThan(1e-12);
+      expect(Math.abs(g.group.state.g_ampa[0] - 0.25 * Math.exp(-t / 5)) / (0.25 * Math.exp(-t / 5))).toBeLessThan(1e-12);
+    }
+  });
+
+  it('V is clipped to [u_inh_rev, 0] after the step: strong inhibition holds it at -80 mV, strong excitation at 0', () => {
+    for (const scheme of ['euler-exact-decay', 'euler-exact-decay-f32', 'euler-f32']) {
+      // A GABA conductance of 2000 g_L: one Euler step of it overshoots far below -80 mV, the clip catches it.
+      const inh = run({}, -70, 300, () => 0, (s) => (s % 2 === 0 ? -20000 : 0), aurynIF, scheme);
+      expect(inh.filter((x) => x.V === -80).length, scheme).toBeGreaterThan(100);
+      expect(inh.every((x) => x.V >= -80), scheme).toBe(true);
+      // After a spike thr = 100 mV: the threshold sits at +50 mV, above the clip, for 5 ln 2 ms.
+      const exc = run({ ampa_nmda_ratio: 1e9 }, -70, 300, (s) => (s % 2 === 0 ? 20000 : 0), () => 0, aurynIF, scheme);
+      expect(exc.some((x) => x.V === 0), scheme).toBe(true);
+      expect(exc.every((x) => x.V <= 0 && x.V >= -80), scheme).toBe(true);
+    }
+  });
+
+  it('without code generation (the fallback) both precisions are bit-identical to the generated kernels', () => {
+    for (const scheme of ['euler-exact-decay', 'euler-exact-decay-f32']) {
+      for (const record of ['V_m', 'thr', 'g_nmda']) {
+        const opts = { n: 12, steps: 3000, wEx: 30, wIn: 15, pSpike: 0.15, seed: 4, record };
+        const a = drive(aurynIF, scheme, opts), b = drive(offModel, scheme, opts);
+        expect([a.kernel.generated, b.kernel.generated]).toEqual([true, false]);
+        expect(a.spikes.length).toBeGreaterThan(50);
+        expect(a.spikes).toEqual(b.spikes);
+        expect(Array.from(a.trace), `${scheme} ${record}`).toEqual(Array.from(b.trace));
+      }
+    }
+  });
+
+  it('the generated kernels are straight-line code over typed arrays: nothing allocated per step', () => {
+    for (const scheme of ['euler-exact-decay', 'euler-exact-decay-f32']) {
+      const src = drive(aurynIF, scheme, { n: 1, steps: 1 }).kernel.source ?? '';
+      const body = src.slice(src.indexOf('return function step'));
+      expect(body.length).toBeGreaterThan(100);
+      expect(body).not.toMatch(/\bnew\b|=>|\[\s*\]|\{\s*\}|\.map\(|\.slice\(/);
+    }
   });
 });
