@@ -40,7 +40,8 @@ export interface BuiltinModels extends Pynn {
   hh_cond_exp_traub: typeof hhCondExpTraubParams;
   parrot_neuron: typeof archivingParams;
   poisson_population: typeof poissonPopulationParams;
-  IFGroup: typeof aurynIfParams;
+  // An equation model: it takes the archiving node's tau_minus and tau_minus_triplet as the others do.
+  IFGroup: typeof aurynIfParams & typeof archivingParams;
   poisson_generator: typeof poissonGeneratorParams;
   dc_generator: typeof dcGeneratorParams;
   noise_generator: typeof noiseGeneratorParams;
