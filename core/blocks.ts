@@ -148,24 +148,6 @@ export class BlockedTable implements SynapseTable {
     return 2 + (has((t) => t.weight) ? 4 : 0) + (has((t) => t.delay) ? 2 : 0);
   }
 
-  /** Per-synapse delay extremes, without merging. */
-  delayRange(): { min: number; max: number } {
-    let min = Infinity;
-    let max = -Infinity;
-    for (const { table: t } of this.blocks) {
-      if (t.delay) {
-        for (let k = 0; k < t.count; k++) {
-          if (t.delay[k] < min) min = t.delay[k];
-          if (t.delay[k] > max) max = t.delay[k];
-        }
-      } else if (t.count > 0) {
-        min = Math.min(min, t.homDelay);
-        max = Math.max(max, t.homDelay);
-      }
-    }
-    return { min, max };
-  }
-
   /** Where merged synapse k lies: its block and its index there. */
   locate(k: number): { block: number; index: number } {
     const rowStart = this.rowStart;

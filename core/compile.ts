@@ -11,23 +11,20 @@ function localDelays(net: Network): { min: number; max: number } {
   let min = Infinity;
   let max = 1;
   for (const pr of net.projections) {
-    const t: SynapseTable = pr.table;
-    if (t instanceof BlockedTable) {
-      const r = t.delayRange();
-      min = Math.min(min, r.min);
-      max = Math.max(max, r.max);
-      continue;
-    }
-    if (t.count === 0 && !t.delay) continue;
-    if (t.delay) {
-      for (let k = 0; k < t.count; k++) {
-        const d = t.delay[k];
-        if (d < min) min = d;
-        if (d > max) max = d;
+    const whole: SynapseTable = pr.table;
+    // A blocked projection's tables one by one, without merging them.
+    for (const t of whole instanceof BlockedTable ? whole.blocks.map((b) => b.table) : [whole]) {
+      if (t.count === 0 && !t.delay) continue;
+      if (t.delay) {
+        for (let k = 0; k < t.count; k++) {
+          const d = t.delay[k];
+          if (d < min) min = d;
+          if (d > max) max = d;
+        }
+      } else {
+        min = Math.min(min, t.homDelay);
+        max = Math.max(max, t.homDelay);
       }
-    } else {
-      min = Math.min(min, t.homDelay);
-      max = Math.max(max, t.homDelay);
     }
   }
   for (const d of net.devices) {

@@ -172,23 +172,20 @@ function createExactWasm(ctx: KernelContext): NeuronKernel {
     loadState: (s: SavedState) => restoreArray(s, 'lanes', lanes, 'exact-wasm-simd'),
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       if (n === 0) return 0;
-      let count: number;
+      // The step's ex, inh and cur rows: in place in the own ring, else copied into the scratch rows.
+      let kernel = step;
+      let exAt = 5 * bytesPerArray;
+      let rowBytes = bytesPerArray;
       if (ring === ownRing) {
-        const len = pad * ring.slots;
-        const row = ringAt + 8 * off;
-        count = (ring.currentUsed ? ringStep : ringStepNoCurrent)(
-          pad >> 1, 0, bytesPerArray, 2 * bytesPerArray, 3 * bytesPerArray, 4 * bytesPerArray, row, row + 8 * len,
-          row + 16 * len, 8 * bytesPerArray,
-          p.E_L, P22, P21ex, P21in, P20, p.I_e, P11ex, P11in, p.V_th, p.V_reset, refr,
-        );
-      } else {
-        rows.copy(ring, off);
-        count = step(
-          pad >> 1, 0, bytesPerArray, 2 * bytesPerArray, 3 * bytesPerArray, 4 * bytesPerArray, 5 * bytesPerArray, 6 * bytesPerArray,
-          7 * bytesPerArray, 8 * bytesPerArray,
-          p.E_L, P22, P21ex, P21in, P20, p.I_e, P11ex, P11in, p.V_th, p.V_reset, refr,
-        );
-      }
+        kernel = ring.currentUsed ? ringStep : ringStepNoCurrent;
+        exAt = ringAt + 8 * off;
+        rowBytes = 8 * pad * ring.slots;
+      } else rows.copy(ring, off);
+      const count = kernel(
+        pad >> 1, 0, bytesPerArray, 2 * bytesPerArray, 3 * bytesPerArray, 4 * bytesPerArray, exAt, exAt + rowBytes, exAt + 2 * rowBytes,
+        8 * bytesPerArray,
+        p.E_L, P22, P21ex, P21in, P20, p.I_e, P11ex, P11in, p.V_th, p.V_reset, refr,
+      );
       return keepSpikes(spikeOut, count, n, spikes);
     },
     capabilities: { ownRing: ownRingOf },
