@@ -78,7 +78,7 @@ interface PresetPlan {
   label: string;
   overrides: Record<string, unknown>;
   reps: number;
-  peer?: 'coba' | 'cuba';
+  peer?: 'coba' | 'cuba' | 'cobahh';
   /** Integrator swaps { model: [from, to] } (the WebAssembly SIMD kernels in a preset that names the TS ones). */
   integrators?: Record<string, [string, string]>;
 }
@@ -87,6 +87,8 @@ const WASM_COBA: Record<string, [string, string]> = { iaf_cond_exp: ['euler-f32'
 const WASM_PSC: Record<string, [string, string]> = { iaf_psc_exp: ['exact', 'exact-wasm-simd'] };
 /** float32 arithmetic, four neurons per vector, reading its ring in place (within float32 rounding of euler-f32). */
 const WASM_COBA_F32X4: Record<string, [string, string]> = { iaf_cond_exp: ['euler-f32', 'euler-f32x4-wasm-simd'] };
+
+const COBAHH_LABEL = 'cobahh (exponential Euler, f32x4 WASM SIMD)';
 
 function presetPlans(): PresetPlan[] {
   if (quick) {
@@ -100,6 +102,7 @@ function presetPlans(): PresetPlan[] {
       { name: 'cuba-stdp', label: 'cuba-stdp --scale 0.2 (200 ms)', overrides: { simtime: 200, scale: 0.2 }, reps: 1 },
       { name: 'hpc-benchmark', label: 'hpc-benchmark --scale 0.05 (10 ms after 10 ms presim)', overrides: { scale: 0.05, simtime: 10, presimtime: 10, Nrec: 100 }, reps: 1 },
       { name: 'zenke-25k', label: 'zenke-25k --scale 0.1 (200 ms)', overrides: { simtime: 200, scale: 0.1 }, reps: 1 },
+      { name: 'cobahh', label: COBAHH_LABEL, overrides: { simtime: 200, integrator: 'exponential-euler-f32x4-wasm-simd' }, reps: 1, peer: 'cobahh' },
     ];
   }
   return [
@@ -122,6 +125,9 @@ function presetPlans(): PresetPlan[] {
     { name: 'brunel-stdp', label: 'brunel-stdp --set plastic=0 (2 s)', overrides: { simtime: 2000, plastic: 0 }, reps: 1 },
     { name: 'zenke-25k-static', label: 'zenke-25k-static (full, 1 s)', overrides: { simtime: 1000 }, reps: 1 },
     { name: 'zenke-25k', label: 'zenke-25k (full, 1 s)', overrides: { simtime: 1000 }, reps: 1 },
+    // Brian2's examples/COBAHH.py integrates with exponential Euler: the same method here, generated as f32x4 lanes.
+    { name: 'cobahh', label: COBAHH_LABEL, overrides: { simtime: 1000, integrator: 'exponential-euler-f32x4-wasm-simd' }, reps: 3, peer: 'cobahh' },
+    { name: 'cobahh', label: 'cobahh (1 s, exponential Euler, float64)', overrides: { simtime: 1000, integrator: 'exponential-euler' }, reps: 1 },
   ];
 }
 
@@ -151,7 +157,7 @@ function ensureBrian2(): string | null {
   return again.status === 0 ? null : `Brian2 not importable after apt-get install python3-brian: ${again.stderr.trim().split('\n').pop()}`;
 }
 
-function runPeer(network: 'coba' | 'cuba', simtimeMs: number, reps: number): PeerResult {
+function runPeer(network: 'coba' | 'cuba' | 'cobahh', simtimeMs: number, reps: number): PeerResult {
   const dir = path.join(scratch, `brian2-${network}-${simtimeMs}`);
   const r = spawnSync('/usr/bin/python3', [path.join(benchDir, 'brian2', 'network.py'), network, '--simtime', String(simtimeMs), '--reps', String(reps), '--dir', dir], {
     encoding: 'utf8',
@@ -471,6 +477,15 @@ if (cobaRuns.length) {
     md.push(`| va-coba ≥ 2× faster than Brian2 C++ standalone COBA (CPU time both; Brian2 ${fmt(b)}) | ${cobaRuns.map((p) => `${variantName(p)} ${fmt(b / cobaCpu(p), 2)}×`).join('; ')} | ${b / cobaCpu(best) >= 2 ? `yes (${variantName(best)})` : 'no'} |`);
   } else md.push(`| va-coba ≥ 2× faster than Brian2 C++ standalone COBA | ${cobaPeer?.error ?? '–'} | not measured |`);
 } else md.push(`| va-coba | ${missingNote('va-coba') || 'not run'} | not measured |`);
+{
+  // Issue 14: cobahh ahead of Brian2's C++ standalone COBAHH, both timed in this run (CPU time both).
+  const hh = presetResults.find((p) => p.plan.label === COBAHH_LABEL);
+  if (hh?.runs.length && hh.peer && !hh.peer.error) {
+    const b = median(hh.peer.sim_s!) / (Number(hh.plan.overrides.simtime) / 1000);
+    const ours = median(hh.runs.map((r) => r.rtf_cpu as number));
+    md.push(`| cobahh ahead of Brian2 C++ standalone COBAHH (CPU RTF; Brian2 ${fmt(b)}) | ours ${fmt(ours)}, ${fmt(b / ours, 2)}× | ${ours < b ? 'yes' : 'no'} |`);
+  } else md.push(`| cobahh ahead of Brian2 C++ standalone COBAHH | ${hh?.error ?? hh?.peer?.error ?? 'not run'} | not measured |`);
+}
 target('cuba-static wall s per simulated s', quick ? null : rtfOf('cuba-static'), 7, 's', quick ? 'full size only' : missingNote('cuba-static'), quick ? null : rtfOf('cuba-static', true));
 target('cuba-stdp wall s per simulated s', quick ? null : rtfOf('cuba-stdp'), 13, 's', quick ? 'full size only' : missingNote('cuba-stdp'), quick ? null : rtfOf('cuba-stdp', true));
 const hpc1 = find('hpc-benchmark --scale 1');
