@@ -534,31 +534,21 @@ function queryPost(st: DendriticState, j: number, T: number): void {
 }
 
 /**
- * preSpike for a homogeneous delay d: the same updates in the same order, but the per-target part
- * (K- at t - d, the history position of t - d) comes from the per-step query cache, so the ~10 sources
- * firing in one step share it, and a synapse only touches the ring when its window holds a post spike.
+ * preSpike for a homogeneous delay d, over the synapses of one row from k up to the first target at or past
+ * jEnd (rows are sorted by target); returns where it stopped. The same updates in the same order, but the
+ * per-target part (K- at t - d, the history position of t - d) comes from the per-step query cache, so the
+ * sources firing in one step share it, and a synapse only touches the history when its window holds a post
+ * spike. The source's own values (its window start lo, x before this spike) are computed once by the caller.
  */
-function preSpikeHom(
-  st: DendriticState, rule: StdpRule, src: number, t: number,
-  rowStart: Uint32Array, target: TargetIndex, weight: Float32Array, d: number,
-  sign: number, buf: RingRow, off: number, decay: typeof decayFactor, query: typeof queryPost,
-): void {
-  const start = rowStart[src];
-  const end = rowStart[src + 1];
-  const tPrev = st.lastPre[src];
-  const hasPrev = tPrev >= 0;
-  const kPrev = st.kPre[src];
+function preSpikeHomSpan(
+  st: DendriticState, rule: StdpRule, k: number, end: number, jEnd: number, target: TargetIndex,
+  weight: Float32Array, sign: number, buf: RingRow, off: number, query: typeof queryPost,
+  T: number, lo: number, dpOffset: number, hasPrev: boolean, kPrev: number, preSlowBefore: number,
+): number {
   const preTab = st.dPre.table;
   const preRate = st.dPre.rate;
   const preLen = preTab.length;
-  const preSlowBefore = hasPrev ? st.kPreSlow[src] * decay(st.dPreSlow.table, st.dPreSlow.rate, t - tPrev) : 0;
   const hasUnpaired = rule.onPostUnpaired !== undefined;
-  const T = t - d;
-  // Facilitation window (lo, T]. Without a previous spike lo = -1: any post spike up to T counts (the
-  // base entry's step stays -1 while the neuron has never fired).
-  const lo = hasPrev ? Math.max(tPrev - d, st.applied[src]) : -1;
-  // dp = t_j + d - t_last, one offset per source.
-  const dpOffset = d - tPrev;
   const cap = st.cap;
   const mask = st.mask;
   const head = st.head;
@@ -572,8 +562,9 @@ function preSpikeHom(
   const qHom = st.qHom;
   // The rate trace is 0 when switched off: skip one array stream per synapse for the rules without it.
   const useHom = st.dPostHom.rate !== Infinity;
-  for (let k = start; k < end; k++) {
+  for (; k < end; k++) {
     const j = target[k];
+    if (j >= jEnd) break;
     if (qStamp[j] !== gen) query(st, j, T);
     let w = sign * weight[k];
     if (qUpperStep[j] > lo) {
@@ -599,9 +590,96 @@ function preSpikeHom(
     weight[k] = nw;
     buf[off + j] += nw;
   }
-  st.kPre[src] = (hasPrev ? kPrev * decay(preTab, preRate, t - tPrev) : 0) + 1;
+  return k;
+}
+
+/** preSpikeHomSpan specialised for one rule (kernelFor). */
+type HomSpan = typeof preSpikeHomSpan;
+
+/**
+ * Targets per tile when a step's spikes are delivered tile by tile (hpc-benchmark's per-target state, about
+ * 400 B, times 2048 fits a core's L2), and the smallest population (all ranks) that is.
+ */
+let tileTargets = 2048;
+let tiledFrom = 16384;
+
+/**
+ * Tile sizes for batched delivery (tests use small ones): a step's sources go through targets [0, tile), then
+ * [tile, 2 tile), ..., for target populations of at least `from` neurons. Applies to runtimes built afterwards.
+ */
+export function setDendriticTiling(tile: number, from: number): void {
+  tileTargets = tile;
+  tiledFrom = from;
+}
+
+/** A source's values before its spike at t and the window of post spikes it pairs with: what every span of its row reads. */
+class SourceWindows {
+  cur = new Uint32Array(64);
+  end = new Uint32Array(64);
+  lo = new Int32Array(64);
+  dpOffset = new Int32Array(64);
+  kPrev = new Float64Array(64);
+  preSlow = new Float64Array(64);
+
+  ensure(n: number): void {
+    if (n <= this.cur.length) return;
+    const m = 1 << Math.ceil(Math.log2(n));
+    this.cur = new Uint32Array(m);
+    this.end = new Uint32Array(m);
+    this.lo = new Int32Array(m);
+    this.dpOffset = new Int32Array(m);
+    this.kPrev = new Float64Array(m);
+    this.preSlow = new Float64Array(m);
+  }
+
+  /** Source `src`'s values for a spike at t into slot q. */
+  open(st: DendriticState, q: number, src: number, t: number, d: number, rowStart: Uint32Array): void {
+    const tPrev = st.lastPre[src];
+    const hasPrev = tPrev >= 0;
+    this.cur[q] = rowStart[src];
+    this.end[q] = rowStart[src + 1];
+    this.preSlow[q] = hasPrev ? st.kPreSlow[src] * decayFactor(st.dPreSlow.table, st.dPreSlow.rate, t - tPrev) : 0;
+    // Facilitation window (lo, T]. Without a previous spike lo = -1: any post spike up to T counts (the
+    // base entry's step stays -1 while the neuron has never fired).
+    this.lo[q] = hasPrev ? Math.max(tPrev - d, st.applied[src]) : -1;
+    // dp = t_j + d - t_last, one offset per source.
+    this.dpOffset[q] = d - tPrev;
+    this.kPrev[q] = st.kPre[src];
+  }
+}
+
+/** After the whole row: the source's traces take its spike at t. */
+function closeSource(st: DendriticState, src: number, t: number, kPrev: number, preSlowBefore: number): void {
+  const tPrev = st.lastPre[src];
+  const hasPrev = tPrev >= 0;
+  st.kPre[src] = (hasPrev ? kPrev * decayFactor(st.dPre.table, st.dPre.rate, t - tPrev) : 0) + 1;
   st.kPreSlow[src] = preSlowBefore + 1;
   st.lastPre[src] = t;
+}
+
+/**
+ * The spikes srcs[from..to) of one step t through their rows, tile by tile of targets: each tile's per-target
+ * state (query cache, histories, ring row) is read by every source of the step while it is still in cache.
+ * Each synapse sees the same values as row by row, and each target's ring gets its sources' additions in the
+ * same order, so the result is the same bit for bit.
+ */
+function preSpikesHomTiled(
+  st: DendriticState, rule: StdpRule, span: HomSpan, w: SourceWindows, srcs: Int32Array, from: number, to: number,
+  t: number, rowStart: Uint32Array, target: TargetIndex, weight: Float32Array, d: number, sign: number, buf: RingRow, off: number, tile: number,
+): void {
+  const n = to - from;
+  w.ensure(n);
+  for (let q = 0; q < n; q++) w.open(st, q, srcs[from + q], t, d, rowStart);
+  const T = t - d;
+  const nTarget = st.nTarget;
+  for (let jEnd = Math.min(tile, nTarget); ; jEnd = Math.min(jEnd + tile, nTarget)) {
+    for (let q = 0; q < n; q++) {
+      const hasPrev = st.lastPre[srcs[from + q]] >= 0;
+      w.cur[q] = span(st, rule, w.cur[q], w.end[q], jEnd, target, weight, sign, buf, off, queryPost, T, w.lo[q], w.dpOffset[q], hasPrev, w.kPrev[q], w.preSlow[q]);
+    }
+    if (jEnd >= nTarget) break;
+  }
+  for (let q = 0; q < n; q++) closeSource(st, srcs[from + q], t, w.kPrev[q], w.preSlow[q]);
 }
 
 /**
@@ -931,7 +1009,9 @@ const dendriticRuntime = (info: ProjectionInfo, rule: StdpRule, where: string): 
   const { weight, sign, buf, ring } = pt;
   const meanRow = t.sourceCount > 0 ? t.count / t.sourceCount : 0;
   const preSpikeRule = kernelFor(preSpike, rule);
-  const preSpikeHomRule = kernelFor(preSpikeHom, rule);
+  const homSpan = kernelFor(preSpikeHomSpan, rule);
+  const windows = new SourceWindows();
+  const one = new Int32Array(1);
   const pairing = rule.pairing;
   const perSynapse = rule.onPostAt !== undefined && rule.onPreAt !== undefined;
   // The per-synapse kernels pass x and y, and x2 and y2 when the rule has them (all to all only); z never.
@@ -960,6 +1040,36 @@ const dendriticRuntime = (info: ProjectionInfo, rule: StdpRule, where: string): 
   const rateOf = rates(rule.tauPreOf);
   const slowRateOf = kSynSlow ? rates(rule.tauPreSlowOf) : null;
   const syn: SynapseArrays = { rowStart: t.rowStart, target: t.target, weight, delay: t.delay, homDelay: t.homDelay, sign, perSynapse, kSyn, rateOf };
+  // The first `count` spikes of a delivery step (homogeneous delay): a new query generation per step.
+  const beginStep = (step: number, count: number): void => {
+    if (step !== st.qStep) {
+      // A cached query costs a few stores; worth it when the previous step's spikes asked each
+      // target three times or more (hpc-benchmark: ~10x; sparse CUBA: 0.05x, where the direct kernel
+      // wins; about 2x is break-even).
+      st.qUse = st.qCount * meanRow >= 3 * st.nTarget;
+      st.qCount = 0;
+      st.qStep = step;
+      st.qGen++;
+    }
+    st.qCount += count;
+  };
+  // A population too large for its per-target state to stay in cache takes a slice's spikes at once and
+  // delivers each step's tile by tile of targets (the rule kernels without per-synapse or pairing state).
+  // Decided on the whole population, not this rank's part: every rank then propagates the same way, as
+  // batches move additions of other projections into a shared ring channel (and so their rounding).
+  const tiled = t.delay === null && !perSynapse && !pairing && info.target.size >= tiledFrom;
+  const tile = tileTargets;
+  const batch = (srcs: Int32Array, steps: Int32Array, count: number): void => {
+    for (let i = 0; i < count; ) {
+      const step = steps[i];
+      let e = i + 1;
+      while (e < count && steps[e] === step) e++;
+      beginStep(step, e - i);
+      if (st.qUse) preSpikesHomTiled(st, rule, homSpan, windows, srcs, i, e, step, t.rowStart, t.target, weight, t.homDelay, sign, buf, ((step + t.homDelay) % ring.slots) * ring.n, tile);
+      else for (let q = i; q < e; q++) preSpikeRule(st, rule, srcs[q], step, t.rowStart, t.target, weight, null, t.homDelay, sign, buf, ring.slots, ring.n, decayFactor);
+      i = e;
+    }
+  };
   return {
     deliver: preSpikePerSynapseRule !== null
       ? (src: number, step: number): void => {
@@ -979,17 +1089,9 @@ const dendriticRuntime = (info: ProjectionInfo, rule: StdpRule, where: string): 
         }
       : (src: number, step: number): void => {
           if (t.delay === null) {
-            if (step !== st.qStep) {
-              // A cached query costs a few stores; worth it when the previous step's spikes asked each
-              // target three times or more (hpc-benchmark: ~10x; sparse CUBA: 0.05x, where the direct kernel
-              // wins; about 2x is break-even).
-              st.qUse = st.qCount * meanRow >= 3 * st.nTarget;
-              st.qCount = 0;
-              st.qStep = step;
-              st.qGen++;
-            }
-            st.qCount++;
-            if (st.qUse) preSpikeHomRule(st, rule, src, step, t.rowStart, t.target, weight, t.homDelay, sign, buf, ((step + t.homDelay) % ring.slots) * ring.n, decayFactor, queryPost);
+            beginStep(step, 1);
+            one[0] = src;
+            if (st.qUse) preSpikesHomTiled(st, rule, homSpan, windows, one, 0, 1, step, t.rowStart, t.target, weight, t.homDelay, sign, buf, ((step + t.homDelay) % ring.slots) * ring.n, st.nTarget);
             else preSpikeRule(st, rule, src, step, t.rowStart, t.target, weight, null, t.homDelay, sign, buf, ring.slots, ring.n, decayFactor);
           } else {
             preSpikeRule(st, rule, src, step, t.rowStart, t.target, weight, t.delay, t.homDelay, sign, buf, ring.slots, ring.n, decayFactor);
@@ -1007,7 +1109,7 @@ const dendriticRuntime = (info: ProjectionInfo, rule: StdpRule, where: string): 
       t.target.BYTES_PER_ELEMENT + weight.BYTES_PER_ELEMENT + (t.delay ? t.delay.BYTES_PER_ELEMENT : 0) + (kSyn ? 8 : 0) + (rateOf ? 8 : 0) + (kSynSlow ? 8 : 0) + (slowRateOf ? 8 : 0) + 8 * Object.keys(t.params ?? {}).length,
     weights: () => weight.slice(),
     // One weight without copying the table (weight recorders read it per transmission or sample).
-    capabilities: { weightAt: (k: number) => weight[k] },
+    capabilities: { weightAt: (k: number) => weight[k], ...(tiled ? { batch } : {}) },
     neuronBytes: () => st.neuronBytes,
     // The weights and the traces; targets and delays are rebuilt from the spec.
     saveState: () => ({ weight, traces: st.saveState(), ...(kSyn ? { kSyn } : {}), ...(kSynSlow ? { kSynSlow } : {}) }),

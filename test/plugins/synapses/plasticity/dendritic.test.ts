@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { createSimulator, builtinPlugins, Simulator, ParameterError, plasticSynapse, type StdpRule, type StdpRuleDefinition } from '../../../../index.js';
 import { pairNet } from './helpers.js';
+import { setDendriticTiling } from '../../../../plugins/synapses/plasticity/dendritic.js';
 
 /**
  * The dendritic handler's per-synapse state (pre-centred Kplus, per-synapse parameters and their Kplus and
@@ -120,5 +121,50 @@ describe('dendritic handler: per-synapse parameters it cannot run', () => {
     const nn = connect(model('nn_slow', { tauPreSlow: 50, pairing }));
     expect(nn).toThrow(ParameterError);
     expect(nn).toThrow(/'eta' = "given per synapse.*nearest-neighbour pairing\) and slow traces/);
+  });
+});
+
+/**
+ * A network whose plastic projection is delivered tile by tile (tiles of 16 targets forced on a 300-neuron
+ * population; propagation then hands the projections their spikes population by population): the spikes and
+ * weights of the same network delivered row by row, bit for bit.
+ */
+describe('dendritic handler: tile-by-tile delivery in a network', () => {
+  function hpcLike() {
+    const sim = createSimulator({ seed: 3 });
+    const E = sim.create('iaf_psc_alpha', 300, { tau_minus: 20 });
+    const I = sim.create('iaf_psc_alpha', 75);
+    E.set('V_m', { distribution: 'uniform', min: -70, max: -55 });
+    const drive = sim.create('poisson_generator', 1, { rate: 14000 });
+    sim.connect(drive, E, 'all_to_all', { weight: 90, delay: 1.5 });
+    sim.connect(drive, I, 'all_to_all', { weight: 90, delay: 1.5 });
+    sim.connect(E, E, { rule: 'fixed_indegree', indegree: 60 }, { synapse_model: 'stdp_pl_synapse_hom', weight: 45, delay: 1.5, lambda: 0.1, alpha: 0.0513, mu: 0.4 });
+    sim.connect(E, I, { rule: 'fixed_indegree', indegree: 60 }, { weight: 45, delay: 1.5 });
+    sim.connect(I, E, { rule: 'fixed_indegree', indegree: 15 }, { weight: -200, delay: 1.5 });
+    sim.connect(I, I, { rule: 'fixed_indegree', indegree: 15 }, { weight: -200, delay: 1.5 });
+    const rec = sim.create('spike_recorder');
+    sim.connect(E, rec);
+    return { sim, rec };
+  }
+  it('same spikes and weights as row by row', () => {
+    const rows = hpcLike();
+    const tiles = hpcLike();
+    const plastic = (sim: Simulator) => sim.projections.find((p) => p.synapseModel.plastic)!;
+    rows.sim.simulate(500);
+    // The runtimes are built when the network compiles, at the first simulate.
+    setDendriticTiling(16, 1);
+    try {
+      tiles.sim.simulate(500);
+    } finally {
+      setDendriticTiling(2048, 16384);
+    }
+    expect(plastic(rows.sim).runtime!.capabilities?.batch).toBeUndefined();
+    expect(plastic(tiles.sim).runtime!.capabilities?.batch).toBeTypeOf('function');
+    const a = rows.rec.events();
+    expect(a.times.length).toBeGreaterThan(500);
+    expect(tiles.rec.events()).toEqual(a);
+    const w = Array.from(plastic(rows.sim).weights());
+    expect(Array.from(plastic(tiles.sim).weights())).toEqual(w);
+    expect(w.filter((x) => x !== Math.fround(45)).length).toBeGreaterThan(0.5 * w.length);
   });
 });

@@ -2,6 +2,8 @@ import { describe, it, expect } from 'vitest';
 import type { ProjectionInfo, SynapseRuntime, SynapseTable } from '../../../../core/plugin.js';
 import { RingBuffer } from '../../../../core/ringbuffer.js';
 import { resolveParams } from '../../../../core/schema.js';
+import { setDendriticTiling } from '../../../../plugins/synapses/plasticity/dendritic.js';
+import { setKernelSpecialisation } from '../../../../plugins/synapses/plasticity/specialise.js';
 import { stdpSynapse, stdpSynapseRule, stdpPlSynapseHom, stdpPlSynapseHomRule, stdpTripletSynapse, stdpTripletSynapseRule, tripletAuryn, tripletAurynRule } from '../../../../plugins/synapses/index.js';
 import type { StdpRuleDefinition } from '../../../../plugins/synapses/plasticity/rule.js';
 
@@ -48,15 +50,18 @@ function table(perSynapseDelay: boolean): SynapseTable {
 function runtime(def: StdpRuleDefinition, model: typeof stdpSynapse, perSynapseDelay: boolean, synParams: Record<string, unknown>): { rt: SynapseRuntime; ring: RingBuffer } {
   const ring = new RingBuffer(nTarget, 2 * d + 2);
   const info = {
-    id: 0, source: { id: 0 }, target: { id: 1, localCount: nTarget, params: neuronParams }, table: table(perSynapseDelay),
+    id: 0, source: { id: 0 }, target: { id: 1, size: nTarget, localCount: nTarget, params: neuronParams }, table: table(perSynapseDelay),
     params: resolveParams('test', def.params, synParams), options: { delay_handler: 'dendritic' }, dt: 0.1, seed: 1,
     targetParams: neuronParams, targetKernel: { update: () => 0 }, targetRing: ring,
   } as unknown as ProjectionInfo;
   return { rt: model.create(info) as SynapseRuntime, ring };
 }
 
-/** Bursty pre and post spikes over 3000 steps, delivered per slice of d steps as the kernel does. */
-function drive(rt: SynapseRuntime, ring: RingBuffer): Float64Array {
+/**
+ * Bursty pre and post spikes over 3000 steps, delivered per slice of d steps as the kernel does: spike by spike,
+ * or (`batched`) a slice's spikes in one call, as propagation hands them to a runtime that takes batches.
+ */
+function drive(rt: SynapseRuntime, ring: RingBuffer, batched = false): Float64Array {
   const rnd = lcg(11);
   const seen = new Float64Array(3000);
   const post = new Int32Array(nTarget);
@@ -70,7 +75,8 @@ function drive(rt: SynapseRuntime, ring: RingBuffer): Float64Array {
     rt.onPostSpikes?.(post, n, step);
     for (let s = 0; s < nSource; s++) if (rnd() < burst) preBySlice.push([s, step]);
     if ((step + 1) % d === 0) {
-      for (const [s, t] of preBySlice) rt.deliver(s, t);
+      if (batched) rt.capabilities!.batch!(Int32Array.from(preBySlice, (p) => p[0]), Int32Array.from(preBySlice, (p) => p[1]), preBySlice.length);
+      else for (const [s, t] of preBySlice) rt.deliver(s, t);
       preBySlice.length = 0;
     }
     // Read the row due next step (a checksum of what was transmitted), then clear it as the kernel does.
@@ -107,6 +113,56 @@ describe('dendritic handler: the one-delay kernel equals the per-synapse-delay k
       expect(changed).toBeGreaterThan(0.9 * a.length);
     });
   }
+});
+
+/**
+ * A large target population takes a slice's spikes at once and delivers each step's sources tile by tile of
+ * targets (cache blocking). Here tiles of 8 of the 50 targets: the weights and every transmitted row must be
+ * the row-by-row kernel's, bit for bit, with the rule kernels specialised and without.
+ */
+describe('dendritic handler: a step\'s spikes tile by tile equal them row by row, bit for bit', () => {
+  const tiledRuntime = (def: StdpRuleDefinition, model: typeof stdpSynapse, synParams: Record<string, unknown>) => {
+    setDendriticTiling(8, 1);
+    try {
+      return runtime(def, model, false, synParams);
+    } finally {
+      setDendriticTiling(2048, 16384);
+    }
+  };
+  for (const specialise of [true, false]) {
+    for (const [name, def, model, synParams] of cases) {
+      if (model === tripletAuryn) continue; // axonal by default: no dendritic tiling
+      it(`${name}${specialise ? '' : ', code generation off'}`, () => {
+        setKernelSpecialisation(specialise);
+        try {
+          const rows = runtime(def, model, false, synParams);
+          const tiles = tiledRuntime(def, model, synParams);
+          expect(rows.rt.capabilities?.batch).toBeUndefined();
+          expect(tiles.rt.capabilities?.batch).toBeTypeOf('function');
+          const before = rows.rt.weights();
+          const seenRows = drive(rows.rt, rows.ring);
+          const seenTiles = drive(tiles.rt, tiles.ring, true);
+          const a = rows.rt.weights();
+          expect(new Uint32Array(tiles.rt.weights().buffer)).toEqual(new Uint32Array(a.buffer));
+          expect(seenTiles).toEqual(seenRows);
+          let changed = 0;
+          for (let k = 0; k < a.length; k++) if (a[k] !== before[k]) changed++;
+          expect(changed).toBeGreaterThan(0.9 * a.length);
+        } finally {
+          setKernelSpecialisation(true);
+        }
+      });
+    }
+  }
+
+  it('is offered only for one delay per projection and rules without per-synapse or pairing state', () => {
+    setDendriticTiling(8, 1);
+    try {
+      expect(runtime(stdpPlSynapseHomRule, stdpPlSynapseHom, true, { lambda: 0.1 }).rt.capabilities?.batch).toBeUndefined();
+    } finally {
+      setDendriticTiling(2048, 16384);
+    }
+  });
 });
 
 describe('onPostUnpaired returns the bits of onPost(w, 0, slow)', () => {
