@@ -291,6 +291,8 @@ export interface WebWorkersOptions {
    */
   onSpikes?: (senders: Int32Array, steps: Int32Array) => void;
   pieceMs?: number;
+  /** Busy-wait iterations at a barrier before a rank sleeps (SharedCommOptions.spin). */
+  spin?: number;
 }
 
 export interface WebWorkersResult {
@@ -362,7 +364,7 @@ export async function runInWebWorkers(source: RunSource, options: WebWorkersOpti
               abortSharedComm(buffers);
               fail(new SpikeworksError(`rank ${rank} of ${n}: ${e.message || 'the worker failed to load'} (${String(options.rankUrl)})`));
             };
-            w.postMessage({ rank, buffers, spec, progress, ...(options.onSpikes ? { pieceMs: options.pieceMs ?? 50 } : {}) } satisfies RankJob);
+            w.postMessage({ rank, buffers, spec, progress, ...(options.spin !== undefined ? { spin: options.spin } : {}), ...(options.onSpikes ? { pieceMs: options.pieceMs ?? 50 } : {}) } satisfies RankJob);
           }),
       ),
     ).catch((e) => {
