@@ -3,6 +3,8 @@ import { RingBuffer, type AnyRing } from '../../../core/ringbuffer.js';
 import { NO_PRIVATE_STATE } from '../../../core/contracts/base.js';
 import { module, op, I32, V128 } from './assembler.js';
 import { wasm, KernelMemory, RowCopier, type StepFn } from './runtime.js';
+import { SCATTER_BATCH_BYTES, TableAdopter } from './scatter.js';
+import type { AdoptedTable, SynapseTable } from '../../../core/contracts/synapse.js';
 import { aurynConstants, FLUSH_BELOW } from '../../neurons/auryn_if_kernel.js';
 
 /**
@@ -21,6 +23,11 @@ type ConstName = (typeof CONSTS)[number];
 /** Ring rows the group can hold in its own memory, and at most this many bytes of them (reserved, touched rows only). */
 const RING_SLOTS = 64;
 const RING_BYTES = 1 << 28;
+/**
+ * Room for static tables the group delivers itself (adoptTable), reserved like the ring: 256 MiB holds zenke-25k's
+ * static E→E table (20 million 16-bit targets) and the rest; a table that does not fit stays with the synapse model.
+ */
+const TABLE_BYTES = 1 << 28;
 
 /** Parameters of the kernel function: the state's padded length in bytes, the byte addresses of this step's ex and inh rows. */
 const P = { end: 0, ex: 1, inh: 2 } as const;
@@ -41,7 +48,9 @@ function groupLayout(n: number) {
   const scratch = consts + 16 * CONSTS.length;
   const ring = scratch + 3 * 8 * pad;
   const ringSlots = n > 0 ? Math.min(RING_SLOTS, Math.floor(RING_BYTES / (24 * pad))) : 0;
-  return { pad, A4, spikes, consts, scratch, ring, ringSlots, bytes: ring + 24 * pad * ringSlots };
+  const batchAt = ring + 24 * pad * ringSlots;
+  const tablesAt = batchAt + SCATTER_BATCH_BYTES;
+  return { pad, A4, spikes, consts, scratch, ring, ringSlots, batchAt, tablesAt, bytes: tablesAt + TABLE_BYTES };
 }
 
 /**
@@ -156,6 +165,13 @@ export function createAurynIfF32x4(ctx: KernelContext): NeuronKernel {
   const records = new Int32Array(buffer, g.spikes, g.pad);
   const rows = new RowCopier(new Float64Array(buffer), n, g.scratch / 8, g.scratch / 8 + g.pad, g.scratch / 8 + 2 * g.pad);
   let ownRing: RingBuffer | null = null;
+  // Static tables scattered in WebAssembly into the float64 ring: the same float64 additions as the TypeScript scatter.
+  const adopter = new TableAdopter(mem.memory, buffer, g.batchAt, g.tablesAt, TABLE_BYTES, 'f64');
+  const adoptTable = (table: SynapseTable, ring: AnyRing): AdoptedTable | undefined => {
+    if (!ownRing || ring !== ownRing) return undefined;
+    const len = ownRing.n * ownRing.slots;
+    return adopter.adopt(table, ownRing, g.ring, g.ring + 8 * len);
+  };
   const unpack = (count: number, spikes: Int32Array): number => {
     let total = 0;
     for (let j = 0; j < count; j++) {
@@ -185,6 +201,7 @@ export function createAurynIfF32x4(ctx: KernelContext): NeuronKernel {
         });
         return ownRing;
       },
+      adoptTable,
     },
   };
 }
