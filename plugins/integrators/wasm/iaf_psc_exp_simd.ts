@@ -5,6 +5,9 @@ import { restoreArray } from '../../../core/saved-state.js';
 import { propagatorExp, refractorySteps } from '../../neurons/propagators.js';
 import { module, op, I32, F64, V128 } from './assembler.js';
 import { wasm, KernelMemory, RowCopier, keepSpikes } from './runtime.js';
+import { SCATTER_BATCH_BYTES, TableAdopter } from './scatter.js';
+import type { AdoptedTable, SynapseTable } from '../../../core/contracts/synapse.js';
+import type { AnyRing } from '../../../core/ringbuffer.js';
 
 /**
  * iaf_psc_exp's exact step as WebAssembly SIMD, two neurons per f64x2 lane pair: the same operations in the
@@ -104,6 +107,8 @@ const compiledFor = (ownRing: boolean, current: boolean): object => {
 /** Ring rows the group can hold in its own memory (the simulator asks for max delay + min delay + 1), and at most these bytes of them. */
 const RING_SLOTS = 64;
 const RING_BYTES = 1 << 28;
+/** Room for static tables the group delivers itself (adoptTable), reserved like the ring: 16 million 32-bit targets. */
+const TABLE_BYTES = 1 << 26;
 
 /** Whether this JavaScript engine runs WebAssembly SIMD (the integrator is registered either way and says so). */
 export function wasmSimdAvailable(): boolean {
@@ -123,7 +128,9 @@ function layoutFor(n: number) {
   const bytesPerArray = pad * 8;
   const ringAt = 8 * bytesPerArray + Math.ceil(((n + 1) * 4) / 16) * 16;
   const ringSlots = n > 0 ? Math.min(RING_SLOTS, Math.floor(RING_BYTES / (3 * bytesPerArray))) : 0;
-  return { pad, bytesPerArray, ringAt, ringSlots, bytes: ringAt + 3 * bytesPerArray * ringSlots };
+  const batchAt = ringAt + 3 * bytesPerArray * ringSlots;
+  const tablesAt = batchAt + SCATTER_BATCH_BYTES;
+  return { pad, bytesPerArray, ringAt, ringSlots, batchAt, tablesAt, bytes: tablesAt + TABLE_BYTES };
 }
 
 function memoryFor(n: number): KernelMemory {
@@ -133,7 +140,7 @@ function memoryFor(n: number): KernelMemory {
 
 function createExactWasm(ctx: KernelContext): NeuronKernel {
   const { n, params: p, dt: h } = ctx;
-  const { pad, bytesPerArray, ringAt, ringSlots } = layoutFor(n);
+  const { pad, bytesPerArray, ringAt, ringSlots, batchAt, tablesAt } = layoutFor(n);
   const mem = ctx.arena as KernelMemory;
   const step = mem.instantiate(compiledFor(false, true));
   let ringStep = step;
@@ -167,6 +174,13 @@ function createExactWasm(ctx: KernelContext): NeuronKernel {
     });
     return ownRing;
   };
+  // Static tables scattered in WebAssembly into the own float64 ring: the TypeScript scatter's float64 additions.
+  const adopter = new TableAdopter(mem.memory, buffer, batchAt, tablesAt, TABLE_BYTES, 'f64');
+  const adoptTable = (table: SynapseTable, ring: AnyRing): AdoptedTable | undefined => {
+    if (!ownRing || ring !== ownRing) return undefined;
+    const len = ownRing.n * ownRing.slots;
+    return adopter.adopt(table, ownRing, ringAt, ringAt + 8 * len);
+  };
   return {
     saveState: () => ({ lanes }),
     loadState: (s: SavedState) => restoreArray(s, 'lanes', lanes, 'exact-wasm-simd'),
@@ -188,7 +202,7 @@ function createExactWasm(ctx: KernelContext): NeuronKernel {
       );
       return keepSpikes(spikeOut, count, n, spikes);
     },
-    capabilities: { ownRing: ownRingOf },
+    capabilities: { ownRing: ownRingOf, adoptTable },
   };
 }
 

@@ -7,6 +7,8 @@ import { iafCondExp } from '../../../../plugins/neurons/iaf_cond_exp.js';
 import { iafCondExpF32x4Wasm, condExpF32x4Available } from '../../../../plugins/integrators/wasm/iaf_cond_exp_f32x4.js';
 import { aurynIfF32x4Wasm } from '../../../../plugins/integrators/wasm/auryn_if_f32x4.js';
 import { aurynIF } from '../../../../plugins/neurons/auryn_if.js';
+import { iafPscExp } from '../../../../plugins/neurons/iaf_psc_exp.js';
+import { iafPscExpWasm } from '../../../../plugins/integrators/wasm/iaf_psc_exp_simd.js';
 import { simdAvailable } from '../../../../plugins/schemes/simd.js';
 import { adaptiveLif } from '../../../core/equations/fixtures/adaptive_lif.js';
 import { kernelOf } from '../../../support/kernels.js';
@@ -29,6 +31,8 @@ const kernels: [string, 'f32' | 'f64', (n: number) => NeuronKernel][] = [
     const m = adaptiveLif();
     return standaloneKernel(m, 'euler-f32x4-wasm-simd', { n, params: resolveParams('t', m.params, {}), dt: 0.1, firstGid: 1, seed: 1 }).kernel;
   }],
+  ["iaf_psc_exp's exact-wasm-simd (float64 ring)", 'f64', (n) =>
+    kernelOf(iafPscExp, iafPscExpWasm, { n, params: resolveParams('test', iafPscExp.params, {}), dt: 0.1, firstGid: 1, seed: 1 })],
   ["IFGroup's hand-written euler-f32x4-wasm-simd (float64 ring)", 'f64', (n) =>
     standaloneKernel(aurynIF, 'euler-f32x4-wasm-simd', { n, params: resolveParams('t', aurynIF.params, {}), dt: 0.1, firstGid: 1, seed: 1 }, aurynIfF32x4Wasm).kernel],
 ];
