@@ -78,6 +78,8 @@ describe('compile: the network becomes a run plan in the world', () => {
     expect(proj.table).not.toBe(before);
     expect(Array.from(proj.table.target)).toEqual(Array.from(before.target));
     expect(proj.runtime!.capabilities?.batch).toBeTypeOf('function');
-    expect(proj.bytesPerSynapse()).toBe(4);
+    // The copy keeps the table's 16-bit targets (96 neurons).
+    expect(proj.table.target).toBeInstanceOf(Uint16Array);
+    expect(proj.bytesPerSynapse()).toBe(2);
   });
 });
