@@ -486,6 +486,6 @@ export const axonalHandler: DelayHandler = (info: ProjectionInfo, rule: StdpRule
       st.syncTargets();
     },
     /** Per-neuron traces and the arrival queue: memory that does not scale with the synapse count. */
-    neuronBytes: () => t.sourceCount * 20 + info.target.localCount * (36 + 4 + 64 + st.hist.BYTES_PER_ELEMENT * 2 * st.H) + (t.target.length > 0 ? 4 : 0) * (info.target.localCount + 1) + st.qSrc.byteLength * 2,
+    neuronBytes: () => t.sourceCount * 20 + info.target.localCount * (36 + 4 + 48 + st.hist.BYTES_PER_ELEMENT * 2 * st.H) + (t.target.length > 0 ? 4 : 0) * (info.target.localCount + 1) + st.qSrc.byteLength * 2,
   };
 };
