@@ -220,19 +220,21 @@ describe('the page in headless Chromium', () => {
     });
   }, 300_000);
 
-  itBrowser('runs va-coba 1 s on 1 and on 2 Web Workers over SharedArrayBuffer with the one-thread digest, and reports their speed', async () => {
-    const overrides = { simtime: 1000, seed: 7, integrator: 'euler-f32x4-wasm-simd' };
+  itBrowser('runs va-coba 10 s on 1 and on 2 Web Workers over SharedArrayBuffer with the one-thread digest, and reports their speed', async () => {
+    // 10 s, not 1: a 70 ms run times each worker's start (code tiering up, first touches of its memory) more
+    // than its steady pace, and the barrier every slice makes the slower start the pace of both.
+    const overrides = { simtime: 10000, seed: 7, integrator: 'euler-f32x4-wasm-simd' };
     const node = runPreset(vaCoba, overrides, { plugins: builtinPlugins }).summary;
     await withPage(async (page, server) => {
       await page.goto(server.url);
       await state(page, 'idle', 30_000);
       type Figures = { workers: number; digest: string; count: number; simTime: number };
-      // Twice each, alternating: the best of two is the warm figure on a machine others share.
+      // Three times each, alternating: the best of three is the warm figure on a machine others share.
       const runs = (await page.evaluate(`(async () => {
         const m = await import('./spikeworks.js');
         const rankUrl = new URL('rank.js', location.href);
         const out = [];
-        for (const workers of [1, 2, 1, 2]) {
+        for (const workers of [1, 2, 1, 2, 1, 2]) {
           const r = await m.runInWebWorkers({ preset: 'va-coba', overrides: ${JSON.stringify(overrides)} }, { workers, rankUrl });
           out.push({ workers, digest: r.spike_digest, count: r.spike_count, simTime: r.sim_time_s });
         }
@@ -243,7 +245,7 @@ describe('the page in headless Chromium', () => {
         expect(r.count).toBe(node.spike_count);
       }
       const best = (w: number) => Math.min(...runs.filter((r) => r.workers === w).map((r) => r.simTime));
-      const line = `va-coba 1 s on Web Workers (best of 2, s of simulate): 1 worker ${best(1).toFixed(3)}, 2 workers ${best(2).toFixed(3)} (speed-up ${(best(1) / best(2)).toFixed(2)}×; the issue asks > 1)`;
+      const line = `va-coba 10 s on Web Workers (best of 3, s of simulate): 1 worker ${best(1).toFixed(3)}, 2 workers ${best(2).toFixed(3)} (speed-up ${(best(1) / best(2)).toFixed(2)}×; the issue asks > 1)`;
       console.log(line);
       mkdirSync(OUT, { recursive: true });
       writeFileSync(join(OUT, 'workers-speed.txt'), `${line}\n`);
