@@ -664,22 +664,22 @@ function closeSource(st: DendriticState, src: number, t: number, kPrev: number, 
  * same order, so the result is the same bit for bit.
  */
 function preSpikesHomTiled(
-  st: DendriticState, rule: StdpRule, span: HomSpan, w: SourceWindows, srcs: Int32Array, from: number, to: number,
+  st: DendriticState, rule: StdpRule, span: HomSpan, win: SourceWindows, srcs: Int32Array, from: number, to: number,
   t: number, rowStart: Uint32Array, target: TargetIndex, weight: Float32Array, d: number, sign: number, buf: RingRow, off: number, tile: number,
 ): void {
   const n = to - from;
-  w.ensure(n);
-  for (let q = 0; q < n; q++) w.open(st, q, srcs[from + q], t, d, rowStart);
+  win.ensure(n);
+  for (let q = 0; q < n; q++) win.open(st, q, srcs[from + q], t, d, rowStart);
   const T = t - d;
   const nTarget = st.nTarget;
   for (let jEnd = Math.min(tile, nTarget); ; jEnd = Math.min(jEnd + tile, nTarget)) {
     for (let q = 0; q < n; q++) {
       const hasPrev = st.lastPre[srcs[from + q]] >= 0;
-      w.cur[q] = span(st, rule, w.cur[q], w.end[q], jEnd, target, weight, sign, buf, off, queryPost, T, w.lo[q], w.dpOffset[q], hasPrev, w.kPrev[q], w.preSlow[q]);
+      win.cur[q] = span(st, rule, win.cur[q], win.end[q], jEnd, target, weight, sign, buf, off, queryPost, T, win.lo[q], win.dpOffset[q], hasPrev, win.kPrev[q], win.preSlow[q]);
     }
     if (jEnd >= nTarget) break;
   }
-  for (let q = 0; q < n; q++) closeSource(st, srcs[from + q], t, w.kPrev[q], w.preSlow[q]);
+  for (let q = 0; q < n; q++) closeSource(st, srcs[from + q], t, win.kPrev[q], win.preSlow[q]);
 }
 
 /**
