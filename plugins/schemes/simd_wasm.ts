@@ -261,7 +261,7 @@ export function simdKernel(p: Program, lane: LaneType, ctx: KernelContext): Neur
       },
       adoptTable(table: SynapseTable, ring: AnyRing): AdoptedTable | undefined {
         if (!adopter || ring !== ownRing) return undefined;
-        return adopter.adopt(table, ring, g.ring, g.ring + bytes * len);
+        return adopter.adopt(table, ring, g.ring);
       },
     },
   } as NeuronKernel & { generated: boolean };

@@ -169,8 +169,7 @@ export function createAurynIfF32x4(ctx: KernelContext): NeuronKernel {
   const adopter = new TableAdopter(mem.memory, buffer, g.batchAt, g.tablesAt, TABLE_BYTES, 'f64');
   const adoptTable = (table: SynapseTable, ring: AnyRing): AdoptedTable | undefined => {
     if (!ownRing || ring !== ownRing) return undefined;
-    const len = ownRing.n * ownRing.slots;
-    return adopter.adopt(table, ownRing, g.ring, g.ring + 8 * len);
+    return adopter.adopt(table, ownRing, g.ring);
   };
   const unpack = (count: number, spikes: Int32Array): number => {
     let total = 0;

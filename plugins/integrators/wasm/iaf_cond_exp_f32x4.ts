@@ -268,8 +268,7 @@ export function createCondExpEulerF32x4Wasm(ctx: KernelContext, inputScale = 1):
   const adopter = new TableAdopter(memory, buffer, batchAt, tablesAt, TABLE_BYTES);
   const adoptTable = (table: SynapseTable, ring: AnyRing): AdoptedTable | undefined => {
     if (!ownRing || ring !== ownRing) return undefined;
-    const len = ownRing.n * ownRing.slots;
-    return adopter.adopt(table, ownRing, at.ring, at.ring + 4 * len);
+    return adopter.adopt(table, ownRing, at.ring);
   };
   const kernelObj: NeuronKernel = {
     update(_step: number, ring: AnyRing, off: number, spikes: Int32Array): number {

@@ -178,8 +178,7 @@ function createExactWasm(ctx: KernelContext): NeuronKernel {
   const adopter = new TableAdopter(mem.memory, buffer, batchAt, tablesAt, TABLE_BYTES, 'f64');
   const adoptTable = (table: SynapseTable, ring: AnyRing): AdoptedTable | undefined => {
     if (!ownRing || ring !== ownRing) return undefined;
-    const len = ownRing.n * ownRing.slots;
-    return adopter.adopt(table, ownRing, ringAt, ringAt + 8 * len);
+    return adopter.adopt(table, ownRing, ringAt);
   };
   return {
     saveState: () => ({ lanes }),

@@ -102,9 +102,13 @@ export class TableAdopter {
     this.batchStep = new Int32Array(buffer, batchAt + 4 * SCATTER_BATCH, SCATTER_BATCH);
   }
 
-  /** `exAt`, `inhAt`: byte addresses of the ring's channels in the memory; its rows are `ring.n` values long. */
-  adopt(table: SynapseTable, ring: { readonly n: number; readonly slots: number }, exAt: number, inhAt: number): AdoptedTable | undefined {
+  /**
+   * `ringAt`: byte address of the ring in the memory, its channels one after the other (ex, then inh, ...), each
+   * `ring.slots` rows of `ring.n` values.
+   */
+  adopt(table: SynapseTable, ring: { readonly n: number; readonly slots: number }, ringAt: number): AdoptedTable | undefined {
     if (table.weight || table.delay) return undefined;
+    const valueBytes = this.lane === 'f32' ? 4 : 8;
     const indexBytes = table.target.BYTES_PER_ELEMENT as 2 | 4;
     const rowStartBytes = 4 * (table.sourceCount + 1);
     // Both arrays start on 16 bytes (16-bit targets can leave the last table's end unaligned).
@@ -119,9 +123,9 @@ export class TableAdopter {
     let scatterFn = this.scatter.get(indexBytes);
     if (!scatterFn) this.scatter.set(indexBytes, (scatterFn = scatterKernel(this.memory, this.lane, indexBytes)));
     const scatter = scatterFn;
-    const channelAt = table.homWeight >= 0 ? exAt : inhAt;
     const { slots } = ring;
-    const rowBytes = (this.lane === 'f32' ? 4 : 8) * ring.n;
+    const rowBytes = valueBytes * ring.n;
+    const channelAt = table.homWeight >= 0 ? ringAt : ringAt + rowBytes * slots;
     const delay = table.homDelay;
     const w = table.homWeight;
     const { batchAt, batchSrc, batchStep } = this;
