@@ -126,6 +126,9 @@ export const op = {
   f64x2Div: () => [0xfd, ...uleb(0xf3)],
   f64x2Min: () => [0xfd, ...uleb(0xf4)],
   f64x2Max: () => [0xfd, ...uleb(0xf5)],
+  /** Pseudo-maximum a < b ? b : a: one x86 maxpd (f64x2.max is several, for its NaN and -0 rules). */
+  f64x2Pmax: () => [0xfd, ...uleb(0xf7)],
+  v128Const: (bytes: ArrayLike<number>) => [0xfd, ...uleb(0x0c), ...Array.from(bytes)],
   /** Round to the nearest integer, ties to even. */
   f32x4Nearest: () => [0xfd, ...uleb(0x6a)],
   i32x4Splat: () => [0xfd, ...uleb(0x11)],

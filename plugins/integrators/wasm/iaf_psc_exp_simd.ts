@@ -17,91 +17,109 @@ import type { AnyRing } from '../../../core/ringbuffer.js';
  * handed another ring, the kernel copies the step's rows in first (three memcpy).
  */
 
-// Parameters of `step`: pointers (bytes) and the propagators.
-const P = {
-  pairs: 0, pV: 1, pIex: 2, pIin: 3, pI0: 4, pR: 5, pEx: 6, pInh: 7, pCur: 8, pSpk: 9,
-  E_L: 10, P22: 11, P21ex: 12, P21in: 13, P20: 14, I_e: 15, P11ex: 16, P11in: 17, theta: 18, V_reset: 19, refr: 20,
-} as const;
-// Locals after the parameters.
+// Parameters of `step`: the byte end of the state rows, the address of the step's ex row.
+const P = { end: 0, ring: 1 } as const;
+// Locals after the parameters: the constants (in CONSTANTS' order) first.
 const L = {
-  i: 21, off: 22, count: 23, mask: 24,
-  vEL: 25, vP22: 26, vP21ex: 27, vP21in: 28, vP20: 29, vIe: 30, vP11ex: 31, vP11in: 32, vTheta: 33, vReset: 34, vRefr: 35,
-  vOne: 36, vZero: 37, V: 38, R: 39, Iex: 40, Iin: 41, sel: 42, spk: 43,
+  off: 2, count: 3, mask: 4,
+  vEL: 5, vP22: 6, vP21ex: 7, vP21in: 8, vP20: 9, vIe: 10, vP11ex: 11, vP11in: 12, vTheta: 13, vReset: 14, vRefr: 15, vOne: 16,
+  pairs: 17,
 } as const;
+/** Pairs each loop iteration advances: 2 measured no faster on va-cuba (twelve constants leave no registers for two). */
+const PAIRS = 1;
+/** v128 locals of pair k. */
+const pairLocals = (k: number) => {
+  const b = L.pairs + 5 * k;
+  return { V: b, R: b + 1, Iex: b + 2, Iin: b + 3, spk: b + 4 };
+};
+/** The constants the caller writes, both lanes, at `constAt` before each call. */
+const CONSTANTS = ['E_L', 'P22', 'P21ex', 'P21in', 'P20', 'I_e', 'P11ex', 'P11in', 'theta', 'V_reset', 'refr', 'one'] as const;
+
+/**
+ * Where a kernel's rows are, in bytes: the state rows `stride` apart from 0, the ring rows `rowBytes` apart,
+ * the constants at `constAt`.
+ */
+interface Rows {
+  stride: number;
+  rowBytes: number;
+  constAt: number;
+}
 
 /**
  * `ownRing`: the rows are the kernel's own ring, read in place and zeroed as read (the ring's readerClears);
- * `current`: whether anything can write the current rows (the ring's currentUsed): without, I0 keeps its 0.
+ * `current`: whether anything can write the current rows (the ring's currentUsed): without, I0 keeps its 0
+ * and (I_e + I0) * P20 is the constant the caller passes as I_e.
+ * The row distances are the loads' constant offsets, so a pair costs no address arithmetic; the constants
+ * are loaded from memory before the loop (splats of parameters would be redone at every use inside it).
  */
-function buildModule(ownRing = false, current = true): Uint8Array {
+function buildModule({ stride, rowBytes, constAt }: Rows, ownRing: boolean, current: boolean): Uint8Array {
   const { get, set, tee } = op;
-  // Addresses are ptr + off.
-  const at = (ptr: number) => [get(ptr), get(L.off), op.i32Add()];
-  const load = (ptr: number) => [...at(ptr), op.v128Load()];
-  const splat = (param: number, local: number) => [get(param), op.f64x2Splat(), set(local)];
-  const pushSpike = (lane: number) => [
-    // spikes[count++] = 2 i + lane
-    get(L.mask), op.i32Const(lane + 1), op.i32And(), op.if(),
-    get(P.pSpk), get(L.count), op.i32Const(2), op.i32Shl(), op.i32Add(),
-    get(L.i), op.i32Const(1), op.i32Shl(), op.i32Const(lane), op.i32Add(), op.i32Store(),
-    get(L.count), op.i32Const(1), op.i32Add(), set(L.count),
-    op.end(),
-  ];
-  /** One pair of neurons (pair i). */
-  const pair = (): number[][] => [
-    ...load(P.pV), set(L.V),
-    ...load(P.pR), set(L.R),
-    ...load(P.pIex), set(L.Iex),
-    ...load(P.pIin), set(L.Iin),
-    // Vnew = E_L + (V - E_L) * P22 + Iex * P21ex + Iin * P21in + (I_e + I0) * P20, left to right as JS does
-    get(L.vEL), get(L.V), get(L.vEL), op.f64x2Sub(), get(L.vP22), op.f64x2Mul(), op.f64x2Add(),
-    get(L.Iex), get(L.vP21ex), op.f64x2Mul(), op.f64x2Add(),
-    get(L.Iin), get(L.vP21in), op.f64x2Mul(), op.f64x2Add(),
-    get(L.vIe), ...load(P.pI0), op.f64x2Add(), get(L.vP20), op.f64x2Mul(), op.f64x2Add(),
-    // not refractory (R == 0): take Vnew; refractory: keep V and count R down
-    get(L.V), get(L.R), get(L.vZero), op.f64x2Eq(), tee(L.sel), op.v128Bitselect(), set(L.V),
-    get(L.R), get(L.vZero), get(L.vOne), get(L.sel), op.v128Bitselect(), op.f64x2Sub(), set(L.R),
-    // synaptic currents decay and take this step's input
-    ...at(P.pIex), get(L.Iex), get(L.vP11ex), op.f64x2Mul(), ...load(P.pEx), op.f64x2Add(), op.v128Store(),
-    ...at(P.pIin), get(L.Iin), get(L.vP11in), op.f64x2Mul(), ...load(P.pInh), op.f64x2Add(), op.v128Store(),
-    // threshold: the rare spiking pair takes the scalar path
-    get(L.V), get(L.vTheta), op.f64x2Ge(), tee(L.spk), op.i64x2Bitmask(), tee(L.mask), op.if(),
-    get(L.vReset), get(L.V), get(L.spk), op.v128Bitselect(), set(L.V),
-    get(L.vRefr), get(L.R), get(L.spk), op.v128Bitselect(), set(L.R),
-    ...pushSpike(0), ...pushSpike(1),
-    op.end(),
-    ...at(P.pV), get(L.V), op.v128Store(),
-    ...at(P.pR), get(L.R), op.v128Store(),
-    // the current input acts from the next step
-    ...(current ? [...at(P.pI0), ...load(P.pCur), op.v128Store()] : []),
-    ...(ownRing ? [...at(P.pEx), get(L.vZero), op.v128Store(), ...at(P.pInh), get(L.vZero), op.v128Store()] : []),
-    ...(ownRing && current ? [...at(P.pCur), get(L.vZero), op.v128Store()] : []),
-  ];
-  const offsetOfPair = [get(L.i), op.i32Const(4), op.i32Shl(), set(L.off)];
+  const V = 0, Iex = stride, Iin = 2 * stride, I0 = 3 * stride, R = 4 * stride, spikesAt = 8 * stride;
+  const zero = op.v128Const(new Uint8Array(16));
+  /** Pair k of the iteration: bytes off + 16 k to off + 16 k + 16 of each row. */
+  const pair = (k: number): number[][] => {
+    const { V: vV, R: vR, Iex: vIex, Iin: vIin, spk: vSpk } = pairLocals(k);
+    const load = (at: number) => [get(L.off), op.v128Load(at + 16 * k)];
+    const ringLoad = (row: number) => [get(P.ring), op.v128Load(row * rowBytes + 16 * k)];
+    const store = (at: number) => op.v128Store(at + 16 * k);
+    const pushSpike = (lane: number) => [
+      // spikes[count++] = off / 8 + 2 k + lane
+      get(L.mask), op.i32Const(lane + 1), op.i32And(), op.if(),
+      get(L.count), op.i32Const(2), op.i32Shl(),
+      get(L.off), op.i32Const(3), op.i32ShrU(), op.i32Const(2 * k + lane), op.i32Add(), op.i32Store(spikesAt),
+      get(L.count), op.i32Const(1), op.i32Add(), set(L.count),
+      op.end(),
+    ];
+    return [
+      ...load(V), set(vV),
+      ...load(R), set(vR),
+      ...load(Iex), set(vIex),
+      ...load(Iin), set(vIin),
+      // Vnew = E_L + (V - E_L) * P22 + Iex * P21ex + Iin * P21in + (I_e + I0) * P20, left to right as JS does
+      get(L.vEL), get(vV), get(L.vEL), op.f64x2Sub(), get(L.vP22), op.f64x2Mul(), op.f64x2Add(),
+      get(vIex), get(L.vP21ex), op.f64x2Mul(), op.f64x2Add(),
+      get(vIin), get(L.vP21in), op.f64x2Mul(), op.f64x2Add(),
+      ...(current ? [get(L.vIe), ...load(I0), op.f64x2Add(), get(L.vP20), op.f64x2Mul()] : [get(L.vIe)]), op.f64x2Add(),
+      // not refractory (R == 0): take Vnew; refractory: keep V and count R down
+      get(vV), get(vR), zero, op.f64x2Eq(), op.v128Bitselect(), set(vV),
+      get(vR), get(L.vOne), op.f64x2Sub(), zero, op.f64x2Pmax(), set(vR),
+      // synaptic currents decay and take this step's input
+      get(L.off), get(vIex), get(L.vP11ex), op.f64x2Mul(), ...ringLoad(0), op.f64x2Add(), store(Iex),
+      get(L.off), get(vIin), get(L.vP11in), op.f64x2Mul(), ...ringLoad(1), op.f64x2Add(), store(Iin),
+      // threshold: the rare spiking pair takes the scalar path
+      get(vV), get(L.vTheta), op.f64x2Ge(), tee(vSpk), op.i64x2Bitmask(), tee(L.mask), op.if(),
+      get(L.vReset), get(vV), get(vSpk), op.v128Bitselect(), set(vV),
+      get(L.vRefr), get(vR), get(vSpk), op.v128Bitselect(), set(vR),
+      ...pushSpike(0), ...pushSpike(1),
+      op.end(),
+      get(L.off), get(vV), store(V),
+      get(L.off), get(vR), store(R),
+      // the current input acts from the next step
+      ...(current ? [get(L.off), ...ringLoad(2), store(I0)] : []),
+      ...(ownRing ? [get(P.ring), zero, op.v128Store(16 * k), get(P.ring), zero, op.v128Store(rowBytes + 16 * k)] : []),
+      ...(ownRing && current ? [get(P.ring), zero, op.v128Store(2 * rowBytes + 16 * k)] : []),
+    ];
+  };
   const body: number[][] = [
-    ...splat(P.E_L, L.vEL), ...splat(P.P22, L.vP22), ...splat(P.P21ex, L.vP21ex), ...splat(P.P21in, L.vP21in),
-    ...splat(P.P20, L.vP20), ...splat(P.I_e, L.vIe), ...splat(P.P11ex, L.vP11ex), ...splat(P.P11in, L.vP11in),
-    ...splat(P.theta, L.vTheta), ...splat(P.V_reset, L.vReset), ...splat(P.refr, L.vRefr),
-    [0x44, ...new Uint8Array(Float64Array.of(1).buffer)], op.f64x2Splat(), set(L.vOne),
-    [0x44, ...new Uint8Array(Float64Array.of(0).buffer)], op.f64x2Splat(), set(L.vZero),
-    // (two pairs per iteration measured no faster on va-cuba: the loop is bound by its loads and stores)
+    ...CONSTANTS.flatMap((_, k) => [op.i32Const(0), op.v128Load(constAt + 16 * k), set(L.vEL + k)]),
     op.block(), op.loop(),
-    get(L.i), get(P.pairs), op.i32GeU(), op.brIf(1),
-    ...offsetOfPair,
-    ...pair(),
-    get(L.i), op.i32Const(1), op.i32Add(), set(L.i),
+    get(L.off), get(P.end), op.i32GeU(), op.brIf(1),
+    ...Array.from({ length: PAIRS }, (_, k) => pair(k)).flat(),
+    get(L.off), op.i32Const(16 * PAIRS), op.i32Add(), set(L.off),
+    get(P.ring), op.i32Const(16 * PAIRS), op.i32Add(), set(P.ring),
     op.br(0),
     op.end(), op.end(),
     get(L.count),
   ];
-  const params = [...Array(10).fill(I32), ...Array(11).fill(F64)];
-  return module('step', params, [I32], [[4, I32], [19, V128]], body);
+  return module('step', [I32, I32], [I32], [[3, I32], [CONSTANTS.length + 5 * PAIRS, V128]], body);
 }
 
-const compiled: (object | null)[] = [null, null, null];
-const compiledFor = (ownRing: boolean, current: boolean): object => {
-  const k = ownRing ? (current ? 1 : 2) : 0;
-  return (compiled[k] ??= new wasm.Module(buildModule(ownRing, current)));
+const compiled = new Map<string, object>();
+const compiledFor = (rows: Rows, ownRing: boolean, current: boolean): object => {
+  const key = `${rows.stride}/${rows.rowBytes}/${rows.constAt}/${ownRing}/${current}`;
+  let m = compiled.get(key);
+  if (!m) compiled.set(key, (m = new wasm.Module(buildModule(rows, ownRing, current))));
+  return m;
 };
 
 /** Ring rows the group can hold in its own memory (the simulator asks for max delay + min delay + 1), and at most these bytes of them. */
@@ -113,7 +131,7 @@ const TABLE_BYTES = 1 << 26;
 /** Whether this JavaScript engine runs WebAssembly SIMD (the integrator is registered either way and says so). */
 export function wasmSimdAvailable(): boolean {
   try {
-    return wasm.validate(buildModule(false, true));
+    return wasm.validate(buildModule({ stride: 16, rowBytes: 16, constAt: 128 }, false, true));
   } catch {
     return false;
   }
@@ -121,16 +139,17 @@ export function wasmSimdAvailable(): boolean {
 
 /**
  * V, Iex, Iin, I0, R (float64, the state), the ex, inh, cur scratch rows (float64), the spike list (int32),
- * then room for the group's own ring (reserved pages: only the rows in use are touched).
+ * the constants, then room for the group's own ring (reserved pages: only the rows in use are touched).
  */
 function layoutFor(n: number) {
-  const pad = n + (n & 1);
+  const pad = Math.ceil(n / (2 * PAIRS)) * 2 * PAIRS;
   const bytesPerArray = pad * 8;
-  const ringAt = 8 * bytesPerArray + Math.ceil(((n + 1) * 4) / 16) * 16;
+  const constAt = 8 * bytesPerArray + Math.ceil(((n + 1) * 4) / 16) * 16;
+  const ringAt = constAt + 16 * CONSTANTS.length;
   const ringSlots = n > 0 ? Math.min(RING_SLOTS, Math.floor(RING_BYTES / (3 * bytesPerArray))) : 0;
   const batchAt = ringAt + 3 * bytesPerArray * ringSlots;
   const tablesAt = batchAt + SCATTER_BATCH_BYTES;
-  return { pad, bytesPerArray, ringAt, ringSlots, batchAt, tablesAt, bytes: tablesAt + TABLE_BYTES };
+  return { pad, bytesPerArray, constAt, ringAt, ringSlots, batchAt, tablesAt, bytes: tablesAt + TABLE_BYTES };
 }
 
 function memoryFor(n: number): KernelMemory {
@@ -140,14 +159,14 @@ function memoryFor(n: number): KernelMemory {
 
 function createExactWasm(ctx: KernelContext): NeuronKernel {
   const { n, params: p, dt: h } = ctx;
-  const { pad, bytesPerArray, ringAt, ringSlots, batchAt, tablesAt } = layoutFor(n);
+  const { pad, bytesPerArray, constAt, ringAt, ringSlots, batchAt, tablesAt } = layoutFor(n);
   const mem = ctx.arena as KernelMemory;
-  const step = mem.instantiate(compiledFor(false, true));
+  const step = mem.instantiate(compiledFor({ stride: bytesPerArray, rowBytes: bytesPerArray, constAt }, false, true));
   let ringStep = step;
   let ringStepNoCurrent = step;
   let ownRing: RingBuffer | null = null;
   const buffer = mem.buffer;
-  // Padding neurons of an odd n stay at rest (V = E_L) and are dropped from the spike list.
+  // Padding neurons stay at rest (V = E_L) and are dropped from the spike list.
   new Float64Array(buffer, 0, pad).fill(p.E_L, n);
   const rows = new RowCopier(new Float64Array(buffer), n, (5 * bytesPerArray) / 8, (6 * bytesPerArray) / 8, (7 * bytesPerArray) / 8);
   const spikeOut = new Int32Array(buffer, 8 * bytesPerArray, pad);
@@ -158,14 +177,22 @@ function createExactWasm(ctx: KernelContext): NeuronKernel {
   const P21in = propagatorExp(p.tau_syn_in, p.tau_m, p.C_m, h);
   const P20 = (-p.tau_m / p.C_m) * Math.expm1(-h / p.tau_m);
   const refr = refractorySteps(p.t_ref, h);
-  // The five state arrays with the padding neuron of an odd n (it integrates too, with I_e).
+  // The input term while no current can arrive: I0 stays 0, and (I_e + 0) * P20 is what the kernel would compute.
+  const IeP20 = (p.I_e + 0) * P20;
+  const constants = new Float64Array(buffer, constAt, 2 * CONSTANTS.length);
+  const put = (k: number, v: number) => {
+    constants[2 * k] = v;
+    constants[2 * k + 1] = v;
+  };
+  // The five state arrays with the padding neurons (they integrate too, with I_e).
   const lanes = new Float64Array(buffer, 0, 5 * pad);
   // The group's own float64 ring in its memory, rows `pad` long: read in place, no copy and no separate clear.
   const ownRingOf = (slots: number): RingBuffer | undefined => {
     if (slots > ringSlots) return undefined;
     const len = pad * slots;
-    ringStep = mem.instantiate(compiledFor(true, true));
-    ringStepNoCurrent = mem.instantiate(compiledFor(true, false));
+    const rows = { stride: bytesPerArray, rowBytes: 8 * len, constAt };
+    ringStep = mem.instantiate(compiledFor(rows, true, true));
+    ringStepNoCurrent = mem.instantiate(compiledFor(rows, true, false));
     ownRing = new RingBuffer(pad, slots, {
       ex: new Float64Array(buffer, ringAt, len),
       inh: new Float64Array(buffer, ringAt + 8 * len, len),
@@ -188,17 +215,18 @@ function createExactWasm(ctx: KernelContext): NeuronKernel {
       // The step's ex, inh and cur rows: in place in the own ring, else copied into the scratch rows.
       let kernel = step;
       let exAt = 5 * bytesPerArray;
-      let rowBytes = bytesPerArray;
+      let Ie = p.I_e;
       if (ring === ownRing) {
-        kernel = ring.currentUsed ? ringStep : ringStepNoCurrent;
         exAt = ringAt + 8 * off;
-        rowBytes = 8 * pad * ring.slots;
+        if (ring.currentUsed) kernel = ringStep;
+        else {
+          kernel = ringStepNoCurrent;
+          Ie = IeP20;
+        }
       } else rows.copy(ring, off);
-      const count = kernel(
-        pad >> 1, 0, bytesPerArray, 2 * bytesPerArray, 3 * bytesPerArray, 4 * bytesPerArray, exAt, exAt + rowBytes, exAt + 2 * rowBytes,
-        8 * bytesPerArray,
-        p.E_L, P22, P21ex, P21in, P20, p.I_e, P11ex, P11in, p.V_th, p.V_reset, refr,
-      );
+      put(0, p.E_L), put(1, P22), put(2, P21ex), put(3, P21in), put(4, P20), put(5, Ie);
+      put(6, P11ex), put(7, P11in), put(8, p.V_th), put(9, p.V_reset), put(10, refr), put(11, 1);
+      const count = kernel(8 * pad, exAt);
       return keepSpikes(spikeOut, count, n, spikes);
     },
     capabilities: { ownRing: ownRingOf, adoptTable },
