@@ -3,7 +3,7 @@ import type { RingBuffer } from '../../../core/ringbuffer.js';
 import type { SavedState } from '../../../core/contracts/base.js';
 import { restoreArray } from '../../../core/saved-state.js';
 import { refractorySteps } from '../../neurons/propagators.js';
-import { module, op, I32, F64, V128 } from './assembler.js';
+import { module, op, I32, V128 } from './assembler.js';
 import { wasm, KernelMemory, RowCopier, keepSpikes } from './runtime.js';
 
 /**
@@ -14,15 +14,17 @@ import { wasm, KernelMemory, RowCopier, keepSpikes } from './runtime.js';
  * results are bit-identical while the eight passes over memory become one.
  */
 
-const P = {
-  pairs: 0, pV: 1, pGex: 2, pGin: 3, pI0: 4, pR: 5, pEx: 6, pInh: 7, pCur: 8, pSpk: 9,
-  E_L: 10, gL: 11, E_ex: 12, E_in: 13, I_e: 14, hOverC: 15, Pex: 16, Pin: 17, scale: 18, theta: 19, Vreset: 20, refr: 21,
-} as const;
+const P = { pairs: 0, pV: 1, pGex: 2, pGin: 3, pI0: 4, pR: 5, pEx: 6, pInh: 7, pCur: 8, pSpk: 9, pConst: 10 } as const;
 const L = {
-  i: 22, o4: 23, o8: 24, count: 25, mask: 26,
-  vEL: 27, vGL: 28, vEex: 29, vEin: 30, vIe: 31, vHC: 32, vPex: 33, vPin: 34, vScale: 35, vTheta: 36, vReset: 37, vRefr: 38,
-  vOne: 39, vZero: 40, V: 41, R: 42, tmp: 43, sel: 44, spk: 45, gex: 46, gin: 47,
+  i: 11, o4: 12, o8: 13, count: 14, mask: 15,
+  vEL: 16, vGL: 17, vEex: 18, vEin: 19, vIe: 20, vHC: 21, vPex: 22, vPin: 23, vScale: 24, vTheta: 25, vReset: 26, vRefr: 27,
+  vOne: 28, vZero: 29, V: 30, R: 31, tmp: 32, sel: 33, spk: 34, gex: 35, gin: 36,
 } as const;
+/**
+ * The constants the caller writes, both lanes, at pConst: loaded once before the loop (TurboFan redoes a
+ * splat of a parameter at every use inside it), into the locals vEL... in this order.
+ */
+const CONSTANTS = ['E_L', 'g_L', 'E_ex', 'E_in', 'I_e', 'hOverC', 'Pex', 'Pin', 'scale', 'theta', 'V_reset', 'refr', 'one'] as const;
 
 function buildModule(): Uint8Array {
   const { get, set, tee } = op;
@@ -33,7 +35,6 @@ function buildModule(): Uint8Array {
   // What a store into a Float32Array does to a double: round to nearest float32.
   const round = () => [op.f32x4DemoteF64x2Zero(), op.f64x2PromoteLowF32x4()];
   const storeF32Pair = (ptr: number, value: number[][]) => [...at4(ptr), ...value, op.f32x4DemoteF64x2Zero(), op.v128Store64Lane0()];
-  const splat = (param: number, local: number) => [get(param), op.f64x2Splat(), set(local)];
   const pushSpike = (lane: number) => [
     get(L.mask), op.i32Const(lane + 1), op.i32And(), op.if(),
     get(P.pSpk), get(L.count), op.i32Const(2), op.i32Shl(), op.i32Add(),
@@ -42,11 +43,8 @@ function buildModule(): Uint8Array {
     op.end(),
   ];
   const body: number[][] = [
-    ...splat(P.E_L, L.vEL), ...splat(P.gL, L.vGL), ...splat(P.E_ex, L.vEex), ...splat(P.E_in, L.vEin), ...splat(P.I_e, L.vIe),
-    ...splat(P.hOverC, L.vHC), ...splat(P.Pex, L.vPex), ...splat(P.Pin, L.vPin), ...splat(P.scale, L.vScale),
-    ...splat(P.theta, L.vTheta), ...splat(P.Vreset, L.vReset), ...splat(P.refr, L.vRefr),
-    op.f64Const(1), op.f64x2Splat(), set(L.vOne),
-    op.f64Const(0), op.f64x2Splat(), set(L.vZero),
+    ...CONSTANTS.flatMap((_, k) => [get(P.pConst), op.v128Load(16 * k), set(L.vEL + k)]),
+    op.v128Const(new Uint8Array(16)), set(L.vZero),
     op.block(), op.loop(),
     get(L.i), get(P.pairs), op.i32GeU(), op.brIf(1),
     get(L.i), op.i32Const(3), op.i32Shl(), set(L.o4),
@@ -84,8 +82,7 @@ function buildModule(): Uint8Array {
     op.end(), op.end(),
     get(L.count),
   ];
-  const params = [...Array(10).fill(I32), ...Array(12).fill(F64)];
-  return module('step', params, [I32], [[5, I32], [21, V128]], body);
+  return module('step', Array(11).fill(I32), [I32], [[5, I32], [21, V128]], body);
 }
 
 let compiled: object | null = null;
@@ -98,7 +95,7 @@ export function condExpSimdAvailable(): boolean {
   }
 }
 
-/** V, g_ex, g_in, I0 (float32); R, ex, inh, cur rows (float64); the spike list (int32). */
+/** V, g_ex, g_in, I0 (float32); R, ex, inh, cur rows (float64); the spike list (int32); the constants. */
 function layoutFor(n: number) {
   const pad = n + (n & 1);
   const A4 = pad * 4;
@@ -108,14 +105,15 @@ function layoutFor(n: number) {
   const pInh = pEx + A8;
   const pCur = pInh + A8;
   const pSpk = pCur + A8;
-  return { pad, A4, pR, pEx, pInh, pCur, pSpk, bytes: pSpk + A4 };
+  const pConst = pSpk + Math.ceil(A4 / 16) * 16;
+  return { pad, A4, pR, pEx, pInh, pCur, pSpk, pConst, bytes: pConst + 16 * CONSTANTS.length };
 }
 
 /** The WASM kernel of iaf_cond_exp; `inputScale` as in the TypeScript kernel (1: nS; 1000: PyNN's µS). */
 export function createCondExpEulerF32Wasm(ctx: KernelContext, inputScale = 1): NeuronKernel {
   const { n, params: p, dt: h } = ctx;
   compiled ??= new wasm.Module(buildModule());
-  const { pad, A4, pR, pEx, pInh, pCur, pSpk } = layoutFor(n);
+  const { pad, A4, pR, pEx, pInh, pCur, pSpk, pConst } = layoutFor(n);
   const mem = ctx.arena as KernelMemory;
   const step = mem.instantiate(compiled);
   const buffer = mem.buffer;
@@ -130,6 +128,11 @@ export function createCondExpEulerF32Wasm(ctx: KernelContext, inputScale = 1): N
   // The state arrays with the padding neuron of an odd n (it integrates too, with I_e): four float32, R float64.
   const lanes = new Float32Array(buffer, 0, A4);
   const refractory = new Float64Array(buffer, pR, pad);
+  const constants = new Float64Array(buffer, pConst, 2 * CONSTANTS.length);
+  const put = (k: number, v: number) => {
+    constants[2 * k] = v;
+    constants[2 * k + 1] = v;
+  };
   return {
     saveState: () => ({ lanes, refractory }),
     loadState(s: SavedState) {
@@ -139,10 +142,9 @@ export function createCondExpEulerF32Wasm(ctx: KernelContext, inputScale = 1): N
     update(_step: number, ring: RingBuffer, off: number, spikes: Int32Array): number {
       if (n === 0) return 0;
       rows.copy(ring, off);
-      const count = step(
-        pad >> 1, 0, A4, 2 * A4, 3 * A4, pR, pEx, pInh, pCur, pSpk,
-        p.E_L, p.g_L, p.E_ex, p.E_in, p.I_e, hOverC, Pex, Pin, inputScale, p.V_th, VresetF32, refr,
-      );
+      put(0, p.E_L), put(1, p.g_L), put(2, p.E_ex), put(3, p.E_in), put(4, p.I_e), put(5, hOverC), put(6, Pex);
+      put(7, Pin), put(8, inputScale), put(9, p.V_th), put(10, VresetF32), put(11, refr), put(12, 1);
+      const count = step(pad >> 1, 0, A4, 2 * A4, 3 * A4, pR, pEx, pInh, pCur, pSpk, pConst);
       return keepSpikes(spikeOut, count, n, spikes);
     },
   };
