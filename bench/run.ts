@@ -187,7 +187,7 @@ function cFloors(): Row | { error: string } {
 
 const report: Record<string, unknown> = {
   date: new Date().toISOString(),
-  mode: quick ? 'quick' : 'full',
+  mode: quick ? 'quick' : only ? `only: ${[...only].join(',')}` : 'full',
   machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', node: process.version, loadavg_at_start: os.loadavg() },
 };
 
@@ -268,7 +268,7 @@ report.presets = presetResults;
 const md: string[] = [];
 const jsF = 'error' in floorsJs ? null : (floorsJs as Record<string, number>);
 const cF = 'error' in floorsC ? null : (floorsC as Record<string, number>);
-md.push(`# spikeworks benchmark (${quick ? 'quick smoke run' : 'full run'})`);
+md.push(`# spikeworks benchmark (${quick ? 'quick smoke run' : only ? `sections: ${[...only].join(', ')}` : 'full run'})`);
 md.push('');
 md.push(`${report.date as string} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'} · node ${process.version} · load average at start ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 md.push('Shared machine: wall times include other processes; CPU time of the same phase is shown beside them. Median and half-range spread.');
@@ -512,8 +512,8 @@ md.push('');
 md.push(`Total bench time ${((Date.now() - started) / 1000).toFixed(0)} s.`);
 
 const text = md.join('\n') + '\n';
-// The smoke run writes beside the committed full-run results instead of over them.
-const stem = quick ? 'bench-quick' : 'bench';
+// The smoke run and a run of some sections write beside the committed full-run results instead of over them.
+const stem = quick ? 'bench-quick' : only ? `bench-only-${[...only].join('-')}` : 'bench';
 writeFileSync(path.join(resultsDir, `${stem}.json`), JSON.stringify(report, null, 2) + '\n');
 writeFileSync(path.join(resultsDir, `${stem}.md`), text);
 process.stdout.write(text);
