@@ -11,8 +11,7 @@ import { resolvePresetParams } from '../presets/preset.js';
 import { Simulator } from '../core/simulator.js';
 import { builtinPlugins } from '../plugins/index.js';
 import { spikeDigest } from '../core/digest.js';
-
-type Create = (model: string, n?: number, params?: Record<string, unknown>, options?: Record<string, unknown>) => unknown;
+import { swapIntegrators } from './tasks.js';
 
 const [name, overridesArg = '{}', swapsArg = '{}', repsArg = '1'] = process.argv.slice(2);
 const preset = presets.find((p) => p.name === name);
@@ -23,9 +22,7 @@ const swaps = JSON.parse(swapsArg) as Record<string, string>;
 for (let rep = 0; rep < Number(repsArg); rep++) {
   const p = resolvePresetParams(preset, overrides);
   const sim = new Simulator({ plugins: builtinPlugins, dt: p.dt as number, seed: p.seed as number });
-  const create = sim.create.bind(sim) as Create;
-  (sim as unknown as { create: Create }).create = (model, n, params, options = {}) =>
-    create(model, n, params, swaps[model] ? { ...options, integrator: swaps[model] } : options);
+  swapIntegrators(sim, swaps);
   const net = preset.build(sim, p);
   sim.prepare();
   const t0 = performance.now();

@@ -297,13 +297,15 @@ export function presetTask(opts: { name: string; overrides: Record<string, unkno
 
 /**
  * Run a preset with another integrator for a model without touching the preset: `{ model: [from, to] }`
- * replaces integrator `from` (the model's default when the preset names none) by `to` in every create.
+ * replaces integrator `from` (the model's default when the preset names none) by `to` in every create;
+ * `{ model: to }` replaces whatever the preset chose.
  */
-function swapIntegrators(sim: Simulator, swaps: Record<string, [string, string]>): void {
+export function swapIntegrators(sim: Simulator, swaps: Record<string, [string, string] | string>): void {
   const create = sim.create.bind(sim) as (model: string, n?: number, params?: Record<string, unknown>, options?: Record<string, unknown>) => unknown;
   (sim as unknown as { create: typeof create }).create = (model, n, params, options = {}) => {
     const swap = swaps[model];
-    if (swap) {
+    if (typeof swap === 'string') options = { ...options, integrator: swap };
+    else if (swap) {
       const current = (options.integrator as string | undefined) ?? sim.registry.get('neuron', model).defaultIntegrator;
       if (current === swap[0]) options = { ...options, integrator: swap[1] };
     }

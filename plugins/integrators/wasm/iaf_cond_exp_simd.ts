@@ -4,7 +4,7 @@ import type { SavedState } from '../../../core/contracts/base.js';
 import { restoreArray } from '../../../core/saved-state.js';
 import { refractorySteps } from '../../neurons/propagators.js';
 import { module, op, I32, V128 } from './assembler.js';
-import { wasm, KernelMemory, RowCopier, keepSpikes } from './runtime.js';
+import { wasm, KernelMemory, RowCopier, LaneConstants, keepSpikes } from './runtime.js';
 
 /**
  * iaf_cond_exp's Auryn-style step (forward Euler on V_m, exact conductance decay, single-precision state:
@@ -20,10 +20,7 @@ const L = {
   vEL: 16, vGL: 17, vEex: 18, vEin: 19, vIe: 20, vHC: 21, vPex: 22, vPin: 23, vScale: 24, vTheta: 25, vReset: 26, vRefr: 27,
   vOne: 28, vZero: 29, V: 30, R: 31, tmp: 32, sel: 33, spk: 34, gex: 35, gin: 36,
 } as const;
-/**
- * The constants the caller writes, both lanes, at pConst: loaded once before the loop (TurboFan redoes a
- * splat of a parameter at every use inside it), into the locals vEL... in this order.
- */
+/** The constants (LaneConstants at pConst), loaded before the loop into the locals vEL... in this order. */
 const CONSTANTS = ['E_L', 'g_L', 'E_ex', 'E_in', 'I_e', 'hOverC', 'Pex', 'Pin', 'scale', 'theta', 'V_reset', 'refr', 'one'] as const;
 
 function buildModule(): Uint8Array {
@@ -128,11 +125,8 @@ export function createCondExpEulerF32Wasm(ctx: KernelContext, inputScale = 1): N
   // The state arrays with the padding neuron of an odd n (it integrates too, with I_e): four float32, R float64.
   const lanes = new Float32Array(buffer, 0, A4);
   const refractory = new Float64Array(buffer, pR, pad);
-  const constants = new Float64Array(buffer, pConst, 2 * CONSTANTS.length);
-  const put = (k: number, v: number) => {
-    constants[2 * k] = v;
-    constants[2 * k + 1] = v;
-  };
+  const constants = new LaneConstants(buffer, pConst, CONSTANTS.length);
+  const put = (k: number, v: number) => constants.set(k, v);
   return {
     saveState: () => ({ lanes, refractory }),
     loadState(s: SavedState) {

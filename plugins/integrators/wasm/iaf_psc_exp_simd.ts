@@ -4,7 +4,7 @@ import type { SavedState } from '../../../core/contracts/base.js';
 import { restoreArray } from '../../../core/saved-state.js';
 import { propagatorExp, refractorySteps } from '../../neurons/propagators.js';
 import { module, op, I32, F64, V128 } from './assembler.js';
-import { wasm, KernelMemory, RowCopier, keepSpikes } from './runtime.js';
+import { wasm, KernelMemory, RowCopier, LaneConstants, keepSpikes } from './runtime.js';
 import { SCATTER_BATCH_BYTES, TableAdopter } from './scatter.js';
 import type { AdoptedTable, SynapseTable } from '../../../core/contracts/synapse.js';
 import type { AnyRing } from '../../../core/ringbuffer.js';
@@ -23,16 +23,9 @@ const P = { end: 0, ring: 1 } as const;
 const L = {
   off: 2, count: 3, mask: 4,
   vEL: 5, vP22: 6, vP21ex: 7, vP21in: 8, vP20: 9, vIe: 10, vP11ex: 11, vP11in: 12, vTheta: 13, vReset: 14, vRefr: 15, vOne: 16,
-  pairs: 17,
+  V: 17, R: 18, Iex: 19, Iin: 20, spk: 21,
 } as const;
-/** Pairs each loop iteration advances: 2 measured no faster on va-cuba (twelve constants leave no registers for two). */
-const PAIRS = 1;
-/** v128 locals of pair k. */
-const pairLocals = (k: number) => {
-  const b = L.pairs + 5 * k;
-  return { V: b, R: b + 1, Iex: b + 2, Iin: b + 3, spk: b + 4 };
-};
-/** The constants the caller writes, both lanes, at `constAt` before each call. */
+/** The constants the caller writes (LaneConstants at `constAt`) before each call. */
 const CONSTANTS = ['E_L', 'P22', 'P21ex', 'P21in', 'P20', 'I_e', 'P11ex', 'P11in', 'theta', 'V_reset', 'refr', 'one'] as const;
 
 /**
@@ -56,62 +49,59 @@ function buildModule({ stride, rowBytes, constAt }: Rows, ownRing: boolean, curr
   const { get, set, tee } = op;
   const V = 0, Iex = stride, Iin = 2 * stride, I0 = 3 * stride, R = 4 * stride, spikesAt = 8 * stride;
   const zero = op.v128Const(new Uint8Array(16));
-  /** Pair k of the iteration: bytes off + 16 k to off + 16 k + 16 of each row. */
-  const pair = (k: number): number[][] => {
-    const { V: vV, R: vR, Iex: vIex, Iin: vIin, spk: vSpk } = pairLocals(k);
-    const load = (at: number) => [get(L.off), op.v128Load(at + 16 * k)];
-    const ringLoad = (row: number) => [get(P.ring), op.v128Load(row * rowBytes + 16 * k)];
-    const store = (at: number) => op.v128Store(at + 16 * k);
-    const pushSpike = (lane: number) => [
-      // spikes[count++] = off / 8 + 2 k + lane
-      get(L.mask), op.i32Const(lane + 1), op.i32And(), op.if(),
-      get(L.count), op.i32Const(2), op.i32Shl(),
-      get(L.off), op.i32Const(3), op.i32ShrU(), op.i32Const(2 * k + lane), op.i32Add(), op.i32Store(spikesAt),
-      get(L.count), op.i32Const(1), op.i32Add(), set(L.count),
-      op.end(),
-    ];
-    return [
-      ...load(V), set(vV),
-      ...load(R), set(vR),
-      ...load(Iex), set(vIex),
-      ...load(Iin), set(vIin),
-      // Vnew = E_L + (V - E_L) * P22 + Iex * P21ex + Iin * P21in + (I_e + I0) * P20, left to right as JS does
-      get(L.vEL), get(vV), get(L.vEL), op.f64x2Sub(), get(L.vP22), op.f64x2Mul(), op.f64x2Add(),
-      get(vIex), get(L.vP21ex), op.f64x2Mul(), op.f64x2Add(),
-      get(vIin), get(L.vP21in), op.f64x2Mul(), op.f64x2Add(),
-      ...(current ? [get(L.vIe), ...load(I0), op.f64x2Add(), get(L.vP20), op.f64x2Mul()] : [get(L.vIe)]), op.f64x2Add(),
-      // not refractory (R == 0): take Vnew; refractory: keep V and count R down
-      get(vV), get(vR), zero, op.f64x2Eq(), op.v128Bitselect(), set(vV),
-      get(vR), get(L.vOne), op.f64x2Sub(), zero, op.f64x2Pmax(), set(vR),
-      // synaptic currents decay and take this step's input
-      get(L.off), get(vIex), get(L.vP11ex), op.f64x2Mul(), ...ringLoad(0), op.f64x2Add(), store(Iex),
-      get(L.off), get(vIin), get(L.vP11in), op.f64x2Mul(), ...ringLoad(1), op.f64x2Add(), store(Iin),
-      // threshold: the rare spiking pair takes the scalar path
-      get(vV), get(L.vTheta), op.f64x2Ge(), tee(vSpk), op.i64x2Bitmask(), tee(L.mask), op.if(),
-      get(L.vReset), get(vV), get(vSpk), op.v128Bitselect(), set(vV),
-      get(L.vRefr), get(vR), get(vSpk), op.v128Bitselect(), set(vR),
-      ...pushSpike(0), ...pushSpike(1),
-      op.end(),
-      get(L.off), get(vV), store(V),
-      get(L.off), get(vR), store(R),
-      // the current input acts from the next step
-      ...(current ? [get(L.off), ...ringLoad(2), store(I0)] : []),
-      ...(ownRing ? [get(P.ring), zero, op.v128Store(16 * k), get(P.ring), zero, op.v128Store(rowBytes + 16 * k)] : []),
-      ...(ownRing && current ? [get(P.ring), zero, op.v128Store(2 * rowBytes + 16 * k)] : []),
-    ];
-  };
+  const load = (at: number) => [get(L.off), op.v128Load(at)];
+  const ringLoad = (row: number) => [get(P.ring), op.v128Load(row * rowBytes)];
+  const pushSpike = (lane: number) => [
+    // spikes[count++] = off / 8 + lane
+    get(L.mask), op.i32Const(lane + 1), op.i32And(), op.if(),
+    get(L.count), op.i32Const(2), op.i32Shl(),
+    get(L.off), op.i32Const(3), op.i32ShrU(), op.i32Const(lane), op.i32Add(), op.i32Store(spikesAt),
+    get(L.count), op.i32Const(1), op.i32Add(), set(L.count),
+    op.end(),
+  ];
+  // One pair of neurons: bytes off to off + 16 of each row. (Two pairs per iteration measured no faster on
+  // va-cuba: twelve constants leave no registers for a second pair's state.)
+  const pair = (): number[][] => [
+    ...load(V), set(L.V),
+    ...load(R), set(L.R),
+    ...load(Iex), set(L.Iex),
+    ...load(Iin), set(L.Iin),
+    // Vnew = E_L + (V - E_L) * P22 + Iex * P21ex + Iin * P21in + (I_e + I0) * P20, left to right as JS does
+    get(L.vEL), get(L.V), get(L.vEL), op.f64x2Sub(), get(L.vP22), op.f64x2Mul(), op.f64x2Add(),
+    get(L.Iex), get(L.vP21ex), op.f64x2Mul(), op.f64x2Add(),
+    get(L.Iin), get(L.vP21in), op.f64x2Mul(), op.f64x2Add(),
+    ...(current ? [get(L.vIe), ...load(I0), op.f64x2Add(), get(L.vP20), op.f64x2Mul()] : [get(L.vIe)]), op.f64x2Add(),
+    // not refractory (R == 0): take Vnew; refractory: keep V and count R down
+    get(L.V), get(L.R), zero, op.f64x2Eq(), op.v128Bitselect(), set(L.V),
+    get(L.R), get(L.vOne), op.f64x2Sub(), zero, op.f64x2Pmax(), set(L.R),
+    // synaptic currents decay and take this step's input
+    get(L.off), get(L.Iex), get(L.vP11ex), op.f64x2Mul(), ...ringLoad(0), op.f64x2Add(), op.v128Store(Iex),
+    get(L.off), get(L.Iin), get(L.vP11in), op.f64x2Mul(), ...ringLoad(1), op.f64x2Add(), op.v128Store(Iin),
+    // threshold: the rare spiking pair takes the scalar path
+    get(L.V), get(L.vTheta), op.f64x2Ge(), tee(L.spk), op.i64x2Bitmask(), tee(L.mask), op.if(),
+    get(L.vReset), get(L.V), get(L.spk), op.v128Bitselect(), set(L.V),
+    get(L.vRefr), get(L.R), get(L.spk), op.v128Bitselect(), set(L.R),
+    ...pushSpike(0), ...pushSpike(1),
+    op.end(),
+    get(L.off), get(L.V), op.v128Store(V),
+    get(L.off), get(L.R), op.v128Store(R),
+    // the current input acts from the next step
+    ...(current ? [get(L.off), ...ringLoad(2), op.v128Store(I0)] : []),
+    ...(ownRing ? [get(P.ring), zero, op.v128Store(0), get(P.ring), zero, op.v128Store(rowBytes)] : []),
+    ...(ownRing && current ? [get(P.ring), zero, op.v128Store(2 * rowBytes)] : []),
+  ];
   const body: number[][] = [
     ...CONSTANTS.flatMap((_, k) => [op.i32Const(0), op.v128Load(constAt + 16 * k), set(L.vEL + k)]),
     op.block(), op.loop(),
     get(L.off), get(P.end), op.i32GeU(), op.brIf(1),
-    ...Array.from({ length: PAIRS }, (_, k) => pair(k)).flat(),
-    get(L.off), op.i32Const(16 * PAIRS), op.i32Add(), set(L.off),
-    get(P.ring), op.i32Const(16 * PAIRS), op.i32Add(), set(P.ring),
+    ...pair(),
+    get(L.off), op.i32Const(16), op.i32Add(), set(L.off),
+    get(P.ring), op.i32Const(16), op.i32Add(), set(P.ring),
     op.br(0),
     op.end(), op.end(),
     get(L.count),
   ];
-  return module('step', [I32, I32], [I32], [[3, I32], [CONSTANTS.length + 5 * PAIRS, V128]], body);
+  return module('step', [I32, I32], [I32], [[3, I32], [CONSTANTS.length + 5, V128]], body);
 }
 
 const compiled = new Map<string, object>();
@@ -142,7 +132,7 @@ export function wasmSimdAvailable(): boolean {
  * the constants, then room for the group's own ring (reserved pages: only the rows in use are touched).
  */
 function layoutFor(n: number) {
-  const pad = Math.ceil(n / (2 * PAIRS)) * 2 * PAIRS;
+  const pad = n + (n & 1);
   const bytesPerArray = pad * 8;
   const constAt = 8 * bytesPerArray + Math.ceil(((n + 1) * 4) / 16) * 16;
   const ringAt = constAt + 16 * CONSTANTS.length;
@@ -179,20 +169,17 @@ function createExactWasm(ctx: KernelContext): NeuronKernel {
   const refr = refractorySteps(p.t_ref, h);
   // The input term while no current can arrive: I0 stays 0, and (I_e + 0) * P20 is what the kernel would compute.
   const IeP20 = (p.I_e + 0) * P20;
-  const constants = new Float64Array(buffer, constAt, 2 * CONSTANTS.length);
-  const put = (k: number, v: number) => {
-    constants[2 * k] = v;
-    constants[2 * k + 1] = v;
-  };
+  const constants = new LaneConstants(buffer, constAt, CONSTANTS.length);
+  const put = (k: number, v: number) => constants.set(k, v);
   // The five state arrays with the padding neurons (they integrate too, with I_e).
   const lanes = new Float64Array(buffer, 0, 5 * pad);
   // The group's own float64 ring in its memory, rows `pad` long: read in place, no copy and no separate clear.
   const ownRingOf = (slots: number): RingBuffer | undefined => {
     if (slots > ringSlots) return undefined;
     const len = pad * slots;
-    const rows = { stride: bytesPerArray, rowBytes: 8 * len, constAt };
-    ringStep = mem.instantiate(compiledFor(rows, true, true));
-    ringStepNoCurrent = mem.instantiate(compiledFor(rows, true, false));
+    const inRing = { stride: bytesPerArray, rowBytes: 8 * len, constAt };
+    ringStep = mem.instantiate(compiledFor(inRing, true, true));
+    ringStepNoCurrent = mem.instantiate(compiledFor(inRing, true, false));
     ownRing = new RingBuffer(pad, slots, {
       ex: new Float64Array(buffer, ringAt, len),
       inh: new Float64Array(buffer, ringAt + 8 * len, len),

@@ -42,6 +42,22 @@ export class KernelMemory implements Arena {
 }
 
 /**
+ * Float64 constants a kernel loads as f64x2 vectors once before its loop, each written to both lanes at
+ * `at` (16 bytes apart, in the kernel's order): TurboFan redoes a splat of a parameter at every use inside
+ * a loop, a vector loaded from memory stays in its register.
+ */
+export class LaneConstants {
+  private readonly lanes: Float64Array;
+  constructor(buffer: ArrayBuffer, at: number, count: number) {
+    this.lanes = new Float64Array(buffer, at, 2 * count);
+  }
+  set(k: number, v: number): void {
+    this.lanes[2 * k] = v;
+    this.lanes[2 * k + 1] = v;
+  }
+}
+
+/**
  * Copies a step's ring-buffer rows (ex, inh, cur) into module memory at `exAt`, `inhAt`, `curAt`, element
  * indices of `mem` (a float64 or float32 view: the copy converts). A ring is plain JS memory the module
  * cannot read; the views of every row are made once per ring so the copy allocates nothing per step.
