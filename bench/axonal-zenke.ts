@@ -10,6 +10,7 @@ import { RingBuffer } from '../core/ringbuffer.js';
 import { resolveParams } from '../core/schema.js';
 import type { ProjectionInfo, SynapseRuntime, SynapseTable } from '../core/plugin.js';
 import { tripletAuryn } from '../plugins/synapses/index.js';
+import { bernoulliRows, kernelRandom } from './plasticity.js';
 
 const steps = Number(process.argv[2] ?? 10000);
 if (!Number.isInteger(steps) || steps <= 0) throw new Error(`bench/axonal-zenke.ts: steps must be a positive integer, got ${process.argv[2]}`);
@@ -17,17 +18,8 @@ const n = 20000;
 const rate = 3.2;
 const delaySteps = 8;
 const gL = 10; // nS: C_m 200 pF / tau_m 20 ms, as the preset's weights
-let seed = 12345;
-const rnd = () => {
-  seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-  return seed / 2 ** 32;
-};
-const rowStart = new Uint32Array(n + 1);
-const targets: number[] = [];
-for (let s = 0; s < n; s++) {
-  for (let j = 0; j < n; j++) if (rnd() < 0.05) targets.push(j);
-  rowStart[s + 1] = targets.length;
-}
+const rnd = kernelRandom();
+const { rowStart, targets } = bernoulliRows(n, n, 0.05, rnd);
 const target = Uint16Array.from(targets);
 const p = rate * 1e-4;
 const preSpikes: Int32Array[] = [];

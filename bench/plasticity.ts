@@ -163,22 +163,33 @@ export interface KernelBenchRow {
  * spikes at `rate` Hz, 0.1 ms steps, spikes delivered per slice of the delay as the simulator does.
  * Reports CPU ns per synapse event, the figure to compare with a static scatter (≈ 3 ns).
  */
+/** The kernel benches' uniform numbers in [0, 1): a fixed linear congruential sequence. */
+export function kernelRandom(seed = 12345): () => number {
+  let x = seed;
+  return () => {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    return x / 2 ** 32;
+  };
+}
+
+/** Rows of a source-major table: each of nSource sources reaches each of nTarget targets with probability p. */
+export function bernoulliRows(nSource: number, nTarget: number, p: number, rnd: () => number): { rowStart: Uint32Array; targets: number[] } {
+  const rowStart = new Uint32Array(nSource + 1);
+  const targets: number[] = [];
+  for (let s = 0; s < nSource; s++) {
+    for (let j = 0; j < nTarget; j++) if (rnd() < p) targets.push(j);
+    rowStart[s + 1] = targets.length;
+  }
+  return { rowStart, targets };
+}
+
 export function benchKernels(opts: { n?: number; rate?: number; steps?: number } = {}): KernelBenchRow[] {
   const n = opts.n ?? 2000;
   const rate = opts.rate ?? 12.7;
   const steps = opts.steps ?? 3000;
   const d = 15;
-  let seed = 12345;
-  const rnd = () => {
-    seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-    return seed / 2 ** 32;
-  };
-  const rowStart = new Uint32Array(n + 1);
-  const targets: number[] = [];
-  for (let s = 0; s < n; s++) {
-    for (let j = 0; j < n; j++) if (rnd() < 0.8) targets.push(j);
-    rowStart[s + 1] = targets.length;
-  }
+  const rnd = kernelRandom();
+  const { rowStart, targets } = bernoulliRows(n, n, 0.8, rnd);
   const target = Uint32Array.from(targets);
   const p = rate * 1e-4;
   const pre: [number, number][][] = [];
