@@ -157,12 +157,6 @@ export interface KernelBenchRow {
   cpu_ns_per_event: number;
 }
 
-/**
- * The plastic kernels alone, on one synthetic hpc-benchmark-like projection: `n` sources and targets,
- * every source connected to 80 % of the targets, one delay of 1.5 ms, independent Poisson pre and post
- * spikes at `rate` Hz, 0.1 ms steps, spikes delivered per slice of the delay as the simulator does.
- * Reports CPU ns per synapse event, the figure to compare with a static scatter (≈ 3 ns).
- */
 /** The kernel benches' uniform numbers in [0, 1): a fixed linear congruential sequence. */
 export function kernelRandom(seed = 12345): () => number {
   let x = seed;
@@ -183,6 +177,34 @@ export function bernoulliRows(nSource: number, nTarget: number, p: number, rnd: 
   return { rowStart, targets };
 }
 
+/**
+ * One excitatory projection's runtime outside a simulator, on a hand-made table (one weight, one delay in
+ * steps) writing into `ring`: what the kernel benches time.
+ */
+export function kernelProjection(o: {
+  name: string; model: SynapseModel; params: Record<string, unknown>; handler: 'dendritic' | 'axonal';
+  rowStart: Uint32Array; target: Uint16Array | Uint32Array; weight: number; delaySteps: number; ring: RingBuffer;
+  targetParams: Record<string, number>;
+}): SynapseRuntime {
+  const n = o.ring.n;
+  const table = {
+    rowStart: o.rowStart, target: o.target, weight: new Float32Array(o.target.length).fill(o.weight), homWeight: o.weight,
+    delay: null, homDelay: o.delaySteps, count: o.target.length, sourceCount: o.rowStart.length - 1, sign: 'ex',
+  } as unknown as SynapseTable;
+  const info = {
+    id: 0, source: { id: 0 }, target: { id: 1, localCount: n, params: o.targetParams }, table,
+    params: resolveParams(o.name, o.model.params, o.params), options: { delay_handler: o.handler }, dt: 0.1, seed: 1,
+    targetParams: o.targetParams, targetKernel: { update: () => 0 }, targetRing: o.ring,
+  } as unknown as ProjectionInfo;
+  return o.model.create(info) as SynapseRuntime;
+}
+
+/**
+ * The plastic kernels alone, on one synthetic hpc-benchmark-like projection: `n` sources and targets,
+ * every source connected to 80 % of the targets, one delay of 1.5 ms, independent Poisson pre and post
+ * spikes at `rate` Hz, 0.1 ms steps, spikes delivered per slice of the delay as the simulator does.
+ * Reports CPU ns per synapse event, the figure to compare with a static scatter (≈ 3 ns).
+ */
 export function benchKernels(opts: { n?: number; rate?: number; steps?: number } = {}): KernelBenchRow[] {
   const n = opts.n ?? 2000;
   const rate = opts.rate ?? 12.7;
@@ -216,16 +238,10 @@ export function benchKernels(opts: { n?: number; rate?: number; steps?: number }
   const rows: KernelBenchRow[] = [];
   for (const [name, model, params, handler] of cases) {
     const ring = new RingBuffer(n, 2 * d + 2);
-    const table = {
-      rowStart, target, weight: new Float32Array(target.length).fill(45), homWeight: 45, delay: null, homDelay: d,
-      count: target.length, sourceCount: n, sign: 'ex',
-    } as unknown as SynapseTable;
-    const info = {
-      id: 0, source: { id: 0 }, target: { id: 1, localCount: n, params: { tau_minus: 30, tau_minus_triplet: 110 } }, table,
-      params: resolveParams(name, model.params, params), options: { delay_handler: handler }, dt: 0.1, seed: 1,
-      targetParams: { tau_minus: 30, tau_minus_triplet: 110 }, targetKernel: { update: () => 0 }, targetRing: ring,
-    } as unknown as ProjectionInfo;
-    const rt = model.create(info) as SynapseRuntime;
+    const rt = kernelProjection({
+      name, model, params, handler, rowStart, target, weight: 45, delaySteps: d, ring,
+      targetParams: { tau_minus: 30, tau_minus_triplet: 110 },
+    });
     let events = 0;
     const c0 = process.cpuUsage();
     for (let step = 0; step < steps; step++) {
