@@ -19,8 +19,8 @@ import { splitLinear } from './exp_euler.js';
 
 type Kind = 'decay' | 'relax' | 'euler';
 
-/** The classification of every variable from its (bound or unbound) derivative. */
-function classify(derivs: readonly Node[]): { kind: Kind; coef: Node | null; rest: Node | null }[] {
+/** The classification of every variable from its (bound or unbound) derivative (also the SIMD programs', simd_program.ts). */
+export function classify(derivs: readonly Node[]): { kind: Kind; coef: Node | null; rest: Node | null }[] {
   return derivs.map((d, j) => {
     const s = splitLinear(d, j);
     if ('nonlinear' in s || s.coef === null || dependsOnState(s.coef)) return { kind: 'euler', coef: null, rest: null };

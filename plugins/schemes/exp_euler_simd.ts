@@ -8,7 +8,7 @@ import type { CompiledModel, EquationScheme } from '../../core/equations/scheme.
 import { bind, num, type Node } from '../../core/equations/ir.js';
 import { exponentialEuler, splitLinear } from './exp_euler.js';
 import { simdAvailable } from './simd.js';
-import { emulatedStep, refuseSimd, remap, reg, type Assign, type Program } from './simd_program.js';
+import { emulatedStep, finiteBounds, refuseSimd, remap, reg, type Assign, type Program } from './simd_program.js';
 import { programConstants, simdKernel, simdMemory } from './simd_wasm.js';
 
 /**
@@ -73,6 +73,7 @@ export function buildExpEulerProgram(m: CompiledModel, b: Bound, dt: number): Pr
     k, regs: next, assigns, ports: b.ports, hasRefr: m.refractory !== undefined, refrSteps: b.refrSteps,
     threshold: b.threshold && remap(b.threshold, prev, stim),
     resets: b.resets.map((r) => ({ target: r.target, value: remap(r.value, ys, stim) })),
+    bounds: finiteBounds(b),
   };
 }
 

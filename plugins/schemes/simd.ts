@@ -7,6 +7,7 @@ import { bindModel, type Codegen } from '../../core/equations/kernel.js';
 import type { CompiledModel, EquationScheme } from '../../core/equations/scheme.js';
 import { wasm } from '../integrators/wasm/runtime.js';
 import { eulerF32, eulerF64, rk4F32 } from './explicit.js';
+import { eulerExactDecay, eulerExactDecayF32 } from './euler_exact_decay.js';
 import { buildProgram, emulatedStep, refuseSimd, type LaneType, type Method } from './simd_program.js';
 import { programConstants, simdKernel, simdMemory } from './simd_wasm.js';
 
@@ -39,6 +40,14 @@ const DEFS: readonly SimdDef[] = [
     name: 'euler-f64x2-wasm-simd', method: 'euler', lane: 'f64', js: eulerF64,
     doc: 'forward Euler in float64, two neurons per WebAssembly f64x2, bit-identical to euler',
   },
+  {
+    name: 'euler-exact-decay-f32x4-wasm-simd', method: 'exact-decay', lane: 'f32', js: eulerExactDecayF32,
+    doc: "Auryn's scheme (exact decay of the linear variables, Euler for the others) in float32 arithmetic, four neurons per WebAssembly f32x4 (within float32 rounding of euler-exact-decay-f32)",
+  },
+  {
+    name: 'euler-exact-decay-f64x2-wasm-simd', method: 'exact-decay', lane: 'f64', js: eulerExactDecay,
+    doc: "Auryn's scheme in float64, two neurons per WebAssembly f64x2, bit-identical to euler-exact-decay",
+  },
 ];
 
 /**
@@ -46,11 +55,11 @@ const DEFS: readonly SimdDef[] = [
  * euler): only a model made by core/equations' defineModel without this plugin's wrapper runs them.
  */
 function equationScheme(d: SimdDef): EquationScheme {
-  return { name: d.name, doc: d.doc, precision: d.lane, refuse: (m) => refuseSimd(m, d.lane), emit: d.js.emit, fallback: d.js.fallback };
+  return { name: d.name, doc: d.doc, precision: d.lane, refuse: (m) => d.js.refuse?.(m) ?? refuseSimd(m, d.lane), prepare: d.js.prepare, emit: d.js.emit, fallback: d.js.fallback };
 }
 
 export const simdSchemes: readonly EquationScheme[] = DEFS.map(equationScheme);
-export const [eulerF32x4Wasm, rk4F32x4Wasm, eulerF64x2Wasm] = simdSchemes;
+export const [eulerF32x4Wasm, rk4F32x4Wasm, eulerF64x2Wasm, eulerExactDecayF32x4Wasm, eulerExactDecayF64x2Wasm] = simdSchemes;
 
 let usable: boolean | undefined;
 /** Whether this engine compiles WebAssembly SIMD here (not under --disallow-code-generation-from-strings, say). */

@@ -3,6 +3,7 @@ import type { RingBuffer } from '../../core/ringbuffer.js';
 import { dependsOnState, num, type Node } from '../../core/equations/ir.js';
 import type { Bound } from '../../core/equations/kernel.js';
 import type { CompiledModel } from '../../core/equations/scheme.js';
+import { classify } from './euler_exact_decay.js';
 
 /**
  * What the WebAssembly SIMD kernels compute, independently of WebAssembly: one neuron's step as a list of
@@ -36,6 +37,13 @@ export const EXP = {
 } as const;
 
 const F32 = Math.fround;
+
+/**
+ * The float32 lanes store a state value below the smallest normal float32 as 0, as Auryn's kernels do
+ * (FLUSH_BELOW): decaying traces reach subnormals between spikes, where x86 takes a microcode assist per
+ * operation (IFGroup's generated lanes ran at half speed). WebAssembly has no flush-to-zero mode.
+ */
+export const F32_FLUSH_BELOW = 2 ** -126;
 /** WebAssembly's f32x4.nearest on a float32: round half to even. */
 function nearestEven(v: number): number {
   const r = Math.round(v);
@@ -61,6 +69,8 @@ export interface Assign {
   readonly expr: Node;
   /** Zero while refractory (a clamped variable's derivative). */
   readonly clamp: boolean;
+  /** While refractory, this register's value instead (a clamped variable that decays exactly). */
+  readonly hold?: number;
 }
 
 export interface Program {
@@ -71,11 +81,14 @@ export interface Program {
   readonly ports: Bound['ports'];
   readonly threshold?: Node;
   readonly resets: readonly { readonly target: number; readonly value: Node }[];
+  /** Finite bounds, applied after the input on the lanes that are not refractory (lower: y < v ? v : y). */
+  readonly bounds: readonly { readonly target: number; readonly value: number; readonly upper: boolean }[];
   readonly hasRefr: boolean;
   readonly refrSteps: number;
 }
 
-export type Method = 'euler' | 'rk4';
+/** 'exact-decay': euler-exact-decay's step (exact decay of the linear variables, Euler for the others). */
+export type Method = 'euler' | 'rk4' | 'exact-decay';
 
 /** Why a model has no SIMD kernel (a function of the state without a lane instruction), or undefined. */
 export function refuseSimd(m: CompiledModel, lane: LaneType): string | undefined {
@@ -96,9 +109,7 @@ export function refuseSimd(m: CompiledModel, lane: LaneType): string | undefined
       default: return undefined;
     }
   };
-  if (m.upperBounds.length > 0) return `it bounds ${m.upperBounds.map((l) => m.states[l.target]).join(', ')} from above, which these lanes do not do; use euler-f32 or rk4-f32`;
   if (m.ports.some((q) => q.set)) return `it holds this step's spike input in ${m.ports.filter((q) => q.set).map((q) => m.states[q.target]).join(', ')} ('spikes' port), which these lanes do not do`;
-  if (m.lowerBounds.length > 0) return `it bounds ${m.lowerBounds.map((l) => m.states[l.target]).join(', ')} from below, which these lanes do not do; use euler-f32 or rk4-f32`;
   const where: [string, Node][] = m.derivs.map((d, j) => [`d${m.states[j]}/dt`, d]);
   if (m.threshold) {
     // The threshold's comparisons (and their conjunction) are lane masks; their operands are expressions.
@@ -137,6 +148,15 @@ export function remap(n: Node, at: readonly number[], stim: number): Node {
 }
 
 export const reg = (i: number): Node => ({ t: 'state', i });
+
+/** A bound model's bounds as a Program holds them: lower ones first, as the scalar kernels apply them; ∓Infinity (NEST's default V_min) never acts. */
+export function finiteBounds(b: Bound): Program['bounds'] {
+  return [
+    ...b.lowerBounds.filter((l) => l.value > -Infinity).map((l) => ({ target: l.target, value: l.value, upper: false })),
+    ...b.upperBounds.filter((l) => l.value < Infinity).map((l) => ({ target: l.target, value: l.value, upper: true })),
+  ];
+}
+
 const add = (a: Node, b: Node): Node => ({ t: 'bin', op: '+', a, b });
 const mul = (a: Node, b: Node): Node => ({ t: 'bin', op: '*', a, b });
 
@@ -158,6 +178,23 @@ export function buildProgram(m: CompiledModel, b: Bound, dt: number, method: Met
     const d = vec();
     derivs(d, ys);
     stage(ys, dt, d);
+  } else if (method === 'exact-decay') {
+    // plugins/schemes/euler_exact_decay.ts's expressions, every one from the values at the start of the step.
+    const kinds = classify(b.derivs);
+    const d = vec();
+    const out = vec();
+    kinds.forEach((c, j) => {
+      if (c.kind === 'euler') {
+        assigns.push({ dst: d[j], expr: remap(b.derivs[j], ys, stim), clamp: m.clamped[j] && hasRefr });
+        assigns.push({ dst: out[j], expr: add(reg(j), mul(num(dt), reg(d[j]))), clamp: false });
+        return;
+      }
+      if (c.coef?.t !== 'num') throw new Error(`SIMD program: the decay rate of ${m.states[j]} is not a constant once bound`);
+      const M = c.coef.v;
+      const x = c.kind === 'relax' ? add(reg(j), mul(num(Math.expm1(M * dt) / M), remap(c.rest!, ys, stim))) : reg(j);
+      assigns.push({ dst: out[j], expr: mul(x, num(Math.exp(M * dt))), clamp: false, ...(m.clamped[j] && hasRefr ? { hold: j } : {}) });
+    });
+    ys.forEach((j) => assigns.push({ dst: j, expr: reg(out[j]), clamp: false }));
   } else {
     const [k1, k2, k3, k4, a, bb, c] = [vec(), vec(), vec(), vec(), vec(), vec(), vec()];
     derivs(k1, ys);
@@ -184,6 +221,7 @@ export function buildProgram(m: CompiledModel, b: Bound, dt: number, method: Met
     k, regs: next, assigns, ports: b.ports, hasRefr, refrSteps: b.refrSteps,
     threshold: b.threshold && remap(b.threshold, prev, stim),
     resets: b.resets.map((r) => ({ target: r.target, value: remap(r.value, ys, stim) })),
+    bounds: finiteBounds(b),
   };
 }
 
@@ -238,7 +276,8 @@ export function emulatedStep(p: Program, lane: LaneType, s: readonly FieldArray[
   const { k, hasRefr, refrSteps } = p;
   const S = s.slice(0, k), I0 = s[k], R = s[k + 1];
   const r = new Float64Array(p.regs);
-  const assigns = p.assigns.map((a) => ({ dst: a.dst, clamp: a.clamp, f: closureOf(a.expr, F) }));
+  const assigns = p.assigns.map((a) => ({ dst: a.dst, clamp: a.clamp, hold: a.hold, f: closureOf(a.expr, F) }));
+  const bounds = p.bounds.map((x) => ({ ...x, value: F(x.value) }));
   const ports = p.ports.map((q) => ({ ...q, scale: F(q.scale) }));
   const thr = p.threshold && closureOf(p.threshold, F);
   const resets = p.resets.map((x) => ({ target: x.target, f: closureOf(x.value, F) }));
@@ -249,12 +288,15 @@ export function emulatedStep(p: Program, lane: LaneType, s: readonly FieldArray[
       for (let j = 0; j < k; j++) r[j] = S[j][i];
       r[k] = I0[i];
       const refr = hasRefr && R[i] > 0;
-      for (const a of assigns) r[a.dst] = a.clamp && refr ? 0 : a.f(r);
+      for (const a of assigns) r[a.dst] = refr && a.clamp ? 0 : refr && a.hold !== undefined ? r[a.hold] : a.f(r);
       for (const q of ports) {
         if (q.drop && refr) continue;
         const w = F((q.channel === 'ex' ? ex : inh)[off + i]);
         const inc = q.scale === 1 ? w : F(w * q.scale);
         r[q.target] = F(q.sign > 0 ? r[q.target] + inc : r[q.target] - inc);
+      }
+      if (!refr) {
+        for (const x of bounds) if (x.upper ? r[x.target] > x.value : r[x.target] < x.value) r[x.target] = x.value;
       }
       if (refr) R[i] = R[i] - 1;
       else if (thr && thr(r) !== 0) {
@@ -262,6 +304,7 @@ export function emulatedStep(p: Program, lane: LaneType, s: readonly FieldArray[
         R[i] = refrSteps;
         spikes[count++] = i;
       }
+      if (lane === 'f32') for (let j = 0; j < k; j++) if (Math.abs(r[j]) < F32_FLUSH_BELOW) r[j] = 0;
       for (let j = 0; j < k; j++) S[j][i] = r[j];
       I0[i] = F(cur[off + i]);
     }

@@ -6,7 +6,7 @@ import { module, op, I32, V128 } from '../integrators/wasm/assembler.js';
 import { wasm, KernelMemory, RowCopier, type StepFn } from '../integrators/wasm/runtime.js';
 import { SCATTER_BATCH_BYTES, TableAdopter } from '../integrators/wasm/scatter.js';
 import type { AdoptedTable, SynapseTable } from '../../core/contracts/synapse.js';
-import { EXP, rounding, type LaneType, type Program } from './simd_program.js';
+import { EXP, F32_FLUSH_BELOW, rounding, type LaneType, type Program } from './simd_program.js';
 
 /**
  * A Program (simd_program.ts) lowered to WebAssembly SIMD: one 128-bit vector of neurons per loop
@@ -25,6 +25,9 @@ interface Isa {
   readonly call: Readonly<Record<'min' | 'max' | 'abs' | 'sqrt', Ins>>;
   readonly neg: Ins;
   readonly bitmask: Ins;
+  /** a < b ? b : a and b < a ? b : a, lane by lane: a bound as the scalar kernels' `if` applies it. */
+  readonly pmax: Ins;
+  readonly pmin: Ins;
 }
 
 const ISA: Record<LaneType, Isa> = {
@@ -33,14 +36,14 @@ const ISA: Record<LaneType, Isa> = {
     bin: { '+': op.f32x4Add, '-': op.f32x4Sub, '*': op.f32x4Mul, '/': op.f32x4Div },
     cmp: { '<': op.f32x4Lt, '<=': op.f32x4Le, '>': op.f32x4Gt, '>=': op.f32x4Ge, '==': op.f32x4Eq, '!=': op.f32x4Ne },
     call: { min: op.f32x4Min, max: op.f32x4Max, abs: op.f32x4Abs, sqrt: op.f32x4Sqrt },
-    neg: op.f32x4Neg, bitmask: op.i32x4Bitmask,
+    neg: op.f32x4Neg, bitmask: op.i32x4Bitmask, pmax: op.f32x4Pmax, pmin: op.f32x4Pmin,
   },
   f64: {
     lanes: 2, bytes: 8,
     bin: { '+': op.f64x2Add, '-': op.f64x2Sub, '*': op.f64x2Mul, '/': op.f64x2Div },
     cmp: { '<': op.f64x2Lt, '<=': op.f64x2Le, '>': op.f64x2Gt, '>=': op.f64x2Ge, '==': op.f64x2Eq, '!=': op.f64x2Ne },
     call: { min: op.f64x2Min, max: op.f64x2Max, abs: op.f64x2Abs, sqrt: op.f64x2Sqrt },
-    neg: op.f64x2Neg, bitmask: op.i64x2Bitmask,
+    neg: op.f64x2Neg, bitmask: op.i64x2Bitmask, pmax: op.f64x2Pmax, pmin: op.f64x2Pmin,
   },
 };
 
@@ -93,6 +96,8 @@ export function programConstants(p: Program, lane: LaneType): number[] {
   p.ports.forEach((q) => keep(q.scale));
   if (p.threshold) walk(p.threshold);
   p.resets.forEach((r) => walk(r.value));
+  p.bounds.forEach((x) => keep(x.value));
+  if (lane === 'f32') keep(F32_FLUSH_BELOW);
   keep(1);
   keep(p.refrSteps);
   return out;
@@ -146,13 +151,22 @@ export function buildSimdModule(p: Program, lane: LaneType, A: number, recordsAt
   for (let j = 0; j < k; j++) vector.push(get(L.o), op.v128Load(j * A), set(R(j)));
   vector.push(get(L.o), op.v128Load(k * A), set(R(k)));
   if (p.hasRefr) vector.push(get(L.o), op.v128Load((k + 1) * A), tee(L.R), get(L.zero), isa.cmp['>'](), set(L.refr));
-  for (const a of p.assigns) vector.push(...expr(a.expr), ...(a.clamp ? [get(L.refr), op.v128Andnot()] : []), set(R(a.dst)));
+  for (const a of p.assigns) {
+    const value = [...expr(a.expr), ...(a.clamp ? [get(L.refr), op.v128Andnot()] : [])];
+    // A held register: its old value on the refractory lanes, the expression's on the others.
+    vector.push(...(a.hold !== undefined ? [get(R(a.hold)), ...value, get(L.refr), op.v128Bitselect()] : value), set(R(a.dst)));
+  }
   for (const q of p.ports) {
     const y = R(q.target);
     const inc = [...row(q.channel === 'ex' ? P.ex : P.inh), op.v128Load(), ...(q.scale === 1 ? [] : [...konst(q.scale), isa.bin['*']()])];
     const sum = [get(y), ...inc, isa.bin[q.sign > 0 ? '+' : '-']()];
     // Refractory lanes keep y bit for bit (a select, not y + 0: -0 + 0 is +0).
     vector.push(...(q.drop && p.hasRefr ? [get(y), ...sum, get(L.refr), op.v128Bitselect()] : sum), set(y));
+  }
+  for (const x of p.bounds) {
+    const y = R(x.target);
+    const bounded = [get(y), ...konst(x.value), x.upper ? isa.pmin() : isa.pmax()];
+    vector.push(...(p.hasRefr ? [get(y), ...bounded, get(L.refr), op.v128Bitselect()] : bounded), set(y));
   }
   if (p.hasRefr) vector.push(get(L.R), ...konst(1), get(L.refr), op.v128And(), isa.bin['-'](), set(L.R));
   // A condition as a lane mask: comparisons, and their conjunction (a 0/1 product in the IR) as v128.and.
@@ -169,6 +183,8 @@ export function buildSimdModule(p: Program, lane: LaneType, A: number, recordsAt
       op.end(),
     );
   }
+  // Subnormal state stored as +0 (the lanes where |y| < 2^-126 cleared).
+  if (lane === 'f32') for (let j = 0; j < k; j++) vector.push(get(R(j)), get(R(j)), op.f32x4Abs(), ...konst(F32_FLUSH_BELOW), op.f32x4Lt(), op.v128Andnot(), set(R(j)));
   for (let j = 0; j < k; j++) vector.push(get(L.o), get(R(j)), op.v128Store(j * A));
   if (p.hasRefr) vector.push(get(L.o), get(L.R), op.v128Store((k + 1) * A));
   // The current input acts from the next step; the rows are read, zeroed for their next use.

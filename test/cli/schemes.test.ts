@@ -16,7 +16,8 @@ describe("models: each model's schemes and where their kernels come from", () =>
     expect(line('iaf_psc_exp', 'exact-wasm-simd')).toMatch(/hand-written \(integrator plugin\)/);
     expect(line('iaf_cond_exp', 'rkf45')).toMatch(/generated from the equations \(default\)/);
     expect(line('iaf_cond_exp', 'exact')).toMatch(/does not apply: .*min\(V_m, V_th\)/);
-    expect(line('iaf_psc_alpha', 'euler-f32x4-wasm-simd')).toMatch(/does not apply: it bounds V_m from below/);
+    expect(line('iaf_psc_alpha', 'euler-f32x4-wasm-simd')).toMatch(/generated from the equations/);
+    expect(line('iaf_psc_delta', 'euler-f32x4-wasm-simd')).toMatch(/generated from the equations/);
     expect(line('izhikevich', 'euler')).toMatch(/hand override of the generated kernel \(euler-generated\), within 1e-10 relative \(default\)/);
     expect(line('aeif_cond_exp', 'rkf45')).toMatch(/^rkf45 +hand-written, another method .*inside the adaptive loop.*\(default\)$/);
     expect(line('parrot_neuron', 'none')).toMatch(/^none +generated from the equations \(default\)$/);

@@ -128,6 +128,8 @@ export const op = {
   f64x2Max: () => [0xfd, ...uleb(0xf5)],
   /** Pseudo-maximum a < b ? b : a: one x86 maxpd (f64x2.max is several, for its NaN and -0 rules). */
   f64x2Pmax: () => [0xfd, ...uleb(0xf7)],
+  /** Pseudo-minimum b < a ? b : a. */
+  f64x2Pmin: () => [0xfd, ...uleb(0xf6)],
   v128Const: (bytes: ArrayLike<number>) => [0xfd, ...uleb(0x0c), ...Array.from(bytes)],
   /** Round to the nearest integer, ties to even. */
   f32x4Nearest: () => [0xfd, ...uleb(0x6a)],

@@ -49,7 +49,7 @@ describe('defineModel: refusals name the culprit', () => {
       .toThrow("model 'm': a conductance port receives positive weights only; declare both 'ex' and 'in' ports");
     expect(() => defineModel({ ...base, state: { ...base.state, r: { unit: '1', initial: 0 } }, equations: [...base.equations, 'dr/dt = 0 : 1'] }))
       .toThrow("model 'm': 'r' is a variable every equation kernel keeps (refractory steps left); name the state variable otherwise");
-    expect(() => defineModel({ ...base, defaultIntegrator: 'nope' })).toThrow("model 'm' has no scheme 'nope' (exact, rkf45, rk4, rk4-f32, rk2, euler, euler-f32, exponential-euler, euler-f32x4-wasm-simd, rk4-f32x4-wasm-simd, euler-f64x2-wasm-simd, exponential-euler-f32x4-wasm-simd, euler-exact-decay, euler-exact-decay-f32)");
+    expect(() => defineModel({ ...base, defaultIntegrator: 'nope' })).toThrow("model 'm' has no scheme 'nope' (exact, rkf45, rk4, rk4-f32, rk2, euler, euler-f32, exponential-euler, euler-f32x4-wasm-simd, rk4-f32x4-wasm-simd, euler-f64x2-wasm-simd, euler-exact-decay-f32x4-wasm-simd, euler-exact-decay-f64x2-wasm-simd, exponential-euler-f32x4-wasm-simd, euler-exact-decay, euler-exact-decay-f32)");
   });
 });
 
@@ -60,7 +60,7 @@ describe('defineModel: the NeuronModel it returns', () => {
     expect(m.params.tau_m).toMatchObject({ unit: 'ms', default: 10, min: 0, exclusiveMin: true, doc: '' });
     expect(m.params.tau_minus.default).toBe(20);
     expect(m.state.V_m.initial({ ...resolveParams('x', m.params, {}), E_L: -65 })).toBe(-65);
-    expect(Object.keys(m.integrators)).toEqual(['exact', 'rkf45', 'rk4', 'rk4-f32', 'rk2', 'euler', 'euler-f32', 'exponential-euler', 'euler-f32x4-wasm-simd', 'rk4-f32x4-wasm-simd', 'euler-f64x2-wasm-simd', 'exponential-euler-f32x4-wasm-simd', 'euler-exact-decay', 'euler-exact-decay-f32']);
+    expect(Object.keys(m.integrators)).toEqual(['exact', 'rkf45', 'rk4', 'rk4-f32', 'rk2', 'euler', 'euler-f32', 'exponential-euler', 'euler-f32x4-wasm-simd', 'rk4-f32x4-wasm-simd', 'euler-f64x2-wasm-simd', 'euler-exact-decay-f32x4-wasm-simd', 'euler-exact-decay-f64x2-wasm-simd', 'exponential-euler-f32x4-wasm-simd', 'euler-exact-decay', 'euler-exact-decay-f32']);
     expect(m.defaultIntegrator).toBe('exact');
     expect(m.integrators['rk4-f32'].precision).toBe('f32');
     expect(Object.keys(m.integrators.rkf45.internal ?? {})).toEqual(['I0', 'r', 'h_step']);
