@@ -22,11 +22,7 @@ import { programConstants, simdKernel, simdMemory } from './simd_wasm.js';
 export const NAME = 'exponential-euler-f32x4-wasm-simd';
 
 function refuse(m: CompiledModel): string | undefined {
-  const why = exponentialEuler.refuse!(m) ?? refuseSimd(m, 'f32');
-  if (why !== undefined) return why;
-  // A held variable needs a select per lane (clamp in the SIMD programs zeroes a value, it cannot keep one).
-  if (m.refractory !== undefined && m.clamped.some((c) => c)) return 'it clamps variables while refractory, which these lanes cannot hold; use exponential-euler';
-  return undefined;
+  return exponentialEuler.refuse!(m) ?? refuseSimd(m, 'f32');
 }
 
 const bin = (op: '+' | '-' | '*' | '/', a: Node, b: Node): Node => ({ t: 'bin', op, a, b });
@@ -59,7 +55,12 @@ export function buildExpEulerProgram(m: CompiledModel, b: Bound, dt: number): Pr
     const q = put(bin('/', reg(put(remap(B, ys, stim))), reg(a)));
     return bin('-', bin('*', bin('+', y, reg(q)), reg(e)), reg(q));
   });
-  const out = fresh.map((f) => put(f));
+  // A variable clamped while refractory keeps its value on those lanes (a select), as exponential-euler holds it.
+  const held = m.refractory !== undefined ? m.clamped : [];
+  const out = fresh.map((f, j) => {
+    assigns.push({ dst: next, expr: f, clamp: false, ...(held[j] ? { hold: j } : {}) });
+    return next++;
+  });
   ys.forEach((j) => assigns.push({ dst: j, expr: reg(out[j]), clamp: false }));
   // prev(y_j) in a threshold reads slot k + 1 + j: y_j at the start of the step, copied before integrating.
   const prev: number[] = [...ys, stim];
