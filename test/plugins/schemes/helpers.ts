@@ -83,3 +83,25 @@ export function drive(model: NeuronModel, integrator: string, opts: {
   }
   return { trace, spikes, state: k.context.state, kernel: k.kernel as typeof k.kernel & { generated?: boolean; source?: string } };
 }
+
+/**
+ * Two driven runs of n neurons over `steps` steps (drive()'s results): the fraction of neurons with identical spike
+ * trains, and over those neurons the largest trace difference and the largest magnitude of b's trace.
+ */
+export function agreement(a: { trace: Float64Array; spikes: [number, number][] }, b: { trace: Float64Array; spikes: [number, number][] }, n: number, steps: number) {
+  const trains = (spikes: [number, number][]) => {
+    const t: string[] = Array.from({ length: n }, () => '');
+    for (const [s, i] of spikes) t[i] += `${s},`;
+    return t;
+  };
+  const ta = trains(a.spikes), tb = trains(b.spikes);
+  let scale = 0, diff = 0;
+  for (let i = 0; i < n; i++) {
+    if (ta[i] !== tb[i]) continue;
+    for (let s = 0; s < steps; s++) {
+      scale = Math.max(scale, Math.abs(b.trace[s * n + i]));
+      diff = Math.max(diff, Math.abs(a.trace[s * n + i] - b.trace[s * n + i]));
+    }
+  }
+  return { agree: ta.filter((t, i) => t === tb[i]).length / n, diff, scale };
+}

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { drive, lcg } from './helpers.js';
+import { agreement, drive, lcg } from './helpers.js';
 import { eqCondExp, eqPscAlpha, eqPscExp } from '../../core/equations/fixtures/nest_models.js';
 import { adaptiveLif } from '../../core/equations/fixtures/adaptive_lif.js';
 import { defineModel } from '../../../plugins/schemes/index.js';
@@ -35,11 +35,6 @@ const n = 203, steps = 2000;
  */
 const ULPS = 16;
 
-const trains = (spikes: [number, number][]) => {
-  const t: string[] = Array.from({ length: n }, () => '');
-  for (const [s, i] of spikes) t[i] += `${s},`;
-  return t;
-};
 
 describe('WebAssembly SIMD schemes for any equation model', () => {
   it('this engine runs them (else they fall back to the JS form of the same arithmetic)', () => {
@@ -56,17 +51,8 @@ describe('WebAssembly SIMD schemes for any equation model', () => {
           const a = drive(m, simd, opts), b = drive(m, js, opts);
           expect(a.kernel.generated).toBe(true);
           expect(a.spikes.every(([, i]) => i < n)).toBe(true);
-          const ta = trains(a.spikes), tb = trains(b.spikes);
-          const agree = ta.filter((t, i) => t === tb[i]).length;
-          expect(agree / n, `${simd} ${v}`).toBeGreaterThanOrEqual(0.95);
-          let scale = 0, diff = 0;
-          for (let i = 0; i < n; i++) {
-            if (ta[i] !== tb[i]) continue;
-            for (let s = 0; s < steps; s++) {
-              scale = Math.max(scale, Math.abs(b.trace[s * n + i]));
-              diff = Math.max(diff, Math.abs(a.trace[s * n + i] - b.trace[s * n + i]));
-            }
-          }
+          const { agree, diff, scale } = agreement(a, b, n, steps);
+          expect(agree, `${simd} ${v}`).toBeGreaterThanOrEqual(0.95);
           expect(diff, `${label} ${simd} ${v}`).toBeLessThanOrEqual(ULPS * 2 ** -23 * scale);
         }
         // Input arrived and neurons fired (the comparison is not of resting traces).
@@ -228,8 +214,7 @@ describe('WebAssembly SIMD schemes for any equation model', () => {
       expect(a.spikes).toEqual(b.spikes);
       expect(a.spikes.length).toBeGreaterThan(200);
       // The upswing is unstable, so traces part there by more than rounding; spike times are what to compare.
-      const ta = trains(a.spikes), tj = trains(drive(m, js, opts).spikes);
-      expect(ta.filter((t, i) => t === tj[i]).length / n, simd).toBeGreaterThanOrEqual(0.95);
+      expect(agreement(a, drive(m, js, opts), n, steps).agree, simd).toBeGreaterThanOrEqual(0.95);
     }
   });
 });

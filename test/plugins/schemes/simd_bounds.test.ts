@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { drive } from './helpers.js';
+import { agreement, drive } from './helpers.js';
 import { defineModel } from '../../../plugins/schemes/index.js';
 import { iafPscAlphaDef } from '../../../plugins/neurons/iaf_psc_alpha.js';
 import { aurynIFDef } from '../../../plugins/neurons/auryn_if.js';
@@ -38,11 +38,6 @@ const n = 203, steps = 2000;
  * (iaf_psc_alpha τm 10 ms: 66 in all, 17 seen; IFGroup τ_nmda 100 ms: 516, 78 seen).
  */
 const ulps = (simd: string, tauMax: number) => (simd.startsWith('euler-exact-decay') ? 16 + (0.5 * tauMax) / 0.1 : 16);
-const trains = (spikes: [number, number][]) => {
-  const t: string[] = Array.from({ length: n }, () => '');
-  for (const [s, i] of spikes) t[i] += `${s},`;
-  return t;
-};
 
 describe('WebAssembly SIMD schemes with bounds, exact decay and flushed subnormals', () => {
   for (const c of cases) {
@@ -69,16 +64,8 @@ describe('WebAssembly SIMD schemes with bounds, exact decay and flushed subnorma
           const opts = { n, steps, params: c.params, ...c.w32, seed: 5, record: v };
           const a = drive(m, simd, opts), b = drive(m, js, opts);
           expect(a.kernel.generated).toBe(true);
-          const ta = trains(a.spikes), tb = trains(b.spikes);
-          expect(ta.filter((t, i) => t === tb[i]).length / n, `${simd} ${v}`).toBeGreaterThanOrEqual(0.95);
-          let scale = 0, diff = 0;
-          for (let i = 0; i < n; i++) {
-            if (ta[i] !== tb[i]) continue;
-            for (let s = 0; s < steps; s++) {
-              scale = Math.max(scale, Math.abs(b.trace[s * n + i]));
-              diff = Math.max(diff, Math.abs(a.trace[s * n + i] - b.trace[s * n + i]));
-            }
-          }
+          const { agree, diff, scale } = agreement(a, b, n, steps);
+          expect(agree, `${simd} ${v}`).toBeGreaterThanOrEqual(0.95);
           expect(diff, `${simd} ${v}`).toBeLessThanOrEqual(ulps(simd, c.tauMax) * 2 ** -23 * scale);
         }
       }
