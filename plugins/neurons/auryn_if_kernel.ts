@@ -2,6 +2,7 @@ import type { NeuronKernel, KernelContext } from '../../core/plugin.js';
 import type { RingBuffer } from '../../core/ringbuffer.js';
 import { NO_PRIVATE_STATE } from '../../core/contracts/base.js';
 import type { Params } from '../../core/schema.js';
+import { F32_FLUSH_BELOW } from '../schemes/simd_program.js';
 
 /*
  * IFGroup's hand-written float32 kernel, apart from the model (auryn_if.ts) so that the WebAssembly kernel
@@ -18,8 +19,8 @@ import type { Params } from '../../core/schema.js';
  * (-ffast-math: flush-to-zero) does: a subnormal operand costs a CPU ~100 cycles, 30× the whole step in
  * the vector kernel, and one that small moves no spike (it is far below half an ulp of V and thr_rest).
  */
-/** The smallest normal float32 (2^-126): state below it is flushed to zero, as Auryn's -ffast-math build does. */
-export const FLUSH_BELOW = 2 ** -126;
+/** The smallest normal float32 (2^-126): state below it is flushed to zero, as Auryn's -ffast-math build does (the generated float32 lanes' constant). */
+export const FLUSH_BELOW = F32_FLUSH_BELOW;
 
 export function stepAurynIF(
   n: number, V: Float32Array, thr: Float32Array, gAmpa: Float32Array, gNmda: Float32Array, gGaba: Float32Array,

@@ -40,7 +40,7 @@ const F32 = Math.fround;
 
 /**
  * The float32 lanes store a state value below the smallest normal float32 as 0, as Auryn's kernels do
- * (FLUSH_BELOW): decaying traces reach subnormals between spikes, where x86 takes a microcode assist per
+ * (plugins/neurons/auryn_if_kernel.ts uses this constant): decaying traces reach subnormals between spikes, where x86 takes a microcode assist per
  * operation (IFGroup's generated lanes ran at half speed). WebAssembly has no flush-to-zero mode.
  */
 export const F32_FLUSH_BELOW = 2 ** -126;
@@ -278,6 +278,7 @@ export function emulatedStep(p: Program, lane: LaneType, s: readonly FieldArray[
   const r = new Float64Array(p.regs);
   const assigns = p.assigns.map((a) => ({ dst: a.dst, clamp: a.clamp, hold: a.hold, f: closureOf(a.expr, F) }));
   const bounds = p.bounds.map((x) => ({ ...x, value: F(x.value) }));
+  const flush = lane === 'f32';
   const ports = p.ports.map((q) => ({ ...q, scale: F(q.scale) }));
   const thr = p.threshold && closureOf(p.threshold, F);
   const resets = p.resets.map((x) => ({ target: x.target, f: closureOf(x.value, F) }));
@@ -304,7 +305,7 @@ export function emulatedStep(p: Program, lane: LaneType, s: readonly FieldArray[
         R[i] = refrSteps;
         spikes[count++] = i;
       }
-      if (lane === 'f32') for (let j = 0; j < k; j++) if (Math.abs(r[j]) < F32_FLUSH_BELOW) r[j] = 0;
+      if (flush) for (let j = 0; j < k; j++) if (Math.abs(r[j]) < F32_FLUSH_BELOW) r[j] = 0;
       for (let j = 0; j < k; j++) S[j][i] = r[j];
       I0[i] = F(cur[off + i]);
     }
