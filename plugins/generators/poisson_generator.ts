@@ -52,9 +52,11 @@ export function poissonThresholds(lambda: number): Float64Array {
  * The count is the number of thresholds at or below the word: the first six compares are summed without
  * branches (a search loop mispredicted about once per draw, twice the rest of its cost at lambda = 2), the
  * rare larger counts go on searching. Adding 0 × w for k = 0 leaves every sum as it was.
+ * The weight is `w[0]`, read from a Float64Array so that V8 multiplies in float64: given as a small-integer
+ * number (35 from a JSON spec or a worker's copy of one) it speculated on integers and ran twice as slow.
  */
 export function emitPoissonTable(
-  n: number, local: Int32Array, s: Uint32Array, thresholds: Float64Array, buf: RingRow, off: number, w: number,
+  n: number, local: Int32Array, s: Uint32Array, thresholds: Float64Array, buf: RingRow, off: number, w: Float64Array,
 ): void {
   const t0 = thresholds[0], t1 = thresholds[1], t2 = thresholds[2], t3 = thresholds[3], t4 = thresholds[4], t5 = thresholds[5];
   for (let i = 0; i < n; i++) {
@@ -72,13 +74,15 @@ export function emitPoissonTable(
     let k = ((x >= t0) as unknown as number) + ((x >= t1) as unknown as number) + ((x >= t2) as unknown as number)
       + ((x >= t3) as unknown as number) + ((x >= t4) as unknown as number) + ((x >= t5) as unknown as number);
     if (k === 6) while (x >= thresholds[k]) k++;
-    buf[off + local[i]] += k * w;
+    buf[off + local[i]] += k * w[0];
   }
 }
 
 interface Link {
   t: DeviceTargets;
   rng: StreamBank;
+  /** t.weight as emitPoissonTable takes it. */
+  weight: Float64Array;
 }
 
 /** The parameters' schema, exported for the type of create()'s params (core/model-types.ts). */
@@ -106,7 +110,7 @@ export const poissonGenerator: GeneratorModel = {
         const gids = new Float64Array(t.local.length);
         for (let i = 0; i < gids.length; i++) gids[i] = t.population.firstGid + t.population.localStart + t.local[i];
         // Streams keyed by (generator, target gid): the same train whatever rank the target lives on.
-        links.push({ t, rng: ctx.services.random.banks(`poisson/${ctx.gid}`, gids) });
+        links.push({ t, rng: ctx.services.random.banks(`poisson/${ctx.gid}`, gids), weight: Float64Array.of(t.weight) });
       },
       // Each target's stream (where its train stands).
       saveState: () => ({ links: links.map((l) => l.rng.saveState()) }),
@@ -116,16 +120,16 @@ export const poissonGenerator: GeneratorModel = {
       emit(step) {
         if (step < first || step >= last || lambda === 0) return;
         for (let l = 0; l < links.length; l++) {
-          const { t, rng } = links[l];
+          const { t, rng, weight } = links[l];
           const ring = t.ring;
           const off = ((step + t.delaySteps) % ring.slots) * ring.n;
           const buf = t.weight >= 0 ? ring.ex : ring.inh;
           if (lambda >= 10) {
             // Large means: inversion would underflow e^-lambda; use the rejection sampler per target.
-            for (let i = 0; i < t.local.length; i++) buf[off + t.local[i]] += poissonDraw(rng.state, i, lambda) * t.weight;
+            for (let i = 0; i < t.local.length; i++) buf[off + t.local[i]] += poissonDraw(rng.state, i, lambda) * weight[0];
             continue;
           }
-          emitPoissonTable(t.local.length, t.local, rng.state, thresholds, buf, off, t.weight);
+          emitPoissonTable(t.local.length, t.local, rng.state, thresholds, buf, off, weight);
         }
       },
     };

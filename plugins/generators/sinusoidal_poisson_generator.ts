@@ -9,12 +9,14 @@ import { savedRecord } from '../../core/saved-state.js';
 interface Link {
   t: DeviceTargets;
   rng: StreamBank;
+  /** t.weight in a Float64Array: V8 then multiplies in float64 even where the weight is a small integer (emitPoissonTable). */
+  weight: Float64Array;
 }
 
-function emitIndividual(local: Int32Array, rng: Uint32Array, lambda: number, buf: RingRow, off: number, w: number): void {
+function emitIndividual(local: Int32Array, rng: Uint32Array, lambda: number, buf: RingRow, off: number, w: Float64Array): void {
   for (let i = 0; i < local.length; i++) {
     const k = poissonDraw(rng, i, lambda);
-    if (k !== 0) buf[off + local[i]] += k * w;
+    if (k !== 0) buf[off + local[i]] += k * w[0];
   }
 }
 
@@ -50,7 +52,7 @@ export const sinusoidalPoissonGenerator: GeneratorModel = {
     const shared = ctx.services.random.stream(`sinusoidal_poisson/${ctx.gid}/shared`);
     return {
       addTargets(t) {
-        links.push({ t, rng: ctx.services.random.banks(`sinusoidal_poisson/${ctx.gid}`, targetGids(t)) });
+        links.push({ t, rng: ctx.services.random.banks(`sinusoidal_poisson/${ctx.gid}`, targetGids(t)), weight: Float64Array.of(t.weight) });
       },
       // Each target's stream and the shared train's.
       saveState: () => ({ links: links.map((l) => l.rng.saveState()), shared: shared.saveState() }),
@@ -65,8 +67,8 @@ export const sinusoidalPoissonGenerator: GeneratorModel = {
         const lambda = r * ctx.dt * 1e-3;
         if (individual) {
           for (let l = 0; l < links.length; l++) {
-            const { t, rng } = links[l];
-            emitIndividual(t.local, rng.state, lambda, t.weight >= 0 ? t.ring.ex : t.ring.inh, arrivalRow(t, step), t.weight);
+            const { t, rng, weight } = links[l];
+            emitIndividual(t.local, rng.state, lambda, t.weight >= 0 ? t.ring.ex : t.ring.inh, arrivalRow(t, step), weight);
           }
           return;
         }

@@ -7,7 +7,7 @@ function tableCounts(state: Uint32Array, n: number, lambda: number, steps: numbe
   const local = Int32Array.from({ length: n }, (_, i) => i);
   const thresholds = poissonThresholds(lambda);
   const out = new Float64Array(n * steps);
-  for (let s = 0; s < steps; s++) emitPoissonTable(n, local, state, thresholds, out, s * n, 1);
+  for (let s = 0; s < steps; s++) emitPoissonTable(n, local, state, thresholds, out, s * n, Float64Array.of(1));
   return out;
 }
 
