@@ -35,9 +35,13 @@ function log(msg: string): void {
   process.stderr.write(`[bench ${t}s] ${msg}\n`);
 }
 
-/** Run one task in a fresh node process; returns its result or an error row. */
+/**
+ * Run one task in a fresh node process; returns its result or an error row. tsx's ESM loader only: its full
+ * entry also registers the CommonJS loader, under which the same built kernels ran 16-22 % slower
+ * (docs/performance.md).
+ */
 function runTask<T>(task: string, opts: unknown, timeoutS = 900): T | { error: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(benchDir, 'task.ts'), task, JSON.stringify(opts)], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx/esm', path.join(benchDir, 'task.ts'), task, JSON.stringify(opts)], {
     encoding: 'utf8',
     maxBuffer: 1 << 28,
     timeout: timeoutS * 1000,

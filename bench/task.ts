@@ -1,5 +1,5 @@
 /**
- * One benchmark task in its own process: `node --import tsx bench/task.ts <task> '<json options>'`.
+ * One benchmark task in its own process: `node --import tsx/esm bench/task.ts <task> '<json options>'`.
  * The result is the last stdout line, prefixed by RESULT_MARK, so that the tasks' own prints do not disturb it.
  */
 import { floorsTask, neuronUpdateTask, propagationTask, presetTask, helperTask } from './tasks.js';
