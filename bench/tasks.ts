@@ -120,7 +120,14 @@ export function propagationTask(opts: { quick: boolean }): Row[] {
       target: tgtWasm,
     },
   ];
-  for (const m of sim.registry.all('synapse')) if (m.plastic) cases.push({ name: m.name, syn: { synapse_model: m.name, weight: 1, delay: 1.5 } });
+  // A rule that needs a volume transmitter (stdp_dopamine_synapse) gets one, without dopamine spikes.
+  let vt: { gid: number } | undefined;
+  for (const m of sim.registry.all('synapse')) {
+    if (!m.plastic) continue;
+    const needsVt = 'vt' in (m.params ?? {});
+    if (needsVt) vt ??= sim.create('volume_transmitter', 1);
+    cases.push({ name: m.name, syn: { synapse_model: m.name, weight: 1, delay: 1.5, ...(needsVt ? { vt: vt!.gid } : {}) } });
+  }
   const projections = [];
   for (const c of cases) {
     const t0 = cpuMs();
