@@ -53,7 +53,7 @@ export function poissonThresholds(lambda: number): Float64Array {
  * branches (a search loop mispredicted about once per draw, twice the rest of its cost at lambda = 2), the
  * rare larger counts go on searching. Adding 0 × w for k = 0 leaves every sum as it was.
  * The weight is `w[0]`, read from a Float64Array so that V8 multiplies in float64: given as a small-integer
- * number (35 from a JSON spec or a worker's copy of one) it speculated on integers and ran twice as slow.
+ * number (35 in a worker's structured-clone copy of the spec) it speculated on integers and ran twice as slow.
  */
 export function emitPoissonTable(
   n: number, local: Int32Array, s: Uint32Array, thresholds: Float64Array, buf: RingRow, off: number, w: Float64Array,
