@@ -4,6 +4,9 @@
  *   npx tsx bench/scaling.ts            full: cuba-static (scale 1, the preset's 1 s) and hpc-benchmark (scale 0.2, 10 + 40 ms)
  *   npx tsx bench/scaling.ts --quick    reduced sizes, one repetition
  *
+ * `node --import tsx/esm bench/…` instead of `npx tsx` keeps the single-process rows off tsx's CommonJS loader,
+ * which slows the main thread's kernels by 16-22 % (docs/performance.md); worker threads are not affected.
+ *
  * For each network and n = 1..4 workers: simulation wall time (best of the repetitions: other processes
  * share the cores, and the best run is the one they disturbed least), speed-up over 1 worker, each worker's
  * update / propagate / exchange split (seed 003's Evolve / Propagate / sync) and each worker thread's CPU

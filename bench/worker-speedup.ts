@@ -5,6 +5,9 @@
  *
  *   npx tsx bench/worker-speedup.ts <preset> [overrides as JSON] [spins, comma-separated] [repetitions]
  *   npx tsx bench/worker-speedup.ts cuba-static '{"simtime":1000}' 2000,30000 3
+ *
+ * `node --import tsx/esm bench/…` instead of `npx tsx` keeps the single-process rows off tsx's CommonJS loader,
+ * which slows the main thread's kernels by 16-22 % (docs/performance.md); worker threads are not affected.
  */
 import { runPresetWorkers } from '../parallel/index.js';
 import { runPreset } from '../presets/run.js';
