@@ -7,7 +7,7 @@ import { defineModel } from '../schemes/index.js';
 import { aurynIfF32x4Wasm } from '../integrators/wasm/auryn_if_f32x4.js';
 import { createAurynIF } from './auryn_if_kernel.js';
 
-export { FLUSH_BELOW, stepAurynIF, aurynConstants, createAurynIF } from './auryn_if_kernel.js';
+export { stepAurynIF, aurynConstants, createAurynIF } from './auryn_if_kernel.js';
 
 /**
  * Auryn's IFGroup (src/auryn/IFGroup.cpp), the neuron of Zenke, Hennequin & Gerstner (2013) and of Auryn's

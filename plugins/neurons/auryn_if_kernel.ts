@@ -19,8 +19,6 @@ import { F32_FLUSH_BELOW } from '../schemes/simd_program.js';
  * (-ffast-math: flush-to-zero) does: a subnormal operand costs a CPU ~100 cycles, 30× the whole step in
  * the vector kernel, and one that small moves no spike (it is far below half an ulp of V and thr_rest).
  */
-/** The smallest normal float32 (2^-126): state below it is flushed to zero, as Auryn's -ffast-math build does (the generated float32 lanes' constant). */
-export const FLUSH_BELOW = F32_FLUSH_BELOW;
 
 export function stepAurynIF(
   n: number, V: Float32Array, thr: Float32Array, gAmpa: Float32Array, gNmda: Float32Array, gGaba: Float32Array,
@@ -39,11 +37,11 @@ export function stepAurynIF(
     const tInh = f(f(v - uInhRev) * gg);
     gn = f(gn + f(mulNmda * ga));
     gn = f(gn + f(negMulNmda * gn));
-    gNmda[i] = Math.abs(gn) < FLUSH_BELOW ? 0 : gn;
+    gNmda[i] = Math.abs(gn) < F32_FLUSH_BELOW ? 0 : gn;
     let gaNext = f(ga * scaleAmpa);
     let ggNext = f(gg * scaleGaba);
     let th = f(thr[i] * scaleThr);
-    th = Math.abs(th) < FLUSH_BELOW ? 0 : th;
+    th = Math.abs(th) < F32_FLUSH_BELOW ? 0 : th;
     const tLeak = f(v - uRest);
     let u = f(v + f(mulTauMem * tExc));
     u = f(u + f(negMulTauMem * tInh));
@@ -58,8 +56,8 @@ export function stepAurynIF(
     thr[i] = th;
     gaNext = f(gaNext + f(ex[off + i] * invGL));
     ggNext = f(ggNext - f(inh[off + i] * invGL));
-    gAmpa[i] = Math.abs(gaNext) < FLUSH_BELOW ? 0 : gaNext;
-    gGaba[i] = Math.abs(ggNext) < FLUSH_BELOW ? 0 : ggNext;
+    gAmpa[i] = Math.abs(gaNext) < F32_FLUSH_BELOW ? 0 : gaNext;
+    gGaba[i] = Math.abs(ggNext) < F32_FLUSH_BELOW ? 0 : ggNext;
   }
   return count;
 }

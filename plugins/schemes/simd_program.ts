@@ -39,9 +39,10 @@ export const EXP = {
 const F32 = Math.fround;
 
 /**
- * The float32 lanes store a state value below the smallest normal float32 as 0, as Auryn's kernels do
- * (plugins/neurons/auryn_if_kernel.ts uses this constant): decaying traces reach subnormals between spikes, where x86 takes a microcode assist per
- * operation (IFGroup's generated lanes ran at half speed). WebAssembly has no flush-to-zero mode.
+ * The smallest normal float32 (2^-126). The float32 lanes store a state value below it as 0, as Auryn's
+ * -ffast-math kernels do (and IFGroup's hand kernels, with this constant): decaying traces reach subnormals
+ * between spikes, where x86 takes a microcode assist per operation (IFGroup's generated lanes ran at half
+ * speed). WebAssembly has no flush-to-zero mode.
  */
 export const F32_FLUSH_BELOW = 2 ** -126;
 /** WebAssembly's f32x4.nearest on a float32: round half to even. */

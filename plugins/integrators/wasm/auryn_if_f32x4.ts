@@ -5,7 +5,8 @@ import { module, op, I32, V128 } from './assembler.js';
 import { wasm, KernelMemory, RowCopier, type StepFn } from './runtime.js';
 import { SCATTER_BATCH_BYTES, TableAdopter } from './scatter.js';
 import type { AdoptedTable, SynapseTable } from '../../../core/contracts/synapse.js';
-import { aurynConstants, FLUSH_BELOW } from '../../neurons/auryn_if_kernel.js';
+import { aurynConstants } from '../../neurons/auryn_if_kernel.js';
+import { F32_FLUSH_BELOW } from '../../schemes/simd_program.js';
 
 /**
  * Auryn's IFGroup step four neurons per f32x4, as Auryn's SSE build runs it. The TypeScript kernel
@@ -156,7 +157,7 @@ export function createAurynIfF32x4(ctx: KernelContext): NeuronKernel {
   const buffer = mem.buffer;
   const step = n > 0 ? mem.instantiate(compiled(g.A4)) : ((() => 0) as StepFn);
   const k = aurynConstants(ctx.params, ctx.dt);
-  const values: Record<ConstName, number> = { ...k, negMulNmda: -k.mulNmda, negMulTauMem: -k.mulTauMem, flushBelow: FLUSH_BELOW };
+  const values: Record<ConstName, number> = { ...k, negMulNmda: -k.mulNmda, negMulTauMem: -k.mulTauMem, flushBelow: F32_FLUSH_BELOW };
   const f32 = new Float32Array(buffer, g.consts, 4 * CONSTS.length);
   CONSTS.forEach((name, i) => f32.fill(values[name], 4 * i, 4 * i + 4));
   new Float64Array(buffer, g.consts + 16 * CONSTS.indexOf('invGL'), 2).fill(k.invGL);
