@@ -4,6 +4,7 @@ import type { NetworkSpec } from '../core/spec.js';
 import { tsxApiUrl } from './plugins.js';
 import { createSharedCommBuffers, abortSharedComm, checkBarrierTimeout, type SharedCommBuffers, type SharedCommOptions } from '../plugins/backends/shared_comm.js';
 import type { RankResult } from './gather.js';
+import { compileOnWorkerThreads, holdSynchronousCompile, type ConcurrentRecompilation } from './compile_thread.js';
 
 /**
  * What a worker thread is asked to do (structured-cloned into it): build its part of a spec with the spec's
@@ -64,6 +65,8 @@ export interface LaunchOptions {
   resourceLimits?: ResourceLimits;
   /** Ends the run (every worker terminated, the promise rejected with the signal's reason): a signal to the CLI. */
   abort?: AbortSignal;
+  /** Where V8 optimises the workers' code (see `ConcurrentRecompilation`; default 'auto'). */
+  concurrentRecompilation?: ConcurrentRecompilation;
 }
 
 /** A worker's reported error as an Error of this thread, naming the worker. */
@@ -102,7 +105,9 @@ export function launchWorkers(
 ): Promise<Extract<WorkerReply, { type: 'result' }>[]> {
   if (!Number.isInteger(size) || size < 1 || size > 256) throw new ParameterError('workers', 'workers', size, 'an integer in [1, 256]');
   checkBarrierTimeout('workers', options.barrierTimeoutMs);
+  const syncCompile = compileOnWorkerThreads(size, options.concurrentRecompilation);
   const buffers = createSharedCommBuffers(size, options.spikeCapacity ?? 1 << 16);
+  const release = syncCompile ? holdSynchronousCompile() : () => {};
   return new Promise((resolve, reject) => {
     const replies: Extract<WorkerReply, { type: 'result' }>[] = new Array(size);
     const workers: Worker[] = [];
@@ -122,7 +127,10 @@ export function launchWorkers(
       } catch (e) {
         fail(e as Error);
         // Workers already started still exit through the handlers below.
-        if (workers.length === 0) reject(e);
+        if (workers.length === 0) {
+          release();
+          reject(e);
+        }
         break;
       }
       workers.push(w);
@@ -144,6 +152,7 @@ export function launchWorkers(
         exited++;
         if (!replies[rank] && !failure) fail(new Error(`worker ${rank} of ${size} exited with code ${code} before reporting a result`));
         if (exited === workers.length) {
+          release();
           if (failure) reject(failure);
           else resolve(replies);
         }

@@ -9,6 +9,7 @@ import { SERVICE } from '../core/services.js';
 import { localBackend } from '../plugins/backends/local.js';
 import { createSharedCommBuffers, abortSharedComm, checkBarrierTimeout, DEFAULT_BARRIER_TIMEOUT_MS, type SharedCommBuffers } from '../plugins/backends/shared_comm.js';
 import { spawn, workerError, type LaunchOptions, type WorkerReply } from './launch.js';
+import { compileOnWorkerThreads, holdSynchronousCompile } from './compile_thread.js';
 
 /** How much longer than the barrier timeout the main thread waits for an answer: a waiting rank names the stuck one first. */
 const ANSWER_GRACE_MS = 5_000;
@@ -49,6 +50,7 @@ export class WorkerRunner implements RemoteRunner {
   private expected = 0;
   private failed: Error | null = null;
   private recorderModel: (name: string) => RecorderModel | undefined = () => undefined;
+  private releaseCompile: () => void = () => {};
 
   constructor(private readonly options: WorkerRunnerOptions) {
     const n = options.workers;
@@ -56,6 +58,7 @@ export class WorkerRunner implements RemoteRunner {
     const t = options.timeoutMs;
     if (t !== undefined && !(Number.isFinite(t) && t > 0)) throw new ParameterError('createSimulator', 'timeoutMs', t, 'a time in ms > 0');
     checkBarrierTimeout('createSimulator', options.barrierTimeoutMs);
+    compileOnWorkerThreads(n, options.concurrentRecompilation); // its check, before anything starts
   }
 
   get size(): number {
@@ -69,6 +72,7 @@ export class WorkerRunner implements RemoteRunner {
     const size = this.size;
     const buffers = (this.buffers = createSharedCommBuffers(size, this.options.spikeCapacity ?? 1 << 16));
     const commOptions = { barrierTimeoutMs: this.options.barrierTimeoutMs, spin: this.options.spin };
+    if (compileOnWorkerThreads(size, this.options.concurrentRecompilation)) this.releaseCompile = holdSynchronousCompile();
     for (let rank = 0; rank < size; rank++) {
       const { port1, port2 } = new MessageChannel();
       const job = {
@@ -190,6 +194,8 @@ export class WorkerRunner implements RemoteRunner {
     if (this.buffers) abortSharedComm(this.buffers);
     for (const w of this.workers) void w.terminate();
     for (const p of this.ports) p.close();
+    // The isolates exist by now (or never will): they keep the compiler choice they were created with.
+    this.releaseCompile();
     this.workers.length = 0;
     this.ports.length = 0;
   }
