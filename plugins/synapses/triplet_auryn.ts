@@ -17,6 +17,7 @@ class AurynTripletRule implements StdpRule {
   readonly postHomInitial: number;
   readonly a3: number;
   readonly homFudge: number;
+  readonly tripletHom: StdpRule['tripletHom'];
   constructor(
     readonly tauPre: number,
     readonly tauPost: number,
@@ -32,6 +33,7 @@ class AurynTripletRule implements StdpRule {
     this.a3 = a3Plus * eta;
     this.homFudge = (this.a3 * (tauPre * s) * (tauPostSlow * s)) / (tauPost * s) / kappa / (tauHom * s) / (tauHom * s);
     this.postHomInitial = kappa * tauHom * s;
+    this.tripletHom = { potentiation: this.a3, depression: this.homFudge, wmax };
   }
   onPost(w: number, pre: number, postSlowBefore: number): number {
     const nw = w + this.a3 * pre * postSlowBefore;

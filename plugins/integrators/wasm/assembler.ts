@@ -140,6 +140,26 @@ export const op = {
   f32Const: (v: number) => [0x43, ...new Uint8Array(Float32Array.of(v).buffer)],
   /** Byte shuffle of two vectors: `lanes` are 16 indices into the 32 bytes of (a, b). */
   i8x16Shuffle: (lanes: number[]) => [0xfd, ...uleb(0x0d), ...lanes],
+  // Scalar control and arithmetic of the plasticity kernels (plugins/synapses/plasticity/axonal_wasm.ts).
+  else: () => [0x05],
+  ifResult: (type: number) => [0x04, type],
+  call: (index: number) => [0x10, ...uleb(index)],
+  select: () => [0x1b],
+  i32Eq: () => [0x46],
+  i32LtS: () => [0x48],
+  i32GtS: () => [0x4a],
+  i32GeS: () => [0x4e],
+  f64Eq: () => [0x61],
+  f64Lt: () => [0x63],
+  f64Gt: () => [0x64],
+  f64Ge: () => [0x66],
+  f64Neg: () => [0x9a],
+  f64Sub: () => [0xa1],
+  f64Mul: () => [0xa2],
+  i32TruncF64S: () => [0xaa],
+  f32DemoteF64: () => [0xb6],
+  f64ConvertI32S: () => [0xb7],
+  f64PromoteF32: () => [0xbb],
 };
 
 /**
@@ -155,6 +175,29 @@ export function module(name: string, params: number[], results: number[], locals
     ...section(2, [1, ...str('env'), ...str('mem'), 0x02, 0x00, 0x01]),
     ...section(3, [1, 0]),
     ...section(7, [1, ...str(name), 0x00, 0]),
+    ...section(10, [1, ...uleb(code.length), ...code]),
+  ];
+  return Uint8Array.from(bytes);
+}
+
+/**
+ * A module with one imported memory (`env.mem`), imported functions (`env.<name>`, indices 0, 1, … in the
+ * order given) and one exported function `name` after them.
+ */
+export function moduleWithImports(
+  imports: { name: string; params: number[]; results: number[] }[],
+  name: string, params: number[], results: number[], locals: [number, number][], body: number[][],
+): Uint8Array {
+  const sig = (p: number[], r: number[]) => [0x60, ...uleb(p.length), ...p, ...uleb(r.length), ...r];
+  const types = [...imports.map((f) => sig(f.params, f.results)), sig(params, results)];
+  const code = [...uleb(locals.length), ...locals.flatMap(([c, t]) => [...uleb(c), t]), ...body.flat(), 0x0b];
+  const importEntries = [[...str('env'), ...str('mem'), 0x02, 0x00, 0x01], ...imports.map((f, k) => [...str('env'), ...str(f.name), 0x00, ...uleb(k)])];
+  const bytes = [
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, [...uleb(types.length), ...types.flat()]),
+    ...section(2, [...uleb(importEntries.length), ...importEntries.flat()]),
+    ...section(3, [1, ...uleb(imports.length)]),
+    ...section(7, [1, ...str(name), 0x00, ...uleb(imports.length)]),
     ...section(10, [1, ...uleb(code.length), ...code]),
   ];
   return Uint8Array.from(bytes);

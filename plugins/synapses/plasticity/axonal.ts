@@ -8,6 +8,7 @@ import { DecayTable, decayFactor } from './decay.js';
 import { plasticTarget, type DelayHandler } from './handler.js';
 import { kernelFor } from './specialise.js';
 import { splitRuntime } from './split.js';
+import { compiledArrive } from './axonal_wasm.js';
 
 /**
  * Auryn's delay semantics (the whole delay is axonal): a presynaptic spike emitted at t reaches the
@@ -29,7 +30,7 @@ import { splitRuntime } from './split.js';
  * apply what is pending. The pre trace x1 of a source only changes at its arrivals, so the replay sees the
  * values the post spike saw.
  */
-class AxonalState {
+export class AxonalState {
   readonly lastArr: Int32Array;
   readonly x1: Float64Array;
   readonly x2: Float64Array;
@@ -45,8 +46,8 @@ class AxonalState {
   readonly column: Float32Array;
   /** Post spikes each target keeps for late facilitation (0: each post spike updates its column at once). */
   readonly H: number;
-  /** Per target, H entries of (step, slow post trace just before the spike), oldest first. */
-  readonly hist: Float64Array;
+  /** Per target, H entries of (step, slow post trace just before the spike), oldest first. (This and the per-target lines below are views of the compiled arrival's memory where it runs: axonal_wasm.ts.) */
+  hist: Float64Array;
   readonly hCount: Int32Array;
   /**
    * What an arrival reads of each of its targets, 32 bytes per target (two to a cache line): y1, y3 and the
@@ -56,10 +57,10 @@ class AxonalState {
    * instead of five, and one pending post spike needs no more. Half the 64-byte line this was: the lines of
    * all targets (640 kB for 20000) stay in cache much better.
    */
-  readonly tgt: Float64Array;
-  readonly tgtI: Int32Array;
+  tgt: Float64Array;
+  tgtI: Int32Array;
   /** Per target, the slow trace and step of the history's entry before the newest (read when two or more are pending). */
-  readonly tgtPrev: Float64Array;
+  tgtPrev: Float64Array;
   /**
    * exp(-k dt / tau_post) and exp(-k dt / tau_hom) interleaved, for 1 <= k < decayLen: the two factors of a
    * depression in one cache line instead of two. The same numbers as dPost and dPostHom hold.
@@ -446,7 +447,7 @@ export const axonalHandler: DelayHandler = (info: ProjectionInfo, rule: StdpRule
   const { weight, sign, buf, ring } = pt;
   const st = new AxonalState(t.rowStart, t.target, t.sourceCount, info.target.localCount, rule, info.dt, postHistory);
   const d = t.homDelay;
-  const arriveRule = kernelFor(arrive, rule);
+  const arriveRule = compiledArrive(st, rule, t.rowStart, t.target) ?? kernelFor(arrive, rule);
   const postSpikesRule = kernelFor(postSpikes, rule);
   const slots = ring.slots;
   const n = ring.n;

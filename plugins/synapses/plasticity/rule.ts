@@ -58,6 +58,13 @@ export interface StdpRule {
    */
   onPre(w: number, post: number, preSlowBefore: number, postHom: number): number;
   /**
+   * The rule's closed form, for the axonal handler's WebAssembly arrival (axonal_wasm.ts): onPost is
+   * min-clip(w + potentiation·pre·postSlowBefore, wmax) and onPre max-clip(w − depression·post·postHom·postHom, 0),
+   * each evaluated left to right. Only a rule whose methods are exactly these expressions may state it; the
+   * handler then gives the same bits with either kernel (test/plugins/synapses/plasticity/axonal_wasm.test.ts).
+   */
+  readonly tripletHom?: { readonly potentiation: number; readonly depression: number; readonly wmax: number };
+  /**
    * The general trace path (general.ts): traces that do not fit the five slots, kept in arrays indexed by
    * trace id (the position in this list). When present, the slot fields above are unused, and a handler
    * runs the rule only if it declares runsGeneralTraces; the weight then changes through potentiateAt /

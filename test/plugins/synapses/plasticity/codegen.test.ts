@@ -2,19 +2,25 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { kernelFor, freeNames, kernelSpecialisation, setKernelSpecialisation } from '../../../../plugins/synapses/plasticity/specialise.js';
+import { setAxonalWasm } from '../../../../plugins/synapses/plasticity/axonal_wasm.js';
 import { recurrent, fingerprint, codegenCases } from './recurrent.js';
 
 /**
  * kernelFor compiles one copy of a kernel per rule class with `new Function`; where that is impossible or
  * unsafe it hands back the shared kernel. Both paths must give the same bits.
  */
-afterEach(() => setKernelSpecialisation(true));
+afterEach(() => {
+  setKernelSpecialisation(true);
+  setAxonalWasm(true);
+});
 
 const bits = (w: Float32Array) => Array.from(new Uint32Array(w.buffer, w.byteOffset, w.length));
 
 describe('kernel copies on and off give bit-identical weights and spikes', () => {
   for (const [name, syn, kernels] of codegenCases) {
     it(name, () => {
+      // The JavaScript kernels are under test here (triplet_auryn's compiled arrival: axonal_wasm.test.ts).
+      setAxonalWasm(false);
       const before = kernelSpecialisation().fallbacks;
       const on = recurrent(syn);
       // Every kernel of both handlers is self-contained: none fell back.
