@@ -4,16 +4,21 @@
  * (the preset's E rate). Prints ns per synapse event and the final weights' SHA-256 (first 16 hex digits), for A/B runs of the
  * axonal handler (alternate builds: one run is noisy by ±15 % on this machine's shared cores).
  *
- *   npx tsx bench/axonal-zenke.ts [steps of 0.1 ms, default 10000]
+ *   npx tsx bench/axonal-zenke.ts [steps of 0.1 ms, default 10000] [js]
+ *
+ * `js` runs the JavaScript arrival instead of the compiled one (axonal_wasm.ts): the same weights digest.
  */
 import { RingBuffer } from '../core/ringbuffer.js';
 import { platform } from '../core/platform.js';
 import { toHex } from '../core/sha256.js';
 import { tripletAuryn } from '../plugins/synapses/index.js';
+import { setAxonalWasm, compiledArrivals } from '../plugins/synapses/plasticity/axonal_wasm.js';
 import { bernoulliRows, kernelProjection, kernelRandom } from './plasticity.js';
 
 const steps = Number(process.argv[2] ?? 10000);
 if (!Number.isInteger(steps) || steps <= 0) throw new Error(`bench/axonal-zenke.ts: steps must be a positive integer, got ${process.argv[2]}`);
+if (process.argv[3] !== undefined && process.argv[3] !== 'js') throw new Error(`bench/axonal-zenke.ts: the second argument is 'js' or nothing, got ${process.argv[3]}`);
+setAxonalWasm(process.argv[3] !== 'js');
 const n = 20000;
 const rate = 3.2;
 const delaySteps = 8;
@@ -53,4 +58,4 @@ const weights = rt.weights!();
 const hash = platform.sha256();
 hash.update(new Uint8Array(weights.buffer, weights.byteOffset, weights.byteLength));
 const digest = toHex(hash.digest()).slice(0, 16);
-console.log(`${events} synapse events in ${ms.toFixed(0)} ms: ${((ms * 1e6) / events).toFixed(1)} ns per event; weights sha256 ${digest}`);
+console.log(`${compiledArrivals() ? 'compiled' : 'JavaScript'} arrival: ${events} synapse events in ${ms.toFixed(0)} ms: ${((ms * 1e6) / events).toFixed(1)} ns per event; weights sha256 ${digest}`);
