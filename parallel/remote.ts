@@ -51,6 +51,7 @@ export class WorkerRunner implements RemoteRunner {
   private failed: Error | null = null;
   private recorderModel: (name: string) => RecorderModel | undefined = () => undefined;
   private releaseCompile: () => void = () => {};
+  private readonly syncCompile: boolean;
 
   constructor(private readonly options: WorkerRunnerOptions) {
     const n = options.workers;
@@ -58,7 +59,7 @@ export class WorkerRunner implements RemoteRunner {
     const t = options.timeoutMs;
     if (t !== undefined && !(Number.isFinite(t) && t > 0)) throw new ParameterError('createSimulator', 'timeoutMs', t, 'a time in ms > 0');
     checkBarrierTimeout('createSimulator', options.barrierTimeoutMs);
-    compileOnWorkerThreads(n, options.concurrentRecompilation); // its check, before anything starts
+    this.syncCompile = compileOnWorkerThreads(n, options.concurrentRecompilation);
   }
 
   get size(): number {
@@ -72,7 +73,7 @@ export class WorkerRunner implements RemoteRunner {
     const size = this.size;
     const buffers = (this.buffers = createSharedCommBuffers(size, this.options.spikeCapacity ?? 1 << 16));
     const commOptions = { barrierTimeoutMs: this.options.barrierTimeoutMs, spin: this.options.spin };
-    if (compileOnWorkerThreads(size, this.options.concurrentRecompilation)) this.releaseCompile = holdSynchronousCompile();
+    if (this.syncCompile) this.releaseCompile = holdSynchronousCompile();
     for (let rank = 0; rank < size; rank++) {
       const { port1, port2 } = new MessageChannel();
       const job = {

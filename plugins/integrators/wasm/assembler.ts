@@ -149,7 +149,6 @@ export const op = {
   i32LtS: () => [0x48],
   i32GtS: () => [0x4a],
   i32GeS: () => [0x4e],
-  f64Eq: () => [0x61],
   f64Lt: () => [0x63],
   f64Gt: () => [0x64],
   f64Ge: () => [0x66],
@@ -167,17 +166,7 @@ export const op = {
  * of the given parameter and result types; `locals` are the extra locals as [count, type] runs.
  */
 export function module(name: string, params: number[], results: number[], locals: [number, number][], body: number[][]): Uint8Array {
-  const type = [0x60, ...uleb(params.length), ...params, ...uleb(results.length), ...results];
-  const code = [...uleb(locals.length), ...locals.flatMap(([c, t]) => [...uleb(c), t]), ...body.flat(), 0x0b];
-  const bytes = [
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-    ...section(1, [1, ...type]),
-    ...section(2, [1, ...str('env'), ...str('mem'), 0x02, 0x00, 0x01]),
-    ...section(3, [1, 0]),
-    ...section(7, [1, ...str(name), 0x00, 0]),
-    ...section(10, [1, ...uleb(code.length), ...code]),
-  ];
-  return Uint8Array.from(bytes);
+  return moduleWithImports([], name, params, results, locals, body);
 }
 
 /**

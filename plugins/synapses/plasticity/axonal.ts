@@ -46,7 +46,10 @@ export class AxonalState {
   readonly column: Float32Array;
   /** Post spikes each target keeps for late facilitation (0: each post spike updates its column at once). */
   readonly H: number;
-  /** Per target, H entries of (step, slow post trace just before the spike), oldest first. (This and the per-target lines below are views of the compiled arrival's memory where it runs: axonal_wasm.ts.) */
+  /**
+   * Per target, H entries of (step, slow post trace just before the spike), oldest first. Where the compiled
+   * arrival runs (axonal_wasm.ts), this and the per-target lines below are views of its memory.
+   */
   hist: Float64Array;
   readonly hCount: Int32Array;
   /**
