@@ -222,7 +222,9 @@ export function compiledArrive(st: AxonalState, rule: StdpRule, rowStart: Uint32
     const x1 = has ? st.x1[src] : 0;
     rowTarget.set(target.subarray(start, end));
     rowWeight.set(weight.subarray(start, end));
-    st.touched = run(end - start, last, has ? 1 : 0, x1, preSlowBefore, T, sign);
+    // The returned sum keeps the loads alive inside wasm; storing it on st sent this wrapper into a
+    // deopt loop (V8: 'wrong map' at st.x1, ~2900 bailouts per zenke-25k second).
+    run(end - start, last, has ? 1 : 0, x1, preSlowBefore, T, sign);
     weight.set(rowWeight.subarray(0, end - start), start);
     for (let k = start; k < end; k++) buf[off + target[k]] += weight[k];
     st.x1[src] = (has ? x1 * decay(st.dPre.table, st.dPre.rate, T - last) : 0) + 1;
