@@ -514,6 +514,21 @@ target('static synapse bytes', Number.isFinite(staticMax) ? staticMax : null, 8,
 const pl = propRows.find((r) => String(r.synapse).startsWith('stdp_pl') && !r.error);
 target('plastic power-law synapse bytes', pl ? (pl.bytes_per_synapse as number) : null, 12, 'B', pl ? '' : 'stdp_pl_synapse_hom not registered on this branch');
 md.push('');
+
+// The speed targets of issues 14 (one core) and 17 (2 workers on 2 cores), from this run's rows.
+md.push('## Targets (issues 14 and 17)');
+md.push('');
+md.push('| target | measured | met |');
+md.push('|---|---|---|');
+const verdict = (v: number | null, ok: (x: number) => boolean, why: string) => (v === null || !Number.isFinite(v) ? `${why} | not measured` : `${fmt(v)} | ${ok(v) ? 'yes' : 'no'}`);
+const fullOnly = quick ? 'full run only' : 'not run';
+md.push(`| zenke-25k-static real-time factor (wall) ≤ 1.1 | ${verdict(medianOf('zenke-25k-static (full, 1 s)', 'rtf_wall'), (x) => x <= 1.1, fullOnly)} |`);
+md.push(`| zenke-25k (plastic) real-time factor (wall) ≤ 2.5 | ${verdict(medianOf('zenke-25k (full, 1 s)', 'rtf_wall'), (x) => x <= 2.5, fullOnly)} |`);
+for (const network of ['cuba-static', 'hpc-benchmark scale 1, 50+250 ms']) {
+  const row = (helperRows['scaling.ts'] ?? []).find((r) => r.network === network && r.n === 2 && r.backend === 'workers');
+  md.push(`| ${network}: 2 workers ≥ 1.8× 1 worker (wall, best of 2 each) | ${verdict(row ? Number(row.speedup) : null, (x) => x >= 1.8, fullOnly)} |`);
+}
+md.push('');
 md.push(`Total bench time ${((Date.now() - started) / 1000).toFixed(0)} s.`);
 
 const text = md.join('\n') + '\n';
